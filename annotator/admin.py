@@ -1,0 +1,103 @@
+"""The admin shows everything; it writes only through the same rules as the app.
+
+Articles are created by the importers (their text is fixed once sentences exist), and
+claim tags belong to their reviewers, so both are read-only here where it matters."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from annotator.models import Article, ClaimTag, Sentence, TagRevision
+from annotator.sections import Section
+from annotator.sentences import correct_section
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "origin", "sentence_count", "imported_at"]
+    list_filter = ["publisher", "origin", "imported_at", "published_on"]
+    search_fields = ["title", "byline", "url", "content_hash", "source_name"]
+    date_hierarchy = "imported_at"
+    readonly_fields = [
+        "text",
+        "content_hash",
+        "html",
+        "publisher_signal",
+        "origin_signal",
+        "source_name",
+        "imported_by",
+        "imported_at",
+    ]
+    list_select_related = ["publisher", "origin"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).annotate(n_sentences=Count("sentences"))
+
+    @admin.display(description="sentences", ordering="n_sentences")
+    def sentence_count(self, obj: Article) -> int:
+        return obj.n_sentences
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # import with `import_articles` or the API: they segment the text
+
+
+@admin.action(description="Mark as reader comments")
+def mark_as_comments(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset) -> None:
+    changed = sum(
+        correct_section(sentence=s, section=Section.COMMENT, by=request.user) for s in queryset
+    )
+    modeladmin.message_user(request, f"{changed} sentence(s) marked as reader comments.")
+
+
+@admin.register(Sentence)
+class SentenceAdmin(admin.ModelAdmin):
+    list_display = ["short_text", "article", "position", "section"]
+    list_filter = ["section", "article__publisher", "article__origin"]
+    search_fields = ["text", "article__title"]
+    readonly_fields = ["article", "position", "paragraph", "start", "end", "text"]
+    list_select_related = ["article"]
+    actions = [mark_as_comments]
+
+    @admin.display(description="text")
+    def short_text(self, obj: Sentence) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Sentence, form, change: bool) -> None:
+        if change and "section" in form.changed_data:
+            correct_section(sentence=obj, section=obj.section, by=request.user)
+        elif change:
+            messages.info(request, "Only the section of a sentence can change.")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ClaimTag)
+class ClaimTagAdmin(ReadOnlyAdmin):
+    list_display = ["sentence", "reviewer", "label", "outlet", "cited_source", "updated_at"]
+    list_filter = ["label", "outlet", "sentence__section", "updated_at"]
+    search_fields = ["sentence__text", "reviewer__username", "cited_source", "note"]
+    list_select_related = ["sentence", "reviewer", "outlet"]
+
+
+@admin.register(TagRevision)
+class TagRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "action", "reviewer", "changed_by", "label", "outlet"]
+    list_filter = ["action", "label", "outlet", "changed_at"]
+    search_fields = ["sentence__text", "reviewer__username", "cited_source", "note"]
+    list_select_related = ["reviewer", "changed_by", "outlet"]

@@ -1,0 +1,197 @@
+"""Articles, their sentences, and the claim tags reviewers put on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from annotator.sections import Section
+from sources.models import Outlet
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    # The text exactly as imported; sentences point into it by offset, so nothing may
+    # rewrite it once they exist.
+    text = models.TextField()
+    content_hash = models.CharField(
+        max_length=64, unique=True, editable=False, help_text="SHA-256 of the text."
+    )
+    # Markup kept for display, sanitised with bleach when it was imported.
+    html = models.TextField(blank=True)
+    publisher = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_articles",
+        help_text="Where the article appeared.",
+    )
+    publisher_signal = models.CharField(max_length=300, blank=True)
+    origin = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="originated_articles",
+        help_text="Who wrote it.",
+    )
+    origin_signal = models.CharField(max_length=300, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    source_name = models.CharField(
+        max_length=500, blank=True, help_text="The file (or stream) it was imported from."
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_articles",
+    )
+    imported_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_republished(self) -> bool:
+        """True when the outlet that published it is not the one that wrote it."""
+        return (
+            self.publisher_id is not None
+            and self.origin_id is not None
+            and self.publisher_id != self.origin_id
+        )
+
+
+class Sentence(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    position = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    section = models.CharField(max_length=20, choices=Section.choices, default=Section.BODY)
+    # Always article.text[start:end]; kept so that lists and searches need not load
+    # whole articles.
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="sentence_position_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="sentence_start_lt_end"),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("text")), name="sentence_text_fits_offsets"
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=Section.values), name="sentence_section_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Label(models.TextChoices):
+    SOURCED = "sourced", "Sourced"
+    UNSOURCED = "unsourced", "Unsourced"
+    OPINION = "opinion", "Opinion"
+    SPECULATION = "speculation", "Speculation"
+
+
+class ClaimTag(models.Model):
+    """One reviewer's judgement of one claim: a whole sentence, or a span inside it.
+
+    `start`/`end` are offsets into the article text; a whole-sentence tag carries the
+    sentence's own offsets, so that "one tag per reviewer per claim" is a plain unique
+    constraint."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="tags")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_tags"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    label = models.CharField(max_length=20, choices=Label.choices)
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        related_name="attributed_tags",
+        help_text="The outlet the claim is attributed to.",
+    )
+    cited_source = models.CharField(
+        max_length=300, blank=True, help_text="Who the claim says it comes from, if sourced."
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sentence", "start", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reviewer", "sentence", "start", "end"],
+                name="one_tag_per_reviewer_per_claim",
+            ),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="tag_start_lt_end"),
+            models.CheckConstraint(condition=Q(label__in=Label.values), name="tag_label_valid"),
+            models.CheckConstraint(
+                condition=Q(label=Label.SOURCED) | Q(cited_source=""),
+                name="tag_cited_source_only_when_sourced",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} by {self.reviewer_id} on sentence {self.sentence_id}"
+
+    @property
+    def is_span(self) -> bool:
+        """True when the tag covers only part of its sentence."""
+        return (self.start, self.end) != (self.sentence.start, self.sentence.end)
+
+
+class TagRevision(models.Model):
+    """The history of claim tags: one row per change, kept after the tag is deleted.
+
+    It records the tag as it stood after the change (for a deletion: as it stood
+    before)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        DELETED = "deleted", "Deleted"
+
+    tag = models.ForeignKey(
+        ClaimTag, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
+    )
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="tag_revisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_revisions"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_changes"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    label = models.CharField(max_length=20, choices=Label.choices)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    cited_source = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.label} ({self.changed_at:%Y-%m-%d %H:%M})"

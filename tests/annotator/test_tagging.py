@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from annotator.models import ClaimTag, Label, Sentence, TagRevision
+from annotator.tagging import delete_tag, tag_claim
+from sources.models import Outlet
+
+
+@pytest.fixture
+def sentence(seeds) -> Sentence:
+    return Sentence.objects.get(
+        article=seeds["001"],
+        text__startswith="According to the Syrian Defense Ministry",
+    )
+
+
+def test_it_defaults_the_outlet_to_the_articles_origin(sentence, student):
+    tag = tag_claim(sentence=sentence, reviewer=student, label=Label.SOURCED)
+
+    assert tag.outlet.name == "South Front"  # published by Global Research, written by South Front
+    assert (tag.start, tag.end) == (sentence.start, sentence.end)
+    assert not tag.is_span
+
+
+def test_tagging_the_same_claim_twice_leaves_one_tag_and_one_revision(sentence, student):
+    for _ in range(2):
+        tag_claim(
+            sentence=sentence,
+            reviewer=student,
+            label=Label.SOURCED,
+            cited_source="Syrian Defense Ministry",
+        )
+
+    assert ClaimTag.objects.filter(sentence=sentence, reviewer=student).count() == 1
+    assert TagRevision.objects.filter(sentence=sentence).count() == 1
+
+
+def test_it_keeps_the_history_of_every_change(sentence, student):
+    tag = tag_claim(sentence=sentence, reviewer=student, label=Label.UNSOURCED)
+    tag_claim(sentence=sentence, reviewer=student, label=Label.SOURCED, cited_source="Ministry")
+    delete_tag(tag=ClaimTag.objects.get(pk=tag.pk), by=student)
+
+    history = list(
+        TagRevision.objects.filter(sentence=sentence)
+        .order_by("id")
+        .values_list("action", "label", "cited_source")
+    )
+    assert history == [
+        ("created", "unsourced", ""),
+        ("updated", "sourced", "Ministry"),
+        ("deleted", "sourced", "Ministry"),
+    ]
+    assert not ClaimTag.objects.filter(pk=tag.pk).exists()
+
+
+def test_a_span_is_a_separate_claim_from_its_sentence(sentence, student):
+    whole = tag_claim(sentence=sentence, reviewer=student, label=Label.SOURCED)
+    part = tag_claim(
+        sentence=sentence,
+        reviewer=student,
+        label=Label.UNSOURCED,
+        start=sentence.start + sentence.text.index("28 terrorists"),
+        end=sentence.end,
+    )
+
+    assert whole.pk != part.pk
+    assert part.is_span
+    assert sentence.article.text[part.start : part.end].startswith("28 terrorists were killed")
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        lambda s: (s.start - 1, s.end),
+        lambda s: (s.start, s.end + 1),
+        lambda s: (s.start + 10, s.start + 5),
+        lambda s: (s.start + 10, s.start + 10),
+    ],
+    ids=["starts before the sentence", "ends past the sentence", "end before start", "empty"],
+)
+def test_it_rejects_spans_outside_the_sentence(sentence, student, span):
+    start, end = span(sentence)
+    with pytest.raises(ValidationError, match="inside the sentence"):
+        tag_claim(sentence=sentence, reviewer=student, label=Label.OPINION, start=start, end=end)
+    assert not ClaimTag.objects.exists()
+
+
+def test_it_rejects_an_unknown_label(sentence, student):
+    with pytest.raises(ValidationError, match="unknown label"):
+        tag_claim(sentence=sentence, reviewer=student, label="propaganda")
+    assert not ClaimTag.objects.exists()
+
+
+def test_a_cited_source_needs_a_sourced_claim(sentence, student):
+    with pytest.raises(ValidationError, match="only a sourced claim"):
+        tag_claim(sentence=sentence, reviewer=student, label=Label.OPINION, cited_source="X")
+    assert not ClaimTag.objects.exists()
+
+
+def test_a_user_without_a_role_cannot_tag(sentence, outsider):
+    with pytest.raises(PermissionDenied):
+        tag_claim(sentence=sentence, reviewer=outsider, label=Label.OPINION)
+    assert not ClaimTag.objects.exists()
+
+
+def test_student_cannot_delete_others_tags(sentence, student, other_student):
+    tag = tag_claim(sentence=sentence, reviewer=student, label=Label.OPINION)
+
+    with pytest.raises(PermissionDenied):
+        delete_tag(tag=tag, by=other_student)
+    assert ClaimTag.objects.filter(pk=tag.pk).exists()
+
+
+def test_tags_can_be_attributed_to_another_outlet(seeds, student):
+    framing = Sentence.objects.filter(article=seeds["004"]).order_by("position").first()
+    wire = Outlet.objects.get(name="21st Century Wire")
+
+    tag = tag_claim(sentence=framing, reviewer=student, label=Label.OPINION, outlet=wire)
+
+    assert tag.outlet == wire
+
+
+def test_the_database_allows_one_tag_per_reviewer_per_claim(sentence, student):
+    outlet = Outlet.objects.first()
+    values = dict(
+        sentence=sentence,
+        reviewer=student,
+        start=sentence.start,
+        end=sentence.end,
+        label=Label.OPINION,
+        outlet=outlet,
+    )
+    ClaimTag.objects.create(**values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimTag.objects.create(**values)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"label": "propaganda"},
+        {"start": 50, "end": 50},
+        {"label": Label.OPINION, "cited_source": "a ministry"},
+    ],
+    ids=["unknown label", "empty span", "cited source on an opinion"],
+)
+def test_the_database_refuses_bad_tags(sentence, student, values):
+    row = dict(
+        sentence=sentence,
+        reviewer=student,
+        start=sentence.start,
+        end=sentence.end,
+        label=Label.SOURCED,
+        outlet=Outlet.objects.first(),
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimTag.objects.create(**(row | values))

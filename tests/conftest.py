@@ -1,0 +1,53 @@
+"""The fixed cast used across the suite, and the seed corpus."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from annotator.roles import EDITORS, REVIEWERS
+from annotator.seeds import load_seeds
+
+
+def make_user(django_user_model, username: str, group: str | None = None, **extra):
+    user = django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def teacher(db, django_user_model):
+    return make_user(django_user_model, "teacher", EDITORS)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return make_user(django_user_model, "editor", EDITORS)
+
+
+@pytest.fixture
+def student(db, django_user_model):
+    return make_user(django_user_model, "student1", REVIEWERS)
+
+
+@pytest.fixture
+def other_student(db, django_user_model):
+    return make_user(django_user_model, "student2", REVIEWERS)
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    """Logged in, but in no role."""
+    return make_user(django_user_model, "outsider")
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin")
+
+
+@pytest.fixture
+def seeds(db):
+    """The five seed articles, by their number ("000" … "004")."""
+    return {r.article.source_name[6:9]: r.article for r in load_seeds()}

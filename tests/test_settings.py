@@ -1,0 +1,76 @@
+"""Production-readiness by configuration alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The environment the README documents for a deployment.
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x9$Vq2!mZ7#pL4@tR8^wK1&nB6*yH3(eJ5)uF0-cD2_gA7+sQ9=oI4",
+    "ALLOWED_HOSTS": "annotator.example.org",
+    "DATABASE_URL": f"sqlite:///{ROOT / 'db-deploy-check.sqlite3'}",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    env = PRODUCTION_ENV | {"SECRET_KEY": ""}
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_it_refuses_a_debug_value_that_is_not_a_boolean():
+    result = manage("check", env=PRODUCTION_ENV | {"DEBUG": "maybe"})
+
+    assert result.returncode != 0
+    assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgres://u:p@db.example.org:5432/annotator", "django.db.backends.postgresql"),
+        ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
+    ],
+)
+def test_database_url_picks_the_database(url, engine):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "annotator.settings"}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == engine, result.stderr
