@@ -88,7 +88,9 @@ class Sentence(models.Model):
     class Meta:
         ordering = ["article", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "position"], name="sentence_position_unique"),
+            models.UniqueConstraint(
+                fields=["article", "position"], name="sentence_position_unique"
+            ),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="sentence_start_lt_end"),
             models.CheckConstraint(
                 condition=Q(end=F("start") + Length("text")), name="sentence_text_fits_offsets"

@@ -26,7 +26,31 @@ class Section(models.TextChoices):
     COMMENT = "comment", "Reader comment"
 
 
-_BOILERPLATE = re.compile(
+# Boilerplate is recognised by how a paragraph begins or by a phrase anywhere in it;
+# the two are kept apart so that the first kind is a cheap anchored match.
+_BOILERPLATE_START = re.compile(
+    "|".join(
+        [
+            r"support our\b",
+            r"disclaimer\b",
+            r"for media inquiries\b",
+            r"copyright\b",
+            r"©",
+            r"comments are closed\b",
+            r"image result for\b",
+            r"key ?words?\s*:",
+            r"tags?\s*:",
+            r"read more\b",
+            r"related(?: posts| articles| stories)?\s*:",
+            r"share this\b",
+            r"published here\s*:",
+            r"follow us on\b",
+            r"(?:watch|listen to) the [\w -]*version of this\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_BOILERPLATE_ANYWHERE = re.compile(
     "|".join(
         [
             # donation and membership appeals
@@ -34,38 +58,40 @@ _BOILERPLATE = re.compile(
             r"(?:https?://|www\.)\S*(?:donate|donation|patreon|paypal)",
             r"\bpaypal\s*:",
             r"\bbecome a (?:member|patron|subscriber)\b",
-            r"^support our\b",
-            # disclaimers and rights notices
-            r"^disclaimer\b",
+            # rights notices
             r"contains copyrighted material",
             r"grants permission to cross-post",
             r"[\"“]fair use[\"”]",
-            r"^for media inquiries\b",
-            r"^(?:copyright\b|©)",
-            # page furniture
-            r"^comments are closed\b",
-            r"^image result for\b",
-            r"^key ?words?\s*:",
-            r"^tags?\s*:",
-            r"^read more\b",
-            r"^related(?: posts| articles| stories)?\s*:",
-            r"^share this\b",
-            r"^published here\s*:",
+            # subscriptions and promotion of other material
             r"\bsubscribe (?:to|for)\b",
             r"\bsign up for (?:our|the) newsletter\b",
-            r"^follow us on\b",
-            r"^(?:watch|listen to) the [\w -]*version of this\b",
             r"\bwas originally (?:released|published) on\b.*:$",
         ]
     ),
     re.IGNORECASE,
 )
 
+# Every phrase of _BOILERPLATE_ANYWHERE holds one of these words: a plain substring test
+# rules out most body paragraphs before the regular expression runs.
+_BOILERPLATE_WORDS = (
+    "support",
+    "donat",
+    "patreon",
+    "paypal",
+    "become a",
+    "copyright",
+    "cross-post",
+    "fair use",
+    "subscribe",
+    "sign up",
+    "originally",
+)
+
 _BYLINE = re.compile(
     "|".join(
         [
-            r"^articles? by\s*:?\s*\S",
-            r"^by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s*[,:]?.{0,40}$",
+            r"^(?i:articles? by)\s*:?\s*\S",
+            r"^(?i:by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s*[,:]?.{0,40}$",
             r"^[A-Z][\w'’-]*(?:[ ,]+[A-Z][\w'’-]*){0,3},?\s+by\s+[A-Z][\w.'’ -]{2,60}:?$",
             r"^[A-Z0-9][\w.'’ -]{1,60}\s+reports?\s*(?:…|\.\.\.|:)$",
         ]
@@ -81,7 +107,11 @@ HEADLINE_MAX_CHARS = 200
 def classify_paragraph(line: str, *, first: bool) -> str:
     """Return the section of one paragraph from its own wording."""
     stripped = line.strip()
-    if _BOILERPLATE.search(stripped):
+    lowered = stripped.lower()
+    if _BOILERPLATE_START.match(stripped) or (
+        any(word in lowered for word in _BOILERPLATE_WORDS)
+        and _BOILERPLATE_ANYWHERE.search(stripped)
+    ):
         return Section.BOILERPLATE
     if len(stripped) <= 120 and _BYLINE.search(stripped):
         return Section.BYLINE
@@ -90,9 +120,7 @@ def classify_paragraph(line: str, *, first: bool) -> str:
     return Section.BODY
 
 
-def classify_sections(
-    text: str, spans: Sequence[Span], *, comments_start: str = ""
-) -> list[str]:
+def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str = "") -> list[str]:
     """Return one section per span.
 
     `comments_start` is the text with which reader comments begin (it must occur in

@@ -35,7 +35,9 @@ def load_seeds(folder: Path = SEEDS_DIR) -> list[ImportResult]:
     for entry in manifest["articles"]:
         data = (folder / entry["file"]).read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise ValidationError(f"seed {entry['file']} does not match its checksum in the manifest")
+            raise ValidationError(
+                f"seed {entry['file']} does not match its checksum in the manifest"
+            )
         results.append(
             import_article(
                 text=decode(data, max_bytes=settings.ANNOTATOR_MAX_ARTICLE_BYTES),

@@ -52,7 +52,8 @@ class OutletIndex:
             for d in outlet.domains.all():
                 self.by_key[d.domain] = outlet
                 domains.append(d.domain)
-        self._names = self._compile(names, r"(?<!\w)(?:{})(?!\w)")
+        # A name inside a domain or a URL ("patreon.com/southfront") is left to the domains.
+        self._names = self._compile(names, r"(?<![\w./@-])(?:{})(?![\w/-]|\.\w)")
         self._domains = self._compile(domains, r"(?<![\w.-])(?:www\.)?({})(?![\w-])")
 
     @staticmethod
@@ -67,14 +68,17 @@ class OutletIndex:
         """Build the index from the database (three queries)."""
         return cls(Outlet.objects.prefetch_related("aliases", "domains"))
 
-    def named_in(self, line: str) -> list[Outlet]:
-        """The outlets a line names, by name, alias or domain, in order of appearance."""
-        found: list[tuple[int, Outlet]] = []
-        if self._names is not None:
-            found += [(m.start(), self.by_key[m.group(0).lower()]) for m in self._names.finditer(line)]
-        if self._domains is not None:
-            found += [(m.start(), self.by_key[m.group(1).lower()]) for m in self._domains.finditer(line)]
-        return [outlet for _, outlet in sorted(found, key=lambda pair: pair[0])]
+    def named_in(self, line: str) -> list[tuple[Outlet, str]]:
+        """The outlets a line names by name, alias or domain, each with the words that
+        named it, in order of appearance."""
+        found: list[tuple[int, Outlet, str]] = []
+        for pattern, group in ((self._names, 0), (self._domains, 1)):
+            if pattern is not None:
+                found += [
+                    (m.start(), self.by_key[m.group(group).lower()], m.group(group))
+                    for m in pattern.finditer(line)
+                ]
+        return [(outlet, words) for _, outlet, words in sorted(found, key=lambda f: f[0])]
 
     def exact(self, name: str) -> Outlet | None:
         """The outlet called exactly `name` (any case), if any."""
@@ -92,18 +96,18 @@ def detect_outlets(paragraphs: Sequence[tuple[str, str]], index: OutletIndex) ->
             origin, origin_signal = outlet, f"credit line {_quote(line)}"
             break
         if section == Section.BYLINE and (named := index.named_in(line)):
-            origin, origin_signal = named[0], f"byline {_quote(line)}"
+            origin, origin_signal = named[0][0], f"byline {_quote(line)}"
             break
 
     for line, section in reversed(paragraphs):
         if section != Section.BOILERPLATE:
             continue
-        for outlet in reversed(index.named_in(line)):
+        for outlet, words in reversed(index.named_in(line)):
+            if outlet != origin or publisher is None:
+                publisher = outlet
+                publisher_signal = f'"{words}" named in boilerplate {_quote(line)}'
             if outlet != origin:
-                publisher, publisher_signal = outlet, f"named in boilerplate {_quote(line)}"
                 break
-            if publisher is None:
-                publisher, publisher_signal = outlet, f"named in boilerplate {_quote(line)}"
         if publisher is not None and publisher != origin:
             break
 

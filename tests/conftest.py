@@ -10,7 +10,9 @@ from annotator.seeds import load_seeds
 
 
 def make_user(django_user_model, username: str, group: str | None = None, **extra):
-    user = django_user_model.objects.create_user(username=username, password="pw-" + username, **extra)
+    user = django_user_model.objects.create_user(
+        username=username, password="pw-" + username, **extra
+    )
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user

@@ -87,15 +87,20 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def _too_large(size: int, max_bytes: int, *, exact: bool) -> str:
+    size_text = _megabytes(size) if exact else f"over {_megabytes(max_bytes)}"
+    return (
+        f"too large: {size_text}, the limit for one article is {_megabytes(max_bytes)} "
+        "(ANNOTATOR_MAX_ARTICLE_BYTES)"
+    )
+
+
 def decode(data: bytes, *, max_bytes: int) -> str:
     """Return the UTF-8 text of `data` with line ends made "\\n".
 
     Raises BadInput for empty, oversized, binary or non-UTF-8 data."""
     if len(data) > max_bytes:
-        raise BadInput(
-            f"too large: {_megabytes(len(data))}, the limit for one article is "
-            f"{_megabytes(max_bytes)} (ANNOTATOR_MAX_ARTICLE_BYTES)"
-        )
+        raise BadInput(_too_large(len(data), max_bytes, exact=False))
     for magic, kind in MAGIC.items():
         if data.startswith(magic):
             raise BadInput(f"binary file: this is {kind}, not text")
@@ -183,7 +188,7 @@ def read_jsonl(stream: BinaryIO, *, source: str, max_bytes: int) -> Iterator[Doc
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8-sig")
+            line = raw.decode("utf-8-sig").rstrip("\r\n")
         except UnicodeDecodeError as exc:
             yield Rejected(where, f"invalid UTF-8 at byte {exc.start} of the line")
             continue
@@ -251,6 +256,14 @@ def read_paths(
 
 def _read_file(path: Path, *, fmt: str, max_bytes: int) -> Iterator[Document | Rejected]:
     file_format = guess_format(path.name) if fmt == "auto" else fmt
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Rejected(str(path), f"cannot read: {exc.strerror}")
+        return
+    if file_format != "jsonl" and size > max_bytes:
+        yield Rejected(str(path), _too_large(size, max_bytes, exact=True))
+        return
     try:
         with path.open("rb") as stream:
             yield from read_stream(stream, source=str(path), fmt=file_format, max_bytes=max_bytes)

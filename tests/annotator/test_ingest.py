@@ -1,0 +1,298 @@
+"""Importing articles: the command line, every format, and every kind of bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from annotator.ingest.service import content_hash, import_article
+from annotator.models import Article, Sentence
+from annotator.seeds import load_seeds, read_manifest
+from sources.services import save_outlet
+
+REPORT = (
+    "Army Retakes Hill 412\n"
+    "By Jane Doe\n"
+    "The army retook the hill on Monday. According to the ministry, 12 soldiers were hurt.\n"
+)
+
+
+@pytest.fixture
+def outlets(db):
+    for outlet in read_manifest()["outlets"]:
+        save_outlet(**outlet)
+
+
+def run_import(*args: str) -> tuple[str, str, CommandError | None]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import_articles", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return out.getvalue(), err.getvalue(), exc
+    return out.getvalue(), err.getvalue(), None
+
+
+def test_every_sentence_of_every_seed_points_at_its_own_text(seeds):
+    for article in seeds.values():
+        sentences = list(article.sentences.order_by("position"))
+        assert sentences
+        for sentence in sentences:
+            assert article.text[sentence.start : sentence.end] == sentence.text
+        starts = [s.start for s in sentences]
+        assert starts == sorted(starts)
+
+
+def test_the_seeds_are_stored_exactly_as_the_files_hold_them(seeds):
+    for entry in read_manifest()["articles"]:
+        article = Article.objects.get(source_name=f"seeds/{entry['file']}")
+        assert content_hash(article.text) == entry["sha256"] == article.content_hash
+
+
+def test_loading_the_seeds_twice_changes_nothing(seeds):
+    snapshot = list(Sentence.objects.values_list("id", "article_id", "start", "end", "section"))
+
+    again = load_seeds()
+
+    assert [r.created for r in again] == [False] * 5
+    assert Article.objects.count() == 5
+    assert list(Sentence.objects.values_list("id", "article_id", "start", "end", "section")) == (
+        snapshot
+    )
+
+
+def test_the_load_seeds_command_says_what_it_did(db):
+    out = io.StringIO()
+    call_command("load_seeds", stdout=out)
+    call_command("load_seeds", stdout=out)
+
+    assert "Seeds: 5 imported, 0 already there." in out.getvalue()
+    assert "Seeds: 0 imported, 5 already there." in out.getvalue()
+
+
+def test_reimporting_the_same_text_returns_the_existing_article(outlets):
+    first = import_article(text=REPORT)
+    second = import_article(text=REPORT, title="Another title")
+
+    assert first.created and not second.created
+    assert second.article.pk == first.article.pk
+    assert Article.objects.count() == 1
+
+
+def test_it_imports_plain_text_markdown_html_and_json_lines(outlets, tmp_path):
+    (tmp_path / "report.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "notes.md").write_text(
+        "# Dam Attack Repelled\n\nFighters *attacked* the dam. The attack failed.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "page.html").write_text(
+        "<html><head><title>Border Clash</title><script>alert(1)</script></head>"
+        "<body><h1>Border Clash</h1><p>Troops clashed at the <b>border</b>.</p>"
+        '<p onclick="steal()">Two were hurt. <a href="javascript:alert(1)">More</a></p>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    (tmp_path / "batch.jsonl").write_text(
+        json.dumps(
+            {
+                "text": "Airstrikes hit the town. Nobody claimed them.",
+                "title": "Airstrikes",
+                "publisher": "Global Research",
+                "origin": "south-front",
+                "url": "https://www.globalresearch.ca/airstrikes/1",
+                "published_on": "2017-06-12",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+    out, _, error = run_import(str(tmp_path))
+
+    assert error is None
+    assert "Imported 4 article(s); skipped 0 duplicate(s); rejected 0." in out
+    html = Article.objects.get(title="Border Clash")
+    assert html.text == "Border Clash\n\nTroops clashed at the border.\n\nTwo were hurt. More"
+    assert "script" not in html.html and "onclick" not in html.html
+    assert "javascript" not in html.html
+    markdown = Article.objects.get(title="Dam Attack Repelled")
+    assert [s.text for s in markdown.sentences.all()] == [
+        "Dam Attack Repelled",
+        "Fighters attacked the dam.",
+        "The attack failed.",
+    ]
+    record = Article.objects.get(title="Airstrikes")
+    assert (record.publisher.name, record.origin.name) == ("Global Research", "South Front")
+    assert str(record.published_on) == "2017-06-12"
+
+
+def test_it_imports_from_standard_input(outlets, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(REPORT.encode())))
+
+    _, _, error = run_import("-", "--publisher", "South Front")
+
+    assert error is None
+    article = Article.objects.get()
+    assert article.source_name == "<stdin>"
+    assert article.publisher.name == "South Front"
+    assert article.title == "Army Retakes Hill 412"
+
+
+def test_an_explicit_publisher_and_origin_win(outlets, tmp_path):
+    path = tmp_path / "001.txt"
+    path.write_text("Articles by: South Front\nThe SAA advanced.\n", encoding="utf-8")
+
+    run_import(str(path), "--publisher", "21st Century Wire", "--origin", "Elijah J. Magnier")
+
+    article = Article.objects.get()
+    assert (article.publisher.name, article.origin.name) == (
+        "21st Century Wire",
+        "Elijah J. Magnier",
+    )
+    assert article.publisher_signal == article.origin_signal == "given"
+
+
+BAD_INPUTS = [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\n \t\n", "empty"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file: this is a PNG image"),
+    ("nul.txt", b"Some text\x00with a NUL byte", "binary file: it contains NUL bytes"),
+    ("latin1.txt", "The café was shelled.".encode("latin-1"), "invalid UTF-8 at byte 7 (line 1)"),
+    ("broken.html", b"<p>caf\xe9</p>", "invalid UTF-8 at byte 6"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_it_rejects_bad_files_and_imports_the_rest_of_the_batch(
+    outlets, tmp_path, name, data, reason
+):
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.txt").write_text(REPORT, encoding="utf-8")
+
+    out, err, error = run_import(str(tmp_path / name), str(tmp_path / "good.txt"))
+
+    assert f"rejected {tmp_path / name}: {reason}" in err
+    assert "Imported 1 article(s); skipped 0 duplicate(s); rejected 1." in out
+    assert "1 input(s) rejected" in str(error)
+    assert Article.objects.count() == 1
+
+
+def test_it_rejects_a_50_mb_file_without_reading_it_all(outlets, tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as stream:
+        chunk = b"The army advanced again. " * 40_000  # 1 MB
+        for _ in range(50):
+            stream.write(chunk)
+
+    _, err, error = run_import(str(big))
+
+    assert "big.txt: too large: 47.7 MB, the limit for one article is 5.0 MB" in err
+    assert error is not None
+    assert not Article.objects.exists()
+
+
+def test_it_reports_malformed_json_lines_by_line_number(outlets, tmp_path):
+    path = tmp_path / "batch.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"text": "First good article."}),
+                '{"text": "unterminated',
+                json.dumps(["not", "an", "object"]),
+                json.dumps({"text": "Has a typo.", "publsher": "South Front"}),
+                json.dumps({"text": "Unknown outlet.", "publisher": "Daily Planet"}),
+                json.dumps({"title": "No text at all"}),
+                json.dumps({"text": "Bad date.", "published_on": "last Tuesday"}),
+                json.dumps({"text": "Second good article."}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+    out, err, error = run_import(str(path))
+
+    assert f"{path}:2: not valid JSON: Unterminated string" in err
+    assert f"{path}:3: expected a JSON object, got list" in err
+    assert f"{path}:4: unknown field(s) publsher" in err
+    assert f"{path}:5: unknown outlet 'Daily Planet'" in err
+    assert f'{path}:6: needs exactly one of "text", "html" or "markdown"' in err
+    assert f"{path}:7: record: published_on 'last Tuesday' is not a date" in err
+    assert "Imported 2 article(s); skipped 0 duplicate(s); rejected 6." in out
+    assert sorted(Article.objects.values_list("text", flat=True)) == [
+        "First good article.",
+        "Second good article.",
+    ]
+    assert error is not None
+
+
+def test_an_unknown_outlet_on_the_command_line_stops_before_importing(outlets, tmp_path):
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+
+    _, _, error = run_import(str(tmp_path / "a.txt"), "--publisher", "Daily Planet")
+
+    assert "unknown outlet 'Daily Planet'" in str(error)
+    assert not Article.objects.exists()
+
+
+def test_a_missing_path_is_reported_by_name(outlets, tmp_path):
+    _, err, error = run_import(str(tmp_path / "nowhere.txt"))
+
+    assert "nowhere.txt: no such file or folder" in err
+    assert error is not None
+
+
+def test_a_failed_article_leaves_nothing_behind(outlets):
+    with pytest.raises(Exception, match="does not occur in the text"):
+        import_article(text=REPORT, comments_start="Great article!")
+    with pytest.raises(Exception, match="url"):
+        import_article(text=REPORT, url="not a url")
+
+    assert not Article.objects.exists()
+    assert not Sentence.objects.exists()
+
+
+def test_it_shows_progress_on_long_imports(outlets, tmp_path):
+    path = tmp_path / "many.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"text": f"Report number {i}. It is short."}) + "\n" for i in range(250)
+        ),
+        encoding="utf-8",
+    )
+
+    out, err, error = run_import(str(path))
+
+    assert error is None
+    assert "… 100 read: 100 imported" in err
+    assert "… 200 read: 200 imported" in err
+    assert "Imported 250 article(s)" in out
+
+
+def test_the_segment_command_prints_sentences_as_json_lines(tmp_path):
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("segment", str(path), stdout=out)
+
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["section"], r["text"]) for r in records] == [
+        ("headline", "Army Retakes Hill 412"),
+        ("byline", "By Jane Doe"),
+        ("body", "The army retook the hill on Monday."),
+        ("body", "According to the ministry, 12 soldiers were hurt."),
+    ]
+    for record in records:
+        assert REPORT[record["start"] : record["end"]] == record["text"]
+
+
+def test_the_segment_command_names_a_bad_file(tmp_path):
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    with pytest.raises(CommandError, match=r"image\.png: binary file"):
+        call_command("segment", str(path), stdout=io.StringIO())
