@@ -18,13 +18,15 @@ import re
 from itertools import pairwise
 from typing import NamedTuple
 
+__all__ = ["Span", "split_sentences"]
+
 
 class Span(NamedTuple):
     """One sentence: ``text[start:end]``, on the ``paragraph``-th non-blank line (from 0)."""
 
-    start: int
-    end: int
-    paragraph: int
+    start: int  # character offset into the text (a Python str index)
+    end: int  # exclusive
+    paragraph: int  # index of the sentence's line among the non-blank lines
 
 
 _MARKS = ".!?…‽"
@@ -120,6 +122,11 @@ _STARTERS = frozenset(
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentences.
 
+    A sentence ends at the end of its line, or after ``. ! ? …`` (alone or in runs, with any
+    closing quotes or parenthesis) when what follows opens a sentence: a capital, a digit, an
+    opening quote. Abbreviations, initials, numbers, URLs and e-mail addresses do not end one;
+    "U.S."-like abbreviations do only before a typical sentence opener ("The", "It", "How").
+
     Promises, for any string: spans are sorted, non-overlapping and non-empty; each one has no
     leading or trailing whitespace (``str.isspace``); every non-whitespace character lies in
     exactly one span; no span crosses a ``\\n``, so every non-blank line holds at least one
@@ -183,7 +190,9 @@ def _boundaries(text: str) -> list[tuple[int, int]]:
             continue
         term, close = m.group("term", "close")
         end = m.end("close")
-        before = text[at - 64 if at > 64 else 0 : at]
+        # A bounded window keeps this linear however long the token; a word longer than that
+        # is no abbreviation anyway.
+        before = text[at - 200 if at > 200 else 0 : at]
         word = before.rsplit(None, 1)[-1] if before and not before[-1].isspace() else ""
         if nxt == end:
             split = _glued(text, word, term, close, nxt)
@@ -268,7 +277,7 @@ def _glued(text: str, word: str, term: str, close: str, nxt: int) -> bool:
         return False
     if any(c in core for c in "@/.:"):
         return False
-    after = text[nxt : nxt + 64].split(None, 1)[0]
+    after = text[nxt : nxt + 200].split(None, 1)[0]
     if "@" in after or "/" in after:
         return False
     if term == "." and not close:
