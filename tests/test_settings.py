@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "x9$Vq2!mZ7#pL4@tR8^wK1&nB6*yH3(eJ5)uF0-cD2_gA7+sQ9=oI4",
     "ALLOWED_HOSTS": "annotator.example.org",
-    "DATABASE_URL": f"sqlite:///{ROOT / 'db-deploy-check.sqlite3'}",
+    "DATABASE_URL": f"sqlite:///{Path(tempfile.gettempdir()) / 'deploy-check.sqlite3'}",
 }
 
 
@@ -74,3 +76,31 @@ def test_database_url_picks_the_database(url, engine):
     )
 
     assert result.stdout.strip() == engine, result.stderr
+
+
+def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
+    env = PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path)}
+    collected = manage("collectstatic", "--noinput", env=env)
+    assert collected.returncode == 0, collected.stderr
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"]["annotator/app.css"]
+    assert hashed != "annotator/app.css"  # the name carries the content hash
+    code = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        f"r = Client().get('/static/{hashed}', secure=True, HTTP_HOST='annotator.example.org');"
+        "print(r.status_code, r.headers.get('Cache-Control'))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    served = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean | env | {"DJANGO_SETTINGS_MODULE": "annotator.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    status, cache = served.stdout.split(maxsplit=1)
+    assert status == "200", served.stderr
+    assert "immutable" in cache
