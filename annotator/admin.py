@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from annotator.models import Article, ClaimTag, Sentence, TagRevision
+from annotator.models import Adjudication, Article, ClaimTag, Sentence, TagRevision
 from annotator.sections import Section
 from annotator.sentences import correct_section
 
@@ -101,3 +101,11 @@ class TagRevisionAdmin(ReadOnlyAdmin):
     list_filter = ["action", "label", "outlet", "changed_at"]
     search_fields = ["sentence__text", "reviewer__username", "cited_source", "note"]
     list_select_related = ["reviewer", "changed_by", "outlet"]
+
+
+@admin.register(Adjudication)
+class AdjudicationAdmin(ReadOnlyAdmin):
+    list_display = ["sentence", "label", "outlet", "adjudicated_by", "adjudicated_at"]
+    list_filter = ["label", "outlet", "adjudicated_at"]
+    search_fields = ["sentence__text", "adjudicated_by__username", "cited_source", "note"]
+    list_select_related = ["sentence", "outlet", "adjudicated_by"]

@@ -197,3 +197,38 @@ class TagRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.label} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class Adjudication(models.Model):
+    """A teacher's or editor's final decision on a claim, overriding the reviewers' vote.
+
+    The claim is identified as a tag's is: sentence plus article offsets."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="adjudications")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    label = models.CharField(max_length=20, choices=Label.choices)
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="adjudications")
+    cited_source = models.CharField(max_length=300, blank=True)
+    note = models.TextField(blank=True)
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjudications"
+    )
+    adjudicated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sentence", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sentence", "start", "end"], name="one_adjudication_per_claim"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="adjudication_start_lt_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(label__in=Label.values), name="adjudication_label_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (adjudicated) on sentence {self.sentence_id}"
