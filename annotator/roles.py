@@ -62,3 +62,19 @@ def is_editor(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and (
         user.is_superuser or user.has_perm("annotator.change_sentence")
     )
+
+
+def can_read(user: AbstractBaseUser) -> bool:
+    """Anyone in a role (reviewers, editors, admins) reads articles; an account with no
+    role yet does not."""
+    return user.is_authenticated and user.has_perm("annotator.view_article")
+
+
+def can_tag(user: AbstractBaseUser) -> bool:
+    """Reviewers, editors and admins tag claims (each their own tags only)."""
+    return user.is_authenticated and user.has_perm("annotator.add_claimtag")
+
+
+def can_see_all_tags(user: AbstractBaseUser) -> bool:
+    """Who may leave blind mode and see every reviewer's tags: teachers/editors and admins."""
+    return is_editor(user)

@@ -2,18 +2,66 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import groupby, pairwise
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from annotator.models import Article, Sentence
+from annotator.models import Article, ClaimTag, Label, Sentence
+from annotator.sections import Section
+
+# The letter on a tag's marker, so that a label reads without its colour.
+LETTERS = {
+    Label.SOURCED: "S",
+    Label.UNSOURCED: "U",
+    Label.OPINION: "O",
+    Label.SPECULATION: "P",
+}
+LABEL_NAMES = dict(Label.choices)
+SECTION_NAMES = dict(Section.choices)
+# Sentences that are not claims: a byline names the author, it asserts nothing.
+UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE})
 
 
-def article_list(*, search: str = "", outlet_slug: str = "") -> QuerySet[Article]:
-    """Articles with publisher, origin and sentence count, newest import first."""
+def is_taggable(sentence: Sentence) -> bool:
+    """Whether a sentence is a claim reviewers tag (every section but the byline)."""
+    return sentence.section not in UNTAGGABLE_SECTIONS
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated subquery over sentences, as an annotation (0 when none)."""
+    counted = queryset.order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def article_list(
+    *,
+    search: str = "",
+    outlet_slug: str = "",
+    reviewer: AbstractBaseUser | None = None,
+    unfinished: bool = False,
+) -> QuerySet[Article]:
+    """Articles with publisher, origin and sentence count, newest import first.
+
+    With `reviewer`, each article also carries `n_taggable` (its sentences that are
+    claims) and `n_tagged` (those the reviewer has tagged, whole or in part), and
+    `unfinished` keeps only the articles where the reviewer has some left."""
+    sentences = Sentence.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.select_related("publisher", "origin").annotate(
-        n_sentences=Count("sentences")
+        n_sentences=_count(sentences)
     )
+    if reviewer is not None:
+        taggable = sentences.exclude(section__in=UNTAGGABLE_SECTIONS)
+        mine = ClaimTag.objects.filter(sentence=OuterRef("pk"), reviewer=reviewer)
+        articles = articles.annotate(
+            n_taggable=_count(taggable), n_tagged=_count(taggable.filter(Exists(mine)))
+        )
+        if unfinished:
+            articles = articles.filter(n_tagged__lt=F("n_taggable"))
     if search:
         articles = articles.filter(title__icontains=search)
     if outlet_slug:
@@ -21,11 +69,315 @@ def article_list(*, search: str = "", outlet_slug: str = "") -> QuerySet[Article
     return articles.order_by("-imported_at", "-id")
 
 
-def article_paragraphs(article: Article) -> list[tuple[str, list[Sentence]]]:
-    """The article's sentences grouped by paragraph, each group with its section (the
-    section of its first sentence), in reading order. One query."""
-    sentences = Sentence.objects.filter(article=article).order_by("position")
-    return [
-        (group[0].section, group)
-        for group in (list(g) for _, g in groupby(sentences, key=lambda s: s.paragraph))
+# --- The annotation workspace ------------------------------------------------------
+#
+# The article page shows hundreds of sentences and, for a teacher, thousands of tags: it
+# reads plain rows (no model instances) and prepares every string the sentence fragment
+# prints, so that the template only puts them in place.
+
+SENTENCE_FIELDS = ("id", "position", "paragraph", "start", "end", "section", "text")
+TAG_FIELDS = ("id", "sentence_id", "reviewer_id", "start", "end", "label", "outlet__name")
+TAG_DETAILS = ("cited_source", "note")
+
+
+@dataclass(slots=True)
+class Progress:
+    """How many of an article's claims (taggable sentences) a reviewer has tagged."""
+
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class Marker:
+    """A tag as its sentence shows it. In all-tags mode, the tags of other reviewers
+    with the same label on the same claim make one marker, with a count."""
+
+    label: str
+    start: int
+    end: int
+    mine: bool
+    excerpt: str  # the span's words; "" for a whole-sentence tag
+    title: str  # everything about it in words: tooltip, and what screen readers say
+    who: str = ""  # whose (all-tags mode), as shown
+    pk: int | None = None  # the viewer's own tags only, with what the panel edits
+    outlet: str = ""
+    cited_source: str = ""
+    note: str = ""
+
+    @property
+    def letter(self) -> str:
+        return LETTERS[self.label]
+
+    @property
+    def classes(self) -> str:
+        return (
+            f"marker t-{self.label}{' mine' if self.mine else ''}"
+            f"{' is-span' if self.excerpt else ''}"
+        )
+
+    @property
+    def data(self) -> str:
+        """The viewer's own tag as JSON, for the panel to fill itself from."""
+        if self.pk is None:
+            return ""
+        return json.dumps(
+            {
+                "id": self.pk,
+                "label": self.label,
+                "start": self.start,
+                "end": self.end,
+                "outlet": self.outlet,
+                "cited": self.cited_source,
+                "note": self.note,
+            },
+            ensure_ascii=False,
+        )
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of a sentence's text, with the labels of the span tags that cover it."""
+
+    text: str
+    classes: str = ""
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """Everything the sentence fragment (the `sentence` partial of
+    `annotator/article_detail.html`) shows."""
+
+    pk: int
+    position: int  # counted from 1, as people count
+    start: int
+    end: int
+    section: str
+    text: str
+    taggable: bool
+    all_tags: bool
+    markers: list[Marker] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    whole: Marker | None = None  # the viewer's whole-sentence tag
+    spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+
+    @property
+    def tagged(self) -> bool:
+        """Whether the viewer has tagged it (the whole sentence or a span of it)."""
+        return self.whole is not None or bool(self.spans)
+
+    @property
+    def classes(self) -> str:
+        label = f" l-{self.whole.label}" if self.whole else ""
+        return f"sentence{label}{' is-tagged' if self.tagged else ''}"
+
+    @property
+    def section_name(self) -> str:
+        return SECTION_NAMES[self.section]
+
+
+@dataclass(slots=True)
+class Paragraph:
+    section: str
+    sentences: list[SentenceView]
+    # The section's name where a section begins (a run of comments is named once).
+    heading: str = ""
+
+
+@dataclass(slots=True)
+class Workspace:
+    """An article as the annotation page shows it to one user."""
+
+    paragraphs: list[Paragraph]
+    progress: Progress
+
+    def sentences(self) -> Iterator[SentenceView]:
+        for paragraph in self.paragraphs:
+            yield from paragraph.sentences
+
+    def find(self, pk: object) -> SentenceView | None:
+        """The taggable sentence with primary key `pk` (as a query string gives it)."""
+        try:
+            wanted = int(pk)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return None
+        return next((v for v in self.sentences() if v.pk == wanted and v.taggable), None)
+
+    def first_taggable(self) -> SentenceView | None:
+        return next((v for v in self.sentences() if v.taggable), None)
+
+
+def _describe(label: str, excerpt: str) -> list[str]:
+    return [LABEL_NAMES[label], *([f"span “{excerpt}”"] if excerpt else [])]
+
+
+def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
+    words = [*_describe(tag.label, excerpt), f"attributed to {tag.outlet__name}"]
+    if tag.cited_source:
+        words.append(f"cited source: {tag.cited_source}")
+    if tag.note:
+        words.append(f"note: {tag.note}")
+    if all_tags:
+        words.append("yours")
+    return Marker(
+        label=tag.label,
+        start=tag.start,
+        end=tag.end,
+        mine=True,
+        excerpt=excerpt,
+        title=" · ".join(words),
+        who="you" if all_tags else "",
+        pk=tag.id,
+        outlet=tag.outlet__name,
+        cited_source=tag.cited_source,
+        note=tag.note,
+    )
+
+
+def _others_marker(tags: list, excerpt: str) -> Marker:
+    """One marker for other reviewers' tags with the same label on the same claim."""
+    names = []
+    for tag in sorted(tags, key=lambda t: t.reviewer__username):
+        details = [tag.outlet__name]
+        if tag.cited_source:
+            details.append(f"cited source: {tag.cited_source}")
+        if tag.note:
+            details.append(f"note: {tag.note}")
+        names.append(f"{tag.reviewer__username} ({'; '.join(details)})")
+    count = len(tags)
+    by = f"by {count} reviewers: " if count > 1 else "by "
+    return Marker(
+        label=tags[0].label,
+        start=tags[0].start,
+        end=tags[0].end,
+        mine=False,
+        excerpt=excerpt,
+        title=" · ".join([*_describe(tags[0].label, excerpt), by + ", ".join(names)]),
+        who=tags[0].reviewer__username if count == 1 else f"×{count}",
+    )
+
+
+def _view(sentence, tags: list, *, viewer_id: int, all_tags: bool) -> SentenceView:
+    """The fragment's view of one sentence (a row of SENTENCE_FIELDS, or a Sentence)
+    with the tags the viewer may see on it (rows of TAG_FIELDS and TAG_DETAILS)."""
+    view = SentenceView(
+        pk=sentence.id,
+        position=sentence.position + 1,
+        start=sentence.start,
+        end=sentence.end,
+        section=sentence.section,
+        text=sentence.text,
+        taggable=sentence.section not in UNTAGGABLE_SECTIONS,
+        all_tags=all_tags,
+    )
+    if not tags:
+        return view
+    others: dict[tuple[str, int, int], list] = {}
+    for tag in sorted(tags, key=lambda t: (t.start, -t.end, t.label)):
+        is_span = (tag.start, tag.end) != (sentence.start, sentence.end)
+        excerpt = sentence.text[tag.start - sentence.start : tag.end - sentence.start]
+        excerpt = excerpt if is_span else ""
+        if tag.reviewer_id == viewer_id:
+            marker = _own_marker(tag, excerpt, all_tags=all_tags)
+            if is_span:
+                view.spans.append(marker)
+            else:
+                view.whole = marker
+        else:
+            others.setdefault((tag.label, tag.start, tag.end), []).append(tag)
+    view.markers = [
+        *([view.whole] if view.whole else []),
+        *view.spans,
+        *(
+            _others_marker(group, sentence.text[start - view.start : end - view.start])
+            if (start, end) != (view.start, view.end)
+            else _others_marker(group, "")
+            for (_, start, end), group in others.items()
+        ),
     ]
+    spans = [m for m in view.markers if m.excerpt]
+    if spans:
+        view.segments = _segments(view, spans)
+    return view
+
+
+def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
+    """Cut the sentence's text where span tags begin and end, so that each run can be
+    marked with the labels that cover it. The runs join up to exactly the text."""
+    cuts = {view.start, view.end}
+    for tag in spans:
+        cuts.update((tag.start, tag.end))
+    segments = []
+    for start, end in pairwise(sorted(cuts)):
+        labels = sorted({t.label for t in spans if t.start <= start and end <= t.end})
+        segments.append(
+            Segment(
+                view.text[start - view.start : end - view.start],
+                " ".join(f"t-{label}" for label in labels),
+            )
+        )
+    return segments
+
+
+def _visible_tags(user: AbstractBaseUser, *, all_tags: bool) -> QuerySet:
+    """Rows of the tags `user` may see: their own, or everyone's with `all_tags` (which
+    the caller must have allowed)."""
+    if all_tags:
+        return ClaimTag.objects.values_list(
+            *TAG_FIELDS, *TAG_DETAILS, "reviewer__username", named=True
+        ).order_by()
+    return (
+        ClaimTag.objects.filter(reviewer=user)
+        .values_list(*TAG_FIELDS, *TAG_DETAILS, named=True)
+        .order_by()
+    )
+
+
+def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = False) -> Workspace:
+    """The article's sentences by paragraph with the tags `user` may see on them (their
+    own; everyone's with `all_tags`, which the caller must have allowed), and the
+    user's progress. Two queries, whatever the number of sentences, tags and reviewers."""
+    sentences = (
+        Sentence.objects.filter(article=article)
+        .order_by("position")
+        .values_list(*SENTENCE_FIELDS, named=True)
+    )
+    by_sentence: dict[int, list] = {}
+    for tag in _visible_tags(user, all_tags=all_tags).filter(sentence__article=article):
+        by_sentence.setdefault(tag.sentence_id, []).append(tag)
+
+    paragraphs: list[Paragraph] = []
+    done = total = 0
+    previous = Section.BODY
+    for _, group in groupby(sentences, key=lambda s: s.paragraph):
+        views = [
+            _view(s, by_sentence.get(s.id, []), viewer_id=user.pk, all_tags=all_tags) for s in group
+        ]
+        for view in views:
+            if view.taggable:
+                total += 1
+                done += view.tagged
+        section = views[0].section
+        heading = SECTION_NAMES[section] if section not in (previous, Section.BODY) else ""
+        paragraphs.append(Paragraph(section=section, sentences=views, heading=heading))
+        previous = section
+    return Workspace(paragraphs=paragraphs, progress=Progress(done=done, total=total))
+
+
+def sentence_view(
+    sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
+) -> SentenceView:
+    """One sentence as `workspace` shows it (one query)."""
+    tags = list(_visible_tags(user, all_tags=all_tags).filter(sentence=sentence))
+    return _view(sentence, tags, viewer_id=user.pk, all_tags=all_tags)
+
+
+def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:
+    """`user`'s progress on an article (one query)."""
+    mine = ClaimTag.objects.filter(sentence=OuterRef("pk"), reviewer=user)
+    counts = (
+        Sentence.objects.filter(article_id=article_id)
+        .exclude(section__in=UNTAGGABLE_SECTIONS)
+        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(Exists(mine))))
+    )
+    return Progress(done=counts["done"], total=counts["total"])

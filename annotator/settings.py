@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sources",
     "annotator",
+    "classroom",
 ]
 
 MIDDLEWARE = [
@@ -86,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Anonymous visitors see the login page only: every view is private unless it
-    # is explicitly marked @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # is explicitly marked @login_not_required (scripts get a 401 rather than a redirect).
+    "annotator.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -182,39 +183,76 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# REST API: nothing is open by accident. Authentication by session (the pages) or token
-# (scripts); every view states its own permissions on top of IsAuthenticated.
+# REST API: nothing is open by accident. Authentication by token (scripts) or session
+# (the pages); every view states its own permissions on top of IsAuthenticated. Token
+# comes first so that a request without credentials gets 401 rather than 403.
+
+
+def envrate(name: str, default: str) -> str:
+    """Read a request rate such as "100/minute" (per second, minute, hour or day)."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate (use e.g. 100/minute)")
+    return raw
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "annotator.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "annotator.api.pagination.Pagination",
     "PAGE_SIZE": 100,
+    # ?format= is an ordinary (unknown, so refused) query parameter, not a renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "annotator.api.throttling.AnonThrottle",
+        "annotator.api.throttling.UserThrottle",
     ],
+    # Per client: anonymous requests by address; the others per user. "write" counts
+    # every write on top of "user", "import" every article import on top of both.
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
-        "user": os.environ.get("API_THROTTLE_USER", "10000/hour"),
+        "anon": envrate("API_THROTTLE_ANON", "60/minute"),
+        "user": envrate("API_THROTTLE_USER", "10000/hour"),
+        "write": envrate("API_THROTTLE_WRITE", "3000/hour"),
+        "import": envrate("API_THROTTLE_IMPORT", "300/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim annotator API",
-    "DESCRIPTION": "Articles, sentences, outlets and claim tags.",
+    "DESCRIPTION": (
+        "Articles, sentences, outlets and claim tags. Authenticate with a personal token "
+        "(`Authorization: Token <key>`, from /api/tokens/ or the account page) or a "
+        'logged-in session. Errors are JSON objects: `{"detail": ...}`, or for a 400 '
+        '`{"<field>": [messages]}`. Query parameters that an endpoint does not list are '
+        "refused with 400."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # validatorUrl: the Swagger UI would otherwise send our schema's URL to swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # Imports: a single article file larger than this is refused (JSON Lines files are
 # read record by record, and the limit applies to each record's text).
 ANNOTATOR_MAX_ARTICLE_BYTES = envint("ANNOTATOR_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+
+# Join codes: failed attempts allowed per client address and per code within the window
+# (counted in the default cache; give several server processes a shared cache).
+CLASSROOM_JOIN_MAX_FAILURES_PER_IP = envint("CLASSROOM_JOIN_MAX_FAILURES_PER_IP", 10)
+CLASSROOM_JOIN_MAX_FAILURES_PER_CODE = envint("CLASSROOM_JOIN_MAX_FAILURES_PER_CODE", 20)
+CLASSROOM_JOIN_WINDOW_SECONDS = envint("CLASSROOM_JOIN_WINDOW_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ inside its sentence, and every change leaves a revision behind."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,6 +34,16 @@ def _record(tag: ClaimTag, *, action: str, by: AbstractBaseUser) -> None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """What `save_tag` did: the tag, whether it is new, and whether anything changed
+    (a created or updated tag has a new revision; an unchanged one does not)."""
+
+    tag: ClaimTag
+    created: bool
+    changed: bool
+
+
 def tag_claim(
     *,
     sentence: Sentence,
@@ -50,6 +62,31 @@ def tag_claim(
     the same values leaves one tag and one revision; a change adds a revision.
     Raises ValidationError for a bad label, span or field, PermissionDenied when the
     reviewer may not tag."""
+    return save_tag(
+        sentence=sentence,
+        reviewer=reviewer,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    ).tag
+
+
+def save_tag(
+    *,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    cited_source: str = "",
+    note: str = "",
+) -> Tagged:
+    """`tag_claim`, also saying whether the tag was created or changed (the API answers
+    201 for a new tag and 200 otherwise). Same rules, same errors."""
     if not reviewer.has_perm("annotator.add_claimtag"):
         raise PermissionDenied("You are not allowed to tag claims.")
     if label not in Label.values:
@@ -94,15 +131,40 @@ def tag_claim(
                 tag = ClaimTag.objects.select_for_update().get(**claim)
             else:
                 _record(tag, action=TagRevision.Action.CREATED, by=reviewer)
-                return tag
+                return Tagged(tag, created=True, changed=True)
         if all(getattr(tag, field) == value for field, value in values.items()):
-            return tag
+            return Tagged(tag, created=False, changed=False)
         for field, value in values.items():
             setattr(tag, field, value)
         tag.updated_at = timezone.now()
         tag.save(update_fields=[*values, "updated_at"])
         _record(tag, action=TagRevision.Action.UPDATED, by=reviewer)
-    return tag
+    return Tagged(tag, created=False, changed=True)
+
+
+def update_tag(
+    *,
+    tag: ClaimTag,
+    by: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    cited_source: str = "",
+    note: str = "",
+) -> Tagged:
+    """Change the label, outlet, cited source or note of an existing tag; only its own
+    reviewer may (PermissionDenied otherwise). The claim (sentence and span) stays."""
+    if tag.reviewer_id != by.pk:
+        raise PermissionDenied("You can only change your own tags.")
+    return save_tag(
+        sentence=tag.sentence,
+        reviewer=by,
+        label=label,
+        outlet=outlet,
+        start=tag.start,
+        end=tag.end,
+        cited_source=cited_source,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -112,3 +174,56 @@ def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
         raise PermissionDenied("You can only delete your own tags.")
     _record(tag, action=TagRevision.Action.DELETED, by=by)
     tag.delete()
+
+
+def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
+    """Give `tag`'s reviewer the same tag on the matching sentence of every other copy of
+    the tag's story (see sources.stories); returns how many copies were tagged.
+
+    A span is placed where its text occurs in the copy's sentence; a copy whose sentence
+    lacks it is skipped. Only the tag's reviewer, a teacher/editor or an admin may do it;
+    each copy is written by `tag_claim`, so it keeps history and checks permissions."""
+    from annotator.roles import is_editor
+    from sources.models import StorySentence
+
+    if tag.reviewer_id != by.pk and not is_editor(by):
+        raise PermissionDenied("You can only copy your own tags.")
+    sentence = tag.sentence
+    here = StorySentence.objects.filter(sentence=sentence).first()
+    if here is None:
+        return 0
+    whole = (tag.start, tag.end) == (sentence.start, sentence.end)
+    fragment = sentence.text[tag.start - sentence.start : tag.end - sentence.start]
+    copied = 0
+    with transaction.atomic():
+        copies = (
+            StorySentence.objects.filter(story_id=here.story_id, passage=here.passage)
+            .exclude(sentence__article_id=sentence.article_id)
+            .select_related("sentence__article")
+            .order_by("sentence__article_id", "sentence__position")
+        )
+        seen: set[int] = set()
+        for row in copies:
+            other = row.sentence
+            if other.article_id in seen:
+                continue  # a passage repeated within one copy: its first occurrence
+            if whole:
+                start, end = other.start, other.end
+            else:
+                found = other.text.find(fragment)
+                if found < 0:
+                    continue
+                start, end = other.start + found, other.start + found + len(fragment)
+            seen.add(other.article_id)
+            tag_claim(
+                sentence=other,
+                reviewer=tag.reviewer,
+                label=tag.label,
+                outlet=tag.outlet,
+                start=start,
+                end=end,
+                cited_source=tag.cited_source,
+                note=tag.note,
+            )
+            copied += 1
+    return copied

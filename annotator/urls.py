@@ -5,13 +5,30 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotator import views
+from annotator.api import account
+from annotator.export import views as export_views
+from sources import api as sources_api
 
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("guidelines/", views.guidelines, name="guidelines"),
+    path("sentences/<int:pk>/", views.sentence_detail, name="sentence-detail"),
+    path("sentences/<int:pk>/tag/", views.sentence_tag, name="sentence-tag"),
     path("sentences/<int:pk>/section/", views.sentence_section, name="sentence-section"),
+    path("tags/<int:pk>/delete/", views.tag_delete, name="tag-delete"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account.account, name="account"),
+    path("export/", export_views.export_page, name="export"),
+    path("api/export/", export_views.export_api, name="api-export"),
+    path("classes/", include("classroom.urls")),
+    path("api/classes/", include("classroom.api")),
+    path("outlets/", include("sources.urls")),
+    path("api/outlets/<slug:slug>/profile/", sources_api.outlet_profile, name="api-outlet-profile"),
+    path("api/compare/", sources_api.compare, name="api-compare"),
     path("api/", include("annotator.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "annotator.views.errors.permission_denied"

@@ -68,3 +68,103 @@ class OutletDomain(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class Story(models.Model):
+    """Articles that carry the same report: an original and its republications.
+
+    Written only by `sources.stories` (the `detect_stories` command and the import hook);
+    the pages read it. The copy marked `is_original` is the reference that the others
+    are compared with."""
+
+    title = models.CharField(max_length=500)
+    detected_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-detected_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoryArticle(models.Model):
+    """One copy of a story. An article belongs to at most one story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="copies")
+    article = models.OneToOneField(
+        "annotator.Article", on_delete=models.CASCADE, related_name="story_copy"
+    )
+    is_original = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["story", "-is_original", "article"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story"],
+                condition=models.Q(is_original=True),
+                name="one_original_per_story",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in story {self.story_id}"
+
+
+class StorySentence(models.Model):
+    """Where a sentence of a story's copy stands: sentences of different copies with the
+    same `passage` number are the same text (up to small edits); a passage found in one
+    copy only was added by it (or dropped by the others)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="passages")
+    sentence = models.OneToOneField(
+        "annotator.Sentence", on_delete=models.CASCADE, related_name="story_passage"
+    )
+    passage = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["story", "passage"]
+        indexes = [models.Index(fields=["story", "passage"], name="storysentence_passage")]
+
+    def __str__(self) -> str:
+        return f"passage {self.passage} of story {self.story_id}"
+
+
+class SentenceKey(models.Model):
+    """Near-duplicate keys of a body sentence (its normalised text, its first and last
+    words, a min-hash of its word trigrams), kept so that a newly imported article finds
+    its candidate copies with one indexed look-up."""
+
+    key = models.BigIntegerField()
+    # True for the key of the whole normalised text: one per sentence, so counting them
+    # counts an article's distinct sentences.
+    exact = models.BooleanField()
+    # A plain number, not a foreign key: a full detection writes millions of these rows,
+    # and a third index would slow that down by a third. The keys go with their article.
+    sentence_id = models.BigIntegerField()
+    article = models.ForeignKey(
+        "annotator.Article", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        # Named, so that a full detection can drop them while it writes and build them
+        # again afterwards (much faster than updating them row by row).
+        indexes = [
+            models.Index(fields=["key"], name="sentencekey_key"),
+            models.Index(fields=["article"], name="sentencekey_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> sentence {self.sentence_id}"
+
+
+class ScannedArticle(models.Model):
+    """An article that story detection has read (its keys are stored, if it has any)."""
+
+    article = models.OneToOneField(
+        "annotator.Article", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} scanned"

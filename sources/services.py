@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -40,13 +41,90 @@ def save_outlet(
     """Create the outlet called `name`, or update it, so that it has exactly these
     aliases and domains. Running it twice with the same values changes nothing."""
     outlet = Outlet.objects.filter(name=name).first() or Outlet(name=name)
+    return _write_outlet(
+        outlet, kind=kind, slug=slug, description=description, aliases=aliases, domains=domains
+    )
+
+
+def create_outlet(
+    *,
+    by: AbstractBaseUser,
+    name: str,
+    kind: str = Outlet.Kind.NEWS,
+    slug: str = "",
+    description: str = "",
+    aliases: Iterable[str] = (),
+    domains: Iterable[str] = (),
+) -> Outlet:
+    """Create a new outlet with these aliases and domains (teachers/editors and admins).
+
+    Raises PermissionDenied for anyone else and ValidationError, saving nothing, when
+    the name, slug, an alias or a domain is taken or not valid."""
+    if not by.has_perm("sources.add_outlet"):
+        raise PermissionDenied("Only teachers, editors and admins can add outlets.")
+    if Outlet.objects.filter(name=name).exists():
+        raise ValidationError({"name": f"an outlet called {name!r} already exists"})
+    return _write_outlet_atomically(
+        Outlet(name=name),
+        kind=kind,
+        slug=slug,
+        description=description,
+        aliases=aliases,
+        domains=domains,
+    )
+
+
+def update_outlet(
+    *,
+    outlet: Outlet,
+    by: AbstractBaseUser,
+    name: str,
+    kind: str,
+    slug: str,
+    description: str,
+    aliases: Iterable[str],
+    domains: Iterable[str],
+) -> Outlet:
+    """Rename or change an outlet so that it has exactly these values, aliases and
+    domains (teachers/editors and admins). Raises as `create_outlet` does."""
+    if not by.has_perm("sources.change_outlet"):
+        raise PermissionDenied("Only teachers, editors and admins can change outlets.")
+    if Outlet.objects.filter(name=name).exclude(pk=outlet.pk).exists():
+        raise ValidationError({"name": f"an outlet called {name!r} already exists"})
+    outlet.name = name
+    return _write_outlet_atomically(
+        outlet, kind=kind, slug=slug, description=description, aliases=aliases, domains=domains
+    )
+
+
+def _write_outlet_atomically(outlet: Outlet, **values: object) -> Outlet:
+    try:
+        with transaction.atomic():
+            return _write_outlet(outlet, **values)
+    except IntegrityError:
+        # Another request took the same name, slug, alias or domain a moment ago.
+        raise ValidationError(
+            "another outlet took one of these names or domains at the same moment; try again"
+        ) from None
+
+
+def _write_outlet(
+    outlet: Outlet,
+    *,
+    kind: str,
+    slug: str,
+    description: str,
+    aliases: Iterable[str],
+    domains: Iterable[str],
+) -> Outlet:
     outlet.kind = kind
-    outlet.slug = slug or outlet.slug or slugify(name)
+    outlet.slug = slug or outlet.slug or slugify(outlet.name)
     outlet.description = description
     outlet.full_clean()
     outlet.save()
 
     wanted_aliases = {a.strip() for a in aliases if a.strip()}
+    _refuse_names_of_other_outlets(outlet, wanted_aliases)
     outlet.aliases.exclude(name__in=wanted_aliases).delete()
     have = set(outlet.aliases.values_list("name", flat=True))
     for alias in sorted(wanted_aliases - have):
@@ -54,9 +132,20 @@ def save_outlet(
         row.full_clean()
         row.save()
 
-    wanted_domains = {normalize_domain(d) for d in domains if d.strip()}
+    try:
+        wanted_domains = {normalize_domain(d) for d in domains if d.strip()}
+    except ValueError as exc:
+        raise ValidationError({"domains": f"not a domain: {exc}"}) from None
     if "" in wanted_domains:
         raise ValidationError({"domains": "A domain cannot be empty."})
+    taken = (
+        OutletDomain.objects.filter(domain__in=wanted_domains)
+        .exclude(outlet=outlet)
+        .select_related("outlet")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError({"domains": f"{taken.domain} is already a domain of {taken.outlet}"})
     outlet.domains.exclude(domain__in=wanted_domains).delete()
     have = set(outlet.domains.values_list("domain", flat=True))
     for domain in sorted(wanted_domains - have):
@@ -64,6 +153,20 @@ def save_outlet(
         row.full_clean()
         row.save()
     return outlet
+
+
+def _refuse_names_of_other_outlets(outlet: Outlet, aliases: set[str]) -> None:
+    """An alias names one outlet only (whatever its case): say which outlet has it."""
+    if not aliases:
+        return
+    match = Q()
+    for alias in aliases:
+        match |= Q(name__iexact=alias)
+    taken = (
+        OutletAlias.objects.filter(match).exclude(outlet=outlet).select_related("outlet").first()
+    )
+    if taken is not None:
+        raise ValidationError({"aliases": f"{taken.name!r} is already an alias of {taken.outlet}"})
 
 
 def resolve_outlet(value: str) -> Outlet:

@@ -20,9 +20,12 @@ PRODUCTION_ENV = {
     "DATABASE_URL": f"sqlite:///{Path(tempfile.gettempdir()) / 'deploy-check.sqlite3'}",
 }
 
+# The subprocesses must see only the environment a deployment would have.
+INHERITED_BUT_NOT_WANTED = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "STATIC_ROOT"}
+
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -65,7 +68,7 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean():
 def test_database_url_picks_the_database(url, engine):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "annotator.settings"}
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
@@ -92,7 +95,7 @@ def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
         f"r = Client().get('/static/{hashed}', secure=True, HTTP_HOST='annotator.example.org');"
         "print(r.status_code, r.headers.get('Cache-Control'))"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
     served = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

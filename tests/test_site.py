@@ -1,4 +1,5 @@
-"""The pages of the foundation: log in, the article list, the reader, sections, admin."""
+"""The pages of the foundation: log in, the article list, the reader, sections, admin.
+(Who may use each page: tests/annotator/test_pages.py.)"""
 
 from __future__ import annotations
 
@@ -66,28 +67,6 @@ def test_the_reader_sets_comments_and_boilerplate_apart(client, seeds, student):
 @pytest.fixture
 def comments_start(seeds) -> Sentence:
     return Sentence.objects.get(article=seeds["003"], text="Comments are closed.")
-
-
-@pytest.mark.parametrize(
-    ("who", "status", "changed"),
-    [
-        ("anonymous", 302, False),
-        ("outsider", 403, False),
-        ("student", 403, False),
-        ("teacher", 302, True),
-        ("admin_user", 302, True),
-    ],
-)
-def test_who_can_correct_a_section(client, request, comments_start, who, status, changed):
-    if who != "anonymous":
-        client.force_login(request.getfixturevalue(who))
-    url = reverse("sentence-section", args=[comments_start.pk])
-
-    response = client.post(url, {"section": "comment"})
-
-    assert response.status_code == status
-    comments_start.refresh_from_db()
-    assert (comments_start.section == "comment") is changed
 
 
 def test_marking_where_comments_begin_changes_every_later_sentence(client, seeds, teacher):

@@ -1,5 +1,39 @@
-"""REST API routes, mounted under /api/."""
+"""REST API routes, mounted under /api/.
+
+Every route here is exempt from LoginRequiredMiddleware (which would redirect an
+anonymous request to the login page): the API answers for itself, 401 with a JSON body
+for a request without valid credentials. The schema and the docs are public; they
+describe the API and hold no data."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from annotator.api.errors import not_found
+from annotator.api.views import articles, me, outlets, sentences, tags
+
+
+def api(route: str, view: Callable, name: str) -> URLPattern:
+    return path(route, login_not_required(view), name=name)
+
+
+urlpatterns = [
+    api("outlets/", outlets.outlet_list, "api-outlet-list"),
+    api("outlets/<slug:slug>/", outlets.outlet_detail, "api-outlet-detail"),
+    api("articles/", articles.article_list, "api-article-list"),
+    api("articles/<int:pk>/", articles.article_detail, "api-article-detail"),
+    api("sentences/", sentences.sentence_list, "api-sentence-list"),
+    api("sentences/<int:pk>/", sentences.sentence_detail, "api-sentence-detail"),
+    api("tags/", tags.tag_list, "api-tag-list"),
+    api("tags/bulk/", tags.tag_bulk, "api-tag-bulk"),
+    api("tags/<int:pk>/", tags.tag_detail, "api-tag-detail"),
+    api("me/", me.me, "api-me"),
+    api("tokens/", me.tokens, "api-tokens"),
+    api("schema/", SpectacularAPIView.as_view(), "api-schema"),
+    api("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
+    re_path(r"^(?P<path>.*)$", login_not_required(not_found), name="api-not-found"),
+]

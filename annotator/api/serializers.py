@@ -1,0 +1,379 @@
+"""What the API reads and writes, field by field.
+
+Reading serializers turn rows into JSON. Writing serializers only check the shape of a
+request (types, lengths, choices); the rules (who may, what is consistent) are the
+services', which the views call with the validated values. Nothing here saves."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from annotator.articles import UPLOAD_FORMATS
+from annotator.models import Article, ClaimTag, Label, Sentence
+from annotator.sections import Section
+from annotator.tagging import NOTE_MAX_CHARS
+from sources.models import Outlet, OutletKind
+
+MAX_ID = 2**63 - 1  # the largest primary key; anything larger matches nothing
+MAX_OFFSET = 2**31 - 1  # offsets are PositiveIntegerFields
+MAX_BULK = 500
+MAX_NAMES = 100  # aliases or domains of one outlet
+
+
+class Text(serializers.CharField):
+    """A string that the database can store: no NUL (checked by CharField), and no
+    unpaired surrogates, which JSON can encode but UTF-8 cannot."""
+
+    def to_internal_value(self, data: object) -> str:
+        value = super().to_internal_value(data)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise serializers.ValidationError("not valid Unicode text") from None
+        return value
+
+
+def _max_length(model: type, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+# Outlets
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="domain")
+
+    class Meta:
+        model = Outlet
+        fields = ["slug", "name", "kind", "description", "aliases", "domains", "created_at"]
+        read_only_fields = fields
+
+
+class OutletWriteSerializer(serializers.Serializer):
+    name = Text(max_length=_max_length(Outlet, "name"))
+    slug = serializers.SlugField(
+        max_length=_max_length(Outlet, "slug"),
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Made from the name when blank.",
+    )
+    kind = serializers.ChoiceField(choices=OutletKind.choices, default=OutletKind.NEWS)
+    description = Text(required=False, default="", allow_blank=True, max_length=5000)
+    aliases = serializers.ListField(
+        child=Text(max_length=200),
+        required=False,
+        default=list,
+        max_length=MAX_NAMES,
+        help_text="Other names the outlet goes by; exactly these are kept.",
+    )
+    domains = serializers.ListField(
+        child=Text(max_length=253),
+        required=False,
+        default=list,
+        max_length=MAX_NAMES,
+        help_text='Home domains ("southfront.org"); exactly these are kept.',
+    )
+
+
+# Articles and sentences
+
+
+class SentenceSerializer(serializers.ModelSerializer):
+    article = serializers.IntegerField(source="article_id", read_only=True)
+
+    class Meta:
+        model = Sentence
+        fields = ["id", "article", "position", "paragraph", "start", "end", "section", "text"]
+        read_only_fields = fields
+
+
+class SentenceSectionSerializer(serializers.Serializer):
+    section = serializers.ChoiceField(choices=Section.choices)
+    through_end = serializers.BooleanField(
+        default=False,
+        help_text="Also every later sentence of the article (as when marking where the "
+        "reader comments begin).",
+    )
+
+
+class ArticleSerializer(serializers.ModelSerializer):
+    publisher = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    origin = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    sentence_count = serializers.IntegerField(source="n_sentences", read_only=True)
+    # A plain string: the URL is often blank, and "" is not a URI.
+    url = serializers.CharField(read_only=True, help_text="Where it was published, if known.")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "publisher",
+            "origin",
+            "byline",
+            "url",
+            "published_on",
+            "imported_at",
+            "sentence_count",
+        ]
+        read_only_fields = fields
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    imported_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    is_republished = serializers.BooleanField(read_only=True)
+    sentences = SentenceSerializer(many=True, read_only=True)
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [
+            *ArticleSerializer.Meta.fields,
+            "publisher_signal",
+            "origin_signal",
+            "is_republished",
+            "source_name",
+            "imported_by",
+            "content_hash",
+            "text",
+            "html",
+            "sentences",
+        ]
+        read_only_fields = fields
+
+
+class ArticleMetadataSerializer(serializers.Serializer):
+    title = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=_max_length(Article, "title"),
+        help_text="Taken from the headline when blank.",
+    )
+    publisher = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=200,
+        help_text="Outlet that published it: name, slug, alias or domain. Detected from "
+        "the text when blank.",
+    )
+    origin = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=200,
+        help_text="Outlet that wrote it: name, slug, alias or domain. Detected from the "
+        "text when blank.",
+    )
+    byline = Text(
+        required=False, default="", allow_blank=True, max_length=_max_length(Article, "byline")
+    )
+    url = serializers.URLField(
+        required=False, default="", allow_blank=True, max_length=_max_length(Article, "url")
+    )
+    published_on = serializers.DateField(required=False, default=None, allow_null=True)
+
+
+class ArticleCreateSerializer(ArticleMetadataSerializer):
+    text = Text(trim_whitespace=False, help_text="The article, exactly as it should be kept.")
+    format = serializers.ChoiceField(choices=UPLOAD_FORMATS, default="text")
+    comments_start = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=1000,
+        help_text="The text where reader comments begin, if any.",
+    )
+
+
+class ArticleUploadSerializer(ArticleMetadataSerializer):
+    file = serializers.FileField(help_text="A .txt, .md or .html file, UTF-8.")
+    format = serializers.ChoiceField(
+        choices=["auto", *UPLOAD_FORMATS],
+        default="auto",
+        help_text="auto: by the file name's extension (plain text without one).",
+    )
+    comments_start = Text(required=False, default="", allow_blank=True, max_length=1000)
+
+
+class ArticleUpdateSerializer(serializers.Serializer):
+    title = Text(max_length=_max_length(Article, "title"))
+    publisher = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=200,
+        help_text="Name, slug, alias or domain of an outlet; blank for none.",
+    )
+    origin = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=200,
+        help_text="Name, slug, alias or domain of an outlet; blank for none.",
+    )
+    byline = Text(
+        required=False, default="", allow_blank=True, max_length=_max_length(Article, "byline")
+    )
+    url = serializers.URLField(
+        required=False, default="", allow_blank=True, max_length=_max_length(Article, "url")
+    )
+    published_on = serializers.DateField(required=False, default=None, allow_null=True)
+
+
+# Claim tags
+
+
+class TagSerializer(serializers.Serializer):
+    # A plain Serializer: this one answers every tag write and list, and a
+    # ModelSerializer would rebuild its fields from the model on every use.
+    id = serializers.IntegerField(read_only=True)
+    sentence = serializers.IntegerField(source="sentence_id", read_only=True)
+    article = serializers.IntegerField(source="sentence.article_id", read_only=True)
+    section = serializers.ChoiceField(
+        source="sentence.section", choices=Section.choices, read_only=True
+    )
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True)
+    start = serializers.IntegerField(read_only=True, help_text="Article offset.")
+    end = serializers.IntegerField(read_only=True, help_text="Article offset.")
+    is_span = serializers.BooleanField(
+        read_only=True, help_text="False when the claim is the whole sentence."
+    )
+    text = serializers.SerializerMethodField()
+    label = serializers.ChoiceField(choices=Label.choices, read_only=True)
+    outlet = serializers.CharField(
+        source="outlet.slug", read_only=True, help_text="Slug of the outlet it is attributed to."
+    )
+    cited_source = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_text(self, tag: ClaimTag) -> str:
+        """The words of the claim (article offsets start..end)."""
+        sentence = tag.sentence
+        return sentence.text[tag.start - sentence.start : tag.end - sentence.start]
+
+
+class TagValuesSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=Label.choices)
+    outlet = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_length=_max_length(Outlet, "slug"),
+        help_text="Slug of the outlet the claim is attributed to; the article's origin "
+        "when absent.",
+    )
+    cited_source = Text(
+        required=False,
+        default="",
+        allow_blank=True,
+        max_length=_max_length(ClaimTag, "cited_source"),
+        help_text="Who a sourced claim says it comes from.",
+    )
+    note = Text(required=False, default="", allow_blank=True, max_length=NOTE_MAX_CHARS)
+
+
+class TagCreateSerializer(TagValuesSerializer):
+    sentence = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    start = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_OFFSET,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Article offset where a span begins; the sentence's start when absent.",
+    )
+    end = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_OFFSET,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Article offset where a span ends; the sentence's end when absent.",
+    )
+
+
+class TagBulkSerializer(serializers.Serializer):
+    tags = TagCreateSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
+
+
+class TagBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    tags = TagSerializer(many=True, help_text="The tags, in the order of the request.")
+
+
+# The user, their progress and their token
+
+
+class ArticleProgressSerializer(serializers.Serializer):
+    article = serializers.IntegerField()
+    title = serializers.CharField()
+    sentences = serializers.IntegerField(help_text="Sentences in the article.")
+    tagged_sentences = serializers.IntegerField(help_text="Sentences I have tagged.")
+    tags = serializers.IntegerField(help_text="My tags on the article.")
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=["reviewer", "editor", "admin"])
+    )
+    sees_all_tags = serializers.BooleanField(
+        help_text="Teachers/editors and admins see everyone's tags; reviewers their own."
+    )
+    progress = ArticleProgressSerializer(many=True)
+
+
+class TokenStatusSerializer(serializers.Serializer):
+    exists = serializers.BooleanField()
+    created = serializers.DateTimeField(allow_null=True)
+
+
+class NewTokenSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text="Shown this once; send it as 'Authorization: Token <key>'."
+    )
+    created = serializers.DateTimeField()
+
+
+# Errors, for the schema
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    tags = serializers.IntegerField(help_text="How many claim tags the article has.")
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    """What a refused bulk request gets: `detail` and `errors` when single tags were
+    refused; `{"<field>": [messages]}` when the request as a whole was (no "tags" list,
+    too many items, malformed JSON)."""
+
+    detail = serializers.CharField(required=False)
+    errors = serializers.ListField(
+        required=False,
+        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+        help_text="One object per submitted tag, in order: {} when that tag was fine, "
+        "else field -> messages.",
+    )
+
+
+def validated(
+    serializer: type[serializers.Serializer], data: object, *, partial: bool = False
+) -> dict:
+    """The request body checked by `serializer`, or a 400 naming each bad field."""
+    checked = serializer(data=data, partial=partial)
+    checked.is_valid(raise_exception=True)
+    return dict(checked.validated_data)

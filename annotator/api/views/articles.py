@@ -1,0 +1,182 @@
+"""/api/articles/: everyone with a role reads; teachers/editors and admins import,
+correct metadata and delete."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import (
+    api_view,
+    parser_classes,
+    permission_classes,
+    throttle_classes,
+)
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotator.api import throttling
+from annotator.api.filters import (
+    PAGE_PARAMETERS,
+    ArticleFilter,
+    filter_parameters,
+    filter_queryset,
+    reject_unknown_params,
+)
+from annotator.api.pagination import paginate
+from annotator.api.permissions import EditorOrReadOnly, HasRole
+from annotator.api.schema import errors, list_errors, paginated
+from annotator.api.serializers import (
+    ArticleCreateSerializer,
+    ArticleDetailSerializer,
+    ArticleSerializer,
+    ArticleUpdateSerializer,
+    ArticleUploadSerializer,
+    validated,
+)
+from annotator.articles import create_article, delete_article, update_article
+from annotator.models import Article, Sentence
+
+CONFIRM = "confirm_delete_tags"
+
+
+def _listed() -> QuerySet[Article]:
+    return (
+        Article.objects.select_related("publisher", "origin")
+        .annotate(n_sentences=Count("sentences"))
+        .defer("text", "html")
+        .order_by("-imported_at", "-pk")
+    )
+
+
+def _detailed() -> QuerySet[Article]:
+    return (
+        Article.objects.select_related("publisher", "origin", "imported_by")
+        .annotate(n_sentences=Count("sentences"))
+        .prefetch_related(Prefetch("sentences", Sentence.objects.order_by("position")))
+    )
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="articles_list",
+    summary="List articles (without their text)",
+    parameters=[*filter_parameters(ArticleFilter), *PAGE_PARAMETERS],
+    responses={200: paginated(ArticleSerializer), **list_errors()},
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="articles_create",
+    summary="Import an article from text or a file (teachers/editors, admins)",
+    description="The same import as the command line: segmentation, sections, outlet "
+    "detection. JSON with `text`, or multipart/form-data with `file`. A text that is "
+    "already imported is not copied: the answer is the existing article with 200.",
+    request={
+        "application/json": ArticleCreateSerializer,
+        "multipart/form-data": ArticleUploadSerializer,
+    },
+    responses={
+        201: OpenApiResponse(ArticleDetailSerializer, description="Imported."),
+        200: OpenApiResponse(
+            ArticleDetailSerializer, description="The same text was already imported."
+        ),
+        **errors(),
+    },
+)
+@api_view(["GET", "POST"])
+@parser_classes([JSONParser, MultiPartParser])
+@permission_classes([IsAuthenticated, HasRole, EditorOrReadOnly])
+@throttle_classes(throttling.IMPORTS)
+def article_list(request: Request) -> Response:
+    if request.method == "GET":
+        return paginate(
+            request, filter_queryset(request, ArticleFilter, _listed()), ArticleSerializer
+        )
+    reject_unknown_params(request, ())
+    if request.content_type.startswith("multipart/"):
+        values = validated(ArticleUploadSerializer, request.data)
+        upload = values.pop("file")
+        values.update(upload=upload, filename=upload.name or "")
+    else:
+        values = validated(ArticleCreateSerializer, request.data)
+    values["fmt"] = values.pop("format")
+    result = create_article(by=request.user, **values)
+    return Response(
+        ArticleDetailSerializer(_detailed().get(pk=result.article.pk)).data,
+        status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+    )
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="articles_retrieve",
+    summary="An article with its text and sentences",
+    responses={200: ArticleDetailSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["PUT"],
+    operation_id="articles_update",
+    summary="Replace an article's metadata (teachers/editors, admins)",
+    description="Title, byline, URL, date, publisher and origin; never the text. Fields "
+    "left out become blank.",
+    request=ArticleUpdateSerializer,
+    responses={200: ArticleDetailSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["PATCH"],
+    operation_id="articles_partial_update",
+    summary="Change some of an article's metadata (teachers/editors, admins)",
+    request=ArticleUpdateSerializer,
+    responses={200: ArticleDetailSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["DELETE"],
+    operation_id="articles_destroy",
+    summary="Delete an article and its sentences (teachers/editors, admins)",
+    description=f"An article with claim tags is deleted only with `?{CONFIRM}=1`; the tags "
+    "and their history go with it. Without it the answer is 409 and nothing is deleted.",
+    parameters=[
+        OpenApiParameter(
+            CONFIRM,
+            OpenApiTypes.STR,
+            OpenApiParameter.QUERY,
+            enum=["1"],
+            description="1: delete the article's claim tags with it.",
+        )
+    ],
+    responses={204: None, **errors(404, 409)},
+)
+@api_view(["GET", "PUT", "PATCH", "DELETE"])
+@permission_classes([IsAuthenticated, HasRole, EditorOrReadOnly])
+@throttle_classes(throttling.WRITES)
+def article_detail(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, [CONFIRM] if request.method == "DELETE" else [])
+    if request.method == "DELETE":
+        confirm = request.query_params.get(CONFIRM)
+        if confirm not in (None, "1"):
+            raise ValidationError({CONFIRM: ["must be 1 (or left out)"]})
+        article = get_object_or_404(Article.objects.defer("text", "html"), pk=pk)
+        delete_article(article=article, by=request.user, delete_tags=confirm == "1")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    article = get_object_or_404(_detailed(), pk=pk)
+    if request.method == "GET":
+        return Response(ArticleDetailSerializer(article).data)
+    partial = request.method == "PATCH"
+    changes = validated(ArticleUpdateSerializer, request.data, partial=partial)
+    current = {
+        "title": article.title,
+        "byline": article.byline,
+        "url": article.url,
+        "published_on": article.published_on,
+        "publisher": article.publisher.slug if article.publisher else "",
+        "origin": article.origin.slug if article.origin else "",
+    }
+    update_article(
+        article=article, by=request.user, **({**current, **changes} if partial else changes)
+    )
+    return Response(ArticleDetailSerializer(_detailed().get(pk=pk)).data)

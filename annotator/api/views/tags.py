@@ -1,0 +1,281 @@
+"""/api/tags/: claim tags.
+
+Who sees what: a reviewer lists and reads only their own tags (blind annotation, as in
+class: nobody is swayed by the others' labels); teachers/editors and admins see
+everyone's. Another reviewer's tag is a 404 for a reviewer, as if it did not exist.
+
+Who writes what: everyone with a role writes their own tags, and only their own; a
+teacher/editor or admin who tries to change or delete someone else's tag gets 403.
+
+Creating is idempotent: the claim is (sentence, start, end) for the requesting user, so
+the same request twice leaves one tag. The answer is 201 when the tag was created and
+200 when it already existed (changed to the values sent, or already so)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotator.api import throttling
+from annotator.api.errors import validation_detail
+from annotator.api.filters import (
+    PAGE_PARAMETERS,
+    TagFilter,
+    filter_parameters,
+    filter_queryset,
+    reject_unknown_params,
+)
+from annotator.api.pagination import paginate
+from annotator.api.permissions import HasRole
+from annotator.api.schema import errors, list_errors, paginated
+from annotator.api.serializers import (
+    MAX_BULK,
+    BulkErrorSerializer,
+    TagBulkResultSerializer,
+    TagBulkSerializer,
+    TagCreateSerializer,
+    TagSerializer,
+    TagValuesSerializer,
+    validated,
+)
+from annotator.models import ClaimTag, Sentence
+from annotator.roles import can_see_all_tags
+from annotator.tagging import Tagged, delete_tag, save_tag, update_tag
+from sources.models import Outlet
+
+
+def visible_tags(request: Request) -> QuerySet[ClaimTag]:
+    """The tags the user may read: their own, or everyone's for teachers/editors."""
+    tags = ClaimTag.objects.select_related("sentence", "reviewer", "outlet")
+    return tags if can_see_all_tags(request.user) else tags.filter(reviewer=request.user)
+
+
+def _sentences(ids: Iterable[int]) -> dict[int, Sentence]:
+    # What tagging and the answer need, in one query: the sentence, and its article's
+    # outlets (the default attribution), but not the article's text.
+    return (
+        Sentence.objects.select_related("article__origin", "article__publisher")
+        .only(
+            "article",
+            "position",
+            "start",
+            "end",
+            "section",
+            "text",
+            "article__origin__slug",
+            "article__publisher__slug",
+        )
+        .in_bulk(set(ids))
+    )
+
+
+def _resolve(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Turn sentence ids and outlet slugs into objects (two queries for any number of
+    items). Returns the values for `save_tag` and, aligned with them, the errors."""
+    sentences = _sentences(item["sentence"] for item in items)
+    slugs = {item["outlet"] for item in items if item.get("outlet")}
+    outlets = {o.slug: o for o in Outlet.objects.filter(slug__in=slugs)} if slugs else {}
+    resolved, problems = [], []
+    for item in items:
+        problem = {}
+        sentence = sentences.get(item["sentence"])
+        if sentence is None:
+            problem["sentence"] = [f"there is no sentence {item['sentence']}"]
+        outlet = outlets.get(item.get("outlet") or "")
+        if item.get("outlet") and outlet is None:
+            problem["outlet"] = [f"there is no outlet {item['outlet']!r}"]
+        resolved.append({**item, "sentence": sentence, "outlet": outlet})
+        problems.append(problem)
+    return resolved, problems
+
+
+def _with_outlet(tagged: Tagged, sentence: Sentence, outlet: Outlet | None) -> ClaimTag:
+    """The tag, with its outlet filled in from what is already loaded (no query)."""
+    tag = tagged.tag
+    article = sentence.article
+    for candidate in (outlet, article.origin, article.publisher):
+        if candidate is not None and candidate.pk == tag.outlet_id:
+            tag.outlet = candidate
+            break
+    return tag
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="tags_list",
+    summary="List claim tags (a reviewer: their own; teachers/editors: everyone's)",
+    parameters=[*filter_parameters(TagFilter), *PAGE_PARAMETERS],
+    responses={200: paginated(TagSerializer), **list_errors()},
+)
+@extend_schema(
+    methods=["POST"],
+    operation_id="tags_create",
+    summary="Tag a claim (a sentence, or a span inside it) as yourself",
+    description="Idempotent: the claim is (sentence, start, end) for you; sending the same "
+    "claim again updates your tag to the values sent. 201 when the tag was created, 200 "
+    "when it already existed. `start`/`end` are article offsets; left out, the claim is "
+    "the whole sentence.",
+    request=TagCreateSerializer,
+    responses={
+        201: OpenApiResponse(TagSerializer, description="Created."),
+        200: OpenApiResponse(TagSerializer, description="Already there: updated or unchanged."),
+        **errors(),
+    },
+)
+@api_view(["GET", "POST"])
+@permission_classes([IsAuthenticated, HasRole])
+@throttle_classes(throttling.WRITES)
+def tag_list(request: Request) -> Response:
+    if request.method == "GET":
+        tags = filter_queryset(request, TagFilter, visible_tags(request).order_by("pk"))
+        return paginate(request, tags, TagSerializer)
+    reject_unknown_params(request, ())
+    [values], [problem] = _resolve([validated(TagCreateSerializer, request.data)])
+    if problem:
+        raise ValidationError(problem)
+    tagged = save_tag(reviewer=request.user, **values)
+    return Response(
+        TagSerializer(_with_outlet(tagged, values["sentence"], values["outlet"])).data,
+        status=status.HTTP_201_CREATED if tagged.created else status.HTTP_200_OK,
+    )
+
+
+@extend_schema(
+    operation_id="tags_bulk",
+    summary="Tag many claims in one transaction: all or nothing",
+    description="Each item is what POST /api/tags/ takes, with the same idempotency. If "
+    "any item is refused, nothing is saved and the answer is 400 with `errors`: one object "
+    "per item, in order, empty for the items that were fine.",
+    request=TagBulkSerializer,
+    responses={
+        200: TagBulkResultSerializer,
+        400: OpenApiResponse(
+            BulkErrorSerializer, description="Nothing saved; errors aligned with the items."
+        ),
+        **{code: r for code, r in errors().items() if code != 400},
+    },
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, HasRole])
+@throttle_classes(throttling.WRITES)
+def tag_bulk(request: Request) -> Response:
+    reject_unknown_params(request, ())
+    items = request.data.get("tags") if isinstance(request.data, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_BULK:
+        raise ValidationError({"tags": [f"must be a list of 1 to {MAX_BULK} tags"]})
+    # Every item is checked, its shape and then by the service, so that one answer
+    # lists all that is wrong.
+    checked = [TagCreateSerializer(data=item) for item in items]
+    problems = [{} if item.is_valid() else dict(item.errors) for item in checked]
+    valid = [i for i, problem in enumerate(problems) if not problem]
+    resolved, resolve_problems = _resolve([checked[i].validated_data for i in valid])
+    results: dict[int, Tagged] = {}
+    with transaction.atomic():
+        for i, values, problem in zip(valid, resolved, resolve_problems, strict=True):
+            if problem:
+                problems[i] = problem
+                continue
+            try:
+                results[i] = save_tag(reviewer=request.user, **values)
+            except DjangoValidationError as exc:
+                problems[i] = validation_detail(exc)
+        if any(problems):
+            transaction.set_rollback(True)
+    if any(problems):
+        return _refused(problems)
+    tags = [
+        _with_outlet(results[i], values["sentence"], values["outlet"])
+        for i, values in zip(valid, resolved, strict=True)
+    ]
+    created = sum(tagged.created for tagged in results.values())
+    updated = sum(tagged.changed and not tagged.created for tagged in results.values())
+    return Response(
+        {
+            "created": created,
+            "updated": updated,
+            "unchanged": len(results) - created - updated,
+            "tags": TagSerializer(tags, many=True).data,
+        }
+    )
+
+
+def _refused(problems: list[dict]) -> Response:
+    failed = sum(1 for problem in problems if problem)
+    return Response(
+        {
+            "detail": f"Nothing was saved: {failed} of {len(problems)} tag(s) have errors.",
+            "errors": problems,
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="tags_retrieve",
+    summary="A claim tag (yours; teachers/editors: anyone's)",
+    responses={200: TagSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["PUT"],
+    operation_id="tags_update",
+    summary="Replace the values of your tag",
+    description="The claim (sentence, start, end) stays; fields left out take their "
+    "defaults (outlet: the article's origin).",
+    request=TagValuesSerializer,
+    responses={200: TagSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["PATCH"],
+    operation_id="tags_partial_update",
+    summary="Change some values of your tag",
+    request=TagValuesSerializer,
+    responses={200: TagSerializer, **errors(404)},
+)
+@extend_schema(
+    methods=["DELETE"],
+    operation_id="tags_destroy",
+    summary="Delete your tag (its history stays)",
+    responses={204: None, **errors(404)},
+)
+@api_view(["GET", "PUT", "PATCH", "DELETE"])
+@permission_classes([IsAuthenticated, HasRole])
+@throttle_classes(throttling.WRITES)
+def tag_detail(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
+    tag = get_object_or_404(visible_tags(request), pk=pk)
+    if request.method == "GET":
+        return Response(TagSerializer(tag).data)
+    if tag.reviewer_id != request.user.pk:
+        raise PermissionDenied("You can only change or delete your own tags.")
+    if request.method == "DELETE":
+        delete_tag(tag=tag, by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+    partial = request.method == "PATCH"
+    changes = validated(TagValuesSerializer, request.data, partial=partial)
+    if partial:
+        current = {
+            "label": tag.label,
+            "outlet": tag.outlet.slug,
+            "cited_source": tag.cited_source,
+            "note": tag.note,
+        }
+        changes = {**current, **changes}
+    [values], [problem] = _resolve([{**changes, "sentence": tag.sentence_id}])
+    if problem:
+        raise ValidationError(problem)
+    del values["sentence"]
+    tagged = update_tag(tag=tag, by=request.user, **values)
+    return Response(TagSerializer(tagged.tag).data)

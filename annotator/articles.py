@@ -1,0 +1,186 @@
+"""Article-level writes after import: new articles from text or an upload, metadata
+corrections, and deletion. The API (and any later page) calls these; the import itself
+is `annotator.ingest.service.import_article`, shared with the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import BinaryIO
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
+from annotator.ingest.service import ImportResult, import_article
+from annotator.models import Article, ClaimTag
+from sources.models import Outlet
+from sources.services import UnknownOutlet, resolve_outlet
+
+# One request imports one article; JSON Lines batches go through `import_articles`.
+UPLOAD_FORMATS = ("text", "markdown", "html")
+
+
+class ArticleHasTags(ValidationError):
+    """Deleting the article would delete reviewers' tags, and that was not confirmed."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"the article has {count} claim tag(s); deleting it deletes them and their "
+            "history too, so confirm that explicitly",
+            code="has_tags",
+        )
+        self.count = count
+
+
+def _outlet(value: str, field: str) -> Outlet | None:
+    if not value.strip():
+        return None
+    try:
+        return resolve_outlet(value)
+    except UnknownOutlet as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
+def create_article(
+    *,
+    by: AbstractBaseUser,
+    text: str | None = None,
+    upload: BinaryIO | None = None,
+    filename: str = "",
+    fmt: str = "auto",
+    title: str = "",
+    publisher: str = "",
+    origin: str = "",
+    byline: str = "",
+    url: str = "",
+    published_on: dt.date | None = None,
+    comments_start: str = "",
+) -> ImportResult:
+    """Import one article from `text` or from an uploaded file, exactly as the command
+    line would (same decoding, format handling, segmentation and outlet detection).
+
+    `fmt` is "text", "markdown" or "html"; "auto" goes by the file name's extension
+    (plain text without one). `publisher` and `origin` are outlet names, slugs, aliases
+    or domains; left blank they are detected from the text. The same text imported
+    again returns the existing article with `created=False` and writes nothing.
+    Raises PermissionDenied for users who may not add articles and ValidationError,
+    naming the field, for anything not acceptable."""
+    if not by.has_perm("annotator.add_article"):
+        raise PermissionDenied("Only teachers, editors and admins can import articles.")
+    if (text is None) == (upload is None):
+        raise ValidationError({"text": "give either the text or a file, not both"})
+    field = "text" if upload is None else "file"
+    if fmt == "auto":
+        fmt = guess_format(filename) if filename else "text"
+    if fmt not in UPLOAD_FORMATS:
+        raise ValidationError(
+            {
+                "format": f"one article per request in {', '.join(UPLOAD_FORMATS)}; import JSON "
+                "Lines batches with the import_articles command"
+            }
+        )
+    max_bytes = settings.ANNOTATOR_MAX_ARTICLE_BYTES
+    data = text.encode("utf-8") if upload is None else upload.read(max_bytes + 1)
+    source = f"api upload: {filename}" if upload is not None else "api"
+    try:
+        document = document_from_text(
+            decode(data, max_bytes=max_bytes),
+            source=source[:500],
+            fmt=fmt,
+            title=title.strip(),
+            byline=byline.strip(),
+            url=url.strip(),
+            published_on=published_on,
+            comments_start=comments_start.strip(),
+        )
+    except BadInput as exc:
+        raise ValidationError({field: str(exc)}) from None
+    try:
+        return import_article(
+            text=document.text,
+            title=document.title,
+            html=document.html,
+            publisher=_outlet(publisher, "publisher"),
+            origin=_outlet(origin, "origin"),
+            byline=document.byline,
+            url=document.url,
+            published_on=document.published_on,
+            comments_start=document.comments_start,
+            source_name=document.source,
+            imported_by=by,
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and upload is not None and "text" in exc.error_dict:
+            raise ValidationError({"file": exc.error_dict["text"]}) from None
+        raise
+
+
+def update_article(
+    *,
+    article: Article,
+    by: AbstractBaseUser,
+    title: str,
+    byline: str,
+    url: str,
+    published_on: dt.date | None,
+    publisher: str,
+    origin: str,
+) -> Article:
+    """Correct an article's metadata (never its text, which its sentences point into).
+
+    `publisher` and `origin` are outlet names, slugs, aliases or domains ("" for none);
+    a changed outlet records who set it. Raises PermissionDenied for users who may not
+    change articles and ValidationError, naming the field, for a bad value."""
+    if not by.has_perm("annotator.change_article"):
+        raise PermissionDenied("Only teachers, editors and admins can change articles.")
+    new_publisher = _outlet(publisher, "publisher")
+    new_origin = _outlet(origin, "origin")
+    signal = f"set by {by.get_username()}"
+    if article.publisher_id != (new_publisher.pk if new_publisher else None):
+        article.publisher, article.publisher_signal = new_publisher, signal
+    if article.origin_id != (new_origin.pk if new_origin else None):
+        article.origin, article.origin_signal = new_origin, signal
+    article.title = title.strip()
+    article.byline = byline.strip()
+    article.url = url.strip()
+    article.published_on = published_on
+    article.full_clean(
+        exclude=["text", "content_hash", "html", "publisher", "origin", "imported_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    article.save(
+        update_fields=[
+            "title",
+            "byline",
+            "url",
+            "published_on",
+            "publisher",
+            "publisher_signal",
+            "origin",
+            "origin_signal",
+        ]
+    )
+    return article
+
+
+@transaction.atomic
+def delete_article(*, article: Article, by: AbstractBaseUser, delete_tags: bool = False) -> int:
+    """Delete an article with its sentences; returns how many claim tags went with it.
+
+    An article that reviewers have tagged is deleted only with `delete_tags=True`
+    (ArticleHasTags otherwise, and nothing is deleted): their tags and the tags'
+    history go with it. Raises PermissionDenied for users who may not delete articles."""
+    if not by.has_perm("annotator.delete_article"):
+        raise PermissionDenied("Only teachers, editors and admins can delete articles.")
+    count = ClaimTag.objects.filter(sentence__article=article).count()
+    if count and not delete_tags:
+        raise ArticleHasTags(count)
+    _, deleted = article.delete()
+    # A tag added between the count and the delete still needs the confirmation.
+    deleted_tags = deleted.get(ClaimTag._meta.label, 0)
+    if deleted_tags and not delete_tags:
+        raise ArticleHasTags(deleted_tags)
+    return deleted_tags

@@ -1,0 +1,177 @@
+"""JSON Lines, the native format: one article per line, complete enough to import back.
+
+A line holds the article (text exactly as imported, content hash, title, publisher and
+origin by name, byline, url, publication date, import time and signals), every outlet
+it names (`outlets`, with slug, kind, description, aliases and domains, so that an
+import into an empty database recreates them), its sentences (position, paragraph,
+offsets, section, text) and either its tags and adjudications (per reviewer) or its
+claims with one label each (`--aggregate`). Offsets are character offsets into `text`
+(Python string indices, Unicode code points); `sentence` is a sentence's position.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from annotator.export.selection import (
+    ALL_SECTIONS,
+    ArticleData,
+    Claim,
+    Corpus,
+    Progress,
+    isoformat,
+)
+
+EXTENSION = "jsonl"
+CONTENT_TYPE = "application/jsonl; charset=utf-8"
+DEFAULT_SECTIONS = ALL_SECTIONS
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def article_fields(corpus: Corpus, data: ArticleData) -> dict:
+    """The article's own fields, as every JSON format of the package writes them."""
+    a = data.article
+    return {
+        "id": a.id,
+        "title": a.title,
+        "content_hash": a.content_hash,
+        "publisher": corpus.outlet_name(a.publisher_id),
+        "origin": corpus.outlet_name(a.origin_id),
+        "byline": a.byline,
+        "url": a.url,
+        "published_on": isoformat(a.published_on),
+    }
+
+
+# A tag as JSON, written without building a dict per tag: the tags are most of a large
+# export, and this is the same JSON that json.dumps writes for them.
+_TAG = (
+    '{"sentence":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
+    '"cited_source":%s,"note":%s,"reviewer":%s,"created_at":"%s","updated_at":"%s"}'
+)
+_quote = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C version)
+
+
+class _TagWriter:
+    """Writes tags as JSON text, with each outlet's and reviewer's name quoted once."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.outlets = {i: _quote(o.name) for i, o in corpus.outlets.items()}
+        self.reviewers: dict[int, str] = {}
+
+    def __call__(self, data: ArticleData, position: dict[int, int]) -> str:
+        text = data.article.text
+        spans: dict[tuple[int, int], str] = {}
+        reviewers, outlets = self.reviewers, self.outlets
+        parts = []
+        for t in data.tags:
+            span = spans.get((t.start, t.end))
+            if span is None:
+                span = spans[t.start, t.end] = _quote(text[t.start : t.end])
+            reviewer = reviewers.get(t.reviewer_id)
+            if reviewer is None:
+                reviewer = reviewers[t.reviewer_id] = _quote(self.corpus.reviewer(t.reviewer_id))
+            parts.append(
+                _TAG
+                % (
+                    position[t.sentence_id],
+                    t.start,
+                    t.end,
+                    span,
+                    t.label,
+                    outlets[t.outlet_id],
+                    _quote(t.cited_source) if t.cited_source else '""',
+                    _quote(t.note) if t.note else '""',
+                    reviewer,
+                    t.created_at,
+                    t.updated_at,
+                )
+            )
+        return "[" + ",".join(parts) + "]"
+
+
+def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> dict:
+    """The record, but for its tags (see _TagWriter)."""
+    a = data.article
+    text = a.text
+    position = {s.id: s.position for s in data.sentences}
+    record = article_fields(corpus, data)
+    record.update(
+        text=text,
+        html=a.html,
+        publisher_signal=a.publisher_signal,
+        origin_signal=a.origin_signal,
+        source_name=a.source_name,
+        imported_at=isoformat(a.imported_at),
+    )
+    sections = set(corpus.sections)
+    record["sentences"] = [
+        {
+            "position": s.position,
+            "paragraph": s.paragraph,
+            "start": s.start,
+            "end": s.end,
+            "section": s.section,
+            "text": text[s.start : s.end],
+        }
+        for s in data.sentences
+        if s.section in sections
+    ]
+    outlet_ids = {a.publisher_id, a.origin_id}
+    if claims is None:
+        outlet_ids.update(t.outlet_id for t in data.tags)
+        outlet_ids.update(j.outlet_id for j in data.adjudications)
+        name = corpus.outlet_name
+        record["adjudications"] = [
+            {
+                "sentence": position[j.sentence_id],
+                "start": j.start,
+                "end": j.end,
+                "text": text[j.start : j.end],
+                "label": j.label,
+                "outlet": name(j.outlet_id),
+                "cited_source": j.cited_source,
+                "note": j.note,
+                "adjudicated_by": corpus.reviewer(j.adjudicated_by_id),
+                "adjudicated_at": j.adjudicated_at,
+            }
+            for j in data.adjudications
+        ]
+    else:
+        outlet_ids.update(c.outlet_id for c in claims)
+        record["claims"] = [
+            {
+                "sentence": c.sentence.position,
+                "start": c.start,
+                "end": c.end,
+                "text": text[c.start : c.end],
+                "label": c.label,
+                "status": c.status,
+                "votes": c.votes,
+                "labels": c.counts,
+                "outlet": corpus.outlet_name(c.outlet_id),
+                "cited_source": c.cited_source,
+                "note": c.note,
+                "adjudicated_by": corpus.reviewer(c.adjudicated_by_id),
+            }
+            for c in claims
+        ]
+    outlet_ids.discard(None)
+    record["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
+    return record
+
+
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+    """One JSON object per selected article, each on its own line."""
+    if corpus.selection.aggregate:
+        for data, claims in corpus.articles_with_claims(progress):
+            yield _dumps(_record(corpus, data, claims)) + "\n"
+    else:
+        tags = _TagWriter(corpus)
+        for data in corpus.articles(progress):
+            record = _dumps(_record(corpus, data, None))
+            position = {s.id: s.position for s in data.sentences}
+            yield record[:-1] + ',"tags":' + tags(data, position) + "}\n"

@@ -1,0 +1,99 @@
+"""Label Studio: a JSON array of tasks, ready to import into a Label Studio project.
+
+Each article is a task: `data` holds `text` and the article's metadata (id, title,
+content hash, publisher, origin, byline, url, publication date). Per reviewer, the task
+has one entry in `annotations` per reviewer (with `reviewer`, `created_at`,
+`updated_at`), whose `result` holds one `labels` region per tag:
+`{"from_name": "label", "to_name": "text", "type": "labels",
+"value": {"start", "end", "text", "labels": [label]}}`. Aggregated, the consensus is
+in `predictions` (`model_version` "consensus"), a disputed claim labelled "disputed".
+
+The matching labeling config (`LABEL_CONFIG`) names the same `label` and `text`.
+Label Studio's `labels` results carry no outlet, cited source or note: use JSON Lines,
+CSV, W3C or brat for those.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+
+from annotator.consensus import DISPUTED
+from annotator.export.jsonl import article_fields
+from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress
+from annotator.models import Label
+
+EXTENSION = "json"
+CONTENT_TYPE = "application/json; charset=utf-8"
+FROM_NAME, TO_NAME = "label", "text"
+LABEL_CONFIG = (
+    "<View>\n"
+    f'  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n'
+    + "".join(f'    <Label value="{label}"/>\n' for label in [*Label.values, DISPUTED])
+    + "  </Labels>\n"
+    f'  <Text name="{TO_NAME}" value="$text"/>\n'
+    "</View>\n"
+)
+__all__ = ["DEFAULT_SECTIONS", "LABEL_CONFIG", "render"]
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _region(region_id: str, text: str, start: int, end: int, label: str) -> dict:
+    return {
+        "id": region_id,
+        "from_name": FROM_NAME,
+        "to_name": TO_NAME,
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": text[start:end], "labels": [label]},
+    }
+
+
+def _task(corpus: Corpus, data: ArticleData, claims: list | None) -> dict:
+    text = data.article.text
+    task = {"data": {"text": text, **article_fields(corpus, data)}}
+    if claims is None:
+        by_reviewer = defaultdict(list)
+        for t in data.tags:
+            by_reviewer[t.reviewer_id].append(t)
+        task["annotations"] = [
+            {
+                "reviewer": corpus.reviewer(reviewer_id),
+                "created_at": min(t.created_at for t in tags),
+                "updated_at": max(t.updated_at for t in tags),
+                "result": [
+                    _region(f"a{data.article.id}-{n}", text, t.start, t.end, t.label)
+                    for n, t in enumerate(tags, start=1)
+                ],
+            }
+            for reviewer_id, tags in by_reviewer.items()
+        ]
+        task["predictions"] = []
+    else:
+        task["annotations"] = []
+        task["predictions"] = [
+            {
+                "model_version": "consensus",
+                "result": [
+                    _region(f"a{data.article.id}-{n}", text, c.start, c.end, c.label or DISPUTED)
+                    for n, c in enumerate(claims, start=1)
+                ],
+            }
+        ]
+    return task
+
+
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+    """`[`, the tasks separated by commas, `]`."""
+    yield "["
+    separator = "\n"
+    if corpus.selection.aggregate:
+        items = ((d, c) for d, c in corpus.articles_with_claims(progress))
+    else:
+        items = ((d, None) for d in corpus.articles(progress))
+    for data, claims in items:
+        yield separator + _dumps(_task(corpus, data, claims))
+        separator = ",\n"
+    yield "\n]\n"

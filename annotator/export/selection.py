@@ -1,0 +1,440 @@
+"""What an export holds, and reading it from the database in chunks.
+
+Every format, and the command line, the download page and the API, read the corpus
+through `Corpus.articles()`: articles in chunks of `CHUNK_SIZE`, with one query each for
+the chunk's articles, sentences, tags and adjudications, as plain tuples (no model
+instances). Memory holds one chunk at a time, however large the corpus.
+
+The aggregated variant of every format takes its one label per claim from
+`Corpus.claims()`, which applies the project's consensus rule (`annotator.consensus`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet
+
+from annotator.consensus import ADJUDICATED, MAJORITY, decide
+from annotator.export.pseudonyms import pseudonym
+from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
+from annotator.sections import Section
+from sources.models import Outlet
+
+CHUNK_SIZE = 200
+# "any": the article's publisher or origin; "attributed": the outlet a claim is attributed to.
+OUTLET_ROLES = ("any", "publisher", "origin", "attributed")
+ALL_SECTIONS = tuple(Section.values)
+# Formats other than JSON Lines export body sentences unless asked for more.
+DEFAULT_SECTIONS = (Section.BODY.value,)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The filters of one export. Empty values select everything.
+
+    `sections` empty means the format's default (every section for JSON Lines, body
+    sentences for the others). The date range applies to the article's `published_on`
+    (inclusive); an article without a publication date is left out when a range is given.
+    """
+
+    outlet_id: int | None = None
+    outlet_role: str = "any"
+    article_ids: tuple[int, ...] = ()
+    reviewer_group: str = ""
+    label: str = ""
+    sections: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    pseudonymize: bool = False
+    aggregate: bool = False
+
+    @property
+    def filters_tags(self) -> bool:
+        """True when the filters choose among tags, so that an article left without any
+        is not exported."""
+        return bool(
+            self.label
+            or self.reviewer_group
+            or (self.outlet_id and self.outlet_role == "attributed")
+        )
+
+
+class ArticleRow(NamedTuple):
+    id: int
+    title: str
+    text: str
+    content_hash: str
+    html: str
+    publisher_id: int | None
+    publisher_signal: str
+    origin_id: int | None
+    origin_signal: str
+    byline: str
+    url: str
+    published_on: dt.date | None
+    source_name: str
+    imported_at: dt.datetime
+
+
+class SentenceRow(NamedTuple):
+    id: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    section: str
+
+
+class TagRow(NamedTuple):
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    outlet_id: int
+    cited_source: str
+    note: str
+    reviewer_id: int
+    created_at: str  # ISO 8601 in UTC, written by the database (IsoTimestamp)
+    updated_at: str
+    article_id: int
+
+
+class AdjudicationRow(NamedTuple):
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    outlet_id: int
+    cited_source: str
+    note: str
+    adjudicated_by_id: int
+    adjudicated_at: str  # ISO 8601 in UTC
+    article_id: int
+
+
+@dataclass(slots=True)
+class ArticleData:
+    """One article of an export: its row, every sentence in order, and the selected tags
+    (in text order) and adjudications."""
+
+    article: ArticleRow
+    sentences: list[SentenceRow]
+    tags: list[TagRow]
+    adjudications: list[AdjudicationRow]
+    sentence_by_id: dict[int, SentenceRow]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim of the aggregated variant: its consensus label (None when disputed)."""
+
+    sentence: SentenceRow
+    start: int
+    end: int
+    label: str | None
+    status: str  # adjudicated, majority or disputed
+    votes: int
+    counts: dict[str, int]  # reviewers per label, every label present
+    outlet_id: int | None
+    cited_source: str
+    note: str
+    adjudicated_by_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletInfo:
+    name: str
+    slug: str
+    kind: str
+    description: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "kind": self.kind,
+            "description": self.description,
+            "aliases": list(self.aliases),
+            "domains": list(self.domains),
+        }
+
+
+Progress = Callable[[int, int, int], None]  # articles done, articles in all, tags so far
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for first in range(0, len(ids), size):
+        yield ids[first : first + size]
+
+
+class Corpus:
+    """The corpus an export selects, with the look-ups every format needs (outlets and
+    reviewer names, loaded once)."""
+
+    def __init__(
+        self,
+        selection: Selection,
+        *,
+        default_sections: Iterable[str] = ALL_SECTIONS,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        self.selection = selection
+        self.sections = tuple(selection.sections or default_sections)
+        self.chunk_size = chunk_size
+        self.outlets = self._load_outlets()
+        self._usernames: dict[int, str] = dict(
+            get_user_model().objects.values_list("id", "username")
+        )
+        self._names: dict[int, str] = {}
+
+    @staticmethod
+    def _load_outlets() -> dict[int, OutletInfo]:
+        outlets = Outlet.objects.prefetch_related("aliases", "domains").order_by("pk")
+        return {
+            o.pk: OutletInfo(
+                name=o.name,
+                slug=o.slug,
+                kind=o.kind,
+                description=o.description,
+                aliases=tuple(sorted(a.name for a in o.aliases.all())),
+                domains=tuple(sorted(d.domain for d in o.domains.all())),
+            )
+            for o in outlets
+        }
+
+    def reviewer(self, user_id: int | None) -> str:
+        """The user's name in this export: the username, or the stable pseudonym."""
+        if user_id is None:
+            return ""
+        name = self._names.get(user_id)
+        if name is None:
+            name = (
+                pseudonym(user_id)
+                if self.selection.pseudonymize
+                else self._usernames.get(user_id) or str(user_id)
+            )
+            self._names[user_id] = name
+        return name
+
+    def outlet_name(self, outlet_id: int | None) -> str | None:
+        return self.outlets[outlet_id].name if outlet_id is not None else None
+
+    # --- reading -------------------------------------------------------------------
+
+    def article_ids(self) -> list[int]:
+        """The ids of the selected articles, in id order (one query)."""
+        s = self.selection
+        articles: QuerySet[Article] = Article.objects.all()
+        if s.article_ids:
+            articles = articles.filter(pk__in=s.article_ids)
+        if s.outlet_id is not None:
+            if s.outlet_role == "publisher":
+                articles = articles.filter(publisher_id=s.outlet_id)
+            elif s.outlet_role == "origin":
+                articles = articles.filter(origin_id=s.outlet_id)
+            elif s.outlet_role == "attributed":
+                articles = articles.filter(
+                    Exists(
+                        ClaimTag.objects.filter(
+                            sentence__article=OuterRef("pk"), outlet_id=s.outlet_id
+                        )
+                    )
+                    | Exists(
+                        Adjudication.objects.filter(
+                            sentence__article=OuterRef("pk"), outlet_id=s.outlet_id
+                        )
+                    )
+                )
+            else:
+                articles = articles.filter(Q(publisher_id=s.outlet_id) | Q(origin_id=s.outlet_id))
+        if s.date_from:
+            articles = articles.filter(published_on__gte=s.date_from)
+        if s.date_to:
+            articles = articles.filter(published_on__lte=s.date_to)
+        return list(articles.order_by("pk").values_list("pk", flat=True))
+
+    def _tags(self, chunk: list[int]) -> QuerySet:
+        s = self.selection
+        tags = ClaimTag.objects.filter(sentence__article_id__in=chunk)
+        if set(self.sections) != set(ALL_SECTIONS):
+            tags = tags.filter(sentence__section__in=self.sections)
+        if s.reviewer_group:
+            tags = tags.filter(reviewer__groups__name=s.reviewer_group)
+        # In the aggregated variant the label and the attributed outlet are the claim's
+        # consensus, decided from every vote: they are applied to claims, not to tags.
+        if not s.aggregate:
+            if s.label:
+                tags = tags.filter(label=s.label)
+            if s.outlet_id is not None and s.outlet_role == "attributed":
+                tags = tags.filter(outlet_id=s.outlet_id)
+        return (
+            tags.order_by("sentence__article_id", "start", "end", "reviewer_id")
+            .annotate(
+                created_text=IsoTimestamp("created_at"),
+                updated_text=IsoTimestamp("updated_at"),
+                article=F("sentence__article_id"),
+            )
+            .values_list(*TagRow._fields[:-3], "created_text", "updated_text", "article")
+        )
+
+    def _adjudications(self, chunk: list[int]) -> QuerySet:
+        s = self.selection
+        rows = Adjudication.objects.filter(sentence__article_id__in=chunk)
+        if set(self.sections) != set(ALL_SECTIONS):
+            rows = rows.filter(sentence__section__in=self.sections)
+        if not s.aggregate:
+            if s.label:
+                rows = rows.filter(label=s.label)
+            if s.outlet_id is not None and s.outlet_role == "attributed":
+                rows = rows.filter(outlet_id=s.outlet_id)
+        return (
+            rows.order_by("sentence__article_id", "start", "end")
+            .annotate(
+                adjudicated_text=IsoTimestamp("adjudicated_at"),
+                article=F("sentence__article_id"),
+            )
+            .values_list(*AdjudicationRow._fields[:-2], "adjudicated_text", "article")
+        )
+
+    def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
+        """The selected articles with their sentences, tags and adjudications, one chunk
+        of articles in memory at a time (four queries per chunk)."""
+        ids = self.article_ids()
+        skip_untagged = self.selection.filters_tags and not self.selection.aggregate
+        done = tags_done = 0
+        for chunk in _chunks(ids, self.chunk_size):
+            sentences: dict[int, list[SentenceRow]] = defaultdict(list)
+            for article_id, *row in (
+                Sentence.objects.filter(article_id__in=chunk)
+                .order_by("article_id", "position")
+                .values_list("article_id", *SentenceRow._fields)
+            ):
+                sentences[article_id].append(SentenceRow._make(row))
+            tags: dict[int, list[TagRow]] = defaultdict(list)
+            make_tag = TagRow._make
+            for row in self._tags(chunk):
+                tags[row[-1]].append(make_tag(row))
+            adjudications: dict[int, list[AdjudicationRow]] = defaultdict(list)
+            for row in self._adjudications(chunk):
+                adjudications[row[-1]].append(AdjudicationRow._make(row))
+            for row in (
+                Article.objects.filter(pk__in=chunk).order_by("pk").values_list(*ArticleRow._fields)
+            ):
+                article = ArticleRow._make(row)
+                article_sentences = sentences.pop(article.id, [])
+                data = ArticleData(
+                    article=article,
+                    sentences=article_sentences,
+                    tags=tags.pop(article.id, []),
+                    adjudications=adjudications.pop(article.id, []),
+                    sentence_by_id={s.id: s for s in article_sentences},
+                )
+                done += 1
+                tags_done += len(data.tags)
+                # Filters that choose tags leave out the articles without one (aggregated:
+                # without a claim, see articles_with_claims).
+                if skip_untagged and not data.tags:
+                    continue
+                yield data
+                if progress is not None:
+                    progress(done, len(ids), tags_done)
+        if progress is not None:
+            progress(done, len(ids), tags_done)
+
+    def articles_with_claims(
+        self, progress: Progress | None = None
+    ) -> Iterator[tuple[ArticleData, list[Claim]]]:
+        """`articles()` with each article's aggregated claims; an article left without a
+        claim by the filters is not exported."""
+        for data in self.articles(progress):
+            claims = self.claims(data)
+            if claims or not self.selection.filters_tags:
+                yield data, claims
+
+    def claims(self, data: ArticleData) -> list[Claim]:
+        """The article's claims with one label each, in text order, by the consensus rule:
+        the adjudicated label, else a strict majority of the reviewers, else disputed.
+        The outlet is the adjudicated one, else the one a strict majority of the tags
+        name (else none); the cited source is the adjudicated one, else the one most
+        often given by the reviewers of the winning label."""
+        by_claim: dict[tuple[int, int, int], list[TagRow]] = defaultdict(list)
+        for tag in data.tags:
+            by_claim[tag.sentence_id, tag.start, tag.end].append(tag)
+        adjudicated = {(a.sentence_id, a.start, a.end): a for a in data.adjudications}
+        s = self.selection
+        claims = []
+        for key in sorted(by_claim.keys() | adjudicated.keys(), key=lambda k: (k[1], k[2])):
+            tags = by_claim.get(key, [])
+            adjudication = adjudicated.get(key)
+            votes = Counter(t.label for t in tags)
+            decision = decide(votes, adjudication.label if adjudication else None)
+            if decision.status == ADJUDICATED:
+                outlet_id = adjudication.outlet_id
+                cited_source, note = adjudication.cited_source, adjudication.note
+            else:
+                outlet_id, count = Counter(t.outlet_id for t in tags).most_common(1)[0]
+                if count * 2 <= len(tags):
+                    outlet_id = None
+                cited_source, note = "", ""
+                if decision.status == MAJORITY and decision.label == Label.SOURCED:
+                    given = Counter(
+                        t.cited_source for t in tags if t.label == decision.label and t.cited_source
+                    )
+                    cited_source = given.most_common(1)[0][0] if given else ""
+            if s.label and decision.label != s.label:
+                continue
+            if (
+                s.outlet_id is not None
+                and s.outlet_role == "attributed"
+                and outlet_id != s.outlet_id
+            ):
+                continue
+            claims.append(
+                Claim(
+                    sentence=data.sentence_by_id[key[0]],
+                    start=key[1],
+                    end=key[2],
+                    label=decision.label,
+                    status=decision.status,
+                    votes=decision.votes,
+                    counts={label: votes.get(label, 0) for label in Label.values},
+                    outlet_id=outlet_id,
+                    cited_source=cited_source,
+                    note=note,
+                    adjudicated_by_id=adjudication.adjudicated_by_id if adjudication else None,
+                )
+            )
+        return claims
+
+
+class IsoTimestamp(Func):
+    """A timestamp as ISO 8601 text in UTC ("2025-01-31T12:00:00.250000+00:00"), written
+    by the database: turning hundreds of thousands of them into datetime objects and
+    back was most of an export's time."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Django keeps SQLite timestamps as UTC text: "2025-01-31 12:00:00.25".
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(REPLACE({sql}, ' ', 'T') || '+00:00')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"""to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')""",
+            params,
+        )
+
+
+def isoformat(value: dt.datetime | dt.date | None) -> str | None:
+    """ISO 8601 for a date or an aware datetime (UTC offset written out), or None."""
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,87 @@
+"""The export formats, and the byte stream that the command, the page and the API send.
+
+`export_stream(selection, fmt)` yields the export as bytes in pieces of about 64 KB,
+produced as the corpus is read chunk by chunk, so that memory stays flat however large
+the corpus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from annotator.export import brat, csv, doccano, jsonl, labelstudio, w3c
+from annotator.export.selection import Corpus, Progress, Selection
+
+PIECE_BYTES = 64 * 1024
+BOM = "\ufeff".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    title: str
+    module: ModuleType
+
+    @property
+    def extension(self) -> str:
+        return self.module.EXTENSION
+
+    @property
+    def content_type(self) -> str:
+        return self.module.CONTENT_TYPE
+
+    @property
+    def render(self) -> Callable[[Corpus, Progress | None], Iterator[str | bytes]]:
+        return self.module.render
+
+
+FORMATS = {
+    f.name: f
+    for f in [
+        Format("jsonl", "JSON Lines (native; imports back)", jsonl),
+        Format("csv", "CSV (one row per tag)", csv),
+        Format("w3c", "W3C Web Annotation (JSON-LD)", w3c),
+        Format("brat", "brat standoff (zip)", brat),
+        Format("labelstudio", "Label Studio tasks (JSON)", labelstudio),
+        Format("doccano", "doccano (JSON Lines)", doccano),
+    ]
+}
+
+
+def _pieces(parts: Iterable[str | bytes], bom: bool) -> Iterator[bytes]:
+    buffered: list[bytes] = [BOM] if bom else []
+    size = len(BOM) if bom else 0
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        buffered.append(data)
+        size += len(data)
+        if size >= PIECE_BYTES:
+            yield b"".join(buffered)
+            buffered, size = [], 0
+    if buffered:
+        yield b"".join(buffered)
+
+
+def export_stream(
+    selection: Selection,
+    fmt: str,
+    *,
+    progress: Progress | None = None,
+    bom: bool = False,
+) -> Iterator[bytes]:
+    """The export of `selection` in format `fmt`, as bytes, piece by piece.
+
+    `bom` puts a UTF-8 byte order mark first (for Excel; text formats only)."""
+    chosen = FORMATS[fmt]
+    corpus = Corpus(selection, default_sections=chosen.module.DEFAULT_SECTIONS)
+    return _pieces(chosen.render(corpus, progress), bom and fmt != "brat")
+
+
+def filename(fmt: str, selection: Selection, *, today: dt.date | None = None) -> str:
+    """The download's file name: corpus-2025-01-31[-aggregated].jsonl and so on."""
+    stamp = (today or dt.date.today()).isoformat()
+    variant = "-aggregated" if selection.aggregate else ""
+    return f"corpus-{stamp}{variant}.{FORMATS[fmt].extension}"

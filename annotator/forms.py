@@ -1,0 +1,71 @@
+"""Forms of the pages: what a reviewer submits, checked before a service is called."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from annotator.models import Label
+from annotator.tagging import NOTE_MAX_CHARS
+from sources.models import Outlet
+
+
+class TagForm(forms.Form):
+    """The tag panel: a label for a claim (the whole sentence, or the span `start`..`end`
+    in article offsets), the outlet it is attributed to, and what the reviewer adds."""
+
+    label = forms.ChoiceField(
+        choices=Label.choices, error_messages={"required": "Choose a label (keys 1–4)."}
+    )
+    outlet = forms.CharField(required=False, max_length=200)
+    start = forms.IntegerField(required=False, min_value=0)
+    end = forms.IntegerField(required=False, min_value=0)
+    cited_source = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS)
+
+    def __init__(self, *args: Any, known: tuple[Outlet | None, ...] = (), **kwargs: Any):
+        """`known`: outlets already at hand (the article's publisher and origin, which the
+        panel offers by default), found by name without a query."""
+        super().__init__(*args, **kwargs)
+        self.known = [outlet for outlet in known if outlet is not None]
+
+    def clean_outlet(self) -> Outlet | None:
+        """An outlet by its name or one of its aliases, any case; empty means the
+        article's own (the service's default)."""
+        name = self.cleaned_data["outlet"].strip()
+        if not name:
+            return None
+        for outlet in self.known:
+            if outlet.name.casefold() == name.casefold():
+                return outlet
+        outlet = (
+            Outlet.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name))
+            .distinct()
+            .first()
+        )
+        if outlet is None:
+            raise forms.ValidationError(f"Unknown outlet “{name}”: choose one from the list.")
+        return outlet
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # Only a sourced claim has a cited source, and the panel hides the field for the
+        # other labels: whatever it still holds is not meant for this tag.
+        if data.get("label") != Label.SOURCED:
+            data["cited_source"] = ""
+        if (data.get("start") is None) != (data.get("end") is None):
+            raise forms.ValidationError("A span needs both its start and its end.")
+        return data
+
+    def claim(self) -> dict[str, Any]:
+        """The keyword arguments of `tag_claim` that this form decides."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("label", "outlet", "start", "end", "cited_source", "note")
+        }
+
+    def message(self) -> str:
+        """The errors as one line a reviewer can read."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)

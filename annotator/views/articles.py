@@ -1,0 +1,91 @@
+"""The article list, the annotation workspace (the article page) and the guidelines."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from annotator import selectors
+from annotator.models import Label
+from annotator.roles import can_see_all_tags, can_tag, is_editor
+from annotator.sections import Section
+from annotator.views.access import all_tags_requested, readable_article, require_reader
+from sources.models import Outlet
+
+ARTICLES_PER_PAGE = 25
+# Keys of the tag panel, in the order of its buttons.
+LABEL_KEYS = [
+    (value, name, str(key), selectors.LETTERS[value])
+    for key, (value, name) in enumerate(Label.choices, start=1)
+]
+
+
+def filters_query(**filters: str) -> str:
+    """The filters that are set, as the start of a query string ("q=isis&"), so that the
+    pager's links keep them."""
+    query = urlencode({name: value for name, value in filters.items() if value})
+    return f"{query}&" if query else ""
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    require_reader(request)
+    search = request.GET.get("q", "").strip()
+    outlet = request.GET.get("outlet", "").strip()
+    unfinished = request.GET.get("unfinished") == "1"
+    articles = selectors.article_list(
+        search=search, outlet_slug=outlet, reviewer=request.user, unfinished=unfinished
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    template = "annotator/article_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "search": search,
+            "outlet": outlet,
+            "unfinished": unfinished,
+            "filters": filters_query(q=search, outlet=outlet, unfinished="1" if unfinished else ""),
+            "outlets": Outlet.objects.all(),
+        },
+    )
+
+
+@require_GET
+def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    article = readable_article(request, pk)
+    all_tags = all_tags_requested(request)
+    workspace = selectors.workspace(article, user=request.user, all_tags=all_tags)
+    current = workspace.find(request.GET.get("s")) or workspace.first_taggable()
+    return render(
+        request,
+        "annotator/article_detail.html",
+        {
+            "article": article,
+            "workspace": workspace,
+            "progress": workspace.progress,
+            "current": current,
+            "all_tags": all_tags,
+            "can_tag": can_tag(request.user),
+            "can_see_all_tags": can_see_all_tags(request.user),
+            "can_edit_sections": is_editor(request.user),
+            "sections": Section.choices,
+            "labels": LABEL_KEYS,
+            "outlets": Outlet.objects.only("name"),
+            "default_outlet": article.origin or article.publisher,
+            "query": "tags=all&" if all_tags else "",
+        },
+    )
+
+
+@require_GET
+def guidelines(request: HttpRequest) -> HttpResponse:
+    require_reader(request)
+    return render(request, "annotator/guidelines.html", {"labels": LABEL_KEYS})

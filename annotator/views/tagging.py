@@ -1,0 +1,113 @@
+"""Tagging requests from the workspace: tag a claim, delete a tag, fetch a sentence,
+correct a section.
+
+Each answers a request from the page's script (htmx) with the sentence fragment (the
+`sentence` partial the article page renders in its loop) and the progress bar out of band;
+a plain form POST gets a redirect back to the sentence instead."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from annotator import selectors
+from annotator.forms import TagForm
+from annotator.models import Sentence
+from annotator.roles import is_editor
+from annotator.sentences import correct_section
+from annotator.tagging import delete_tag, tag_claim
+from annotator.views.access import (
+    all_tags_requested,
+    own_tag,
+    readable_sentence,
+    taggable_sentence,
+)
+
+
+def back_to(sentence: Sentence, *, all_tags: bool = False) -> str:
+    """The article page with `sentence` selected and in view."""
+    query = {"tags": "all"} if all_tags else {}
+    query["s"] = sentence.pk
+    url = reverse("article-detail", args=[sentence.article_id])
+    return f"{url}?{urlencode(query)}#s{sentence.pk}"
+
+
+def sentence_response(request: HttpRequest, sentence: Sentence, *, all_tags: bool) -> HttpResponse:
+    """The sentence as it now stands: its fragment and the progress bar (htmx), or a
+    redirect back to it (a plain form)."""
+    if not request.htmx:
+        return redirect(back_to(sentence, all_tags=all_tags))
+    context = {
+        "s": selectors.sentence_view(sentence, user=request.user, all_tags=all_tags),
+        "query": "tags=all&" if all_tags else "",
+        "progress": selectors.progress(sentence.article_id, user=request.user),
+        "oob": True,
+    }
+    html = render_to_string("annotator/article_detail.html#sentence", context, request)
+    html += render_to_string("annotator/article_detail.html#progress", context, request)
+    return HttpResponse(html)
+
+
+def refuse(
+    request: HttpRequest, sentence: Sentence, message: str, *, all_tags: bool
+) -> HttpResponse:
+    """A request the rules refuse: a 400 with the reason (htmx), or the reason as a
+    message on the page (a plain form)."""
+    if request.htmx:
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    messages.error(request, f"Not saved: {message}")
+    return redirect(back_to(sentence, all_tags=all_tags))
+
+
+@require_POST
+def sentence_tag(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = taggable_sentence(request, pk)
+    all_tags = all_tags_requested(request)
+    form = TagForm(request.POST, known=(sentence.article.origin, sentence.article.publisher))
+    if not form.is_valid():
+        return refuse(request, sentence, form.message(), all_tags=all_tags)
+    try:
+        tag_claim(sentence=sentence, reviewer=request.user, **form.claim())
+    except ValidationError as exc:
+        return refuse(request, sentence, " ".join(exc.messages), all_tags=all_tags)
+    return sentence_response(request, sentence, all_tags=all_tags)
+
+
+@require_POST
+def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    tag = own_tag(request, pk)
+    all_tags = all_tags_requested(request)
+    sentence = tag.sentence
+    delete_tag(tag=tag, by=request.user)
+    return sentence_response(request, sentence, all_tags=all_tags)
+
+
+@require_GET
+def sentence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One sentence's fragment; with `tags=all`, every reviewer's tags on it."""
+    sentence = readable_sentence(request, pk)
+    return sentence_response(request, sentence, all_tags=all_tags_requested(request))
+
+
+@require_POST
+def sentence_section(request: HttpRequest, pk: int) -> HttpResponse:
+    sentence = readable_sentence(request, pk)
+    if not is_editor(request.user):
+        raise PermissionDenied("Only teachers and editors can change sections.")
+    try:
+        correct_section(
+            sentence=sentence,
+            section=request.POST.get("section", ""),
+            by=request.user,
+            through_end=request.POST.get("through_end") == "1",
+        )
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=400, content_type="text/plain")
+    return redirect(back_to(sentence, all_tags=request.POST.get("tags") == "all"))

@@ -1,0 +1,319 @@
+"""Tag-create throughput of the REST API, as deployed: `.venv/bin/python bench/api.py`.
+
+For SQLite, and for PostgreSQL when DATABASE_URL points at a PostgreSQL server, it:
+
+1. makes a temporary database (a file; or a new database on that server, dropped at
+   the end), migrates it and loads the seeds, with four reviewers and their tokens;
+2. starts the app under gunicorn, 2 worker processes (gthread, so that connections are
+   kept alive), DEBUG off, on a free port on 127.0.0.1;
+3. sends 5,000 tag-create requests (POST /api/tags/, token auth, keep-alive) from 4
+   concurrent clients, one reviewer each, every request a different claim (a sentence,
+   or a span at its start), after a short warm-up that is not counted;
+4. prints requests/s, p50 and p99 latency and the errors, then checks the database: it
+   must hold exactly the 5,000 tags sent (and a revision for each), no more, no less.
+
+Options: --requests N, --clients N, --workers N, --threads N (per worker),
+--sqlite-only. Throttling is raised out of the way for the run (API_THROTTLE_*).
+
+Target (issue 4): on PostgreSQL at least 300 requests/s, no errors, no lost tag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+REVIEWERS = [f"bench{n}" for n in range(1, 9)]
+
+# Run with `manage.py shell -c`: seeds, reviewers with tokens, and the sentences.
+SETUP = """
+import json
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from annotator.models import Sentence
+from annotator.roles import REVIEWERS
+from annotator.seeds import load_seeds
+load_seeds()
+tokens = {}
+for name in %r:
+    user = User.objects.create_user(name)
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    tokens[name] = Token.objects.create(user=user).key
+sentences = list(
+    Sentence.objects.filter(article__origin__isnull=False).values_list("pk", "start", "end")
+)
+print("BENCH", json.dumps({"tokens": tokens, "sentences": sentences}))
+"""
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "API_THROTTLE_USER": "100000000/hour",
+        "API_THROTTLE_WRITE": "100000000/hour",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONWARNINGS": "ignore",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(f"manage.py {args[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def claims(sentences: list[list[int]], count: int) -> list[tuple[int, int, int]]:
+    """`count` distinct claims: whole sentences, then spans of 1, 2, ... characters."""
+    found = [(pk, start, end) for pk, start, end in sentences]
+    width = 1
+    while len(found) < count:
+        found += [(pk, start, start + width) for pk, start, end in sentences if end - start > width]
+        width += 1
+    return found[:count]
+
+
+def client(
+    port: int, key: str, work: list[tuple[int, int, int]], start: threading.Barrier, out: Result
+) -> None:
+    headers = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(10):  # warm-up: connections, caches; not counted
+        conn.request("GET", "/api/me/", headers=headers)
+        conn.getresponse().read()
+    start.wait()
+    for pk, begin, end in work:
+        body = json.dumps({"sentence": pk, "start": begin, "end": end, "label": "opinion"})
+        sent = time.perf_counter()
+        try:
+            conn.request("POST", "/api/tags/", body, headers)
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            out.failures.append(f"{type(exc).__name__}: {exc}")
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            continue
+        out.latencies.append(time.perf_counter() - sent)
+        out.statuses[response.status] = out.statuses.get(response.status, 0) + 1
+    conn.close()
+
+
+def worker_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn workers of `master`."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def floor(port: int, keys: list[str], count: int) -> float:
+    """Requests/s of the lightest authenticated request (GET /api/tokens/: the token
+    and one query), from the same clients: what the machine allows any API call."""
+
+    def hammer(key: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(count):
+            conn.request("GET", "/api/tokens/", headers={"Authorization": f"Token {key}"})
+            conn.getresponse().read()
+        conn.close()
+
+    threads = [threading.Thread(target=hammer, args=(key,)) for key in keys]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return count * len(keys) / (time.perf_counter() - began)
+
+
+def stored_tags(database_url: str) -> tuple[set[tuple[str, int, int, int]], int]:
+    """The tags in the database as (reviewer, sentence, start, end), and the revisions."""
+    tags_sql = (
+        'SELECT u.username, t.sentence_id, t.start, t."end" FROM annotator_claimtag t '
+        "JOIN auth_user u ON u.id = t.reviewer_id"
+    )
+    revisions_sql = "SELECT count(*) FROM annotator_tagrevision"
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            return set(db.execute(tags_sql).fetchall()), db.execute(revisions_sql).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as db:
+        return set(db.execute(tags_sql).fetchall()), db.execute(revisions_sql).fetchone()[0]
+
+
+def run(label: str, database_url: str, options: argparse.Namespace) -> None:
+    env = server_env(database_url)
+    manage(env, "migrate", "--noinput")
+    output = manage(env, "shell", "-c", SETUP % (REVIEWERS[: options.clients],))
+    setup = json.loads(output.split("BENCH ", 1)[1])
+    tokens: dict[str, str] = setup["tokens"]
+    per_client = options.requests // options.clients
+    work = claims(setup["sentences"], per_client)
+    expected = {(name, *claim) for name in tokens for claim in work}
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            *(PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}"),
+            *("--workers", str(options.workers), "--worker-class", "gthread"),
+            *("--threads", str(options.threads), "--keep-alive", "30"),
+            *("--log-level", "warning"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/me/")
+                if conn.getresponse().status == 401:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                sys.exit("gunicorn did not start")
+            time.sleep(0.2)
+
+        results = [Result() for _ in tokens]
+        start = threading.Barrier(len(tokens) + 1)
+        threads = [
+            threading.Thread(target=client, args=(port, key, work, start, result))
+            for key, result in zip(tokens.values(), results, strict=True)
+        ]
+        for thread in threads:
+            thread.start()
+        load_before = os.getloadavg()[0]
+        start.wait()
+        cpu_before = worker_cpu_seconds(server.pid)
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+        cpu = worker_cpu_seconds(server.pid) - cpu_before
+        load_after = os.getloadavg()[0]
+        baseline = floor(port, list(tokens.values()), 250)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    latencies = sorted(x for r in results for x in r.latencies)
+    statuses: dict[int, int] = {}
+    for r in results:
+        for status, n in r.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    failures = [f for r in results for f in r.failures]
+    errors = sum(n for status, n in statuses.items() if status != 201) + len(failures)
+    found, revisions = stored_tags(database_url)
+    sent = per_client * len(tokens)
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+
+    print(f"\n{label}: {sent} tag creates, {len(tokens)} clients, {options.workers} workers")
+    print(f"  {sent / elapsed:8.0f} requests/s   ({elapsed:.2f} s)")
+    print(f"  p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
+    print(
+        f"  server CPU {cpu / sent * 1000:.1f} ms a request (workers' user + system time); "
+        f"load average {load_before:.1f} before, {load_after:.1f} after"
+    )
+    print(f"  for comparison, GET /api/tokens/ (auth and one query): {baseline:.0f} requests/s")
+    print(f"  statuses {dict(sorted(statuses.items()))}   errors {errors}")
+    for failure in failures[:5]:
+        print(f"    {failure}")
+    print(
+        f"  tags expected {len(expected)}, found {len(found)}, "
+        f"exactly the ones sent: {found == expected}; revisions {revisions}"
+    )
+    if errors or found != expected or revisions != len(expected):
+        print("  FAILED: errors, or the database does not hold exactly the tags sent")
+
+
+def postgres_database(url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty database on the server of `url`; returns its URL and a dropper."""
+    import psycopg
+
+    name = f"annotator_bench_{os.getpid()}"
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=4, choices=range(1, len(REVIEWERS) + 1))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sqlite-only", action="store_true")
+    options = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
+        run("SQLite", f"sqlite:///{Path(work) / 'bench.sqlite3'}", options)
+
+    url = os.environ.get("DATABASE_URL", "")
+    if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):
+        print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
+        return
+    database_url, drop = postgres_database(url)
+    try:
+        run("PostgreSQL", database_url, options)
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    main()

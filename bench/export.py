@@ -1,0 +1,241 @@
+"""Export speed and memory, end to end, on SQLite: `.venv/bin/python bench/export.py`.
+
+Builds a corpus in a fresh temporary SQLite database: articles made by cycling the five
+seeds (each made unique by one added sentence, imported with `import_article`), and 100
+tags per article by 5 reviewers (the same 20 claims each, whole sentences and spans,
+labels drawn at random, a cited source on sourced claims), inserted in bulk. It measures
+at 500 articles / 50,000 tags, then grows the same database to 2,000 articles / 200,000
+tags and measures again.
+
+Each measurement runs `manage.py export_corpus --format jsonl|csv --output FILE` in a
+child process of its own, so that the memory figure belongs to that one export: the
+child's peak resident set (VmHWM, which includes Python and Django) is printed next to
+its resident set just before the export started, and their difference is what the
+export itself took. tags/s is tags exported divided by the export's wall-clock seconds;
+tags per CPU second (the child's user + system time) is printed beside it, since wall
+time on a shared machine depends on what else runs.
+
+Targets (issue 7): at least 50,000 tags/s, peak memory under 200 MB, and memory not
+growing between 50,000 and 200,000 tags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+# Measure as deployed: DEBUG off (Django then keeps no log of every query).
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+
+REVIEWERS = 5
+CLAIMS_PER_ARTICLE = 20  # each reviewer tags each claim: 100 tags per article
+STEPS = (500, 2000)  # articles: 50,000 and 200,000 tags
+FORMATS = ("jsonl", "csv")
+
+
+def _status_mb(key: str) -> float:
+    """A memory figure of this process from /proc/self/status, in MB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    raise LookupError(key)
+
+
+def child(fmt: str, output: str) -> None:
+    """Run one export in this (fresh) process and print its figures as JSON."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from annotator.models import ClaimTag
+
+    tags = ClaimTag.objects.count()
+    before = _status_mb("VmRSS")
+    started, cpu = time.perf_counter(), time.process_time()
+    call_command("export_corpus", "--format", fmt, "--output", output, verbosity=0)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    # VmHWM, the peak resident set of this process's own memory: ru_maxrss would not
+    # do, since Linux carries the parent's resident set at fork over into the child's.
+    peak = _status_mb("VmHWM")
+    print(
+        json.dumps(
+            {
+                "tags": tags,
+                "seconds": seconds,
+                "cpu_seconds": cpu,
+                "rss_before_mb": before,
+                "peak_rss_mb": peak,
+                "bytes": Path(output).stat().st_size,
+            }
+        )
+    )
+
+
+def build(first: int, count: int, reviewers: list[int], outlets: dict[str, object]) -> None:
+    """Import `count` articles numbered from `first`, and tag each with 100 tags."""
+    from django.db import connection, transaction
+
+    from annotator.ingest.service import import_article
+    from annotator.models import ClaimTag, Sentence
+    from sources.detect import OutletIndex
+
+    seeds = sorted((ROOT / "seeds").glob("[0-9]*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in seeds]
+    index = OutletIndex.load()
+    ids = []
+    with transaction.atomic():
+        for n in range(first, first + count):
+            text = texts[n % len(texts)].rstrip("\n") + f"\nThis is copy {n} of the report.\n"
+            result = import_article(
+                text=text,
+                publisher=outlets["Global Research"],
+                origin=outlets["South Front"],
+                source_name=f"bench/{n:05d}.txt",
+                outlet_index=index,
+            )
+            ids.append(result.article.pk)
+
+    rng = random.Random(first)
+    labels = ["sourced", "unsourced", "opinion", "speculation"]
+    outlet_id = outlets["South Front"].pk
+    stamp = connection.ops.adapt_datetimefield_value(
+        __import__("django.utils.timezone").utils.timezone.now()
+    )
+    by_article: dict[int, list[tuple[int, int, int]]] = {}
+    for article_id, sentence_id, start, end in (
+        Sentence.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "id", "start", "end")
+    ):
+        claims = by_article.setdefault(article_id, [])
+        if len(claims) < CLAIMS_PER_ARTICLE:
+            claims.append((sentence_id, start, end))
+            middle = start + (end - start) // 2
+            if end - start > 20 and len(claims) < CLAIMS_PER_ARTICLE:
+                claims.append((sentence_id, start, middle))
+    rows = []
+    for claims in by_article.values():
+        assert len(claims) == CLAIMS_PER_ARTICLE
+        for sentence_id, start, end in claims:
+            for reviewer in reviewers:
+                label = rng.choice(labels)
+                cited = "the ministry" if label == "sourced" else ""
+                note = "hedged" if label == "speculation" and rng.random() < 0.2 else ""
+                rows.append(
+                    (sentence_id, reviewer, start, end, label, outlet_id, cited, note, stamp, stamp)
+                )
+    quote = connection.ops.quote_name
+    columns = [
+        "sentence_id",
+        "reviewer_id",
+        "start",
+        "end",
+        "label",
+        "outlet_id",
+        "cited_source",
+        "note",
+        "created_at",
+        "updated_at",
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(ClaimTag._meta.db_table)} "
+            f"({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
+
+
+def measure(work: Path, step: int) -> list[dict]:
+    results = []
+    for fmt in FORMATS:
+        output = work / f"export-{step}.{fmt}"
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", fmt, str(output)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=os.environ,
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        figures["format"] = fmt
+        results.append(figures)
+        print(
+            f"  {fmt:5} {figures['tags']:>7,} tags: {figures['seconds']:6.2f} s, "
+            f"{figures['tags'] / figures['seconds']:9,.0f} tags/s "
+            f"({figures['tags'] / figures['cpu_seconds']:,.0f} per CPU second), "
+            f"peak RSS {figures['peak_rss_mb']:5.0f} MB "
+            f"(at start {figures['rss_before_mb']:4.0f} MB, "
+            f"export +{figures['peak_rss_mb'] - figures['rss_before_mb']:3.0f} MB), "
+            f"file {figures['bytes'] / 1e6:6.1f} MB",
+            flush=True,
+        )
+        output.unlink()
+    return results
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from annotator.seeds import read_manifest
+    from sources.services import save_outlet
+
+    call_command("migrate", verbosity=0)
+    outlets = {o["name"]: save_outlet(**o) for o in read_manifest()["outlets"]}
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"reviewer{n}") for n in range(1, REVIEWERS + 1)]
+    )
+    reviewers = [u.pk for u in users]
+    print(f"Export benchmark in a fresh SQLite database ({work})")
+    built = 0
+    results = {}
+    for step in STEPS:
+        started = time.perf_counter()
+        build(built, step - built, reviewers, outlets)
+        built = step
+        # Close this process's connection, so that SQLite folds its write-ahead log into
+        # the database: a child reading while the log of the bulk load is still there
+        # maps it into memory (about 20 MB more), which is not the export's doing.
+        connection.close()
+        print(
+            f"{step:,} articles, {step * CLAIMS_PER_ARTICLE * REVIEWERS:,} tags "
+            f"(built in {time.perf_counter() - started:.1f} s); "
+            "each export in a child process of its own:",
+            flush=True,
+        )
+        results[step] = measure(work, step)
+    small, large = STEPS
+    for n, fmt in enumerate(FORMATS):
+        a, b = results[small][n], results[large][n]
+        print(
+            f"{fmt}: export memory +{a['peak_rss_mb'] - a['rss_before_mb']:.0f} MB at "
+            f"{a['tags']:,} tags, +{b['peak_rss_mb'] - b['rss_before_mb']:.0f} MB at "
+            f"{b['tags']:,} tags; speed {a['tags'] / a['seconds']:,.0f} and "
+            f"{b['tags'] / b['seconds']:,.0f} tags/s"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main()

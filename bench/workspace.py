@@ -1,0 +1,192 @@
+"""Server time of the annotation workspace: `.venv/bin/python bench/workspace.py`.
+
+Builds, in a fresh SQLite database, an article of 300 sentences (imported through
+`import_article`, like any article) that 20 reviewers have tagged: every sentence whole,
+and every third one also as a span (8,000 tags). Then it times requests with Django's
+test Client, in this process: no network and no server in between, but the whole
+middleware stack (sessions, authentication, CSRF, login required, htmx) as deployed,
+with DEBUG off and the static files collected as in production:
+
+- a minimal view (a logged-in user, `HttpResponse("ok")`): the unit of the ratios;
+- the article page for a reviewer (blind mode: their own 400 tags);
+- the article page for a teacher showing every reviewer's tags (all 8,000);
+- a tagging request from the page's script (an htmx POST that changes the label, so each
+  one writes the tag and its revision and answers with the sentence and progress bar).
+
+It prints the median of each and its ratio to the minimal view. Targets (issue 3): the
+article page within 15x, a tagging request within 3x.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+WORK = Path(tempfile.mkdtemp(prefix="bench-workspace-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+# Measure as deployed: DEBUG off (no query log, cached templates, hashed static files).
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ["STATIC_ROOT"] = str(WORK / "static")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
+
+from annotator.ingest.service import import_article  # noqa: E402
+from annotator.models import ClaimTag, Label, Sentence  # noqa: E402
+from annotator.roles import EDITORS, REVIEWERS, ensure_roles  # noqa: E402
+from sources.services import save_outlet  # noqa: E402
+
+SENTENCES = 300
+REVIEWERS_COUNT = 20
+ROUNDS = 40
+
+
+def minimal(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bench/minimal/", minimal), path("", include("annotator.urls"))]
+
+
+def build() -> tuple[int, Sentence, list]:
+    """The article, one of its sentences, and the users (reviewers, then a teacher)."""
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False, stdout=io.StringIO())
+    ensure_roles()
+    outlet = save_outlet(name="South Front", slug="south-front")
+    paragraphs = []
+    for p in range(SENTENCES // 5):
+        paragraphs.append(
+            " ".join(
+                f"In report {p}, the army said that unit {p * 5 + n} reached the river."
+                for n in range(5)
+            )
+        )
+    article = import_article(
+        text="\n".join(paragraphs) + "\n", title="Bench", publisher=outlet, origin=outlet
+    ).article
+    sentences = list(Sentence.objects.filter(article=article).order_by("position"))
+    assert len(sentences) == SENTENCES, f"{len(sentences)} sentences, not {SENTENCES}"
+
+    users = get_user_model()
+    reviewers = []
+    for n in range(REVIEWERS_COUNT):
+        user = users.objects.create_user(f"reviewer{n:02d}", password="bench-password")
+        user.groups.add(Group.objects.get(name=REVIEWERS))
+        reviewers.append(user)
+    teacher = users.objects.create_user("teacher", password="bench-password")
+    teacher.groups.add(Group.objects.get(name=EDITORS))
+
+    tags = []
+    for r, reviewer in enumerate(reviewers):
+        for n, s in enumerate(sentences):
+            label = Label.values[(n + r) % 4]
+            tags.append(
+                ClaimTag(
+                    sentence=s,
+                    reviewer=reviewer,
+                    start=s.start,
+                    end=s.end,
+                    label=label,
+                    outlet=outlet,
+                )
+            )
+            if n % 3 == 0:
+                tags.append(
+                    ClaimTag(
+                        sentence=s,
+                        reviewer=reviewer,
+                        start=s.start + 3,
+                        end=s.start + 9,
+                        label=Label.OPINION,
+                        outlet=outlet,
+                    )
+                )
+    ClaimTag.objects.bulk_create(tags)
+    return article.pk, sentences[SENTENCES // 2], [*reviewers, teacher]
+
+
+def measure(requests: dict, rounds: int) -> dict[str, float]:
+    """The median time of each request, in milliseconds. The requests take turns, round
+    after round, so that whatever else the machine is doing weighs on all of them alike
+    and the ratios stay fair."""
+    for request in requests.values():  # warm up: templates compiled, connections open
+        for _ in range(3):
+            request()
+    times: dict[str, list[float]] = {name: [] for name in requests}
+    for _ in range(rounds):
+        for name, request in requests.items():
+            started = time.perf_counter()
+            response = request()
+            times[name].append(time.perf_counter() - started)
+            assert response.status_code == 200, (name, response.status_code)
+    return {name: statistics.median(values) * 1000 for name, values in times.items()}
+
+
+def main() -> None:
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    article_pk, sentence, users = build()
+    reviewer, teacher = users[0], users[-1]
+    tags = ClaimTag.objects.count()
+    print(
+        f"Workspace, Django test Client in process, DEBUG off, SQLite ({WORK}); "
+        f"an article of {SENTENCES} sentences, {REVIEWERS_COUNT} reviewers, {tags} tags"
+    )
+
+    as_reviewer, as_teacher = Client(), Client()
+    as_reviewer.force_login(reviewer)
+    as_teacher.force_login(teacher)
+    page_url = reverse("article-detail", args=[article_pk])
+    tag_url = reverse("sentence-tag", args=[sentence.pk])
+    labels = iter(Label.values * ROUNDS * 2)
+
+    results = measure(
+        {
+            "minimal view (logged in)": lambda: as_reviewer.get("/bench/minimal/", secure=True),
+            "article page, reviewer (own tags)": lambda: as_reviewer.get(page_url, secure=True),
+            "article page, teacher (all tags)": lambda: as_teacher.get(
+                page_url, {"tags": "all"}, secure=True
+            ),
+            "tagging request (htmx POST)": lambda: as_reviewer.post(
+                tag_url, {"label": next(labels)}, secure=True, headers={"HX-Request": "true"}
+            ),
+        },
+        ROUNDS,
+    )
+    unit = results["minimal view (logged in)"]
+    targets = {
+        "article page, reviewer (own tags)": 15,
+        "article page, teacher (all tags)": 15,
+        "tagging request (htmx POST)": 3,
+    }
+    for name, ms in results.items():
+        line = f"  {name:<36} median {ms:8.2f} ms"
+        if name in targets:
+            ratio = ms / unit
+            verdict = "ok" if ratio <= targets[name] else "OVER"
+            line += f"   {ratio:5.1f}x the minimal view (target <= {targets[name]}x: {verdict})"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

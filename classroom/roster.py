@@ -1,0 +1,171 @@
+"""Adding students from a roster: a CSV file of names and e-mails, or one student typed
+in. All or nothing: a roster with any bad row saves nothing and lists every problem."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.text import slugify
+
+from annotator.roles import REVIEWERS
+from classroom.models import Classroom, Membership
+from classroom.services import ensure_reviewer, require_manager
+
+ROSTER_MAX_BYTES = 1024 * 1024
+ROSTER_MAX_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    line: int  # line in the file (the header is line 1)
+    name: str
+    email: str
+
+
+@dataclass
+class RosterResult:
+    created: list[tuple[AbstractBaseUser, str]] = field(default_factory=list)  # with password
+    added: list[AbstractBaseUser] = field(default_factory=list)
+    already: list[AbstractBaseUser] = field(default_factory=list)
+
+
+class RosterError(Exception):
+    """A roster with errors; nothing of it was saved. `errors` is a list of
+    (line, message), line 0 for the file as a whole."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))
+        self.errors = errors
+
+
+def parse_roster(data: bytes) -> list[RosterRow]:
+    """Read a CSV roster: a header row naming a `name` and an `email` (or `e-mail`)
+    column, then one student a row. RosterError lists every problem found."""
+    if len(data) > ROSTER_MAX_BYTES:
+        raise RosterError([(0, f"the file is larger than {ROSTER_MAX_BYTES // 1024} KB")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError([(0, "the file is not UTF-8 text (save it as CSV UTF-8)")]) from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = next(reader, None)
+    if not header:
+        raise RosterError([(0, "the file is empty")])
+    columns = [h.strip().lower().replace("-", "").replace(" ", "") for h in header]
+    if "name" not in columns or "email" not in columns:
+        raise RosterError([(1, "the header row must name the columns 'name' and 'email'")])
+    name_at, email_at = columns.index("name"), columns.index("email")
+    rows, errors = [], []
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        name = cells[name_at].strip() if name_at < len(cells) else ""
+        email = cells[email_at].strip() if email_at < len(cells) else ""
+        rows.append(RosterRow(line=line, name=name, email=email))
+    if len(rows) > ROSTER_MAX_ROWS:
+        errors.append((0, f"at most {ROSTER_MAX_ROWS} students at a time"))
+    if not rows and not errors:
+        errors.append((0, "the file lists no students"))
+    if errors:
+        raise RosterError(errors)
+    return rows
+
+
+def _username_for(email: str, taken: set[str]) -> str:
+    base = slugify(email.split("@")[0]).replace("-", ".")[:30] or "student"
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}{n}"
+    taken.add(candidate.lower())
+    return candidate
+
+
+@transaction.atomic
+def add_students(
+    *, classroom: Classroom, by: AbstractBaseUser, rows: Sequence[RosterRow]
+) -> RosterResult:
+    """Add the listed students to the class, all or nothing.
+
+    A row whose e-mail belongs to an existing account adds that account; any other row
+    creates a reviewer account (username from the e-mail, a new random password, returned
+    once so that the teacher can hand it out). RosterError lists every bad row (empty
+    name, bad e-mail, an e-mail twice, an e-mail shared by several accounts, the
+    teacher's own) and nothing is saved."""
+    require_manager(by, classroom)
+    users = get_user_model()
+    errors: list[tuple[int, str]] = []
+    seen = Counter(row.email.lower() for row in rows)
+    existing: dict[str, list[AbstractBaseUser]] = {}
+    for user in users.objects.filter(email__in={row.email for row in rows if row.email}):
+        existing.setdefault(user.email.lower(), []).append(user)
+    # Case-insensitive matches the exact lookup above missed.
+    for row in rows:
+        key = row.email.lower()
+        if row.email and key not in existing:
+            found = list(users.objects.filter(email__iexact=row.email))
+            if found:
+                existing[key] = found
+    for row in rows:
+        if not row.name:
+            errors.append((row.line, "the name is empty"))
+        if len(row.name) > 150:
+            errors.append((row.line, "the name is longer than 150 characters"))
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            errors.append((row.line, f"{row.email!r} is not an e-mail address"))
+            continue
+        if seen[row.email.lower()] > 1:
+            errors.append((row.line, f"{row.email} is listed more than once"))
+        matches = existing.get(row.email.lower(), [])
+        if len(matches) > 1:
+            errors.append((row.line, f"several accounts have the e-mail {row.email}"))
+        elif matches and matches[0].pk == classroom.teacher_id:
+            errors.append((row.line, f"{row.email} is the teacher's own account"))
+    if errors:
+        raise RosterError(errors)
+
+    result = RosterResult()
+    members = set(classroom.memberships.values_list("student_id", flat=True))
+    taken = {u.lower() for u in users.objects.values_list("username", flat=True)}
+    reviewers = Group.objects.get(name=REVIEWERS)
+    for row in rows:
+        matches = existing.get(row.email.lower(), [])
+        if matches:
+            user = matches[0]
+            if user.pk in members:
+                result.already.append(user)
+                continue
+            ensure_reviewer(user)
+            result.added.append(user)
+        else:
+            first, _, last = row.name.partition(" ")
+            password = secrets.token_urlsafe(9)
+            user = users(
+                username=_username_for(row.email, taken),
+                email=row.email,
+                first_name=first[:150],
+                last_name=last[:150],
+            )
+            user.set_password(password)
+            user.save()
+            user.groups.add(reviewers)
+            result.created.append((user, password))
+        Membership.objects.create(classroom=classroom, student=user, via=Membership.Via.ROSTER)
+        members.add(user.pk)
+    return result

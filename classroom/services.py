@@ -1,0 +1,383 @@
+"""Writes for classes: every page, API view, admin action and command calls these, so
+each rule is written once. Teachers (the Editors group) create classes and own them;
+admins may act on any class; students join with a code or are added by their teacher."""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
+from annotator.models import Article, Label, Sentence
+from annotator.roles import REVIEWERS, is_editor
+from annotator.sections import Section
+from classroom import selectors
+from classroom.models import (
+    AnswerKeyEntry,
+    Assignment,
+    Classroom,
+    JoinCode,
+    Membership,
+    Submission,
+)
+
+# No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+CODE_MAX_DAYS = 90
+
+
+def can_manage(user: AbstractBaseUser, classroom: Classroom) -> bool:
+    """The class's teacher and admins manage a class."""
+    return user.is_authenticated and (user.is_superuser or classroom.teacher_id == user.pk)
+
+
+def require_manager(user: AbstractBaseUser, classroom: Classroom) -> None:
+    if not can_manage(user, classroom):
+        raise PermissionDenied("Only the class's teacher can do that.")
+
+
+# Classes and join codes ----------------------------------------------------------------
+
+
+def create_class(*, teacher: AbstractBaseUser, name: str) -> Classroom:
+    """Create a class owned by `teacher` (a teacher/editor or an admin)."""
+    if not is_editor(teacher):
+        raise PermissionDenied("Only teachers can create classes.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "a class needs a name"})
+    if len(name) > 200:
+        raise ValidationError({"name": "at most 200 characters"})
+    return Classroom.objects.create(teacher=teacher, name=name)
+
+
+def normalize_code(raw: str) -> str:
+    """A code as stored: upper case, without the spaces and dashes people type."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def create_join_code(*, classroom: Classroom, by: AbstractBaseUser, days: int = 14) -> JoinCode:
+    """A new join code for the class, valid for `days` days (1 to 90)."""
+    require_manager(by, classroom)
+    if not 1 <= days <= CODE_MAX_DAYS:
+        raise ValidationError({"days": f"a code is valid for 1 to {CODE_MAX_DAYS} days"})
+    now = timezone.now()
+    for _ in range(10):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        try:
+            with transaction.atomic():
+                return JoinCode.objects.create(
+                    classroom=classroom,
+                    code=code,
+                    created_by=by,
+                    created_at=now,
+                    expires_at=now + timedelta(days=days),
+                )
+        except IntegrityError:
+            continue  # the same code exists already: draw again
+    raise RuntimeError("could not draw an unused join code")
+
+
+def revoke_join_code(*, join_code: JoinCode, by: AbstractBaseUser) -> JoinCode:
+    """Stop a code from working (idempotent)."""
+    require_manager(by, join_code.classroom)
+    if join_code.revoked_at is None:
+        join_code.revoked_at = timezone.now()
+        join_code.save(update_fields=["revoked_at"])
+    return join_code
+
+
+def active_code(raw: str) -> JoinCode:
+    """The active join code typed as `raw`; ValidationError (the same message whether
+    it does not exist, has expired or was revoked) otherwise."""
+    code = normalize_code(raw)
+    join_code = (
+        JoinCode.objects.select_related("classroom").filter(code=code).first()
+        if len(code) == CODE_LENGTH
+        else None
+    )
+    if join_code is None or not join_code.is_active():
+        raise ValidationError(
+            {"code": "This join code is not valid: it may be mistyped, expired or revoked."}
+        )
+    return join_code
+
+
+def ensure_reviewer(user: AbstractBaseUser) -> None:
+    """Give an account with no role the reviewer role, so that it can tag."""
+    if not user.is_superuser and not user.groups.exists():
+        user.groups.add(Group.objects.get(name=REVIEWERS))
+
+
+@transaction.atomic
+def join_with_code(*, code: str, user: AbstractBaseUser) -> Membership:
+    """Add a logged-in user to the class of an active code. Joining a class one already
+    belongs to returns the existing membership; a teacher cannot join their own class."""
+    join_code = active_code(code)
+    classroom = join_code.classroom
+    if classroom.teacher_id == user.pk:
+        raise ValidationError({"code": "You teach this class; you cannot join it as a student."})
+    membership, created = Membership.objects.get_or_create(
+        classroom=classroom, student=user, defaults={"via": Membership.Via.CODE}
+    )
+    if created:
+        JoinCode.objects.filter(pk=join_code.pk).update(uses=F("uses") + 1)
+        ensure_reviewer(user)
+    return membership
+
+
+@transaction.atomic
+def sign_up_with_code(
+    *,
+    code: str,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
+    """Create a reviewer account and make it a member of the code's class: the one way
+    to get an account without an administrator. Saves nothing on any error."""
+    join_code = active_code(code)
+    users = get_user_model()
+    user = users(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.full_clean(exclude=["password"])
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    membership = Membership.objects.create(
+        classroom=join_code.classroom, student=user, via=Membership.Via.CODE
+    )
+    JoinCode.objects.filter(pk=join_code.pk).update(uses=F("uses") + 1)
+    return membership
+
+
+def remove_student(
+    *, classroom: Classroom, student: AbstractBaseUser, by: AbstractBaseUser
+) -> None:
+    """Take a student off the class (their account and tags stay)."""
+    require_manager(by, classroom)
+    Membership.objects.filter(classroom=classroom, student=student).delete()
+
+
+# Assignments -----------------------------------------------------------------------------
+
+
+def _check_assignment(title: str, due_at: datetime, articles: Sequence[Article]) -> str:
+    title = title.strip()
+    errors = {}
+    if not title:
+        errors["title"] = "an assignment needs a title"
+    elif len(title) > 200:
+        errors["title"] = "at most 200 characters"
+    if not articles:
+        errors["articles"] = "choose at least one article"
+    if due_at is None or timezone.is_naive(due_at):
+        errors["due_at"] = "give a due date and time"
+    if errors:
+        raise ValidationError(errors)
+    return title
+
+
+@transaction.atomic
+def create_assignment(
+    *,
+    classroom: Classroom,
+    by: AbstractBaseUser,
+    title: str,
+    due_at: datetime,
+    articles: Sequence[Article],
+    instructions: str = "",
+    include_boilerplate: bool = False,
+    include_comments: bool = False,
+) -> Assignment:
+    """Set the class an assignment on these articles (every sentence of them, until
+    `choose_sentences` narrows it)."""
+    require_manager(by, classroom)
+    title = _check_assignment(title, due_at, articles)
+    assignment = Assignment.objects.create(
+        classroom=classroom,
+        title=title,
+        instructions=instructions.strip(),
+        due_at=due_at,
+        include_boilerplate=include_boilerplate,
+        include_comments=include_comments,
+        created_by=by,
+    )
+    assignment.articles.set(articles)
+    return assignment
+
+
+@transaction.atomic
+def update_assignment(
+    *,
+    assignment: Assignment,
+    by: AbstractBaseUser,
+    title: str,
+    due_at: datetime,
+    articles: Sequence[Article],
+    instructions: str = "",
+    include_boilerplate: bool = False,
+    include_comments: bool = False,
+) -> Assignment:
+    """Change an assignment; chosen sentences of articles no longer in it are dropped."""
+    require_manager(by, assignment.classroom)
+    assignment.title = _check_assignment(title, due_at, articles)
+    assignment.due_at = due_at
+    assignment.instructions = instructions.strip()
+    assignment.include_boilerplate = include_boilerplate
+    assignment.include_comments = include_comments
+    assignment.save()
+    assignment.articles.set(articles)
+    assignment.sentences.remove(*assignment.sentences.exclude(article__in=[a.pk for a in articles]))
+    return assignment
+
+
+def choose_sentences(
+    *, assignment: Assignment, by: AbstractBaseUser, sentences: Iterable[Sentence]
+) -> None:
+    """Narrow the assignment to these sentences of its articles (none: all of them)."""
+    require_manager(by, assignment.classroom)
+    sentences = list(sentences)
+    article_ids = set(assignment.articles.values_list("pk", flat=True))
+    if any(s.article_id not in article_ids for s in sentences):
+        raise ValidationError(
+            {"sentences": "a chosen sentence is not in the assignment's articles"}
+        )
+    if any(s.section == Section.BYLINE for s in sentences):
+        raise ValidationError({"sentences": "a byline is not a claim: it cannot be assigned"})
+    assignment.sentences.set(sentences)
+
+
+def submit(*, assignment: Assignment, student: AbstractBaseUser) -> Submission:
+    """Hand in: the student's answers freeze as they stand now and the feedback opens.
+
+    Only a member, only before the due date (after it, answers are frozen at the due
+    date anyway), and once."""
+    if not assignment.classroom.memberships.filter(student=student).exists():
+        raise PermissionDenied("Only the class's students hand in its assignments.")
+    now = timezone.now()
+    if assignment.is_past_due(now):
+        raise ValidationError("The due date has passed: your answers as they stood then count.")
+    submission, created = Submission.objects.get_or_create(
+        assignment=assignment, student=student, defaults={"submitted_at": now}
+    )
+    if not created:
+        raise ValidationError("You have already handed this assignment in.")
+    return submission
+
+
+# Answer key --------------------------------------------------------------------------------
+
+
+def put_in_key(
+    *,
+    assignment: Assignment,
+    sentence: Sentence,
+    by: AbstractBaseUser,
+    label: str,
+    outlet_id: int,
+    cited_source: str = "",
+    note: str = "",
+    basis: str = AnswerKeyEntry.Basis.ADJUDICATED,
+) -> AnswerKeyEntry:
+    """Make `label` the key for one assigned sentence (it wins over the teacher's tag)."""
+    require_manager(by, assignment.classroom)
+    if label not in Label.values:
+        raise ValidationError({"label": f"unknown label {label!r}"})
+    if sentence.pk not in {s.pk for s in selectors.units(assignment)}:
+        raise ValidationError({"sentence": "the sentence is not part of this assignment"})
+    return _save_key_entry(
+        assignment=assignment,
+        sentence=sentence,
+        by=by,
+        label=label,
+        outlet_id=outlet_id,
+        cited_source=cited_source,
+        note=note,
+        basis=basis,
+    )
+
+
+def _save_key_entry(*, assignment, sentence, by, label, outlet_id, cited_source, note, basis):
+    entry, _ = AnswerKeyEntry.objects.update_or_create(
+        assignment=assignment,
+        sentence=sentence,
+        defaults={
+            "label": label,
+            "outlet_id": outlet_id,
+            "cited_source": cited_source if label == Label.SOURCED else "",
+            "note": note.strip(),
+            "basis": basis,
+            "promoted_by": by,
+            "promoted_at": timezone.now(),
+        },
+    )
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Promoted:
+    adjudicated: int
+    majority: int
+    disputed: int
+
+
+@transaction.atomic
+def promote_consensus(*, assignment: Assignment, by: AbstractBaseUser) -> Promoted:
+    """Make the consensus of each assigned sentence its key: the adjudicated label, else
+    the strict majority of the class's answers (`annotator.consensus.decide`). Disputed
+    sentences keep whatever key they had. Returns how many of each there were."""
+    require_manager(by, assignment.classroom)
+    data = selectors.assignment_data(assignment)
+    counts = Counter()
+    for sentence in data.units:
+        given = [a[sentence.pk] for a in data.answers.values() if sentence.pk in a]
+        adjudication = data.adjudications.get(sentence.pk)
+        decision = decide(
+            Counter(a.label for a in given), adjudication.label if adjudication else None
+        )
+        counts[decision.status] += 1
+        if decision.status == ADJUDICATED:
+            _save_key_entry(
+                assignment=assignment,
+                sentence=sentence,
+                by=by,
+                label=adjudication.label,
+                outlet_id=adjudication.outlet_id,
+                cited_source=adjudication.cited_source,
+                note=adjudication.note,
+                basis=AnswerKeyEntry.Basis.ADJUDICATED,
+            )
+        elif decision.status == MAJORITY:
+            model = next(a for a in given if a.label == decision.label)
+            _save_key_entry(
+                assignment=assignment,
+                sentence=sentence,
+                by=by,
+                label=decision.label,
+                outlet_id=model.outlet_id,
+                cited_source=model.cited_source,
+                note="",
+                basis=AnswerKeyEntry.Basis.MAJORITY,
+            )
+    return Promoted(counts[ADJUDICATED], counts[MAJORITY], counts[DISPUTED])
+
+
+def clear_promoted_key(*, assignment: Assignment, by: AbstractBaseUser) -> int:
+    """Drop the promoted entries: the teacher's own tags are the key again."""
+    require_manager(by, assignment.classroom)
+    deleted, _ = assignment.key_entries.all().delete()
+    return deleted

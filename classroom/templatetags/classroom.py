@@ -1,0 +1,58 @@
+"""Small filters for the class pages: labels with their letter, and figures that may be
+undefined (None shows as a dash, never as 0)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from annotator.models import Label
+
+register = template.Library()
+
+LETTERS = {
+    Label.SOURCED: "S",
+    Label.UNSOURCED: "U",
+    Label.OPINION: "O",
+    Label.SPECULATION: "P",
+}
+NAMES = dict(Label.choices)
+
+
+@register.filter
+def label_badge(label: str | None) -> str:
+    """A label as a coloured badge that also carries its letter and name."""
+    if not label:
+        return format_html('<span class="lab lab-none">—</span>')
+    return format_html(
+        '<span class="lab t-{}"><b aria-hidden="true">{}</b> {}</span>',
+        label,
+        LETTERS.get(label, "?"),
+        NAMES.get(label, label),
+    )
+
+
+@register.filter
+def label_name(label: str | None) -> str:
+    return NAMES.get(label, "—") if label else "—"
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """A share 0..1 as a percentage; a dash when undefined."""
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+@register.filter
+def num(value: float | None, digits: int = 2) -> str:
+    """A coefficient (kappa, alpha) with two decimals; a dash when undefined."""
+    return "—" if value is None else f"{value:.{int(digits)}f}"
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template (None when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,1 @@
+"""Pages of classes and assignments, joining by code, disagreements and adjudication."""

@@ -1,0 +1,199 @@
+"""Disagreements per article, side by side, and adjudication: a teacher or editor sets
+the final label of a sentence (and may make it the assignment's key)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from annotator.adjudication import adjudicate, withdraw_adjudication
+from annotator.models import Adjudication, Article, Sentence
+from annotator.roles import is_editor
+from annotator.sections import Section
+from classroom import selectors, services
+from classroom.access import managed_assignment, require_results, visible_assignment
+from classroom.forms import AdjudicationForm
+from classroom.models import AnswerKeyEntry, Assignment
+from classroom.results import LABELS, disagreement_rows
+from sources.models import Outlet
+
+
+def _outlets() -> dict[int, str]:
+    return dict(Outlet.objects.values_list("pk", "name"))
+
+
+def _assignment_rows(request: HttpRequest, assignment: Assignment, sentences: list[Sentence]):
+    """Rows for the assignment's view: real names for the teacher; for a student, the
+    classmates whose answers are final, under pseudonyms, and "You"."""
+    data = selectors.assignment_data(assignment)
+    wanted = {s.pk for s in sentences}
+    sentences = [s for s in data.units if s.pk in wanted]
+    if services.can_manage(request.user, assignment.classroom):
+        coders = [(s.pk, s.get_username()) for s in data.students]
+    else:
+        coders = [
+            (s.pk, "You" if s.pk == request.user.pk else data.pseudonyms[s.pk])
+            for s in data.students
+            if data.is_frozen(s.pk)
+        ]
+    return coders, disagreement_rows(
+        sentences,
+        coders=coders,
+        answers=data.answers,
+        key=data.key,
+        adjudications=data.adjudications,
+        outlets=_outlets(),
+        you=request.user.pk,
+    )
+
+
+def _editor_rows(sentences: list[Sentence]):
+    """Rows of every reviewer's live tags: the editors' view outside any class."""
+    reviewers, answers = selectors.reviewer_answers(sentences)
+    coders = [(r.pk, r.get_username()) for r in reviewers]
+    return coders, disagreement_rows(
+        sentences,
+        coders=coders,
+        answers=answers,
+        key={},
+        adjudications=selectors.adjudications(sentences),
+        outlets=_outlets(),
+    )
+
+
+def _page(request, *, article, coders, rows, assignment=None) -> HttpResponse:
+    can_adjudicate = is_editor(request.user) and (
+        assignment is None or services.can_manage(request.user, assignment.classroom)
+    )
+    return render(
+        request,
+        "classroom/disagreements.html",
+        {
+            "article": article,
+            "assignment": assignment,
+            "coders": coders,
+            "rows": rows,
+            "disputed": sum(1 for r in rows if r.disputed),
+            "can_adjudicate": can_adjudicate,
+            "labels": LABELS,
+            "outlets": Outlet.objects.order_by("name"),
+        },
+    )
+
+
+def assignment_disagreements(request: HttpRequest, pk: int, article_pk: int) -> HttpResponse:
+    assignment = visible_assignment(request.user, pk)
+    require_results(request.user, assignment)
+    article = get_object_or_404(assignment.articles.defer("text", "html"), pk=article_pk)
+    sentences = [s for s in selectors.units(assignment) if s.article_id == article.pk]
+    coders, rows = _assignment_rows(request, assignment, sentences)
+    return _page(request, article=article, coders=coders, rows=rows, assignment=assignment)
+
+
+def article_disagreements(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only teachers, editors and admins see everyone's tags.")
+    article = get_object_or_404(Article.objects.defer("text", "html"), pk=pk)
+    sentences = list(
+        Sentence.objects.filter(article=article)
+        .exclude(section=Section.BYLINE)
+        .select_related("article", "article__origin")
+        .defer("article__text", "article__html")
+        .order_by("position")
+    )
+    coders, rows = _editor_rows(sentences)
+    return _page(request, article=article, coders=coders, rows=rows)
+
+
+def _back(request: HttpRequest, sentence: Sentence, assignment: Assignment | None) -> HttpResponse:
+    """The adjudicated row alone for htmx; otherwise back to the page, at that row."""
+    if request.htmx:
+        if assignment is not None:
+            coders, rows = _assignment_rows(request, assignment, [sentence])
+        else:
+            coders, rows = _editor_rows([sentence])
+        if not rows:
+            raise Http404("The sentence is not part of this assignment.")
+        return render(
+            request,
+            "classroom/_disagreement_row.html",
+            {
+                "row": rows[0],
+                "coders": coders,
+                "assignment": assignment,
+                "can_adjudicate": True,
+                "labels": LABELS,
+                "outlets": Outlet.objects.order_by("name"),
+            },
+        )
+    if assignment is not None:
+        url = reverse("assignment-disagreements", args=[assignment.pk, sentence.article_id])
+    else:
+        url = reverse("article-disagreements", args=[sentence.article_id])
+    return redirect(f"{url}#s{sentence.pk}")
+
+
+def _assignment_of(request: HttpRequest) -> Assignment | None:
+    raw = request.POST.get("assignment", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("No such assignment.")
+    return managed_assignment(request.user, int(raw))
+
+
+@require_POST
+def adjudicate_sentence(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_editor(request.user):
+        raise PermissionDenied("Only teachers, editors and admins can adjudicate claims.")
+    sentence = get_object_or_404(Sentence.objects.select_related("article"), pk=pk)
+    assignment = _assignment_of(request)
+    form = AdjudicationForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "Choose one of the four labels.", status=400, content_type="text/plain; charset=utf-8"
+        )
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            adjudication = adjudicate(
+                sentence=sentence,
+                label=data["label"],
+                outlet=data["outlet"],
+                cited_source=data["cited_source"],
+                note=data["note"],
+                by=request.user,
+            )
+            if data["use_as_key"] and assignment is not None:
+                services.put_in_key(
+                    assignment=assignment,
+                    sentence=sentence,
+                    by=request.user,
+                    label=adjudication.label,
+                    outlet_id=adjudication.outlet_id,
+                    cited_source=adjudication.cited_source,
+                    note=adjudication.note,
+                    basis=AnswerKeyEntry.Basis.ADJUDICATED,
+                )
+    except ValidationError as exc:
+        return HttpResponse(
+            "; ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8"
+        )
+    if not request.htmx:
+        messages.success(request, f"Adjudicated: {adjudication.get_label_display()}.")
+    return _back(request, sentence, assignment)
+
+
+@require_POST
+def adjudication_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    adjudication = get_object_or_404(Adjudication.objects.select_related("sentence"), pk=pk)
+    assignment = _assignment_of(request)
+    withdraw_adjudication(adjudication=adjudication, by=request.user)
+    if not request.htmx:
+        messages.success(request, "Adjudication withdrawn: the majority counts again.")
+    return _back(request, adjudication.sentence, assignment)

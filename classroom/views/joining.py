@@ -1,0 +1,63 @@
+"""Joining a class with its code: the one page open to anonymous visitors besides the
+login page, since it is how students get an account without an administrator."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from classroom import ratelimit, services
+from classroom.forms import JoinForm, SignUpForm
+
+
+@login_not_required
+def join(request: HttpRequest) -> HttpResponse:
+    signing_up = not request.user.is_authenticated
+    form_class = SignUpForm if signing_up else JoinForm
+    if request.method != "POST":
+        form = form_class(initial={"code": request.GET.get("code", "")})
+        return render(request, "classroom/join.html", {"form": form, "signing_up": signing_up})
+
+    form = form_class(request.POST)
+    ip = ratelimit.client_ip(request)
+    code = services.normalize_code(request.POST.get("code", ""))
+    context = {"form": form, "signing_up": signing_up}
+    if ratelimit.is_blocked(ip, code):
+        context["blocked_minutes"] = ratelimit.minutes_left()
+        return render(request, "classroom/join.html", context, status=429)
+    # The code first: without a valid one, the rest of the form (is that username
+    # taken?) tells an anonymous visitor nothing.
+    try:
+        services.active_code(code)
+    except ValidationError as exc:
+        ratelimit.record_failure(ip, code)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("code", exc.message_dict["code"])
+        return render(request, "classroom/join.html", context, status=400)
+    if not form.is_valid():
+        return render(request, "classroom/join.html", context, status=400)
+    try:
+        if signing_up:
+            data = form.cleaned_data
+            membership = services.sign_up_with_code(
+                code=code,
+                username=data["username"],
+                password=data["password1"],
+                email=data.get("email", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
+            login(request, membership.student, backend="django.contrib.auth.backends.ModelBackend")
+        else:
+            membership = services.join_with_code(code=code, user=request.user)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return render(request, "classroom/join.html", context, status=400)
+    messages.success(request, f"You are in the class “{membership.classroom.name}”.")
+    return redirect("class-detail", membership.classroom_id)

@@ -1,0 +1,644 @@
+"""How outlets source, hedge and editorialise: the figures behind the outlet profile, the
+comparison page and their JSON, aggregated in the database.
+
+What is counted
+- A *claim* is a sentence or a span of it (sentence plus article offsets), as everywhere.
+- Its label follows `annotator.consensus`: the adjudicated label, else the label chosen by
+  more than half of its reviewers, else *disputed* (counted and shown, never dropped).
+- Its *attributed outlet* is the adjudication's outlet if it is adjudicated, else the
+  outlet that most of its tags name; on a tie, the article's origin if it is among the
+  tied outlets, else the tied outlet with the smallest id (the one created first).
+- Its *cited source* (for sourced claims) is the adjudication's, if it gives one, else the
+  one most of its sourced tags give (ties: alphabetical); compared without regard to case.
+- Only body sentences count unless boilerplate or reader comments are asked for; a date
+  range keeps articles published within it (undated articles drop out); a topic search
+  keeps articles whose text contains the words, as typed, in any case.
+- With a reviewer group, only the tags of that group's members vote, and adjudications
+  are left out: the figures say how that group labelled the claims. "By group" computes
+  the same figures for every group at once (a reviewer in two groups votes in both).
+- Republished stories (see `sources.stories`): a claim is counted once per story and per
+  origin. Claims on the copies of one story are the same claim when their sentences are
+  the same passage, the articles have the same origin, and they cover the whole sentence
+  or the same offsets inside it. Of such a set, one is counted: the adjudicated one, else
+  the one with the most votes, else the one on the story's original, else the first
+  imported. So tagging the copies of a story ("apply my tag to the other copies") never
+  counts one claim twice for its origin, while a republisher's own additions still count.
+
+Every figure comes from one SQL statement (CTEs and window functions, which the ORM does
+not express), so a page makes the same number of queries whatever the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
+from annotator.sections import Section
+from sources.models import Outlet, StoryArticle, StorySentence
+
+DISPUTED = "disputed"
+LABELS = [*Label.values, DISPUTED]
+LABEL_NAMES = {**dict(Label.choices), DISPUTED: "Disputed"}
+OPTIONAL_SECTIONS = {Section.BOILERPLATE: "boilerplate", Section.COMMENT: "reader comments"}
+Z95 = 1.96
+TOP_SOURCES = 10
+FEW_CLAIMS = 10  # below this, the comparison says an outlet's shares say little
+
+# A cited source is vague when it names nobody in particular: a quantifier ("some",
+# "several") or a generic plural ("sources", "experts", "reports") says so.
+_VAGUE = re.compile(
+    r"\b(?:some|certain|several|many|various|unnamed|anonymous|unidentified|local|"
+    r"sources?|experts?|reports?|observers|activists|analysts|officials|insiders|"
+    r"witnesses|residents|media|rumou?rs|claims)\b",
+    re.IGNORECASE,
+)
+
+
+def is_vague(source: str) -> bool:
+    """True when a cited source names nobody in particular ("some experts",
+    "pro-government sources", "reports"); False for a named one ("Syrian Defense
+    Ministry")."""
+    return bool(_VAGUE.search(source))
+
+
+def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (95% with the default z); None when there
+    is nothing to estimate from."""
+    if total <= 0:
+        return None
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def overlap(a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
+    """True when two intervals overlap: the difference between the two shares is then
+    not meaningful at this confidence (a deliberately cautious rule)."""
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which claims count. The default: body sentences of every article, all reviewers."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+    group: Group | None = None
+    sections: tuple[str, ...] = (Section.BODY,)
+
+    def as_params(self) -> dict[str, str | list[str]]:
+        """The filters as query parameters (for links and the CSV download)."""
+        params: dict[str, str | list[str]] = {}
+        if self.date_from:
+            params["from"] = self.date_from.isoformat()
+        if self.date_to:
+            params["to"] = self.date_to.isoformat()
+        if self.q:
+            params["q"] = self.q
+        if self.group:
+            params["group"] = self.group.name
+        extra = [s for s in self.sections if s != Section.BODY]
+        if extra:
+            params["include"] = extra
+        return params
+
+
+def _date(params: Mapping, name: str) -> dt.date | None:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: f"{raw!r} is not a date; use YYYY-MM-DD"}) from None
+
+
+def parse_filters(params) -> Filters:
+    """Read filters from query parameters: `from`, `to` (YYYY-MM-DD), `q`, `group` (a
+    reviewer group's name) and `include` (boilerplate, comment; repeatable or
+    comma-separated). Raises ValidationError keyed by the parameter at fault."""
+    getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
+    for name in ("from", "to", "q", "group", "include"):
+        if any("\x00" in value for value in getlist(name)):
+            raise ValidationError({name: "contains a NUL character"})
+    date_from, date_to = _date(params, "from"), _date(params, "to")
+    if date_from and date_to and date_from > date_to:
+        raise ValidationError({"to": "the end of the date range is before its start"})
+    group = None
+    name = (params.get("group") or "").strip()
+    if name:
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            known = ", ".join(Group.objects.order_by("name").values_list("name", flat=True))
+            raise ValidationError({"group": f"unknown group {name!r} (groups: {known})"})
+    include = {part.strip() for value in getlist("include") for part in value.split(",")}
+    include.discard("")
+    unknown = include - set(OPTIONAL_SECTIONS)
+    if unknown:
+        raise ValidationError(
+            {"include": f"unknown section {sorted(unknown)[0]!r}; use boilerplate or comment"}
+        )
+    q = (params.get("q") or "").strip()
+    if len(q) > 200:
+        raise ValidationError({"q": "at most 200 characters"})
+    return Filters(
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+        group=group,
+        sections=(Section.BODY, *sorted(include)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    label: str
+    count: int
+    total: int
+    interval: tuple[float, float] | None
+
+    @property
+    def name(self) -> str:
+        return LABEL_NAMES.get(self.label, self.label)
+
+    @property
+    def share(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+    @property
+    def percent(self) -> str:
+        return percent(self.share)
+
+    @property
+    def interval_text(self) -> str:
+        """The 95% interval in percent, "23–88%", or "–" without claims."""
+        if self.interval is None:
+            return "–"
+        return f"{self.interval[0] * 100:.0f}–{self.interval[1] * 100:.0f}%"
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSource:
+    name: str
+    count: int
+    vague: bool
+
+
+@dataclass(slots=True)
+class Figures:
+    """One row of figures: the claims attributed to one outlet (optionally: as labelled
+    by one reviewer group)."""
+
+    outlet: Outlet
+    group: Group | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    sources: list[CitedSource] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.group.name if self.group else self.outlet.name
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def shares(self) -> list[Share]:
+        total = self.total
+        return [
+            Share(label, self.counts.get(label, 0), total, wilson(self.counts.get(label, 0), total))
+            for label in LABELS
+        ]
+
+    @property
+    def sourced(self) -> int:
+        return self.counts.get(Label.SOURCED, 0)
+
+    @property
+    def vague(self) -> Share:
+        """Sourced claims whose cited source is vague, among those that record one."""
+        recorded = sum(s.count for s in self.sources if s.name)
+        vague = sum(s.count for s in self.sources if s.name and s.vague)
+        return Share("vague", vague, recorded, wilson(vague, recorded))
+
+    @property
+    def named(self) -> int:
+        return sum(s.count for s in self.sources if s.name and not s.vague)
+
+    @property
+    def unrecorded(self) -> int:
+        return sum(s.count for s in self.sources if not s.name)
+
+    @property
+    def top_sources(self) -> list[CitedSource]:
+        return [s for s in self.sources if s.name][:TOP_SOURCES]
+
+
+def _in(values: Sequence) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _figures_sql(
+    outlet_ids: Sequence[int], filters: Filters, by_group: bool
+) -> tuple[str, list[object]]:
+    qn = connection.ops.quote_name
+    tag, sentence, article = (
+        ClaimTag._meta.db_table,
+        Sentence._meta.db_table,
+        Article._meta.db_table,
+    )
+    adjudication = Adjudication._meta.db_table
+    passage, copy = StorySentence._meta.db_table, StoryArticle._meta.db_table
+    membership = Group.user_set.through._meta.db_table
+    end = qn("end")
+    with_adjudications = filters.group is None and not by_group
+
+    scope = [f"s.section IN ({_in(filters.sections)})"]
+    scope_params: list[object] = list(filters.sections)
+    if filters.date_from:
+        scope.append("a.published_on >= %s")
+        scope_params.append(filters.date_from)
+    if filters.date_to:
+        scope.append("a.published_on <= %s")
+        scope_params.append(filters.date_to)
+    if filters.q:
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        scope.append("LOWER(a.text) LIKE %s ESCAPE '\\'")
+        scope_params.append(f"%{escaped}%")
+    scope_sql = " AND ".join(scope)
+
+    ids = list(outlet_ids)
+    params: list[object] = [*ids, *ids]
+    if by_group or filters.group:
+        group_join = f"JOIN {membership} ug ON ug.user_id = t.reviewer_id"
+        if filters.group:
+            group_join += " AND ug.group_id = %s"
+        grp = "ug.group_id"
+    else:
+        group_join, grp = "", "0"
+    tags_params = [filters.group.pk] if filters.group else []
+    params += [*tags_params, *scope_params]
+
+    majority = " ".join(f"WHEN 2 * v.n_{label} > v.total THEN '{label}'" for label in Label.values)
+    counts = ", ".join(
+        f"SUM(CASE WHEN label = '{label}' THEN 1 ELSE 0 END) AS n_{label}" for label in Label.values
+    )
+    totals = ", ".join(f"SUM(n_{label}) AS n_{label}" for label in Label.values)
+    if with_adjudications:
+        claims = f"""
+        SELECT v.grp, v.sid, v.st, v.en, v.total,
+               COALESCE(j.label, CASE {majority} END) AS label,
+               COALESCE(j.outlet_id, v.outlet) AS outlet,
+               COALESCE(NULLIF(j.cited_source, ''), v.cited) AS cited,
+               CASE WHEN j.id IS NULL THEN 0 ELSE 1 END AS adjudicated
+        FROM votes v
+        LEFT JOIN {adjudication} j ON j.sentence_id = v.sid AND j.start = v.st
+             AND j.{end} = v.en
+        UNION ALL
+        SELECT 0, j.sentence_id, j.start, j.{end}, 0, j.label, j.outlet_id,
+               NULLIF(j.cited_source, ''), 1
+        FROM {adjudication} j
+        JOIN {sentence} s ON s.id = j.sentence_id
+        JOIN {article} a ON a.id = s.article_id
+        WHERE j.sentence_id IN (SELECT sentence_id FROM focus) AND {scope_sql}
+          AND NOT EXISTS (SELECT 1 FROM {tag} x WHERE x.sentence_id = j.sentence_id
+                          AND x.start = j.start AND x.{end} = j.{end})"""
+        params_after_tags = list(scope_params)
+    else:
+        claims = f"""
+        SELECT v.grp, v.sid, v.st, v.en, v.total, CASE {majority} END AS label,
+               v.outlet AS outlet, v.cited AS cited, 0 AS adjudicated
+        FROM votes v"""
+        params_after_tags = []
+    params += [*params_after_tags, *ids, *ids]
+
+    sql = f"""
+    WITH focus0 AS (
+        SELECT sentence_id FROM {tag} WHERE outlet_id IN ({_in(ids)})
+        UNION
+        SELECT sentence_id FROM {adjudication} WHERE outlet_id IN ({_in(ids)})
+    ),
+    focus AS (
+        SELECT sentence_id FROM focus0
+        UNION
+        SELECT p2.sentence_id FROM focus0 f
+        JOIN {passage} p1 ON p1.sentence_id = f.sentence_id
+        JOIN {passage} p2 ON p2.story_id = p1.story_id AND p2.passage = p1.passage
+    ),
+    tags AS (
+        SELECT t.sentence_id AS sid, t.start AS st, t.{end} AS en, t.label AS label,
+               t.outlet_id AS outlet, t.cited_source AS cited, a.origin_id AS origin,
+               {grp} AS grp
+        FROM {tag} t
+        JOIN {sentence} s ON s.id = t.sentence_id
+        JOIN {article} a ON a.id = s.article_id
+        {group_join}
+        WHERE t.sentence_id IN (SELECT sentence_id FROM focus) AND {scope_sql}
+    ),
+    -- One pass per claim, without joining aggregates to each other (the planner cannot
+    -- estimate their sizes): tags grouped by claim, outlet and cited source; then the
+    -- claim's label counts, its majority outlet and its most cited source.
+    grouped AS (
+        SELECT grp, sid, st, en, outlet, origin, LOWER(cited) AS ckey, MIN(cited) AS cited,
+               COUNT(*) AS n, {counts},
+               SUM(CASE WHEN label = 'sourced' AND cited <> '' THEN 1 ELSE 0 END) AS n_cited
+        FROM tags GROUP BY grp, sid, st, en, outlet, origin, LOWER(cited)
+    ),
+    windowed AS (
+        SELECT g.*,
+               SUM(n) OVER (PARTITION BY grp, sid, st, en, outlet) AS outlet_n,
+               SUM(n_cited) OVER (PARTITION BY grp, sid, st, en, ckey) AS cited_n
+        FROM grouped g
+    ),
+    ordered AS (
+        SELECT w.*,
+               ROW_NUMBER() OVER (
+                   PARTITION BY grp, sid, st, en
+                   ORDER BY outlet_n DESC, CASE WHEN outlet = origin THEN 0 ELSE 1 END, outlet
+               ) AS rk_outlet,
+               ROW_NUMBER() OVER (
+                   PARTITION BY grp, sid, st, en ORDER BY cited_n DESC, ckey
+               ) AS rk_cited
+        FROM windowed w
+    ),
+    votes AS (
+        SELECT grp, sid, st, en, SUM(n) AS total, {totals},
+               MAX(CASE WHEN rk_outlet = 1 THEN outlet END) AS outlet,
+               MAX(CASE WHEN rk_cited = 1 AND cited_n > 0 THEN cited END) AS cited
+        FROM ordered GROUP BY grp, sid, st, en
+    ),
+    claims AS ({claims}
+    ),
+    -- A claim outside any story counts as it is; the copies of one story claim (same
+    -- story, passage, origin and place in the sentence) count once.
+    ranked AS (
+        SELECT c.grp, c.label, c.outlet, c.cited, 1 AS rk
+        FROM claims c
+        WHERE NOT EXISTS (SELECT 1 FROM {passage} p WHERE p.sentence_id = c.sid)
+        UNION ALL
+        SELECT c.grp, c.label, c.outlet, c.cited,
+               ROW_NUMBER() OVER (
+                   PARTITION BY c.grp, p.story_id, p.passage, COALESCE(a.origin_id, 0),
+                       CASE WHEN c.st = s.start AND c.en = s.{end} THEN -1
+                            ELSE c.st - s.start END,
+                       CASE WHEN c.st = s.start AND c.en = s.{end} THEN -1
+                            ELSE c.en - s.start END
+                   ORDER BY c.adjudicated DESC, c.total DESC,
+                       CASE WHEN k.is_original THEN 0 ELSE 1 END, c.sid, c.st, c.en
+               ) AS rk
+        FROM claims c
+        JOIN {passage} p ON p.sentence_id = c.sid
+        JOIN {sentence} s ON s.id = c.sid
+        JOIN {article} a ON a.id = s.article_id
+        LEFT JOIN {copy} k ON k.article_id = s.article_id
+    )
+    SELECT 'L', grp, outlet, COALESCE(label, '{DISPUTED}'), NULL, COUNT(*)
+    FROM ranked WHERE rk = 1 AND outlet IN ({_in(ids)})
+    GROUP BY grp, outlet, COALESCE(label, '{DISPUTED}')
+    UNION ALL
+    SELECT 'C', grp, outlet, LOWER(COALESCE(cited, '')), MIN(COALESCE(cited, '')), COUNT(*)
+    FROM ranked WHERE rk = 1 AND outlet IN ({_in(ids)}) AND label = 'sourced'
+    GROUP BY grp, outlet, LOWER(COALESCE(cited, ''))
+    """
+    return sql, params
+
+
+def outlet_figures(
+    *, outlets: Sequence[Outlet], filters: Filters = Filters(), by_group: bool = False
+) -> list[Figures]:
+    """The figures of each outlet, in the order given; with `by_group`, one row per
+    reviewer group (every group, in name order) for each outlet. One query (two with
+    `by_group`, to name the groups; on PostgreSQL one more, to switch its JIT off)."""
+    if not outlets:
+        return []
+    groups = list(Group.objects.order_by("name")) if by_group else [filters.group]
+    rows = {(g.pk if g else 0, o.pk): Figures(outlet=o, group=g) for o in outlets for g in groups}
+    sql, params = _figures_sql([o.pk for o in outlets], filters, by_group)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # PostgreSQL's JIT compiler spends longer on this statement (up to seconds on
+            # a million tags) than running it takes; for this transaction only.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    for kind, grp, outlet_id, key, name, count in result:
+        figures = rows.get((grp, outlet_id))
+        if figures is None:
+            continue
+        if kind == "L":
+            figures.counts[key] = count
+        else:
+            figures.sources.append(CitedSource(name=name, count=count, vague=is_vague(name)))
+    for figures in rows.values():
+        figures.sources.sort(key=lambda s: (-s.count, s.name.lower()))
+    return list(rows.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    outlet: Outlet
+    filters: Filters
+    figures: list[Figures]  # one row, or one per reviewer group
+    published: int
+    originated: int
+    recent_published: list[Article]
+    recent_originated: list[Article]
+    republishers: list[dict]  # {"name", "slug", "articles"}
+
+
+RECENT = 10
+
+
+def outlet_profile(
+    *, outlet: Outlet, filters: Filters = Filters(), by_group: bool = False
+) -> Profile:
+    """Everything the profile page shows about one outlet, in a fixed number of queries
+    (five, six with `by_group`)."""
+    totals = Article.objects.aggregate(
+        published=Count("id", filter=Q(publisher=outlet)),
+        originated=Count("id", filter=Q(origin=outlet)),
+    )
+    recent = list(
+        Article.objects.filter(Q(publisher=outlet) | Q(origin=outlet))
+        .select_related("publisher", "origin")
+        .order_by("-published_on", "-imported_at", "-id")[: RECENT * 2]
+    )
+    # Republishers: outlets that published articles this outlet wrote (as credited), or
+    # copies in stories whose original this outlet published.
+    originals = StoryArticle.objects.filter(is_original=True, article__publisher=outlet)
+    republishers = list(
+        Article.objects.filter(
+            Q(origin=outlet) | Q(story_copy__story__in=originals.values("story_id"))
+        )
+        .exclude(publisher=outlet)
+        .exclude(publisher=None)
+        .values("publisher__name", "publisher__slug")
+        .annotate(articles=Count("id", distinct=True))
+        .order_by("-articles", "publisher__name")
+    )
+    return Profile(
+        outlet=outlet,
+        filters=filters,
+        figures=outlet_figures(outlets=[outlet], filters=filters, by_group=by_group),
+        published=totals["published"],
+        originated=totals["originated"],
+        recent_published=[a for a in recent if a.publisher_id == outlet.pk][:RECENT],
+        recent_originated=[a for a in recent if a.origin_id == outlet.pk][:RECENT],
+        republishers=[
+            {"name": r["publisher__name"], "slug": r["publisher__slug"], "articles": r["articles"]}
+            for r in republishers
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """Two outlets whose shares of one label cannot be told apart at 95%."""
+
+    label: str
+    a: Share
+    b: Share
+    a_outlet: Outlet
+    b_outlet: Outlet
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    filters: Filters
+    figures: list[Figures]
+    overlaps: list[Overlap]
+
+    def notes(self) -> list[str]:
+        """In plain language: for each label, the pairs of outlets whose difference is not
+        meaningful (their intervals overlap); and the outlets with too few claims."""
+        notes = []
+        for label in LABELS:
+            pairs = [o for o in self.overlaps if o.label == label]
+            if not pairs:
+                continue
+            possible = (
+                sum(1 for f in self.figures if f.total)
+                * (sum(1 for f in self.figures if f.total) - 1)
+                // 2
+            )
+            if len(pairs) == possible and possible > 1:
+                notes.append(
+                    f"{LABEL_NAMES[label]}: none of the differences between these outlets is "
+                    "meaningful; every pair's 95% intervals overlap."
+                )
+                continue
+            listed = "; ".join(
+                f"{o.a_outlet.name} ({percent(o.a.share)}) and {o.b_outlet.name} "
+                f"({percent(o.b.share)})"
+                for o in pairs
+            )
+            notes.append(
+                f"{LABEL_NAMES[label]}: the difference between {listed} is not meaningful; "
+                f"their 95% intervals overlap."
+            )
+        for figures in self.figures:
+            if 0 < figures.total < FEW_CLAIMS:
+                notes.append(
+                    f"{figures.outlet.name} has only {figures.total} claim"
+                    f"{'' if figures.total == 1 else 's'}: too few for its shares to say much."
+                )
+        return notes
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def compare_outlets(*, outlets: Sequence[Outlet], filters: Filters = Filters()) -> Comparison:
+    """Label shares of two or more outlets side by side, with the pairs whose 95% intervals
+    overlap (so that their difference is not meaningful). One query."""
+    figures = outlet_figures(outlets=outlets, filters=filters)
+    overlaps = []
+    for label_index, label in enumerate(LABELS):
+        for x, y in combinations(figures, 2):
+            a, b = x.shares[label_index], y.shares[label_index]
+            if overlap(a.interval, b.interval):
+                overlaps.append(Overlap(label, a, b, x.outlet, y.outlet))
+    return Comparison(filters=filters, figures=figures, overlaps=overlaps)
+
+
+def as_json(figures: Figures) -> dict:
+    """One row of figures as plain data (shares and intervals as fractions)."""
+    vague = figures.vague
+    return {
+        "outlet": figures.outlet.slug,
+        "outlet_name": figures.outlet.name,
+        **({"group": figures.group.name} if figures.group else {}),
+        "claims": figures.total,
+        "labels": {
+            s.label: {
+                "count": s.count,
+                "share": s.share,
+                "interval": list(s.interval) if s.interval else None,
+            }
+            for s in figures.shares
+        },
+        "cited_sources": {
+            "sourced_claims": figures.sourced,
+            "vague": vague.count,
+            "named": figures.named,
+            "not_recorded": figures.unrecorded,
+            "vague_share": vague.share,
+            "vague_interval": list(vague.interval) if vague.interval else None,
+            "top": [
+                {"source": s.name, "claims": s.count, "vague": s.vague} for s in figures.top_sources
+            ],
+        },
+    }
+
+
+# Spreadsheets run a cell that begins with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will show rather than run: text that could start a
+    formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def figures_csv(rows: Iterable[Figures]) -> str:
+    """The figures as CSV: one line per row and label, with count, share and interval."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["outlet", "group", "label", "claims", "count", "share", "interval_low", "interval_high"]
+    )
+    for figures in rows:
+        for share in figures.shares:
+            low, high = share.interval or (None, None)
+            writer.writerow(
+                [
+                    safe_cell(figures.outlet.name),
+                    safe_cell(figures.group.name if figures.group else "all reviewers"),
+                    share.label,
+                    figures.total,
+                    share.count,
+                    "" if share.share is None else f"{share.share:.4f}",
+                    "" if low is None else f"{low:.4f}",
+                    "" if high is None else f"{high:.4f}",
+                ]
+            )
+    return out.getvalue()

@@ -1,0 +1,584 @@
+/*
+ * The annotation workspace, as progressive enhancement: without this script every form
+ * of the article page is a plain POST that redirects back, and each sentence has a
+ * "tag" link that selects it.
+ *
+ * With it: click a sentence (or move with j/k), tag with 1-4, clear with 0, select
+ * words to narrow the tag to a span. Each save is one request answered with the
+ * sentence's fragment and the progress bar out of band, swapped in by htmx.swap().
+ *
+ * Why fetch and not hx-post on the panel's form: the panel is one form that serves
+ * whichever sentence is selected, and htmx's per-element request queue re-reads the
+ * form when a queued request finally goes, or drops it ("queue last"). Here each save
+ * captures its sentence and values when the key is pressed, and saves go one after the
+ * other, in order, none dropped. A save is shown only once the server has answered it:
+ * on a failure (refused, server error, lost session, no network) the sentence shows
+ * the error and keeps its saved markers.
+ */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  const body = document.body;
+  const loginUrl = body.dataset.loginUrl || "/accounts/login/";
+
+  function csrfToken() {
+    try {
+      return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  /* What went wrong, in words, for a status code (0: no answer at all). */
+  function describe(status, text, what) {
+    what = what || "Not saved";
+    const reason = (text || "").trim();
+    const plain = reason && reason.length < 300 && reason.indexOf("<") === -1;
+    if (status === 0) return what + ": the server could not be reached. Check the connection and try again.";
+    if (status === "timeout") return what + ": the server did not answer in time. Try again.";
+    if (status === "unexpected") return what + ": the server's answer was not this sentence. Reload the page to see what was saved.";
+    if (status === 401) return what + ": your session has ended.";
+    if (status === 403) return what + ": " + (plain ? reason : "you are not allowed to do this.");
+    if (status === 404) return what + ": this sentence or tag no longer exists. Reload the page.";
+    if (status === 400 && plain) return what + ": " + reason;
+    if (status >= 500) return what + ": the server failed (error " + status + "). Try again in a moment.";
+    return what + ": the request failed (error " + status + ").";
+  }
+
+  /* htmx requests elsewhere (filtering the article list) report failures at the top. */
+  const pageError = document.getElementById("request-error");
+  function showPageError(message) {
+    if (!pageError) return;
+    pageError.textContent = message;
+    pageError.hidden = false;
+  }
+  document.addEventListener("htmx:beforeRequest", function () {
+    if (pageError) pageError.hidden = true;
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    showPageError(describe(xhr.status, xhr.responseText, "Could not load"));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showPageError(describe(0, "", "Could not load"));
+  });
+  document.addEventListener("htmx:timeout", function () {
+    showPageError(describe("timeout", "", "Could not load"));
+  });
+
+  const workspace = document.querySelector("[data-workspace]");
+  const panel = document.getElementById("panel");
+  if (!workspace || !panel) return;
+
+  const tagForm = document.getElementById("tag-form");
+  const clearForm = document.getElementById("clear-form");
+  const sectionForm = document.getElementById("section-form");
+  const shortcuts = document.getElementById("shortcuts");
+  const guidelines = document.getElementById("guidelines");
+  const part = function (name) {
+    return panel.querySelector('[data-panel="' + name + '"]');
+  };
+  const urlFor = function (pattern, pk) {
+    return pattern.replace("/0/", "/" + pk + "/");
+  };
+  const LABELS = ["sourced", "unsourced", "opinion", "speculation"];
+  const sectionNames = {};
+  (panel.dataset.sectionNames || "").split(";").forEach(function (pair) {
+    const parts = pair.split("=");
+    if (parts.length === 2) sectionNames[parts[0]] = parts[1];
+  });
+
+  let currentId = workspace.dataset.current || null;
+  let span = null; // {start, end} in article offsets, or null for the whole sentence
+  let dirty = false; // outlet, cited source or note typed and not saved yet
+  let pending = 0;
+  let queue = Promise.resolve();
+
+  const sentences = function () {
+    return Array.from(workspace.querySelectorAll(".sentence[data-taggable]"));
+  };
+  const current = function () {
+    return currentId ? document.getElementById(currentId) : null;
+  };
+  const pkOf = function (el) {
+    return el.id.slice(1);
+  };
+
+  function setStatus(text, isError) {
+    const status = part("status");
+    status.textContent = text;
+    status.classList.toggle("is-error", !!isError);
+  }
+
+  /* ---- Selecting a sentence, and filling the panel from its own markers ---------- */
+
+  function select(el, options) {
+    options = options || {};
+    const previous = current();
+    if (dirty && previous && previous !== el && new FormData(tagForm).get("label")) {
+      save(); // what was typed for the previous sentence is saved, not lost
+    }
+    dirty = false;
+    if (previous && previous !== el) {
+      previous.classList.remove("is-current");
+      previous.tabIndex = -1;
+      previous.removeAttribute("aria-current");
+    }
+    currentId = el.id;
+    span = options.span || null;
+    el.classList.add("is-current");
+    el.tabIndex = 0;
+    el.setAttribute("aria-current", "true");
+    if (options.focus !== false) el.focus({ preventScroll: true });
+    if (options.scroll !== false) el.scrollIntoView({ block: "nearest" });
+    fillPanel(el);
+    const url = new URL(window.location.href);
+    url.searchParams.set("s", pkOf(el));
+    url.hash = el.id;
+    window.history.replaceState(window.history.state, "", url);
+  }
+
+  /* The viewer's own tags on a sentence, as its markers carry them (data-tag, JSON). */
+  function myTags(el) {
+    return Array.from(el.querySelectorAll(".marker.mine[data-tag]")).map(function (m) {
+      const tag = JSON.parse(m.dataset.tag);
+      tag.marker = m;
+      return tag;
+    });
+  }
+
+  function tagFor(el, claim) {
+    return myTags(el).find(function (t) {
+      return t.start === claim.start && t.end === claim.end;
+    });
+  }
+
+  function fillPanel(el) {
+    const pk = pkOf(el);
+    const start = Number(el.dataset.start);
+    const end = Number(el.dataset.end);
+    const tag = tagFor(el, span || { start: start, end: end });
+
+    part("position").textContent = el.dataset.position;
+    part("section").textContent = sectionNames[el.dataset.section] || "";
+    part("claim").textContent = span ? "Span: “" + excerpt(el, span) + "”" : "Whole sentence";
+    panel.querySelector('[data-action="whole"]').hidden = !span;
+
+    tagForm.setAttribute("action", urlFor(panel.dataset.tagUrl, pk));
+    tagForm.elements.start.value = span ? span.start : "";
+    tagForm.elements.end.value = span ? span.end : "";
+    revertLabel(el);
+    tagForm.elements.outlet.value = tag ? tag.outlet : panel.dataset.defaultOutlet || "";
+    tagForm.elements.cited_source.value = tag ? tag.cited : "";
+    tagForm.elements.note.value = tag ? tag.note : "";
+
+    const clear = part("clear");
+    if (tag) {
+      clear.setAttribute("formaction", urlFor(panel.dataset.deleteUrl, tag.id));
+      clear.disabled = false;
+    } else {
+      clear.removeAttribute("formaction");
+      clear.disabled = true;
+    }
+    fillSpans(el);
+
+    const allLink = part("all-link");
+    if (allLink) {
+      allLink.href = "?tags=all&s=" + pk + "#" + el.id;
+      allLink.parentElement.hidden = el.hasAttribute("data-all");
+    }
+    if (sectionForm) {
+      sectionForm.setAttribute("action", urlFor(panel.dataset.sectionUrl, pk));
+      sectionForm.elements.section.value = el.dataset.section;
+    }
+    setStatus("");
+  }
+
+  /* The label buttons show what is saved for the claim, nothing else. */
+  function revertLabel(el) {
+    const tag = tagFor(el, span || { start: Number(el.dataset.start), end: Number(el.dataset.end) });
+    Array.from(tagForm.elements.label).forEach(function (radio) {
+      radio.checked = !!tag && radio.value === tag.label;
+    });
+  }
+
+  function excerpt(el, claim) {
+    const chars = Array.from(el.querySelector(".text").textContent);
+    const base = Number(el.dataset.start);
+    const words = chars.slice(claim.start - base, claim.end - base).join("");
+    return words.length > 70 ? words.slice(0, 69) + "…" : words;
+  }
+
+  function fillSpans(el) {
+    const box = part("spans");
+    const list = box.querySelector("ul");
+    list.textContent = "";
+    const whole = { start: Number(el.dataset.start), end: Number(el.dataset.end) };
+    myTags(el)
+      .filter(function (t) {
+        return t.start !== whole.start || t.end !== whole.end;
+      })
+      .forEach(function (t) {
+        const claim = { start: t.start, end: t.end };
+        const item = document.createElement("li");
+        const marker = t.marker.cloneNode(true);
+        marker.removeAttribute("title");
+        marker.removeAttribute("data-tag");
+        const words = document.createElement("button");
+        words.type = "button";
+        words.className = "quiet excerpt";
+        words.textContent = "“" + excerpt(el, claim) + "”";
+        words.title = "Select this span";
+        words.addEventListener("click", function () {
+          select(el, { span: claim });
+        });
+        const remove = document.createElement("button");
+        remove.type = "submit";
+        remove.className = "quiet";
+        remove.setAttribute("form", "clear-form");
+        remove.setAttribute("formaction", urlFor(panel.dataset.deleteUrl, t.id));
+        remove.textContent = "Delete";
+        remove.setAttribute("aria-label", "Delete the tag on " + words.textContent);
+        item.append(marker, " ", words, " ", remove);
+        list.append(item);
+      });
+    box.hidden = !list.children.length;
+  }
+
+  /* ---- Turning a text selection into a span -------------------------------------- */
+
+  function offsetIn(textEl, node, offset) {
+    const whole = document.createRange();
+    whole.selectNodeContents(textEl);
+    const point = document.createRange();
+    point.setStart(node, offset);
+    if (whole.compareBoundaryPoints(Range.START_TO_START, point) >= 0) return 0;
+    if (whole.compareBoundaryPoints(Range.END_TO_END, point) <= 0) return textEl.textContent.length;
+    const before = document.createRange();
+    before.selectNodeContents(textEl);
+    before.setEnd(node, offset);
+    return before.toString().length;
+  }
+
+  function sentenceOf(node) {
+    const el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return el ? el.closest(".sentence[data-taggable]") : null;
+  }
+
+  /* The selected words as {el, span} (span null: the whole sentence), or null. The
+   * server counts offsets in code points and the DOM in UTF-16 units: convert. */
+  function selectedSpan() {
+    const selection = window.getSelection();
+    if (!selection || !selection.rangeCount || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    const el = sentenceOf(range.startContainer);
+    if (!el || !workspace.contains(el)) return null;
+    const textEl = el.querySelector(".text");
+    const text = textEl.textContent;
+    let a = offsetIn(textEl, range.startContainer, range.startOffset);
+    let b = sentenceOf(range.endContainer) === el ? offsetIn(textEl, range.endContainer, range.endOffset) : text.length;
+    while (a < b && /\s/.test(text[a])) a++;
+    while (b > a && /\s/.test(text[b - 1])) b--;
+    if (a >= b) return null;
+    if (a === 0 && b === text.length) return { el: el, span: null };
+    const base = Number(el.dataset.start);
+    const points = function (units) {
+      return Array.from(text.slice(0, units)).length;
+    };
+    return { el: el, span: { start: base + points(a), end: base + points(b) } };
+  }
+
+  document.addEventListener("selectionchange", function () {
+    const picked = selectedSpan();
+    if (!picked || !picked.span) return;
+    const same = span && picked.span.start === span.start && picked.span.end === span.end;
+    if (picked.el.id !== currentId || !same) {
+      select(picked.el, { span: picked.span, focus: false, scroll: false });
+    }
+  });
+
+  workspace.addEventListener("click", function (event) {
+    const pick = event.target.closest("a.pick");
+    if (!pick && event.target.closest("a, button, input, label, select, textarea, summary")) return;
+    const el = event.target.closest(".sentence[data-taggable]");
+    if (!el) return;
+    event.preventDefault();
+    const picked = selectedSpan();
+    if (picked && picked.el === el) {
+      select(el, { span: picked.span, focus: false, scroll: false });
+    } else {
+      select(el, { scroll: false });
+    }
+  });
+
+  /* ---- Saving: one request at a time, in order, each for the sentence it was for -- */
+
+  function request(el, url, method, data) {
+    const id = el.id;
+    pending += 1;
+    el.classList.add("is-saving");
+    el.setAttribute("aria-busy", "true");
+    if (id === currentId) setStatus("Saving…");
+    queue = queue
+      .then(function () {
+        return send(id, url, method, data);
+      })
+      .catch(function (err) {
+        fail(id, 0, String(err));
+      })
+      .finally(function () {
+        pending -= 1;
+        const now = document.getElementById(id);
+        if (now) {
+          now.classList.remove("is-saving");
+          now.removeAttribute("aria-busy");
+        }
+      });
+  }
+
+  async function send(id, url, method, data) {
+    let response;
+    let text = "";
+    try {
+      response = await fetch(url, {
+        method: method,
+        body: data,
+        credentials: "same-origin",
+        headers: { "HX-Request": "true", "X-CSRFToken": csrfToken() },
+        signal: AbortSignal.timeout(20000),
+      });
+      text = await response.text();
+    } catch (err) {
+      return fail(id, err && err.name === "TimeoutError" ? "timeout" : 0, "");
+    }
+    // A login page reached through a redirect is a lost session, not an answer.
+    if (response.redirected && new URL(response.url).pathname === new URL(loginUrl, window.location.href).pathname) {
+      return fail(id, 401, "");
+    }
+    if (!response.ok) return fail(id, response.status, text, method === "GET" ? "Could not load" : "");
+    // Only the sentence itself may replace the sentence (not a proxy's page, say).
+    if (text.indexOf('id="' + id + '"') === -1) return fail(id, "unexpected", "");
+    const target = document.getElementById(id);
+    if (!target) return;
+    window.htmx.swap(target, text, { swapStyle: "outerHTML" });
+    const fresh = document.getElementById(id);
+    if (fresh && id === currentId) {
+      fresh.classList.add("is-current");
+      fresh.tabIndex = 0;
+      fresh.setAttribute("aria-current", "true");
+      if (!dirty) fillPanel(fresh);
+      setStatus(method === "GET" ? "" : "Saved");
+      if (document.activeElement === document.body) fresh.focus({ preventScroll: true });
+    }
+  }
+
+  function fail(id, status, text, what) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    const box = el.querySelector(".sentence-error");
+    box.textContent = describe(status, text, what);
+    if (status === 401) {
+      const link = document.createElement("a");
+      link.href = loginUrl + "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = "Log in again (new tab)";
+      box.append(" ", link, ", then try again.");
+    }
+    box.hidden = false;
+    el.classList.add("has-error");
+    if (id === currentId) {
+      revertLabel(el);
+      setStatus("Not saved", true);
+    }
+  }
+
+  function clearError(el) {
+    const box = el.querySelector(".sentence-error");
+    box.hidden = true;
+    box.textContent = "";
+    el.classList.remove("has-error");
+  }
+
+  function save() {
+    const el = current();
+    if (!el) return;
+    const data = new FormData(tagForm);
+    if (!data.get("label")) {
+      setStatus("Choose a label first (keys 1–4).", true);
+      return;
+    }
+    if (el.hasAttribute("data-all")) data.set("tags", "all");
+    dirty = false;
+    clearError(el);
+    request(el, tagForm.getAttribute("action"), "POST", data);
+  }
+
+  function remove(button) {
+    const el = current();
+    if (!el || !button || button.disabled || !button.getAttribute("formaction")) return;
+    const data = new FormData(clearForm);
+    if (el.hasAttribute("data-all")) data.set("tags", "all");
+    clearError(el);
+    request(el, button.getAttribute("formaction"), "POST", data);
+  }
+
+  tagForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    save();
+  });
+  clearForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    remove(event.submitter);
+  });
+  tagForm.addEventListener("change", function (event) {
+    if (event.target.name !== "label") return;
+    save();
+    const el = current();
+    if (el) el.focus({ preventScroll: true });
+  });
+  tagForm.addEventListener("input", function (event) {
+    if (event.target.name !== "label") dirty = true;
+  });
+  tagForm.elements.note.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      save();
+    }
+  });
+  panel.querySelector('[data-action="whole"]').addEventListener("click", function () {
+    const el = current();
+    if (el) select(el);
+  });
+  const allLink = part("all-link");
+  if (allLink) {
+    allLink.addEventListener("click", function (event) {
+      const el = current();
+      if (!el) return;
+      event.preventDefault();
+      clearError(el);
+      request(el, urlFor(panel.dataset.sentenceUrl, pkOf(el)) + "?tags=all", "GET");
+    });
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (pending > 0 || dirty) event.preventDefault();
+  });
+
+  /* ---- Keyboard ------------------------------------------------------------------ */
+
+  function move(step) {
+    const list = sentences();
+    if (!list.length) return;
+    const index = list.indexOf(current());
+    const next = index < 0 ? list[0] : list[Math.min(list.length - 1, Math.max(0, index + step))];
+    window.getSelection().removeAllRanges();
+    select(next);
+  }
+
+  function nextUntagged() {
+    const list = sentences();
+    const index = list.indexOf(current());
+    for (let i = 1; i <= list.length; i++) {
+      const el = list[(index + i) % list.length];
+      if (!el.classList.contains("is-tagged")) {
+        window.getSelection().removeAllRanges();
+        select(el, { scroll: false });
+        el.scrollIntoView({ block: "center" });
+        return;
+      }
+    }
+    setStatus("You have tagged every sentence.");
+  }
+
+  function tagWith(label) {
+    const el = current();
+    if (!el) return;
+    const radio = Array.from(tagForm.elements.label).find(function (r) {
+      return r.value === label;
+    });
+    radio.checked = true;
+    save();
+  }
+
+  function toggleShortcuts() {
+    if (!shortcuts) return;
+    if (shortcuts.open) shortcuts.close();
+    else shortcuts.showModal();
+  }
+
+  panel.querySelector('[data-action="shortcuts"]').addEventListener("click", function (event) {
+    if (!shortcuts) return;
+    event.preventDefault();
+    toggleShortcuts();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const typing = target.closest && target.closest("textarea, select, [contenteditable], input:not([type=radio]):not([type=checkbox])");
+    if (typing) {
+      if (event.key === "Escape" && current()) {
+        event.preventDefault();
+        current().focus();
+      }
+      return;
+    }
+    if (shortcuts && shortcuts.open && event.key !== "?") return;
+    switch (event.key) {
+      case "j":
+      case "ArrowDown":
+      case "ArrowRight":
+        move(1);
+        break;
+      case "k":
+      case "ArrowUp":
+      case "ArrowLeft":
+        move(-1);
+        break;
+      case "1":
+      case "2":
+      case "3":
+      case "4":
+        tagWith(LABELS[Number(event.key) - 1]);
+        break;
+      case "0":
+      case "Backspace":
+      case "Delete":
+        remove(part("clear"));
+        break;
+      case "n":
+        nextUntagged();
+        break;
+      case "?":
+        toggleShortcuts();
+        break;
+      case "g":
+        if (guidelines) {
+          guidelines.open = !guidelines.open;
+          if (guidelines.open) guidelines.scrollIntoView({ block: "nearest" });
+        }
+        break;
+      case "Escape":
+        if (span && current()) {
+          window.getSelection().removeAllRanges();
+          select(current());
+        }
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+
+  /* ---- Start: the sentence the server selected ---------------------------------- */
+  const initial = current() || sentences()[0];
+  if (initial) {
+    currentId = initial.id;
+    initial.classList.add("is-current");
+    initial.tabIndex = 0;
+    initial.setAttribute("aria-current", "true");
+    fillPanel(initial);
+  }
+})();

@@ -1,0 +1,420 @@
+"""Claim tags through the API: idempotent create, spans, visibility, filters, bulk."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.models import ClaimTag, Sentence, TagRevision
+from annotator.tagging import tag_claim
+from tests.api.conftest import snapshot
+
+TAGS = "/api/tags/"
+BULK = "/api/tags/bulk/"
+
+
+def test_tagging_the_same_claim_twice_leaves_one_tag_created_then_found(api, sentence):
+    client = api("student")
+    body = {"sentence": sentence.pk, "label": "sourced", "cited_source": "Defense Ministry"}
+
+    first = client.post(TAGS, body)
+    second = client.post(TAGS, body)
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json() == second.json()
+    assert ClaimTag.objects.filter(sentence=sentence).count() == 1
+    assert TagRevision.objects.filter(sentence=sentence).count() == 1
+    tag = first.json()
+    assert (tag["start"], tag["end"], tag["is_span"]) == (sentence.start, sentence.end, False)
+    assert tag["outlet"] == "south-front"  # the article's origin, not its publisher
+    assert tag["reviewer"] == "student1"
+    assert tag["text"] == sentence.text
+
+
+def test_sending_the_same_claim_with_new_values_updates_the_tag(api, sentence):
+    client = api("student")
+    client.post(TAGS, {"sentence": sentence.pk, "label": "unsourced"})
+
+    response = client.post(
+        TAGS, {"sentence": sentence.pk, "label": "opinion", "outlet": "global-research"}
+    )
+
+    assert response.status_code == 200
+    tag = ClaimTag.objects.get(sentence=sentence)
+    assert (tag.label, tag.outlet.slug) == ("opinion", "global-research")
+    assert TagRevision.objects.filter(sentence=sentence).count() == 2
+
+
+def test_a_span_is_a_claim_of_its_own_with_its_own_words(api, sentence):
+    client = api("student")
+    start = sentence.start + sentence.text.index("28 terrorists")
+
+    whole = client.post(TAGS, {"sentence": sentence.pk, "label": "sourced"})
+    span = client.post(
+        TAGS,
+        {"sentence": sentence.pk, "label": "unsourced", "start": start, "end": sentence.end},
+    )
+
+    assert (whole.status_code, span.status_code) == (201, 201)
+    assert span.json()["is_span"] is True
+    assert span.json()["text"].startswith("28 terrorists were killed")
+    assert span.json()["text"] == sentence.article.text[start : sentence.end]
+    assert ClaimTag.objects.filter(sentence=sentence).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("offsets", "field"),
+    [
+        (lambda s: {"start": s.start - 1, "end": s.end}, "span"),
+        (lambda s: {"start": s.start, "end": s.end + 1}, "span"),
+        (lambda s: {"start": s.start + 10, "end": s.start + 5}, "span"),
+        (lambda s: {"start": s.start + 10, "end": s.start + 10}, "span"),
+        (lambda s: {"end": s.start}, "span"),
+        (lambda s: {"start": -1}, "start"),
+        (lambda s: {"end": "ten"}, "end"),
+        (lambda s: {"start": 2**40}, "start"),
+    ],
+    ids=[
+        "starts before the sentence",
+        "ends past the sentence",
+        "end before start",
+        "empty",
+        "end only, at the sentence start",
+        "negative",
+        "not a number",
+        "too large",
+    ],
+)
+def test_bad_offsets_are_refused_with_a_message(api, sentence, offsets, field):
+    client = api("student")
+    before = snapshot()
+
+    response = client.post(TAGS, {"sentence": sentence.pk, "label": "opinion"} | offsets(sentence))
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"label": "propaganda"}, "label", "not a valid choice"),
+        ({"label": "opinion", "cited_source": "a ministry"}, "cited_source", "only a sourced"),
+        ({"label": "opinion", "outlet": "nowhere"}, "outlet", "no outlet 'nowhere'"),
+        ({"label": "opinion", "sentence": 10**9}, "sentence", "no sentence"),
+        ({"label": "opinion", "note": "x" * 2001}, "note", "2000 characters"),
+        ({}, "label", "required"),
+    ],
+)
+def test_a_refused_tag_names_the_field_and_saves_nothing(api, sentence, body, field, message):
+    client = api("student")
+    before = snapshot()
+
+    response = client.post(TAGS, {"sentence": sentence.pk} | body)
+
+    assert response.status_code == 400
+    assert message in " ".join(response.json()[field])
+    assert snapshot() == before
+
+
+@pytest.fixture
+def tags(sentence, student, other_student):
+    """One tag by each student on the same sentence."""
+    return {
+        "student": tag_claim(sentence=sentence, reviewer=student, label="sourced"),
+        "other_student": tag_claim(sentence=sentence, reviewer=other_student, label="opinion"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("student", {"student1"}),
+        ("other_student", {"student2"}),
+        ("teacher", {"student1", "student2"}),
+        ("admin_user", {"student1", "student2"}),
+    ],
+)
+def test_reviewers_list_only_their_own_tags_and_teachers_everyones(api, tags, who, sees):
+    response = api(who).get(TAGS)
+
+    assert response.status_code == 200
+    assert {tag["reviewer"] for tag in response.json()["results"]} == sees
+
+
+def test_a_reviewer_cannot_read_or_change_another_reviewers_tag(api, tags):
+    client = api("other_student")
+    url = f"{TAGS}{tags['student'].pk}/"
+    before = snapshot()
+
+    statuses = [
+        client.get(url).status_code,
+        client.patch(url, {"label": "speculation"}).status_code,
+        client.put(url, {"label": "speculation"}).status_code,
+        client.delete(url).status_code,
+    ]
+
+    assert statuses == [404, 404, 404, 404]
+    assert snapshot() == before
+
+
+def test_a_teacher_sees_but_cannot_change_a_students_tag(api, tags):
+    client = api("teacher")
+    url = f"{TAGS}{tags['student'].pk}/"
+    before = snapshot()
+
+    assert client.get(url).json()["label"] == "sourced"
+    for response in [client.patch(url, {"label": "opinion"}), client.delete(url)]:
+        assert response.status_code == 403
+        assert "your own tags" in response.json()["detail"]
+    assert snapshot() == before
+
+
+def test_patch_changes_only_what_it_sends_and_put_replaces(api, sentence, tags):
+    client = api("student")
+    url = f"{TAGS}{tags['student'].pk}/"
+    client.patch(url, {"cited_source": "Syrian Defense Ministry", "note": "named source"})
+
+    patched = client.patch(url, {"outlet": "global-research"})
+    put = client.put(url, {"label": "unsourced"})
+
+    assert patched.status_code == 200
+    assert (patched.json()["label"], patched.json()["cited_source"], patched.json()["note"]) == (
+        "sourced",
+        "Syrian Defense Ministry",
+        "named source",
+    )
+    assert patched.json()["outlet"] == "global-research"
+    assert put.status_code == 200
+    assert (put.json()["label"], put.json()["cited_source"], put.json()["note"]) == (
+        "unsourced",
+        "",
+        "",
+    )
+    assert put.json()["outlet"] == "south-front"
+    assert (put.json()["start"], put.json()["end"]) == (sentence.start, sentence.end)
+
+
+def test_deleting_my_tag_keeps_its_history(api, tags):
+    tag = tags["student"]
+
+    response = api("student").delete(f"{TAGS}{tag.pk}/")
+
+    assert response.status_code == 204
+    assert not ClaimTag.objects.filter(pk=tag.pk).exists()
+    assert TagRevision.objects.filter(reviewer=tag.reviewer).latest("pk").action == "deleted"
+
+
+# Filters
+
+
+@pytest.fixture
+def corpus(seeds, student, other_student):
+    """A few tags across articles, labels and outlets."""
+    s001 = list(Sentence.objects.filter(article=seeds["001"]).order_by("position"))
+    s004 = list(Sentence.objects.filter(article=seeds["004"]).order_by("position"))
+    tag_claim(sentence=s001[3], reviewer=student, label="sourced")
+    tag_claim(sentence=s001[4], reviewer=student, label="opinion")
+    tag_claim(sentence=s004[0], reviewer=student, label="opinion", outlet=s004[0].article.publisher)
+    tag_claim(sentence=s004[1], reviewer=other_student, label="speculation")
+    return {"001": seeds["001"], "004": seeds["004"], "s001": s001}
+
+
+@pytest.mark.parametrize(
+    ("who", "query", "expected"),
+    [
+        ("student", {"label": "opinion"}, 2),
+        ("student", {"article": "{a001}"}, 2),
+        ("student", {"outlet": "21st-century-wire"}, 1),
+        ("student", {"outlet": "south-front"}, 2),
+        ("student", {"section": "body"}, 3),
+        ("student", {"sentence": "{s001_3}"}, 1),
+        ("student", {"reviewer": "student1"}, 3),
+        ("teacher", {"reviewer": "student2"}, 1),
+        ("teacher", {"label": "speculation", "article": "{a004}"}, 1),
+        ("teacher", {}, 4),
+    ],
+)
+def test_tags_filter_by_the_allowed_fields(api, corpus, who, query, expected):
+    places = {
+        "a001": corpus["001"].pk,
+        "a004": corpus["004"].pk,
+        "s001_3": corpus["s001"][3].pk,
+    }
+    query = {key: str(value).format(**places) for key, value in query.items()}
+
+    response = api(who).get(TAGS, query)
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["count"] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"label": "foo"},
+        {"reviewer": "abc"},
+        {"reviewer": "student2"},  # exists, but a reviewer may not see it
+        {"article": "abc"},
+        {"article": "999999999"},
+        {"article": "99999999999999999999999999"},
+        {"sentence": "-1"},
+        {"outlet": "no-such-outlet"},
+        {"section": "advert"},
+        {"ordering": "reviewer__password"},
+        {"page": "0"},
+        {"page_size": "abc"},
+        {"page_size": "501"},
+    ],
+)
+def test_unknown_filter_values_are_a_400_naming_the_parameter(api, corpus, query):
+    response = api("student").get(TAGS, query)
+
+    assert response.status_code == 400
+    assert list(response.json()) == list(query)
+
+
+@pytest.mark.parametrize(
+    "parameter",
+    [
+        "reviewer__password__startswith",
+        "sentence__article__imported_by__password__startswith",
+        "reviewer__username",
+    ],
+)
+def test_filtering_on_other_fields_is_refused_and_leaks_nothing(api, corpus, student, parameter):
+    client = api("teacher")
+    # A right guess at the start of a password hash (or a username) and a wrong one.
+    start = student.password[:6] if "password" in parameter else student.username[:6]
+    right = client.get(TAGS, {parameter: start})
+    wrong = client.get(TAGS, {parameter: "zzzzzz"})
+
+    assert right.status_code == wrong.status_code == 400
+    assert right.json() == wrong.json()
+    assert "unknown query parameter" in right.json()[parameter][0]
+    assert student.password[:6] not in right.content.decode()
+
+
+def test_ordering_and_pages_go_through_all_tags_once(api, corpus):
+    client = api("teacher")
+
+    first = client.get(TAGS, {"ordering": "-id", "page_size": 3})
+    second = client.get(first.json()["next"])
+
+    ids = [t["id"] for t in first.json()["results"] + second.json()["results"]]
+    assert ids == sorted(ClaimTag.objects.values_list("pk", flat=True), reverse=True)
+    assert second.json()["next"] is None
+
+
+def _make_tags(reviewer, count: int) -> None:
+    """`count` tags by `reviewer`: whole sentences, then first-word spans."""
+    sentences = list(Sentence.objects.order_by("pk"))
+    claims = [(s, s.start, s.end) for s in sentences] + [
+        (s, s.start, s.start + 1) for s in sentences
+    ]
+    assert len(claims) >= count
+    ClaimTag.objects.bulk_create(
+        ClaimTag(
+            sentence=s,
+            reviewer=reviewer,
+            start=start,
+            end=end,
+            label="opinion",
+            outlet_id=s.article.origin_id,
+        )
+        for s, start, end in claims[:count]
+    )
+
+
+@pytest.mark.parametrize("count", [100, 300])
+@pytest.mark.parametrize("who", ["student", "teacher"])
+def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
+    api, seeds, student, who, count, django_assert_num_queries
+):
+    _make_tags(student, count)
+    client = api(who)
+
+    # token + user, the user's permissions (two), the count, the page
+    with django_assert_num_queries(5):
+        response = client.get(TAGS, {"page_size": 100})
+
+    assert response.status_code == 200
+    assert response.json()["count"] == count
+    assert len(response.json()["results"]) == 100
+
+
+# Bulk
+
+
+def test_bulk_applies_every_tag_in_one_go(api, corpus):
+    s = corpus["s001"]
+    client = api("student")
+    body = {
+        "tags": [
+            {"sentence": s[3].pk, "label": "sourced"},  # already tagged so: unchanged
+            {"sentence": s[4].pk, "label": "speculation"},  # was opinion: updated
+            {"sentence": s[5].pk, "label": "unsourced"},
+            {"sentence": s[6].pk, "label": "opinion", "outlet": "global-research"},
+        ]
+    }
+
+    response = client.post(BULK, body)
+    again = client.post(BULK, body)
+
+    assert response.status_code == 200
+    result = response.json()
+    assert (result["created"], result["updated"], result["unchanged"]) == (2, 1, 1)
+    assert [t["sentence"] for t in result["tags"]] == [item["sentence"] for item in body["tags"]]
+    assert result["tags"][3]["outlet"] == "global-research"
+    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (
+        0,
+        0,
+        4,
+    )
+    assert ClaimTag.objects.filter(reviewer__username="student1").count() == 5
+
+
+def test_bulk_is_all_or_nothing_with_an_error_for_each_item(api, corpus):
+    s = corpus["s001"]
+    client = api("student")
+    before = snapshot()
+
+    response = client.post(
+        BULK,
+        {
+            "tags": [
+                {"sentence": s[5].pk, "label": "unsourced"},
+                {"sentence": s[6].pk, "label": "opinion", "cited_source": "someone"},
+                {"sentence": 10**9, "label": "opinion"},
+                {"sentence": s[7].pk, "label": "opinion", "start": s[7].end, "end": s[7].start},
+                {"sentence": s[8].pk, "label": "gossip"},
+                "not an object",
+            ]
+        },
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert "Nothing was saved: 5 of 6" in body["detail"]
+    assert [sorted(problem) for problem in body["errors"]] == [
+        [],
+        ["cited_source"],
+        ["sentence"],
+        ["span"],
+        ["label"],
+        ["non_field_errors"],
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"tags": []}, {"tags": "all"}, {}, {"tags": [{"sentence": 1, "label": "opinion"}] * 501}],
+    ids=["empty", "not a list", "missing", "too many"],
+)
+def test_a_bulk_request_that_is_not_a_list_of_tags_is_refused(api, seeds, body):
+    response = api("student").post(BULK, body)
+
+    assert response.status_code == 400
+    assert "list of 1 to 500" in response.json()["tags"][0]
+    assert not ClaimTag.objects.exists()
