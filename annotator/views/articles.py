@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from annotator import selectors
+from annotator import fragments, selectors
 from annotator.models import Label
 from annotator.roles import can_see_all_tags, can_tag, is_editor
 from annotator.sections import Section
@@ -64,6 +64,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     all_tags = all_tags_requested(request)
     workspace = selectors.workspace(article, user=request.user, all_tags=all_tags)
     current = workspace.find(request.GET.get("s")) or workspace.first_taggable()
+    query = "tags=all&" if all_tags else ""
     return render(
         request,
         "annotator/article_detail.html",
@@ -80,7 +81,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": LABEL_KEYS,
             "outlets": Outlet.objects.only("name"),
             "default_outlet": article.origin or article.publisher,
-            "query": "tags=all&" if all_tags else "",
+            "query": query,
+            "paragraphs_html": fragments.paragraphs_html(workspace, query=query),
         },
     )
 

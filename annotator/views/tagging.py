@@ -1,9 +1,9 @@
 """Tagging requests from the workspace: tag a claim, delete a tag, fetch a sentence,
 correct a section.
 
-Each answers a request from the page's script (htmx) with the sentence fragment (the
-`sentence` partial the article page renders in its loop) and the progress bar out of band;
-a plain form POST gets a redirect back to the sentence instead."""
+Each answers a request from the page's script (htmx) with the sentence fragment the
+article page renders in its loop (annotator/fragments.py) and the progress bar out of
+band; a plain form POST gets a redirect back to the sentence instead."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from annotator import selectors
+from annotator import fragments, selectors
 from annotator.forms import TagForm
 from annotator.models import Sentence
 from annotator.roles import is_editor
@@ -44,13 +44,12 @@ def sentence_response(request: HttpRequest, sentence: Sentence, *, all_tags: boo
     redirect back to it (a plain form)."""
     if not request.htmx:
         return redirect(back_to(sentence, all_tags=all_tags))
+    view = selectors.sentence_view(sentence, user=request.user, all_tags=all_tags)
+    html = fragments.sentence_html(view, query="tags=all&" if all_tags else "")
     context = {
-        "s": selectors.sentence_view(sentence, user=request.user, all_tags=all_tags),
-        "query": "tags=all&" if all_tags else "",
         "progress": selectors.progress(sentence.article_id, user=request.user),
         "oob": True,
     }
-    html = render_to_string("annotator/article_detail.html#sentence", context, request)
     html += render_to_string("annotator/article_detail.html#progress", context, request)
     return HttpResponse(html)
 

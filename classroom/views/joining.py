@@ -52,7 +52,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
             )
-            login(request, membership.student, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, membership.student, backend="annotator.auth.RoleBackend")
         else:
             membership = services.join_with_code(code=code, user=request.user)
     except ValidationError as exc:

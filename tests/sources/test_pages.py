@@ -320,17 +320,17 @@ def test_the_pages_make_a_constant_number_of_queries(
     compare = reverse("outlet-compare")
     jit = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
 
-    # session, user, permissions (2), outlet, groups, figures, totals, recent articles,
+    # session, user, permissions (1), outlet, groups, figures, totals, recent articles,
     # republishers
-    with django_assert_num_queries(10 + jit):
+    with django_assert_num_queries(9 + jit):
         assert client.get(profile).status_code == 200
-    with django_assert_num_queries(11 + jit):
+    with django_assert_num_queries(10 + jit):
         assert client.get(profile, {"by": "group", "include": "boilerplate"}).status_code == 200
-    # session, user, permissions (2), outlets, groups, figures
-    with django_assert_num_queries(7 + jit):
+    # session, user, permissions (1), outlets, groups, figures
+    with django_assert_num_queries(6 + jit):
         assert client.get(compare, {"outlets": COMPARE + ",global-research"}).status_code == 200
-    # session, user, permissions (2), outlets, group, figures
-    with django_assert_num_queries(7 + jit):
+    # session, user, permissions (1), outlets, group, figures
+    with django_assert_num_queries(6 + jit):
         assert (
             client.get(
                 reverse("api-compare"), {"outlets": COMPARE, "group": "Reviewers"}
@@ -377,9 +377,9 @@ def test_the_story_pages_make_a_constant_number_of_queries(
         tag_claim(sentence=sentence, reviewer=student, label="opinion")
     client.force_login(student)
 
-    # session, user, permissions (2), story, copies, passages, my tags
-    with django_assert_num_queries(8):
-        assert client.get(reverse("story-detail", args=[story.pk])).status_code == 200
-    # session, user, permissions (2), count, page of stories, their copies
+    # session, user, permissions (1), story, copies, passages, my tags
     with django_assert_num_queries(7):
+        assert client.get(reverse("story-detail", args=[story.pk])).status_code == 200
+    # session, user, permissions (1), count, page of stories, their copies
+    with django_assert_num_queries(6):
         assert client.get(reverse("story-list")).status_code == 200
