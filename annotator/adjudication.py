@@ -5,13 +5,13 @@ claim everywhere (outlet profiles, aggregated exports, class feedback)."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from annotator.models import Adjudication, Label, Sentence
+from annotator.models import Adjudication, Sentence
 from annotator.roles import is_editor
-from annotator.tagging import NOTE_MAX_CHARS
+from annotator.tagging import check_claim
 from sources.models import Outlet
 
 
@@ -34,45 +34,25 @@ def adjudicate(
     cited source or note."""
     if not is_editor(by):
         raise PermissionDenied("Only teachers, editors and admins can adjudicate claims.")
-    if label not in Label.values:
-        raise ValidationError(
-            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
-        )
-    start = sentence.start if start is None else start
-    end = sentence.end if end is None else end
-    if not sentence.start <= start < end <= sentence.end:
-        raise ValidationError(
-            {
-                "span": f"span {start}..{end} must be non-empty and inside the sentence "
-                f"({sentence.start}..{sentence.end})"
-            }
-        )
-    cited_source = cited_source.strip()
-    if cited_source and label != Label.SOURCED:
-        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
-    if len(cited_source) > 300:
-        raise ValidationError({"cited_source": "at most 300 characters"})
-    note = note.strip()
-    if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
-    if outlet is None:
-        article = sentence.article
-        outlet_id = article.origin_id or article.publisher_id
-        if outlet_id is None:
-            raise ValidationError({"outlet": "the article has no outlet; choose one"})
-    else:
-        outlet_id = outlet.pk
-
+    checked = check_claim(
+        sentence=sentence,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    )
     with transaction.atomic():
         adjudication, _ = Adjudication.objects.update_or_create(
             sentence=sentence,
-            start=start,
-            end=end,
+            start=checked.start,
+            end=checked.end,
             defaults={
                 "label": label,
-                "outlet_id": outlet_id,
-                "cited_source": cited_source,
-                "note": note,
+                "outlet_id": checked.outlet_id,
+                "cited_source": checked.cited_source,
+                "note": checked.note,
                 "adjudicated_by": by,
                 "adjudicated_at": timezone.now(),
             },

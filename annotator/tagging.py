@@ -35,6 +35,63 @@ def _record(tag: ClaimTag, *, action: str, by: AbstractBaseUser) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckedClaim:
+    """A claim's values after `check_claim`: span resolved, outlet defaulted, text trimmed."""
+
+    start: int
+    end: int
+    outlet_id: int
+    cited_source: str
+    note: str
+
+
+def check_claim(
+    *,
+    sentence: Sentence,
+    label: str,
+    outlet: Outlet | None,
+    start: int | None,
+    end: int | None,
+    cited_source: str,
+    note: str,
+) -> CheckedClaim:
+    """The rules every judgement of a claim follows, a reviewer's tag or a teacher's
+    adjudication: a known label, a non-empty span inside the sentence (the whole
+    sentence by default), a cited source only on a sourced claim, bounded texts, and the
+    article's origin as the outlet unless another is given. Raises ValidationError
+    naming the field."""
+    if label not in Label.values:
+        raise ValidationError(
+            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
+        )
+    start = sentence.start if start is None else start
+    end = sentence.end if end is None else end
+    if not sentence.start <= start < end <= sentence.end:
+        raise ValidationError(
+            {
+                "span": f"span {start}..{end} must be non-empty and inside the sentence "
+                f"({sentence.start}..{sentence.end})"
+            }
+        )
+    cited_source = cited_source.strip()
+    if cited_source and label != Label.SOURCED:
+        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
+    if len(cited_source) > 300:
+        raise ValidationError({"cited_source": "at most 300 characters"})
+    note = note.strip()
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
+    if outlet is None:
+        article = sentence.article
+        outlet_id = article.origin_id or article.publisher_id
+        if outlet_id is None:
+            raise ValidationError({"outlet": "the article has no outlet; choose one"})
+    else:
+        outlet_id = outlet.pk
+    return CheckedClaim(start, end, outlet_id, cited_source, note)
+
+
+@dataclass(frozen=True, slots=True)
 class Tagged:
     """What `save_tag` did: the tag, whether it is new, and whether anything changed
     (a created or updated tag has a new revision; an unchanged one does not)."""
@@ -89,35 +146,17 @@ def save_tag(
     201 for a new tag and 200 otherwise). Same rules, same errors."""
     if not reviewer.has_perm("annotator.add_claimtag"):
         raise PermissionDenied("You are not allowed to tag claims.")
-    if label not in Label.values:
-        raise ValidationError(
-            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
-        )
-    start = sentence.start if start is None else start
-    end = sentence.end if end is None else end
-    if not sentence.start <= start < end <= sentence.end:
-        raise ValidationError(
-            {
-                "span": f"span {start}..{end} must be non-empty and inside the sentence "
-                f"({sentence.start}..{sentence.end})"
-            }
-        )
-    cited_source = cited_source.strip()
-    if cited_source and label != Label.SOURCED:
-        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
-    if len(cited_source) > 300:
-        raise ValidationError({"cited_source": "at most 300 characters"})
-    note = note.strip()
-    if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
-    if outlet is None:
-        article = sentence.article
-        outlet_id = article.origin_id or article.publisher_id
-        if outlet_id is None:
-            raise ValidationError({"outlet": "the article has no outlet; choose one"})
-    else:
-        outlet_id = outlet.pk
-
+    checked = check_claim(
+        sentence=sentence,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    )
+    start, end = checked.start, checked.end
+    outlet_id, cited_source, note = checked.outlet_id, checked.cited_source, checked.note
     values = {"label": label, "outlet_id": outlet_id, "cited_source": cited_source, "note": note}
     claim = {"sentence": sentence, "reviewer": reviewer, "start": start, "end": end}
     with transaction.atomic():

@@ -42,6 +42,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from annotator.errors import one_line
 from annotator.ingest.service import content_hash, import_article
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence, TagRevision
 from annotator.sanitize import clean_html
@@ -108,15 +109,6 @@ class _TagIn:
 
 
 # --- small readers -----------------------------------------------------------------------
-
-
-def _message(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(m for e in errors for m in e.messages)}"
-            for name, errors in exc.error_dict.items()
-        )
-    return " ".join(exc.messages)
 
 
 def _int(value: Any, what: str) -> int:
@@ -268,7 +260,7 @@ class _Importer:
                 try:
                     user.full_clean(exclude=["password"])
                 except ValidationError as exc:
-                    raise RecordError(f"{what} {name!r}: {_message(exc)}") from None
+                    raise RecordError(f"{what} {name!r}: {one_line(exc)}") from None
                 user.save()
                 self.summary.users_created += 1
                 found = user.pk
@@ -293,7 +285,7 @@ class _Importer:
                         domains=[d for d in info.get("domains") or [] if isinstance(d, str)],
                     )
                 except ValidationError as exc:
-                    raise RecordError(f"outlet {name!r}: {_message(exc)}") from None
+                    raise RecordError(f"outlet {name!r}: {one_line(exc)}") from None
                 self.summary.outlets_created += 1
                 found = outlet.pk
             if found is None:
@@ -336,7 +328,7 @@ class _Importer:
             except RecordError as exc:
                 self.summary.errors.append((number, str(exc)))
             except ValidationError as exc:
-                self.summary.errors.append((number, _message(exc)))
+                self.summary.errors.append((number, one_line(exc)))
             first = False
 
     # articles and sentences
@@ -367,7 +359,7 @@ class _Importer:
                 imported_by=self.user,
             )
         except ValidationError as exc:
-            raise RecordError(_message(exc)) from None
+            raise RecordError(one_line(exc)) from None
         if result.created:
             self.summary.articles_created += 1
             self.summary.sentences_created += result.article.sentences.count()
@@ -601,7 +593,7 @@ class _Importer:
                 validate_constraints=False,
             )
         except ValidationError as exc:
-            raise RecordError(_message(exc)) from None
+            raise RecordError(one_line(exc)) from None
         rows = []
         positions: set[int] = set()
         previous_end = 0

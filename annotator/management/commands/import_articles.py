@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from annotator.errors import one_line
 from annotator.ingest.readers import FORMATS, Document, Rejected, read_paths
 from annotator.ingest.service import import_article
 from sources.detect import OutletIndex
@@ -17,15 +18,6 @@ from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet
 
 PROGRESS_EVERY = 100
-
-
-def _message(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(m for e in errors for m in e.messages)}"
-            for field, errors in exc.error_dict.items()
-        )
-    return " ".join(exc.messages)
 
 
 class Command(BaseCommand):
@@ -124,7 +116,7 @@ class Command(BaseCommand):
                 outlet_index=index,
             )
         except ValidationError as exc:
-            return Rejected(doc.source, _message(exc))
+            return Rejected(doc.source, one_line(exc))
         return result.created
 
     @staticmethod
