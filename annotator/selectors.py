@@ -11,16 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.sections import Section
 
-# The letter on a tag's marker, so that a label reads without its colour.
-LETTERS = {
-    Label.SOURCED: "S",
-    Label.UNSOURCED: "U",
-    Label.OPINION: "O",
-    Label.SPECULATION: "P",
-}
 LABEL_NAMES = dict(Label.choices)
 SECTION_NAMES = dict(Section.choices)
 # Sentences that are not claims: a byline names the author, it asserts nothing.

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import re
 
+from annotator.labels import DEFINITIONS
 from annotator.models import Label
-
-DEFINITIONS = {
-    Label.SOURCED: "It says where it comes from: a named or described person, body, document "
-    "or outlet (even a vague one).",
-    Label.UNSOURCED: "It states a checkable fact as fact, with no source given.",
-    Label.OPINION: "It evaluates, judges or interprets rather than reports: loaded wording, "
-    "motives ascribed, conclusions drawn.",
-    Label.SPECULATION: "It is about what may, could or will happen, or what might be true: "
-    "hedged, predicted or conditional.",
-}
 
 CUE_PHRASES = {
     Label.SOURCED: [

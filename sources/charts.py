@@ -20,7 +20,7 @@ STYLES = {
     "unsourced": ("U", "#fbe1c0", "#8a4500", '<path d="M0,8 L8,0" stroke-width="1.6"/>'),
     "opinion": ("O", "#f5d3e3", "#8c1250", '<circle cx="4" cy="4" r="1.5" stroke="none"/>'),
     "speculation": (
-        "Sp",
+        "P",
         "#d4eedc",
         "#1d6b3f",
         '<path d="M0,0 L8,8 M8,0 L0,8" stroke-width="1"/>',

@@ -10,18 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from annotator import fragments, selectors
-from annotator.models import Label
+from annotator.labels import GUIDE
 from annotator.roles import can_see_all_tags, can_tag, is_editor
 from annotator.sections import Section
 from annotator.views.access import all_tags_requested, readable_article, require_reader
 from sources.models import Outlet
 
 ARTICLES_PER_PAGE = 25
-# Keys of the tag panel, in the order of its buttons.
-LABEL_KEYS = [
-    (value, name, str(key), selectors.LETTERS[value])
-    for key, (value, name) in enumerate(Label.choices, start=1)
-]
 
 
 def filters_query(**filters: str) -> str:
@@ -78,7 +73,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_all_tags": can_see_all_tags(request.user),
             "can_edit_sections": is_editor(request.user),
             "sections": Section.choices,
-            "labels": LABEL_KEYS,
+            "labels": GUIDE,
             "outlets": Outlet.objects.only("name"),
             "default_outlet": article.origin or article.publisher,
             "query": query,
@@ -90,4 +85,4 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def guidelines(request: HttpRequest) -> HttpResponse:
     require_reader(request)
-    return render(request, "annotator/guidelines.html", {"labels": LABEL_KEYS})
+    return render(request, "annotator/guidelines.html", {"labels": GUIDE})

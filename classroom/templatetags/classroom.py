@@ -6,16 +6,11 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from annotator.labels import LETTERS
 from annotator.models import Label
 
 register = template.Library()
 
-LETTERS = {
-    Label.SOURCED: "S",
-    Label.UNSOURCED: "U",
-    Label.OPINION: "O",
-    Label.SPECULATION: "P",
-}
 NAMES = dict(Label.choices)
 
 
