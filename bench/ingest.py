@@ -97,7 +97,7 @@ def main() -> None:
 
     print("Segmentation alone, on the seeds cycled to ~2 MB:")
     for key, value in measure_segmentation(build_text()).items():
-        print(f"  {key}: {value}")
+        print(f"  {key}: {value:,.3f}" if isinstance(value, float) else f"  {key}: {value:,}")
 
 
 if __name__ == "__main__":
