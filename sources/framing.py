@@ -256,6 +256,9 @@ def _in(values: Sequence) -> str:
 def _figures_sql(
     outlet_ids: Sequence[int], filters: Filters, by_group: bool
 ) -> tuple[str, list[object]]:
+    """The statement behind `outlet_figures` and its parameters. Each helper below adds
+    its placeholders' values to `params` as the text is written, so the two stay in
+    step."""
     qn = connection.ops.quote_name
     tag, sentence, article = (
         ClaimTag._meta.db_table,
@@ -266,154 +269,242 @@ def _figures_sql(
     passage, copy = StorySentence._meta.db_table, StoryArticle._meta.db_table
     membership = Group.user_set.through._meta.db_table
     end = qn("end")
-    with_adjudications = filters.group is None and not by_group
-
-    scope = [f"s.section IN ({_in(filters.sections)})"]
-    scope_params: list[object] = list(filters.sections)
-    if filters.date_from:
-        scope.append("a.published_on >= %s")
-        scope_params.append(filters.date_from)
-    if filters.date_to:
-        scope.append("a.published_on <= %s")
-        scope_params.append(filters.date_to)
-    if filters.q:
-        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        scope.append("LOWER(a.text) LIKE %s ESCAPE '\\'")
-        scope_params.append(f"%{escaped}%")
-    scope_sql = " AND ".join(scope)
-
+    grouped = by_group or filters.group is not None
     ids = list(outlet_ids)
-    params: list[object] = [*ids, *ids]
-    if by_group or filters.group:
-        group_join = f"JOIN {membership} ug ON ug.user_id = t.reviewer_id"
-        if filters.group:
-            group_join += " AND ug.group_id = %s"
-        grp = "ug.group_id"
-    else:
-        group_join, grp = "", "0"
-    tags_params = [filters.group.pk] if filters.group else []
-    params += [*tags_params, *scope_params]
+    params: list[object] = []
 
-    majority = " ".join(f"WHEN 2 * v.n_{label} > v.total THEN '{label}'" for label in Label.values)
-    counts = ", ".join(
-        f"SUM(CASE WHEN label = '{label}' THEN 1 ELSE 0 END) AS n_{label}" for label in Label.values
+    def outlets() -> str:
+        params.extend(ids)
+        return _in(ids)
+
+    def in_scope() -> str:
+        scope = [f"s.section IN ({_in(filters.sections)})"]
+        params.extend(filters.sections)
+        if filters.date_from:
+            scope.append("a.published_on >= %s")
+            params.append(filters.date_from)
+        if filters.date_to:
+            scope.append("a.published_on <= %s")
+            params.append(filters.date_to)
+        if filters.q:
+            escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%")
+            scope.append("LOWER(a.text) LIKE %s ESCAPE '\\'")
+            params.append("%" + escaped.replace("_", "\\_") + "%")
+        return " AND ".join(scope)
+
+    def named_on(sentence_id: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {tag} y WHERE y.sentence_id = {sentence_id} "
+            f"AND y.outlet_id IN ({outlets()}))"
+        )
+
+    def decided_on(sentence_id: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {adjudication} y WHERE y.sentence_id = {sentence_id} "
+            f"AND y.outlet_id IN ({outlets()}))"
+        )
+
+    # With a reviewer group, only its members' tags vote: `grp` is the group's id (0
+    # without one), and the look-ups of single claims below count the same tags.
+    def voters(alias: str, claim: str) -> str:
+        if not grouped:
+            return ""
+        return (
+            f"JOIN {membership} {alias}g ON {alias}g.user_id = {alias}.reviewer_id "
+            f"AND {alias}g.group_id = {claim}.grp"
+        )
+
+    def group_join() -> str:
+        if not grouped:
+            return ""
+        if filters.group is None:
+            return f"JOIN {membership} ug ON ug.user_id = t.reviewer_id"
+        params.append(filters.group.pk)
+        return f"JOIN {membership} ug ON ug.user_id = t.reviewer_id AND ug.group_id = %s"
+
+    label_counts = ", ".join(
+        f"SUM(CASE WHEN t.label = '{label}' THEN 1 ELSE 0 END) AS n_{label}"
+        for label in Label.values
     )
-    totals = ", ".join(f"SUM(n_{label}) AS n_{label}" for label in Label.values)
-    if with_adjudications:
-        claims = f"""
+    majority = " ".join(f"WHEN 2 * v.n_{label} > v.total THEN '{label}'" for label in Label.values)
+    cited_tag = "t.label = 'sourced' AND t.cited_source <> ''"
+    same_claim = "x.sentence_id = {c}.sid AND x.start = {c}.st AND x." + end + " = {c}.en"
+    # The rules themselves for one claim, read from the index on (sentence, start, end,
+    # ...) only where the shortcuts below cannot tell. (SQLite cannot read the outer
+    # query's columns in the ORDER BY of a grouped subquery: hence the derived table.)
+    top_outlet = f"""(
+        SELECT outlet_id FROM (
+            SELECT x.outlet_id, COUNT(*) AS n,
+                   CASE WHEN x.outlet_id = v.origin THEN 0 ELSE 1 END AS elsewhere
+            FROM {tag} x {voters("x", "v")}
+            WHERE {same_claim.format(c="v")}
+            GROUP BY x.outlet_id
+        ) named
+        ORDER BY n DESC, elsewhere, outlet_id
+        LIMIT 1)"""
+    top_cited = f"""(
+        SELECT MIN(x.cited_source) FROM {tag} x {voters("x", "c")}
+        WHERE {same_claim.format(c="c")} AND x.label = 'sourced' AND x.cited_source <> ''
+        GROUP BY LOWER(x.cited_source)
+        ORDER BY COUNT(*) DESC, LOWER(x.cited_source)
+        LIMIT 1)"""
+    # Most claims need no look-up: all their tags name one outlet, or the article's
+    # origin has at least half of the votes (no other outlet can have more, and a tie
+    # goes to the origin).
+    voted_outlet = f"""CASE WHEN v.outlet_lo = v.outlet_hi THEN v.outlet_lo
+                     WHEN 2 * v.at_origin >= v.total THEN v.origin
+                     ELSE {top_outlet} END"""
+    claim_cols = (
+        "grp, sid, st, en, total, adjudicated, label, outlet, decided_cited, cited_n, "
+        "cited_lo, cited_hi, cited_first, cited_last, origin, article, s_st, s_en, story, passage"
+    )
+    votes_cols = (
+        "v.cited_n, v.cited_lo, v.cited_hi, v.cited_first, v.cited_last, "
+        "v.origin, v.article, v.s_st, v.s_en, v.story, v.passage"
+    )
+
+    sql = f"""
+    WITH named AS (
+        -- The sentences with a tag naming one of the outlets, from the index on
+        -- (outlet, sentence).
+        SELECT sentence_id FROM {tag} WHERE outlet_id IN ({outlets()}) GROUP BY sentence_id
+    ),
+    votes AS (
+        -- Each claim in one pass over its tags, read in order from the index on
+        -- (sentence, start, end, ...): votes per label, and enough about outlets and
+        -- cited sources to settle most claims without reading their tags again.
+        SELECT {"ug.group_id" if grouped else "0"} AS grp, t.sentence_id AS sid,
+               t.start AS st, t.{end} AS en, COUNT(*) AS total, {label_counts},
+               MIN(t.outlet_id) AS outlet_lo, MAX(t.outlet_id) AS outlet_hi,
+               SUM(CASE WHEN t.outlet_id = a.origin_id THEN 1 ELSE 0 END) AS at_origin,
+               SUM(CASE WHEN {cited_tag} THEN 1 ELSE 0 END) AS cited_n,
+               MIN(CASE WHEN {cited_tag} THEN LOWER(t.cited_source) END) AS cited_lo,
+               MAX(CASE WHEN {cited_tag} THEN LOWER(t.cited_source) END) AS cited_hi,
+               MIN(CASE WHEN {cited_tag} THEN t.cited_source END) AS cited_first,
+               MAX(CASE WHEN {cited_tag} THEN t.cited_source END) AS cited_last,
+               MAX(a.origin_id) AS origin, MAX(a.id) AS article, MAX(s.start) AS s_st,
+               MAX(s.{end}) AS s_en, MAX(p.story_id) AS story, MAX(p.passage) AS passage
+        FROM (
+            -- The sentences whose claims may count for these outlets: those with a tag
+            -- or an adjudication naming one of them, and the other copies of their
+            -- story passages (the copy that counts may be one of those); each once,
+            -- and in order, so that the joins below walk their indexes in order.
+            SELECT sentence_id FROM named
+            UNION ALL
+            SELECT sentence_id FROM (
+                SELECT sentence_id FROM {adjudication} WHERE outlet_id IN ({outlets()})
+                UNION ALL
+                SELECT sentence_id FROM {passage} WHERE (story_id, passage) IN (
+                    SELECT p.story_id, p.passage FROM named n
+                    JOIN {passage} p ON p.sentence_id = n.sentence_id
+                    UNION ALL
+                    SELECT p.story_id, p.passage FROM {adjudication} j
+                    JOIN {passage} p ON p.sentence_id = j.sentence_id
+                    WHERE j.outlet_id IN ({outlets()})
+                )
+            ) more
+            WHERE NOT EXISTS (SELECT 1 FROM named n WHERE n.sentence_id = more.sentence_id)
+            GROUP BY sentence_id
+            ORDER BY sentence_id
+        ) f
+        JOIN {sentence} s ON s.id = f.sentence_id
+        JOIN {article} a ON a.id = s.article_id
+        LEFT JOIN {passage} p ON p.sentence_id = s.id
+        JOIN {tag} t ON t.sentence_id = s.id
+        {group_join()}
+        WHERE {in_scope()}
+        GROUP BY t.sentence_id, t.start, t.{end}{", ug.group_id" if grouped else ""}
+    ),"""
+    if grouped:
+        # The figures say how the group's members labelled the claims: no adjudication.
+        sql += f"""
+    claims AS (
+        SELECT v.grp, v.sid, v.st, v.en, v.total, 0 AS adjudicated,
+               CASE {majority} END AS label, {voted_outlet} AS outlet,
+               NULL AS decided_cited, {votes_cols}
+        FROM votes v
+    ),"""
+    else:
+        sql += f"""
+    claims AS (
         SELECT v.grp, v.sid, v.st, v.en, v.total,
+               CASE WHEN j.id IS NULL THEN 0 ELSE 1 END AS adjudicated,
                COALESCE(j.label, CASE {majority} END) AS label,
-               COALESCE(j.outlet_id, v.outlet) AS outlet,
-               COALESCE(NULLIF(j.cited_source, ''), v.cited) AS cited,
-               CASE WHEN j.id IS NULL THEN 0 ELSE 1 END AS adjudicated
+               COALESCE(j.outlet_id, {voted_outlet}) AS outlet,
+               NULLIF(j.cited_source, '') AS decided_cited, {votes_cols}
         FROM votes v
         LEFT JOIN {adjudication} j ON j.sentence_id = v.sid AND j.start = v.st
              AND j.{end} = v.en
         UNION ALL
-        SELECT 0, j.sentence_id, j.start, j.{end}, 0, j.label, j.outlet_id,
-               NULLIF(j.cited_source, ''), 1
-        FROM {adjudication} j
+        -- Claims decided without a tag (few, so found first and then looked up one by
+        -- one; the ORDER BY keeps the planner from merging the two steps), on sentences
+        -- in focus.
+        SELECT 0, j.sentence_id, j.start, j.{end}, 0, 1, j.label, j.outlet_id,
+               NULLIF(j.cited_source, ''), 0, NULL, NULL, NULL, NULL,
+               a.origin_id, a.id, s.start, s.{end}, p.story_id, p.passage
+        FROM (
+            SELECT * FROM {adjudication} b
+            WHERE NOT EXISTS (SELECT 1 FROM {tag} x WHERE x.sentence_id = b.sentence_id
+                              AND x.start = b.start AND x.{end} = b.{end})
+            ORDER BY b.id
+        ) j
         JOIN {sentence} s ON s.id = j.sentence_id
         JOIN {article} a ON a.id = s.article_id
-        WHERE j.sentence_id IN (SELECT sentence_id FROM focus) AND {scope_sql}
-          AND NOT EXISTS (SELECT 1 FROM {tag} x WHERE x.sentence_id = j.sentence_id
-                          AND x.start = j.start AND x.{end} = j.{end})"""
-        params_after_tags = list(scope_params)
-    else:
-        claims = f"""
-        SELECT v.grp, v.sid, v.st, v.en, v.total, CASE {majority} END AS label,
-               v.outlet AS outlet, v.cited AS cited, 0 AS adjudicated
-        FROM votes v"""
-        params_after_tags = []
-    params += [*params_after_tags, *ids, *ids]
-
-    sql = f"""
-    WITH focus0 AS (
-        SELECT sentence_id FROM {tag} WHERE outlet_id IN ({_in(ids)})
-        UNION
-        SELECT sentence_id FROM {adjudication} WHERE outlet_id IN ({_in(ids)})
-    ),
-    focus AS (
-        SELECT sentence_id FROM focus0
-        UNION
-        SELECT p2.sentence_id FROM focus0 f
-        JOIN {passage} p1 ON p1.sentence_id = f.sentence_id
-        JOIN {passage} p2 ON p2.story_id = p1.story_id AND p2.passage = p1.passage
-    ),
-    tags AS (
-        SELECT t.sentence_id AS sid, t.start AS st, t.{end} AS en, t.label AS label,
-               t.outlet_id AS outlet, t.cited_source AS cited, a.origin_id AS origin,
-               {grp} AS grp
-        FROM {tag} t
-        JOIN {sentence} s ON s.id = t.sentence_id
-        JOIN {article} a ON a.id = s.article_id
-        {group_join}
-        WHERE t.sentence_id IN (SELECT sentence_id FROM focus) AND {scope_sql}
-    ),
-    -- One pass per claim, without joining aggregates to each other (the planner cannot
-    -- estimate their sizes): tags grouped by claim, outlet and cited source; then the
-    -- claim's label counts, its majority outlet and its most cited source.
-    grouped AS (
-        SELECT grp, sid, st, en, outlet, origin, LOWER(cited) AS ckey, MIN(cited) AS cited,
-               COUNT(*) AS n, {counts},
-               SUM(CASE WHEN label = 'sourced' AND cited <> '' THEN 1 ELSE 0 END) AS n_cited
-        FROM tags GROUP BY grp, sid, st, en, outlet, origin, LOWER(cited)
-    ),
-    windowed AS (
-        SELECT g.*,
-               SUM(n) OVER (PARTITION BY grp, sid, st, en, outlet) AS outlet_n,
-               SUM(n_cited) OVER (PARTITION BY grp, sid, st, en, ckey) AS cited_n
-        FROM grouped g
-    ),
-    ordered AS (
-        SELECT w.*,
-               ROW_NUMBER() OVER (
-                   PARTITION BY grp, sid, st, en
-                   ORDER BY outlet_n DESC, CASE WHEN outlet = origin THEN 0 ELSE 1 END, outlet
-               ) AS rk_outlet,
-               ROW_NUMBER() OVER (
-                   PARTITION BY grp, sid, st, en ORDER BY cited_n DESC, ckey
-               ) AS rk_cited
-        FROM windowed w
-    ),
-    votes AS (
-        SELECT grp, sid, st, en, SUM(n) AS total, {totals},
-               MAX(CASE WHEN rk_outlet = 1 THEN outlet END) AS outlet,
-               MAX(CASE WHEN rk_cited = 1 AND cited_n > 0 THEN cited END) AS cited
-        FROM ordered GROUP BY grp, sid, st, en
-    ),
-    claims AS ({claims}
-    ),
-    -- A claim outside any story counts as it is; the copies of one story claim (same
-    -- story, passage, origin and place in the sentence) count once.
-    ranked AS (
-        SELECT c.grp, c.label, c.outlet, c.cited, 1 AS rk
-        FROM claims c
-        WHERE NOT EXISTS (SELECT 1 FROM {passage} p WHERE p.sentence_id = c.sid)
+        LEFT JOIN {passage} p ON p.sentence_id = s.id
+        WHERE (j.outlet_id IN ({outlets()}) OR {named_on("j.sentence_id")}
+               OR {decided_on("j.sentence_id")}
+               OR EXISTS (SELECT 1 FROM {passage} p1
+                          WHERE p1.story_id = p.story_id AND p1.passage = p.passage
+                            AND ({named_on("p1.sentence_id")}
+                                 OR {decided_on("p1.sentence_id")})))
+          AND {in_scope()}
+    ),"""
+    sql += f"""
+    -- A claim outside any story counts as it is; of the copies of one story claim (same
+    -- story, passage, origin and place in the sentence, -1 for all of it), one counts.
+    counted AS (
+        SELECT {claim_cols} FROM claims WHERE story IS NULL
         UNION ALL
-        SELECT c.grp, c.label, c.outlet, c.cited,
-               ROW_NUMBER() OVER (
-                   PARTITION BY c.grp, p.story_id, p.passage, COALESCE(a.origin_id, 0),
-                       CASE WHEN c.st = s.start AND c.en = s.{end} THEN -1
-                            ELSE c.st - s.start END,
-                       CASE WHEN c.st = s.start AND c.en = s.{end} THEN -1
-                            ELSE c.en - s.start END
-                   ORDER BY c.adjudicated DESC, c.total DESC,
-                       CASE WHEN k.is_original THEN 0 ELSE 1 END, c.sid, c.st, c.en
-               ) AS rk
-        FROM claims c
-        JOIN {passage} p ON p.sentence_id = c.sid
-        JOIN {sentence} s ON s.id = c.sid
-        JOIN {article} a ON a.id = s.article_id
-        LEFT JOIN {copy} k ON k.article_id = s.article_id
+        SELECT {claim_cols} FROM (
+            SELECT c.*, ROW_NUMBER() OVER (
+                       PARTITION BY c.grp, c.story, c.passage, COALESCE(c.origin, 0),
+                           CASE WHEN c.st = c.s_st AND c.en = c.s_en THEN -1
+                                ELSE c.st - c.s_st END,
+                           CASE WHEN c.st = c.s_st AND c.en = c.s_en THEN -1
+                                ELSE c.en - c.s_st END
+                       ORDER BY c.adjudicated DESC, c.total DESC,
+                           CASE WHEN k.is_original THEN 0 ELSE 1 END, c.sid, c.st, c.en
+                   ) AS rk
+            FROM claims c
+            LEFT JOIN {copy} k ON k.article_id = c.article
+            WHERE c.story IS NOT NULL
+        ) ranked
+        WHERE rk = 1
+    ),
+    -- The cited source of each sourced claim: the adjudication's, else the one most of
+    -- its sourced tags give (ties: alphabetical), in any case; "" when none is recorded.
+    -- With one or two such tags (most claims) the winner is the first alphabetically;
+    -- grouped by it before the count, so that a look-up runs once per claim.
+    spelled AS (
+        SELECT grp, outlet,
+               CASE WHEN decided_cited IS NOT NULL THEN decided_cited
+                    WHEN cited_n = 0 THEN ''
+                    WHEN cited_lo = cited_hi THEN cited_first
+                    WHEN cited_n = 2 AND LOWER(cited_first) = cited_lo THEN cited_first
+                    WHEN cited_n = 2 THEN cited_last
+                    ELSE {top_cited} END AS cited,
+               COUNT(*) AS n
+        FROM counted c
+        WHERE outlet IN ({outlets()}) AND label = 'sourced'
+        GROUP BY 1, 2, 3
     )
     SELECT 'L', grp, outlet, COALESCE(label, '{DISPUTED}'), NULL, COUNT(*)
-    FROM ranked WHERE rk = 1 AND outlet IN ({_in(ids)})
+    FROM counted WHERE outlet IN ({outlets()})
     GROUP BY grp, outlet, COALESCE(label, '{DISPUTED}')
     UNION ALL
-    SELECT 'C', grp, outlet, LOWER(COALESCE(cited, '')), MIN(COALESCE(cited, '')), COUNT(*)
-    FROM ranked WHERE rk = 1 AND outlet IN ({_in(ids)}) AND label = 'sourced'
-    GROUP BY grp, outlet, LOWER(COALESCE(cited, ''))
+    SELECT 'C', grp, outlet, LOWER(cited), MIN(cited), CAST(SUM(n) AS BIGINT)
+    FROM spelled
+    GROUP BY grp, outlet, LOWER(cited)
     """
     return sql, params
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+
+# The pages under /outlets/ beside the outlets' profiles (/outlets/<slug>/, see
+# sources/urls.py): an outlet with one of these slugs would have its profile hidden
+# behind the page, so no outlet may take one (in any case). A test keeps this in step
+# with the URLs.
+RESERVED_SLUGS = frozenset({"compare", "stories", "tags"})
 
 
 class OutletKind(models.TextChoices):
@@ -32,6 +39,15 @@ class Outlet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.slug.lower() in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": f"The slug {self.slug!r} is reserved: /outlets/{self.slug.lower()}/ "
+                    "is another page. Choose another slug."
+                }
+            )
 
 
 class OutletAlias(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("stories/detect/", views.story_detect, name="story-detect"),
     path("stories/<int:pk>/", views.story_detail, name="story-detail"),
     path("tags/<int:pk>/apply-to-copies/", views.tag_apply_to_copies, name="tag-apply-to-copies"),
-    # Last: an outlet's slug could otherwise shadow the pages above.
+    # Last, after the pages above, whose first segments no outlet may take as its slug
+    # (sources.models.RESERVED_SLUGS): so no page hides a profile, nor a profile a page.
     path("<slug:slug>/", views.outlet_profile, name="outlet-profile"),
 ]
