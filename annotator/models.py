@@ -140,6 +140,15 @@ class ClaimTag(models.Model):
 
     class Meta:
         ordering = ["sentence", "start", "reviewer"]
+        indexes = [
+            # The outlet figures (sources.framing): the sentences whose tags name given
+            # outlets, then every vote on their claims, read from the index alone.
+            models.Index(fields=["outlet", "sentence"], name="claimtag_outlet_sentence"),
+            models.Index(
+                fields=["sentence", "start", "end", "outlet", "label", "reviewer", "cited_source"],
+                name="claimtag_claim_votes",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["reviewer", "sentence", "start", "end"],
