@@ -1,11 +1,11 @@
 """Outlet figures and republication detection at scale: `.venv/bin/python bench/framing.py`.
 
-Builds a synthetic corpus with fast bulk inserts (raw executemany; the corpus is made
-here, so nothing needs validating): 20 outlets, 40 reviewers in the two groups, 20,000
-articles of about 20 body sentences each plus a boilerplate line, one in ten of them a
-republication of an earlier article (another publisher, one sentence dropped, one word
-changed, curly quotes, a framing sentence added), and 1,000,000 claim tags (three
-reviewers per claim, mostly agreeing; 1% of claims adjudicated).
+Builds a synthetic corpus with fast bulk inserts (raw executemany, COPY on PostgreSQL;
+the corpus is made here, so nothing needs validating): 20 outlets, 40 reviewers in the
+two groups, 20,000 articles of about 20 body sentences each plus a boilerplate line, one
+in ten of them a republication of an earlier article (another publisher, one sentence
+dropped, one word changed, curly quotes, a framing sentence added), and 1,000,000 claim
+tags (three reviewers per claim, mostly agreeing; 1% of claims adjudicated).
 
 It prints:
 - republication detection (`detect_stories`, a full rebuild) at 5,000 and 20,000
@@ -102,6 +102,13 @@ def q(name: str) -> str:
 def insert(model, fields: list[str], rows: list[tuple]) -> None:
     meta = model._meta
     columns = ", ".join(q(meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":
+        # COPY: several times faster than INSERTs for a million rows.
+        copy = f"COPY {q(meta.db_table)} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(copy) as rows_in:
+            for row in rows:
+                rows_in.write_row(row)
+        return
     sql = f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 20_000):

@@ -25,7 +25,15 @@ What is counted
   counts one claim twice for its origin, while a republisher's own additions still count.
 
 Every figure comes from one SQL statement (CTEs and window functions, which the ORM does
-not express), so a page makes the same number of queries whatever the data.
+not express), so a page makes the same number of queries whatever the data. It is written
+for a million tags (`bench/framing.py`): the sentences in focus come from the index on
+(outlet, sentence); each claim's votes are counted in one ordered pass over the index on
+(sentence, start, end, outlet, label, reviewer, cited source): per label, with the least
+and greatest outlet and cited source, which settle nearly every claim. Only a claim whose
+tags name several outlets without the article's origin holding half of them, or give
+three or more different cited sources, is looked up again, alone, in the same index.
+Derived sets are joined to tables, through the tables' indexes, rather than to each
+other: the planner cannot estimate their sizes, and a wrong guess there costs seconds.
 """
 
 from __future__ import annotations
@@ -355,13 +363,16 @@ def _figures_sql(
                      WHEN 2 * v.at_origin >= v.total THEN v.origin
                      ELSE {top_outlet} END"""
     claim_cols = (
-        "grp, sid, st, en, total, adjudicated, label, outlet, decided_cited, cited_n, "
-        "cited_lo, cited_hi, cited_first, cited_last, origin, article, s_st, s_en, story, passage"
+        "grp, sid, st, en, total, adjudicated, label, outlet, cited, "
+        "origin, article, s_st, s_en, story, passage"
     )
-    votes_cols = (
-        "v.cited_n, v.cited_lo, v.cited_hi, v.cited_first, v.cited_last, "
-        "v.origin, v.article, v.s_st, v.s_en, v.story, v.passage"
-    )
+    votes_cols = "v.origin, v.article, v.s_st, v.s_en, v.story, v.passage"
+    # The cited source of a sourced claim, when its tags tell without a look-up: none
+    # recorded (""), one (in any case), or two (a tie: the first alphabetically).
+    voted_cited = """CASE WHEN v.cited_n = 0 THEN ''
+                    WHEN v.cited_lo = v.cited_hi THEN v.cited_first
+                    WHEN v.cited_n = 2 AND LOWER(v.cited_first) = v.cited_lo THEN v.cited_first
+                    WHEN v.cited_n = 2 THEN v.cited_last END"""
 
     sql = f"""
     WITH named AS (
@@ -421,7 +432,7 @@ def _figures_sql(
     claims AS (
         SELECT v.grp, v.sid, v.st, v.en, v.total, 0 AS adjudicated,
                CASE {majority} END AS label, {voted_outlet} AS outlet,
-               NULL AS decided_cited, {votes_cols}
+               {voted_cited} AS cited, {votes_cols}
         FROM votes v
     ),"""
     else:
@@ -431,7 +442,7 @@ def _figures_sql(
                CASE WHEN j.id IS NULL THEN 0 ELSE 1 END AS adjudicated,
                COALESCE(j.label, CASE {majority} END) AS label,
                COALESCE(j.outlet_id, {voted_outlet}) AS outlet,
-               NULLIF(j.cited_source, '') AS decided_cited, {votes_cols}
+               COALESCE(NULLIF(j.cited_source, ''), {voted_cited}) AS cited, {votes_cols}
         FROM votes v
         LEFT JOIN {adjudication} j ON j.sentence_id = v.sid AND j.start = v.st
              AND j.{end} = v.en
@@ -440,8 +451,7 @@ def _figures_sql(
         -- one; the ORDER BY keeps the planner from merging the two steps), on sentences
         -- in focus.
         SELECT 0, j.sentence_id, j.start, j.{end}, 0, 1, j.label, j.outlet_id,
-               NULLIF(j.cited_source, ''), 0, NULL, NULL, NULL, NULL,
-               a.origin_id, a.id, s.start, s.{end}, p.story_id, p.passage
+               j.cited_source, a.origin_id, a.id, s.start, s.{end}, p.story_id, p.passage
         FROM (
             SELECT * FROM {adjudication} b
             WHERE NOT EXISTS (SELECT 1 FROM {tag} x WHERE x.sentence_id = b.sentence_id
@@ -481,30 +491,24 @@ def _figures_sql(
         ) ranked
         WHERE rk = 1
     ),
-    -- The cited source of each sourced claim: the adjudication's, else the one most of
-    -- its sourced tags give (ties: alphabetical), in any case; "" when none is recorded.
-    -- With one or two such tags (most claims) the winner is the first alphabetically;
-    -- grouped by it before the count, so that a look-up runs once per claim.
+    -- Per outlet and label; for sourced claims, per cited source too: the
+    -- adjudication's, else the one most of their sourced tags give (ties: alphabetical),
+    -- in any case; "" when none is recorded. With one or two such tags (most claims),
+    -- that is the first alphabetically. Grouped by it as spelled first, so that a
+    -- look-up runs once per claim.
     spelled AS (
-        SELECT grp, outlet,
-               CASE WHEN decided_cited IS NOT NULL THEN decided_cited
-                    WHEN cited_n = 0 THEN ''
-                    WHEN cited_lo = cited_hi THEN cited_first
-                    WHEN cited_n = 2 AND LOWER(cited_first) = cited_lo THEN cited_first
-                    WHEN cited_n = 2 THEN cited_last
-                    ELSE {top_cited} END AS cited,
+        SELECT grp, outlet, COALESCE(label, '{DISPUTED}') AS label,
+               CASE WHEN label = 'sourced' THEN
+                   CASE WHEN cited IS NULL THEN {top_cited} ELSE cited END
+               END AS cited,
                COUNT(*) AS n
         FROM counted c
-        WHERE outlet IN ({outlets()}) AND label = 'sourced'
-        GROUP BY 1, 2, 3
+        WHERE outlet IN ({outlets()})
+        GROUP BY 1, 2, 3, 4
     )
-    SELECT 'L', grp, outlet, COALESCE(label, '{DISPUTED}'), NULL, COUNT(*)
-    FROM counted WHERE outlet IN ({outlets()})
-    GROUP BY grp, outlet, COALESCE(label, '{DISPUTED}')
-    UNION ALL
-    SELECT 'C', grp, outlet, LOWER(cited), MIN(cited), CAST(SUM(n) AS BIGINT)
+    SELECT grp, outlet, label, LOWER(cited), MIN(cited), CAST(SUM(n) AS BIGINT)
     FROM spelled
-    GROUP BY grp, outlet, LOWER(cited)
+    GROUP BY grp, outlet, label, LOWER(cited)
     """
     return sql, params
 
@@ -527,13 +531,12 @@ def outlet_figures(
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         result = cursor.fetchall()
-    for kind, grp, outlet_id, key, name, count in result:
+    for grp, outlet_id, label, _, name, count in result:
         figures = rows.get((grp, outlet_id))
         if figures is None:
             continue
-        if kind == "L":
-            figures.counts[key] = count
-        else:
+        figures.counts[label] = figures.counts.get(label, 0) + count
+        if label == Label.SOURCED:
             figures.sources.append(CitedSource(name=name, count=count, vague=is_vague(name)))
     for figures in rows.values():
         figures.sources.sort(key=lambda s: (-s.count, s.name.lower()))
