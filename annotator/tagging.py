@@ -15,7 +15,6 @@ from annotator.models import ClaimTag, Label, Sentence, TagRevision
 from sources.models import Outlet
 
 NOTE_MAX_CHARS = 2000
-TAGGED_FIELDS = ("label", "outlet_id", "cited_source", "note")
 
 
 def _record(tag: ClaimTag, *, action: str, by: AbstractBaseUser) -> None:

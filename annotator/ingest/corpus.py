@@ -47,11 +47,11 @@ from annotator.ingest.service import content_hash, import_article
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence, TagRevision
 from annotator.sanitize import clean_html
 from annotator.sections import Section
+from annotator.tagging import NOTE_MAX_CHARS
 from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet, save_outlet
 
 IMPORT_FORMATS = ("jsonl", "w3c", "labelstudio", "doccano")
-NOTE_MAX_CHARS = 2000
 
 
 class RecordError(Exception):
