@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import groupby, pairwise
+from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.sections import Section
+from sources.models import Outlet
 
 LABEL_NAMES = dict(Label.choices)
 SECTION_NAMES = dict(Section.choices)
@@ -70,8 +75,48 @@ def article_list(
 # prints, so that the template only puts them in place.
 
 SENTENCE_FIELDS = ("id", "position", "paragraph", "start", "end", "section", "text")
-TAG_FIELDS = ("id", "sentence_id", "reviewer_id", "start", "end", "label", "outlet__name")
-TAG_DETAILS = ("cited_source", "note")
+
+
+class TagRow(NamedTuple):
+    """A tag as the workspace shows it."""
+
+    id: int
+    sentence_id: int
+    reviewer_id: int
+    start: int
+    end: int
+    label: str
+    outlet_name: str
+    cited_source: str
+    note: str
+    reviewer_name: str
+
+
+# The tags of an article or of one sentence, in SQL written out: the tagging request
+# answers with the sentence's tags and the progress bar, and the ORM would spend longer
+# building these two queries than the database spends running them (bench/workspace.py).
+@cache
+def _tag_rows_sql() -> str:
+    users = get_user_model()._meta.db_table
+    return f"""
+SELECT "tag"."id", "tag"."sentence_id", "tag"."reviewer_id", "tag"."start", "tag"."end",
+    "tag"."label", "outlet"."name", "tag"."cited_source", "tag"."note", "reviewer"."username"
+FROM "annotator_claimtag" AS "tag"
+JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
+JOIN "{users}" AS "reviewer" ON "reviewer"."id" = "tag"."reviewer_id"
+JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
+WHERE "sentence"."{{within}}" = %s"""
+
+
+_PROGRESS_SQL = f"""
+SELECT COUNT(*), COUNT(CASE WHEN EXISTS (
+    SELECT 1 FROM "annotator_claimtag" AS "tag"
+    WHERE "tag"."reviewer_id" = %s AND "tag"."sentence_id" = "sentence"."id"
+) THEN 1 END)
+FROM "annotator_sentence" AS "sentence"
+WHERE "sentence"."article_id" = %s
+    AND "sentence"."section" NOT IN ({", ".join(["%s"] * len(UNTAGGABLE_SECTIONS))})
+"""
 
 
 @dataclass(slots=True)
@@ -206,7 +251,7 @@ def _describe(label: str, excerpt: str) -> list[str]:
 
 
 def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
-    words = [*_describe(tag.label, excerpt), f"attributed to {tag.outlet__name}"]
+    words = [*_describe(tag.label, excerpt), f"attributed to {tag.outlet_name}"]
     if tag.cited_source:
         words.append(f"cited source: {tag.cited_source}")
     if tag.note:
@@ -222,7 +267,7 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
         title=" · ".join(words),
         who="you" if all_tags else "",
         pk=tag.id,
-        outlet=tag.outlet__name,
+        outlet=tag.outlet_name,
         cited_source=tag.cited_source,
         note=tag.note,
     )
@@ -231,13 +276,13 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
 def _others_marker(tags: list, excerpt: str) -> Marker:
     """One marker for other reviewers' tags with the same label on the same claim."""
     names = []
-    for tag in sorted(tags, key=lambda t: t.reviewer__username):
-        details = [tag.outlet__name]
+    for tag in sorted(tags, key=lambda t: t.reviewer_name):
+        details = [tag.outlet_name]
         if tag.cited_source:
             details.append(f"cited source: {tag.cited_source}")
         if tag.note:
             details.append(f"note: {tag.note}")
-        names.append(f"{tag.reviewer__username} ({'; '.join(details)})")
+        names.append(f"{tag.reviewer_name} ({'; '.join(details)})")
     count = len(tags)
     by = f"by {count} reviewers: " if count > 1 else "by "
     return Marker(
@@ -247,13 +292,13 @@ def _others_marker(tags: list, excerpt: str) -> Marker:
         mine=False,
         excerpt=excerpt,
         title=" · ".join([*_describe(tags[0].label, excerpt), by + ", ".join(names)]),
-        who=tags[0].reviewer__username if count == 1 else f"×{count}",
+        who=tags[0].reviewer_name if count == 1 else f"×{count}",
     )
 
 
 def _view(sentence, tags: list, *, viewer_id: int, all_tags: bool) -> SentenceView:
     """The fragment's view of one sentence (a row of SENTENCE_FIELDS, or a Sentence)
-    with the tags the viewer may see on it (rows of TAG_FIELDS and TAG_DETAILS)."""
+    with the tags the viewer may see on it (TagRows)."""
     view = SentenceView(
         pk=sentence.id,
         position=sentence.position + 1,
@@ -313,18 +358,23 @@ def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
     return segments
 
 
-def _visible_tags(user: AbstractBaseUser, *, all_tags: bool) -> QuerySet:
-    """Rows of the tags `user` may see: their own, or everyone's with `all_tags` (which
-    the caller must have allowed)."""
-    if all_tags:
-        return ClaimTag.objects.values_list(
-            *TAG_FIELDS, *TAG_DETAILS, "reviewer__username", named=True
-        ).order_by()
-    return (
-        ClaimTag.objects.filter(reviewer=user)
-        .values_list(*TAG_FIELDS, *TAG_DETAILS, named=True)
-        .order_by()
-    )
+def _visible_tags(
+    user: AbstractBaseUser,
+    *,
+    all_tags: bool,
+    article_id: int | None = None,
+    sentence_id: int | None = None,
+) -> list[TagRow]:
+    """The tags `user` may see on an article or on one sentence: their own, or
+    everyone's with `all_tags` (which the caller must have allowed)."""
+    within, params = ("article_id", [article_id]) if sentence_id is None else ("id", [sentence_id])
+    sql = _tag_rows_sql().format(within=within)
+    if not all_tags:
+        sql += ' AND "tag"."reviewer_id" = %s'
+        params.append(user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [TagRow._make(row) for row in cursor.fetchall()]
 
 
 def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = False) -> Workspace:
@@ -337,7 +387,7 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
         .values_list(*SENTENCE_FIELDS, named=True)
     )
     by_sentence: dict[int, list] = {}
-    for tag in _visible_tags(user, all_tags=all_tags).filter(sentence__article=article):
+    for tag in _visible_tags(user, all_tags=all_tags, article_id=article.pk):
         by_sentence.setdefault(tag.sentence_id, []).append(tag)
 
     paragraphs: list[Paragraph] = []
@@ -358,20 +408,71 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
     return Workspace(paragraphs=paragraphs, progress=Progress(done=done, total=total))
 
 
+_SENTENCES_FOR_TAGGING_SQL = """
+SELECT "sentence"."id", "sentence"."article_id", "sentence"."position",
+    "sentence"."paragraph", "sentence"."start", "sentence"."end", "sentence"."section",
+    "sentence"."text", "article"."origin_id", "article"."publisher_id",
+    "origin"."name", "origin"."slug", "publisher"."name", "publisher"."slug"
+FROM "annotator_sentence" AS "sentence"
+JOIN "annotator_article" AS "article" ON "article"."id" = "sentence"."article_id"
+LEFT JOIN "sources_outlet" AS "origin" ON "origin"."id" = "article"."origin_id"
+LEFT JOIN "sources_outlet" AS "publisher" ON "publisher"."id" = "article"."publisher_id"
+WHERE "sentence"."id" IN ({ids})
+"""
+_SENTENCE_COLUMNS = ["id", "article_id", "position", "paragraph", "start", "end", "section", "text"]
+
+
+def _loaded(model: type[Model], values: dict[str, object]) -> Model:
+    """An instance of `model` from some of its columns, as the ORM loads one (the other
+    fields deferred: read from the database if ever asked for)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
+    """The sentences with these primary keys (those that exist), each with what tagging
+    it needs at hand: its article's origin and publisher (the default attribution, and
+    the outlets the panel offers first). One query, written out (see _tag_rows_sql);
+    the rest of the article (its text above all) is loaded only if asked for."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    sql = _SENTENCES_FOR_TAGGING_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        sentence = _loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
+        origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = row[8:]
+        article = _loaded(
+            Article,
+            {"id": sentence.article_id, "origin_id": origin_id, "publisher_id": publisher_id},
+        )
+        if origin_id is not None:
+            article.origin = _loaded(
+                Outlet, {"id": origin_id, "name": origin_name, "slug": origin_slug}
+            )
+        if publisher_id is not None:
+            article.publisher = _loaded(
+                Outlet, {"id": publisher_id, "name": publisher_name, "slug": publisher_slug}
+            )
+        sentence.article = article
+        found[sentence.pk] = sentence
+    return found
+
+
 def sentence_view(
     sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
 ) -> SentenceView:
     """One sentence as `workspace` shows it (one query)."""
-    tags = list(_visible_tags(user, all_tags=all_tags).filter(sentence=sentence))
+    tags = _visible_tags(user, all_tags=all_tags, sentence_id=sentence.pk)
     return _view(sentence, tags, viewer_id=user.pk, all_tags=all_tags)
 
 
 def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:
     """`user`'s progress on an article (one query)."""
-    mine = ClaimTag.objects.filter(sentence=OuterRef("pk"), reviewer=user)
-    counts = (
-        Sentence.objects.filter(article_id=article_id)
-        .exclude(section__in=UNTAGGABLE_SECTIONS)
-        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(Exists(mine))))
-    )
-    return Progress(done=counts["done"], total=counts["total"])
+    with connection.cursor() as cursor:
+        cursor.execute(_PROGRESS_SQL, [user.pk, article_id, *sorted(UNTAGGABLE_SECTIONS)])
+        total, done = cursor.fetchone()
+    return Progress(done=done, total=total)

@@ -4,12 +4,12 @@ each helper returns the object asked for, or raises 404 / 403."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from annotator.models import Article, ClaimTag, Sentence
 from annotator.roles import can_read, can_see_all_tags, can_tag
-from annotator.selectors import is_taggable
+from annotator.selectors import is_taggable, sentences_for_tagging
 
 
 def require_reader(request: HttpRequest) -> None:
@@ -32,9 +32,9 @@ def taggable_sentence(request: HttpRequest, pk: int) -> Sentence:
     """A sentence the user may tag; a byline is not a claim (403 either way)."""
     if not can_tag(request.user):
         raise PermissionDenied("You are not allowed to tag claims.")
-    sentence = get_object_or_404(
-        Sentence.objects.select_related("article__origin", "article__publisher"), pk=pk
-    )
+    sentence = sentences_for_tagging([pk]).get(pk)
+    if sentence is None:
+        raise Http404("No such sentence.")
     if not is_taggable(sentence):
         raise PermissionDenied("A byline is not a claim: it cannot be tagged.")
     return sentence

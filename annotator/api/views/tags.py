@@ -13,8 +13,6 @@ the same request twice leaves one tag. The answer is 201 when the tag was create
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -52,6 +50,7 @@ from annotator.api.serializers import (
 )
 from annotator.models import ClaimTag, Sentence
 from annotator.roles import can_see_all_tags
+from annotator.selectors import sentences_for_tagging
 from annotator.tagging import Tagged, delete_tag, save_tag, update_tag
 from sources.models import Outlet
 
@@ -62,29 +61,10 @@ def visible_tags(request: Request) -> QuerySet[ClaimTag]:
     return tags if can_see_all_tags(request.user) else tags.filter(reviewer=request.user)
 
 
-def _sentences(ids: Iterable[int]) -> dict[int, Sentence]:
-    # What tagging and the answer need, in one query: the sentence, and its article's
-    # outlets (the default attribution), but not the article's text.
-    return (
-        Sentence.objects.select_related("article__origin", "article__publisher")
-        .only(
-            "article",
-            "position",
-            "start",
-            "end",
-            "section",
-            "text",
-            "article__origin__slug",
-            "article__publisher__slug",
-        )
-        .in_bulk(set(ids))
-    )
-
-
 def _resolve(items: list[dict]) -> tuple[list[dict], list[dict]]:
     """Turn sentence ids and outlet slugs into objects (two queries for any number of
     items). Returns the values for `save_tag` and, aligned with them, the errors."""
-    sentences = _sentences(item["sentence"] for item in items)
+    sentences = sentences_for_tagging(item["sentence"] for item in items)
     slugs = {item["outlet"] for item in items if item.get("outlet")}
     outlets = {o.slug: o for o in Outlet.objects.filter(slug__in=slugs)} if slugs else {}
     resolved, problems = [], []
