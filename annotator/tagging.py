@@ -36,15 +36,17 @@ def _record(tag: ClaimTag, *, action: str, by: AbstractBaseUser) -> None:
 
 
 # Tagging is the request reviewers make all day, from the pages and the API, so its
-# writes are two statements of SQL written out here rather than built by the ORM on each
-# call (building them took most of a request's time). Both databases run them as they
-# are: INSERT ... ON CONFLICT DO UPDATE ... RETURNING is PostgreSQL's and SQLite's
-# (3.35+) upsert. The conflict target is the one_tag_per_reviewer_per_claim constraint.
+# write is SQL written out here rather than built by the ORM on each call (building the
+# statements took most of a request's time). The tag is written with an upsert, INSERT
+# ... ON CONFLICT DO UPDATE ... RETURNING, which PostgreSQL and SQLite (3.35+) both run;
+# the conflict target is the one_tag_per_reviewer_per_claim constraint, and a tag that
+# is already so is left alone (no row comes back, no revision is written).
 _UPSERT = """
 INSERT INTO "annotator_claimtag" AS "tag"
     ("sentence_id", "reviewer_id", "start", "end",
      "label", "outlet_id", "cited_source", "note", "created_at", "updated_at")
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+VALUES (%(sentence)s, %(reviewer)s, %(start)s, %(end)s,
+    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s)
 ON CONFLICT ("reviewer_id", "sentence_id", "start", "end") DO UPDATE SET
     "label" = "excluded"."label",
     "outlet_id" = "excluded"."outlet_id",
@@ -57,16 +59,32 @@ WHERE "tag"."label" <> "excluded"."label"
     OR "tag"."note" <> "excluded"."note"
 RETURNING "id", "created_at"
 """
-# A tag that was already so is left alone (no row comes back): it is read as it is.
-_EXISTING = """
-SELECT "id", "created_at", "updated_at" FROM "annotator_claimtag"
-WHERE "reviewer_id" = %s AND "sentence_id" = %s AND "start" = %s AND "end" = %s
-"""
+# The revision of what was written. A new row carries the timestamp just sent as its
+# creation time; an updated one keeps its own.
 _REVISION = """
 INSERT INTO "annotator_tagrevision"
     ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "action",
      "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at")
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+SELECT "written"."id", %(sentence)s, %(reviewer)s, %(reviewer)s,
+    CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
+    %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s
+FROM {written} AS "written"
+"""
+# PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
+# one round trip instead of four with BEGIN and COMMIT. SQLite runs them one after the
+# other in a transaction, the revision reading the tag back by its claim.
+_UPSERT_AND_RECORD = f"""
+WITH "written" AS ({_UPSERT}), "recorded" AS ({_REVISION.format(written='"written"')})
+SELECT "id", "created_at" FROM "written"
+"""
+_RECORD_AFTER_UPSERT = _REVISION.format(
+    written="""(SELECT "id", "created_at" FROM "annotator_claimtag" WHERE "reviewer_id" =
+    %(reviewer)s AND "sentence_id" = %(sentence)s AND "start" = %(start)s AND "end" = %(end)s)"""
+)
+_EXISTING = """
+SELECT "id", "created_at", "updated_at" FROM "annotator_claimtag"
+WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
+    AND "start" = %(start)s AND "end" = %(end)s
 """
 _TAG_COLUMNS = [
     "id",
@@ -81,6 +99,21 @@ _TAG_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+
+
+def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
+    """Upsert the tag and record its revision; the tag's (id, created_at) as stored, or
+    None when it was already so (nothing written)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_UPSERT_AND_RECORD, params)
+            return cursor.fetchone()
+        with transaction.atomic(using=connection.alias):
+            cursor.execute(_UPSERT, params)
+            written = cursor.fetchone()
+            if written is not None:
+                cursor.execute(_RECORD_AFTER_UPSERT, params)
+            return written
 
 
 def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:
@@ -212,32 +245,29 @@ def save_tag(
         cited_source=cited_source,
         note=note,
     )
-    values = [label, checked.outlet_id, checked.cited_source, checked.note]
-    claim = [reviewer.pk, sentence.pk, checked.start, checked.end]
     connection = connections[router.db_for_write(ClaimTag)]
     now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [sentence.pk, reviewer.pk, *claim[2:], *values, stamp, stamp])
-        written = cursor.fetchone()
-        if written is None:
-            cursor.execute(_EXISTING, claim)
+    params = {
+        "sentence": sentence.pk,
+        "reviewer": reviewer.pk,
+        "start": checked.start,
+        "end": checked.end,
+        "label": label,
+        "outlet": checked.outlet_id,
+        "cited_source": checked.cited_source,
+        "note": checked.note,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    written = _write(connection, params)
+    if written is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_EXISTING, params)
             pk, created_at, updated_at = cursor.fetchone()
-            created_at, updated_at = (
-                _datetime(connection, created_at),
-                _datetime(connection, updated_at),
-            )
-            created = changed = False
-        else:
-            pk, created_at = written
-            created_at, updated_at = _datetime(connection, created_at), now
-            # A new row carries the timestamp just sent; an updated one keeps its own.
-            created, changed = created_at == now, True
-            action = TagRevision.Action.CREATED if created else TagRevision.Action.UPDATED
-            cursor.execute(
-                _REVISION,
-                [pk, sentence.pk, reviewer.pk, reviewer.pk, action, *claim[2:], *values, stamp],
-            )
+        updated_at = _datetime(connection, updated_at)
+    else:
+        pk, created_at = written
+        updated_at = now
+    created_at = _datetime(connection, created_at)
     tag = ClaimTag.from_db(
         connection.alias,
         _TAG_COLUMNS,
@@ -245,14 +275,20 @@ def save_tag(
             pk,
             sentence.pk,
             reviewer.pk,
-            *claim[2:],
-            *values,
+            checked.start,
+            checked.end,
+            label,
+            checked.outlet_id,
+            checked.cited_source,
+            checked.note,
             created_at,
             updated_at,
         ],
     )
     tag.sentence, tag.reviewer = sentence, reviewer
-    return Tagged(tag, created=created, changed=changed)
+    return Tagged(
+        tag, created=written is not None and created_at == now, changed=written is not None
+    )
 
 
 def update_tag(

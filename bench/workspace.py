@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
@@ -167,8 +168,13 @@ def main() -> None:
             "article page, teacher (all tags)": lambda: as_teacher.get(
                 page_url, {"tags": "all"}, secure=True
             ),
+            # As htmx sends a form: URL-encoded.
             "tagging request (htmx POST)": lambda: as_reviewer.post(
-                tag_url, {"label": next(labels)}, secure=True, headers={"HX-Request": "true"}
+                tag_url,
+                urlencode({"label": next(labels)}),
+                content_type="application/x-www-form-urlencoded",
+                secure=True,
+                headers={"HX-Request": "true"},
             ),
         },
         ROUNDS,
