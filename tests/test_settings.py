@@ -81,6 +81,36 @@ def test_database_url_picks_the_database(url, engine):
     assert result.stdout.strip() == engine, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("prepared", "options"),
+    [
+        ("", {"server_side_binding": True, "prepare_threshold": 5}),
+        ("0", {}),
+    ],
+)
+def test_postgresql_prepares_statements_unless_told_not_to(prepared, options):
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    env = {
+        "DATABASE_URL": "postgres://u:p@db.example.org:5432/annotator",
+        "DATABASE_PREPARED_STATEMENTS": prepared,
+        "DJANGO_SETTINGS_MODULE": "annotator.settings",
+    }
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert json.loads(result.stdout) == options, result.stderr
+
+
 def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     env = PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path)}
     collected = manage("collectstatic", "--noinput", env=env)

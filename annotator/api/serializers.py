@@ -6,6 +6,8 @@ services', which the views call with the validated values. Nothing here saves.""
 
 from __future__ import annotations
 
+import copy
+
 from rest_framework import serializers
 
 from annotator.articles import UPLOAD_FORMATS
@@ -31,6 +33,29 @@ class Text(serializers.CharField):
         except UnicodeEncodeError:
             raise serializers.ValidationError("not valid Unicode text") from None
         return value
+
+
+class FieldsOnce:
+    """For the serializers of every tag write: DRF deep-copies each declared field for
+    every serializer it makes, re-creating the field from its arguments, which costs a
+    tag write more than its SQL. These are deep-copied once per class, and each
+    serializer gets a shallow copy of each field to bind (nested serializers, which
+    hold bound children, are still deep-copied)."""
+
+    _declared_fields: dict[str, serializers.Field]
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        prototypes = cls.__dict__.get("_prototype_fields")
+        if prototypes is None:
+            prototypes = copy.deepcopy(self._declared_fields)
+            cls._prototype_fields = prototypes
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in prototypes.items()
+        }
 
 
 def _max_length(model: type, field: str) -> int:
@@ -227,7 +252,7 @@ class ArticleUpdateSerializer(serializers.Serializer):
 # Claim tags
 
 
-class TagSerializer(serializers.Serializer):
+class TagSerializer(FieldsOnce, serializers.Serializer):
     # A plain Serializer: this one answers every tag write and list, and a
     # ModelSerializer would rebuild its fields from the model on every use.
     id = serializers.IntegerField(read_only=True)
@@ -258,7 +283,7 @@ class TagSerializer(serializers.Serializer):
         return sentence.text[tag.start - sentence.start : tag.end - sentence.start]
 
 
-class TagValuesSerializer(serializers.Serializer):
+class TagValuesSerializer(FieldsOnce, serializers.Serializer):
     label = serializers.ChoiceField(choices=Label.choices)
     outlet = serializers.SlugField(
         required=False,
