@@ -118,9 +118,17 @@ class ClaimTag(models.Model):
     sentence's own offsets, so that "one tag per reviewer per claim" is a plain unique
     constraint."""
 
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="tags")
+    # No index of their own for the three foreign keys: each leads one of the indexes
+    # below (sentence: claimtag_claim_votes; reviewer: the unique constraint; outlet:
+    # claimtag_outlet_sentence), and every index is one more write per tag.
+    sentence = models.ForeignKey(
+        Sentence, on_delete=models.CASCADE, related_name="tags", db_index=False
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_tags"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="claim_tags",
+        db_index=False,
     )
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
@@ -130,6 +138,7 @@ class ClaimTag(models.Model):
         on_delete=models.PROTECT,
         related_name="attributed_tags",
         help_text="The outlet the claim is attributed to.",
+        db_index=False,
     )
     cited_source = models.CharField(
         max_length=300, blank=True, help_text="Who the claim says it comes from, if sourced."
@@ -189,14 +198,19 @@ class TagRevision(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_revisions"
     )
+    # changed_by and outlet are only ever looked up when an account or an outlet is
+    # deleted (rare, and PROTECTed): no index of their own, two writes fewer per change.
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tag_changes",
+        db_index=False,
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
     label = models.CharField(max_length=20, choices=Label.choices)
-    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+")
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", db_index=False)
     cited_source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
