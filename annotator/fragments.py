@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
-from annotator.selectors import SentenceView, Workspace
+from annotator.selectors import Progress, SentenceView, Workspace
 
 
 def _render(name: str, context: dict) -> SafeString:
@@ -30,3 +30,9 @@ def paragraphs_html(workspace: Workspace, *, query: str) -> SafeString:
 def sentence_html(sentence: SentenceView, *, query: str) -> SafeString:
     """One sentence, as a tagging request answers with it."""
     return _render("annotator/_sentence.jinja", {"s": sentence, "query": query})
+
+
+def progress_html(progress: Progress, *, oob: bool = False) -> SafeString:
+    """The viewer's progress bar; `oob` for a tagging request's answer, which htmx swaps
+    in out of band."""
+    return _render("annotator/_progress.jinja", {"progress": progress, "oob": oob})

@@ -78,6 +78,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "default_outlet": article.origin or article.publisher,
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),
+            "progress_html": fragments.progress_html(workspace.progress),
         },
     )
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,12 +45,8 @@ def sentence_response(request: HttpRequest, sentence: Sentence, *, all_tags: boo
         return redirect(back_to(sentence, all_tags=all_tags))
     view = selectors.sentence_view(sentence, user=request.user, all_tags=all_tags)
     html = fragments.sentence_html(view, query="tags=all&" if all_tags else "")
-    context = {
-        "progress": selectors.progress(sentence.article_id, user=request.user),
-        "oob": True,
-    }
-    html += render_to_string("annotator/article_detail.html#progress", context, request)
-    return HttpResponse(html)
+    progress = selectors.progress(sentence.article_id, user=request.user)
+    return HttpResponse(html + fragments.progress_html(progress, oob=True))
 
 
 def refuse(
