@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -74,38 +73,86 @@ def article_list(
 # reads plain rows (no model instances) and prepares every string the sentence fragment
 # prints, so that the template only puts them in place.
 
-SENTENCE_FIELDS = ("id", "position", "paragraph", "start", "end", "section", "text")
+
+class SentenceRow(NamedTuple):
+    """A sentence as the workspace reads it."""
+
+    id: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    section: str
+    text: str
+
+
+# The page's queries are SQL written out, as the tagging request's are (see _OWN_TAGS_SQL).
+_SENTENCES_SQL = """
+SELECT "id", "position", "paragraph", "start", "end", "section", "text"
+FROM "annotator_sentence" WHERE "article_id" = %s ORDER BY "position"
+"""
 
 
 class TagRow(NamedTuple):
-    """A tag as the workspace shows it."""
+    """One of the viewer's own tags, as the workspace shows it."""
 
     id: int
     sentence_id: int
-    reviewer_id: int
     start: int
     end: int
     label: str
     outlet_name: str
     cited_source: str
     note: str
-    reviewer_name: str
 
+
+class OthersRow(NamedTuple):
+    """Other reviewers' tags that agree on everything: claim, label, outlet, cited source
+    and note; with how many they are and who."""
+
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    outlet_name: str
+    cited_source: str
+    note: str
+    count: int
+    names: str  # the reviewers' user names, joined by NAMES_SEPARATOR
+
+
+NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
 
 # The tags of an article or of one sentence, in SQL written out: the tagging request
 # answers with the sentence's tags and the progress bar, and the ORM would spend longer
-# building these two queries than the database spends running them (bench/workspace.py).
-@cache
-def _tag_rows_sql() -> str:
-    users = get_user_model()._meta.db_table
-    return f"""
-SELECT "tag"."id", "tag"."sentence_id", "tag"."reviewer_id", "tag"."start", "tag"."end",
-    "tag"."label", "outlet"."name", "tag"."cited_source", "tag"."note", "reviewer"."username"
+# building these queries than the database spends running them (bench/workspace.py).
+_OWN_TAGS_SQL = """
+SELECT "tag"."id", "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label",
+    "outlet"."name", "tag"."cited_source", "tag"."note"
 FROM "annotator_claimtag" AS "tag"
 JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
-JOIN "{users}" AS "reviewer" ON "reviewer"."id" = "tag"."reviewer_id"
 JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
-WHERE "sentence"."{{within}}" = %s"""
+WHERE "sentence"."{within}" = %s AND "tag"."reviewer_id" = %s
+"""
+
+
+@cache
+def _others_sql(vendor: str) -> str:
+    """Everyone else's tags, counted in the database: a teacher's page shows 20
+    reviewers' tags on 300 sentences, and reading them one by one took most of its time."""
+    users = get_user_model()._meta.db_table
+    join = "STRING_AGG" if vendor == "postgresql" else "GROUP_CONCAT"
+    return f"""
+SELECT "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
+    "tag"."cited_source", "tag"."note", COUNT(*), {join}("reviewer"."username", %s)
+FROM "annotator_claimtag" AS "tag"
+JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
+JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
+JOIN "{users}" AS "reviewer" ON "reviewer"."id" = "tag"."reviewer_id"
+WHERE "sentence"."{{within}}" = %s AND "tag"."reviewer_id" <> %s
+GROUP BY "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
+    "tag"."cited_source", "tag"."note"
+"""
 
 
 _PROGRESS_SQL = f"""
@@ -139,7 +186,7 @@ class Marker:
     excerpt: str  # the span's words; "" for a whole-sentence tag
     title: str  # everything about it in words: tooltip, and what screen readers say
     who: str = ""  # whose (all-tags mode), as shown
-    pk: int | None = None  # the viewer's own tags only, with what the panel edits
+    pk: int | None = None  # the viewer's own tags only, with what the panel edits:
     outlet: str = ""
     cited_source: str = ""
     note: str = ""
@@ -153,24 +200,6 @@ class Marker:
         return (
             f"marker t-{self.label}{' mine' if self.mine else ''}"
             f"{' is-span' if self.excerpt else ''}"
-        )
-
-    @property
-    def data(self) -> str:
-        """The viewer's own tag as JSON, for the panel to fill itself from."""
-        if self.pk is None:
-            return ""
-        return json.dumps(
-            {
-                "id": self.pk,
-                "label": self.label,
-                "start": self.start,
-                "end": self.end,
-                "outlet": self.outlet,
-                "cited": self.cited_source,
-                "note": self.note,
-            },
-            ensure_ascii=False,
         )
 
 
@@ -273,32 +302,36 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
     )
 
 
-def _others_marker(tags: list, excerpt: str) -> Marker:
-    """One marker for other reviewers' tags with the same label on the same claim."""
-    names = []
-    for tag in sorted(tags, key=lambda t: t.reviewer_name):
-        details = [tag.outlet_name]
-        if tag.cited_source:
-            details.append(f"cited source: {tag.cited_source}")
-        if tag.note:
-            details.append(f"note: {tag.note}")
-        names.append(f"{tag.reviewer_name} ({'; '.join(details)})")
-    count = len(tags)
+def _others_marker(groups: list[OthersRow], excerpt: str) -> Marker:
+    """One marker for other reviewers' tags with the same label on the same claim: who,
+    with what outlet, cited source and note (reviewers who agree on those named together)."""
+    count = sum(group.count for group in groups)
+    described = []
+    for group in groups:
+        details = [group.outlet_name]
+        if group.cited_source:
+            details.append(f"cited source: {group.cited_source}")
+        if group.note:
+            details.append(f"note: {group.note}")
+        names = ", ".join(sorted(group.names.split(NAMES_SEPARATOR)))
+        described.append(f"{names} ({'; '.join(details)})")
+    described.sort()
     by = f"by {count} reviewers: " if count > 1 else "by "
+    first = groups[0]
     return Marker(
-        label=tags[0].label,
-        start=tags[0].start,
-        end=tags[0].end,
+        label=first.label,
+        start=first.start,
+        end=first.end,
         mine=False,
         excerpt=excerpt,
-        title=" · ".join([*_describe(tags[0].label, excerpt), by + ", ".join(names)]),
-        who=tags[0].reviewer_name if count == 1 else f"×{count}",
+        title=" · ".join([*_describe(first.label, excerpt), by + "; ".join(described)]),
+        who=first.names if count == 1 else f"×{count}",
     )
 
 
-def _view(sentence, tags: list, *, viewer_id: int, all_tags: bool) -> SentenceView:
-    """The fragment's view of one sentence (a row of SENTENCE_FIELDS, or a Sentence)
-    with the tags the viewer may see on it (TagRows)."""
+def _view(sentence, tags: list[TagRow], others: list[OthersRow], *, all_tags: bool) -> SentenceView:
+    """The fragment's view of one sentence (a SentenceRow, or a Sentence)
+    with the viewer's own tags on it and, in all-tags mode, everyone else's."""
     view = SentenceView(
         pk=sentence.id,
         position=sentence.position + 1,
@@ -309,29 +342,28 @@ def _view(sentence, tags: list, *, viewer_id: int, all_tags: bool) -> SentenceVi
         taggable=sentence.section not in UNTAGGABLE_SECTIONS,
         all_tags=all_tags,
     )
-    if not tags:
+    if not tags and not others:
         return view
-    others: dict[tuple[str, int, int], list] = {}
     for tag in sorted(tags, key=lambda t: (t.start, -t.end, t.label)):
-        is_span = (tag.start, tag.end) != (sentence.start, sentence.end)
-        excerpt = sentence.text[tag.start - sentence.start : tag.end - sentence.start]
-        excerpt = excerpt if is_span else ""
-        if tag.reviewer_id == viewer_id:
-            marker = _own_marker(tag, excerpt, all_tags=all_tags)
-            if is_span:
-                view.spans.append(marker)
-            else:
-                view.whole = marker
+        if (tag.start, tag.end) == (view.start, view.end):
+            view.whole = _own_marker(tag, "", all_tags=all_tags)
         else:
-            others.setdefault((tag.label, tag.start, tag.end), []).append(tag)
+            excerpt = view.text[tag.start - view.start : tag.end - view.start]
+            view.spans.append(_own_marker(tag, excerpt, all_tags=all_tags))
+    by_claim: dict[tuple[int, int, str], list[OthersRow]] = {}
+    for group in sorted(others, key=lambda g: (g.start, -g.end, g.label)):
+        by_claim.setdefault((group.start, group.end, group.label), []).append(group)
     view.markers = [
         *([view.whole] if view.whole else []),
         *view.spans,
         *(
-            _others_marker(group, sentence.text[start - view.start : end - view.start])
-            if (start, end) != (view.start, view.end)
-            else _others_marker(group, "")
-            for (_, start, end), group in others.items()
+            _others_marker(
+                groups,
+                ""
+                if (start, end) == (view.start, view.end)
+                else view.text[start - view.start : end - view.start],
+            )
+            for (start, end, _), groups in by_claim.items()
         ),
     ]
     spans = [m for m in view.markers if m.excerpt]
@@ -358,44 +390,54 @@ def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
     return segments
 
 
-def _visible_tags(
-    user: AbstractBaseUser,
-    *,
-    all_tags: bool,
-    article_id: int | None = None,
-    sentence_id: int | None = None,
-) -> list[TagRow]:
-    """The tags `user` may see on an article or on one sentence: their own, or
-    everyone's with `all_tags` (which the caller must have allowed)."""
-    within, params = ("article_id", [article_id]) if sentence_id is None else ("id", [sentence_id])
-    sql = _tag_rows_sql().format(within=within)
-    if not all_tags:
-        sql += ' AND "tag"."reviewer_id" = %s'
-        params.append(user.pk)
+def _tags(
+    user: AbstractBaseUser, *, all_tags: bool, within: str, pk: int
+) -> tuple[list[TagRow], list[OthersRow]]:
+    """The tags `user` may see on an article (`within="article_id"`) or on one sentence
+    (`within="id"`): their own, and everyone else's with `all_tags` (which the caller
+    must have allowed). One query, or two with `all_tags`."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [TagRow._make(row) for row in cursor.fetchall()]
+        cursor.execute(_OWN_TAGS_SQL.format(within=within), [pk, user.pk])
+        own = [TagRow._make(row) for row in cursor.fetchall()]
+        if not all_tags:
+            return own, []
+        cursor.execute(
+            _others_sql(connection.vendor).format(within=within),
+            [NAMES_SEPARATOR, pk, user.pk],
+        )
+        return own, [OthersRow._make(row) for row in cursor.fetchall()]
+
+
+def _by_sentence(rows: list) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.sentence_id, []).append(row)
+    return grouped
 
 
 def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = False) -> Workspace:
     """The article's sentences by paragraph with the tags `user` may see on them (their
     own; everyone's with `all_tags`, which the caller must have allowed), and the
-    user's progress. Two queries, whatever the number of sentences, tags and reviewers."""
-    sentences = (
-        Sentence.objects.filter(article=article)
-        .order_by("position")
-        .values_list(*SENTENCE_FIELDS, named=True)
-    )
-    by_sentence: dict[int, list] = {}
-    for tag in _visible_tags(user, all_tags=all_tags, article_id=article.pk):
-        by_sentence.setdefault(tag.sentence_id, []).append(tag)
+    user's progress. Two queries (three with `all_tags`), whatever the number of
+    sentences, tags and reviewers."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SENTENCES_SQL, [article.pk])
+        sentences = [SentenceRow._make(row) for row in cursor.fetchall()]
+    own, others = _tags(user, all_tags=all_tags, within="article_id", pk=article.pk)
+    own_by_sentence, others_by_sentence = _by_sentence(own), _by_sentence(others)
 
     paragraphs: list[Paragraph] = []
     done = total = 0
     previous = Section.BODY
     for _, group in groupby(sentences, key=lambda s: s.paragraph):
         views = [
-            _view(s, by_sentence.get(s.id, []), viewer_id=user.pk, all_tags=all_tags) for s in group
+            _view(
+                s,
+                own_by_sentence.get(s.id, []),
+                others_by_sentence.get(s.id, []),
+                all_tags=all_tags,
+            )
+            for s in group
         ]
         for view in views:
             if view.taggable:
@@ -432,7 +474,7 @@ def _loaded(model: type[Model], values: dict[str, object]) -> Model:
 def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
     """The sentences with these primary keys (those that exist), each with what tagging
     it needs at hand: its article's origin and publisher (the default attribution, and
-    the outlets the panel offers first). One query, written out (see _tag_rows_sql);
+    the outlets the panel offers first). One query, written out (see _OWN_TAGS_SQL);
     the rest of the article (its text above all) is loaded only if asked for."""
     ids = sorted(set(ids))
     if not ids:
@@ -465,9 +507,9 @@ def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
 def sentence_view(
     sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
 ) -> SentenceView:
-    """One sentence as `workspace` shows it (one query)."""
-    tags = _visible_tags(user, all_tags=all_tags, sentence_id=sentence.pk)
-    return _view(sentence, tags, viewer_id=user.pk, all_tags=all_tags)
+    """One sentence as `workspace` shows it (one query; two with `all_tags`)."""
+    own, others = _tags(user, all_tags=all_tags, within="id", pk=sentence.pk)
+    return _view(sentence, own, others, all_tags=all_tags)
 
 
 def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:

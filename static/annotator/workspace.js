@@ -140,12 +140,22 @@
     window.history.replaceState(window.history.state, "", url);
   }
 
-  /* The viewer's own tags on a sentence, as its markers carry them (data-tag, JSON). */
+  /* The viewer's own tags on a sentence, as its markers carry them (data-tag: the tag's
+     id, with data-label, -outlet, -cited and -note; a span's also -start and -end, where
+     a whole sentence's are the sentence's own). */
   function myTags(el) {
     return Array.from(el.querySelectorAll(".marker.mine[data-tag]")).map(function (m) {
-      const tag = JSON.parse(m.dataset.tag);
-      tag.marker = m;
-      return tag;
+      const d = m.dataset;
+      return {
+        id: Number(d.tag),
+        label: d.label,
+        start: Number(d.start || el.dataset.start),
+        end: Number(d.end || el.dataset.end),
+        outlet: d.outlet,
+        cited: d.cited || "",
+        note: d.note || "",
+        marker: m,
+      };
     });
   }
 

@@ -76,7 +76,7 @@ def test_a_reviewer_tags_by_keyboard_and_by_span_and_finds_it_all_after_a_reload
     page.fill("#id_cited_source", "Syrian Defense Ministry")
     page.press("#id_cited_source", "Enter")
     expect(page.locator(f"#{defense} .marker.t-sourced")).to_have_attribute(
-        "data-tag", re.compile('"cited": "Syrian Defense Ministry"')
+        "data-cited", "Syrian Defense Ministry"
     )
 
     # Selected words narrow the tag to a span.
