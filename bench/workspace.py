@@ -9,7 +9,8 @@ with DEBUG off and the static files collected as in production:
 
 - a minimal view (a logged-in user, `HttpResponse("ok")`): the unit of the ratios;
 - the article page for a reviewer (blind mode: their own 400 tags);
-- the article page for a teacher showing every reviewer's tags (all 8,000);
+- the article page for a teacher showing every reviewer's tags (all 8,000: their own,
+  and the others' counted by claim in the database);
 - a tagging request from the page's script (an htmx POST that changes the label, so each
   one writes the tag and its revision and answers with the sentence and progress bar).
 

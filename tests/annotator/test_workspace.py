@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence
@@ -222,6 +223,22 @@ def test_a_teacher_switches_to_every_reviewers_tags_with_their_names(
     assert '<span class="who" aria-hidden="true">student2</span>' in everyone
     # Someone else's tag shows, but carries nothing the panel could edit it with.
     assert "data-tag=" not in everyone
+
+
+def test_a_tagging_request_takes_a_fixed_few_statements(
+    client, sentence, student, django_assert_num_queries
+):
+    client.force_login(student)
+
+    # session, user, permissions, the sentence with its outlets; the write (on
+    # PostgreSQL one statement, on SQLite the tag, its revision and the savepoint around
+    # them); then the sentence's tags and the progress bar for the answer.
+    writes = 1 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(4 + writes + 2):
+        response = client.post(tag_url(sentence), {"label": "opinion"}, **HTMX)
+
+    assert response.status_code == 200
+    assert "You have tagged <strong>1</strong>" in response.content.decode()
 
 
 def test_a_teacher_sees_agreeing_reviewers_as_one_marker_that_names_each(

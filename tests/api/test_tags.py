@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from annotator.models import ClaimTag, Sentence, TagRevision
 from annotator.tagging import tag_claim
@@ -341,6 +342,21 @@ def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
     assert response.status_code == 200
     assert response.json()["count"] == count
     assert len(response.json()["results"]) == 100
+
+
+def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_assert_num_queries):
+    client = api("student")
+    client.get("/api/me/")  # the throttles' and the token's first use are not the point
+
+    # token + user, the user's permissions, the sentence with its outlets, then the
+    # write: on PostgreSQL one statement (the tag and its revision), on SQLite the tag,
+    # its revision, and the savepoint around them.
+    writes = 1 if connection.vendor == "postgresql" else 4
+    with django_assert_num_queries(3 + writes):
+        response = client.post(TAGS, {"sentence": sentence.pk, "label": "opinion"})
+
+    assert response.status_code == 201
+    assert TagRevision.objects.get(tag_id=response.json()["id"]).action == "created"
 
 
 # Bulk
