@@ -241,6 +241,33 @@ def test_a_tagging_request_takes_a_fixed_few_statements(
     assert "You have tagged <strong>1</strong>" in response.content.decode()
 
 
+def test_what_a_reviewer_types_is_escaped_in_every_attribute_and_tooltip(
+    client, sentence, student, teacher
+):
+    typed = '"><script>alert(1)</script>'
+    tag_claim(
+        sentence=sentence,
+        reviewer=student,
+        label=Label.SOURCED,
+        cited_source=typed,
+        note=typed,
+        start=sentence.start,
+        end=sentence.start + 10,
+    )
+
+    client.force_login(student)
+    own = sentence_html(page(client, sentence.article), sentence)
+    client.force_login(teacher)
+    everyone = sentence_html(page(client, sentence.article, tags="all"), sentence)
+
+    for html in (own, everyone):
+        assert "<script>" not in html
+        assert "&lt;script&gt;" in html
+    assert 'data-note="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in own
+    assert 'data-cited="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in own
+    assert f'data-start="{sentence.start}" data-end="{sentence.start + 10}"' in own
+
+
 def test_a_teacher_sees_agreeing_reviewers_as_one_marker_that_names_each(
     client, sentence, student, other_student, five_reviewers, teacher
 ):
