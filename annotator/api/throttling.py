@@ -4,36 +4,73 @@ request comes in, so a deployment or a test can change it; over the rate, a clie
 429 with a Retry-After header.
 
 Counts live in Django's cache. With the default local-memory cache each worker process
-counts for itself; a shared cache (Redis, Memcached) makes the limits exact."""
+counts for itself; a shared cache (Redis, Memcached) makes the limits exact.
+
+Each client has one counter per period (a fixed window: "3000/hour" allows 3,000 from one
+full hour to the next). DRF's own throttles keep the time of every request in the window
+and write the whole list back on each request: thousands of entries at these rates,
+rewritten by every request of a busy script. A counter costs the same whatever the rate.
+The price is that a client may send up to twice its rate across a window's edge."""
 
 from __future__ import annotations
 
+import time
+
+from django.core.cache.backends.base import BaseCache
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
-class _RateFromSettings:
+class _CountPerWindow:
+    """The rate from the settings, counted per client and window (see above)."""
+
     scope: str
+    rate: str | None
+    num_requests: int
+    duration: int
+    cache: BaseCache
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request: Request, view: object) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if key is None:
+            return True
+        now = time.time()
+        window = int(now // self.duration)
+        key = f"{key}:{window}"
+        self.cache.add(key, 0, self.duration)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window's counter expired in between
+            count = 1
+            self.cache.set(key, count, self.duration)
+        self.retry_after = (window + 1) * self.duration - now
+        return count <= self.num_requests
 
-class AnonThrottle(_RateFromSettings, AnonRateThrottle):
+    def wait(self) -> float:
+        """Seconds until the next window, for the Retry-After header."""
+        return self.retry_after
+
+
+class AnonThrottle(_CountPerWindow, AnonRateThrottle):
     """Anonymous requests, by address (they only ever get 401, the schema and the docs)."""
 
     scope = "anon"
 
 
-class UserThrottle(_RateFromSettings, UserRateThrottle):
+class UserThrottle(_CountPerWindow, UserRateThrottle):
     """Every request of a logged-in user."""
 
     scope = "user"
 
 
-class WriteThrottle(_RateFromSettings, UserRateThrottle):
+class WriteThrottle(_CountPerWindow, UserRateThrottle):
     """Writes (anything but GET, HEAD, OPTIONS) of a logged-in user, on top of UserThrottle.
     A bulk request counts once."""
 
@@ -45,7 +82,7 @@ class WriteThrottle(_RateFromSettings, UserRateThrottle):
         return super().allow_request(request, view)
 
 
-class ImportThrottle(_RateFromSettings, UserRateThrottle):
+class ImportThrottle(_CountPerWindow, UserRateThrottle):
     """Article imports, which segment a whole text."""
 
     scope = "import"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from annotator.api import throttling
 from annotator.models import ClaimTag
 
 
@@ -68,6 +69,39 @@ def test_every_api_route_answers_for_itself_rather_than_redirecting():
     assert isinstance(api, URLResolver)
     for pattern in api.url_patterns:
         assert pattern.callback.login_required is False, pattern
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_a_throttled_client_may_write_again_when_the_next_minute_begins(
+    api, seeds, settings, monkeypatch
+):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "write": "2/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    clock = Clock(60 * 1_000_000 + 45)  # 45 s into a minute
+    monkeypatch.setattr(throttling, "time", clock)
+    client = api("student")
+    ids = list(seeds["000"].sentences.values_list("pk", flat=True)[:4])
+
+    def tag(pk: int):
+        return client.post("/api/tags/", {"sentence": pk, "label": "opinion"})
+
+    first = [tag(pk).status_code for pk in ids[:2]]
+    refused = tag(ids[2])
+    clock.now += 15  # the next minute
+    again = tag(ids[2])
+
+    assert first == [201, 201]
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "15"  # the rest of the minute
+    assert again.status_code == 201
+    assert ClaimTag.objects.count() == 3
 
 
 def test_too_many_requests_get_429_with_retry_after(api, seeds, settings):
