@@ -11,12 +11,13 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from markupsafe import Markup, escape
 
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
+from annotator.rows import loaded
 from annotator.sections import Section
 from sources.models import Outlet
 
@@ -491,13 +492,6 @@ WHERE "sentence"."id" IN ({ids})
 _SENTENCE_COLUMNS = ["id", "article_id", "position", "paragraph", "start", "end", "section", "text"]
 
 
-def _loaded(model: type[Model], values: dict[str, object]) -> Model:
-    """An instance of `model` from some of its columns, as the ORM loads one (the other
-    fields deferred: read from the database if ever asked for)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
-
-
 def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
     """The sentences with these primary keys (those that exist), each with what tagging
     it needs at hand: its article's origin and publisher (the default attribution, and
@@ -512,18 +506,18 @@ def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
         rows = cursor.fetchall()
     found = {}
     for row in rows:
-        sentence = _loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
+        sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
         origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = row[8:]
-        article = _loaded(
+        article = loaded(
             Article,
             {"id": sentence.article_id, "origin_id": origin_id, "publisher_id": publisher_id},
         )
         if origin_id is not None:
-            article.origin = _loaded(
+            article.origin = loaded(
                 Outlet, {"id": origin_id, "name": origin_name, "slug": origin_slug}
             )
         if publisher_id is not None:
-            article.publisher = _loaded(
+            article.publisher = loaded(
                 Outlet, {"id": publisher_id, "name": publisher_name, "slug": publisher_slug}
             )
         sentence.article = article

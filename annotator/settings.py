@@ -140,7 +140,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # before 1.21 in transaction mode) set DATABASE_PREPARED_STATEMENTS=0.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at the
         # start of a transaction so two writers queue instead of failing mid-way.

@@ -1,0 +1,20 @@
+"""Model instances from rows that SQL written out has read (see annotator/tagging.py for
+why the hot paths write their SQL)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def loaded(model: type[M], values: dict[str, object]) -> M:
+    """An instance of `model` from some of its columns, as the ORM loads one: the other
+    fields are deferred, read from the database if ever asked for. The values must be
+    as the database driver returns them for these columns without conversion (ids,
+    numbers, text, booleans)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
