@@ -258,15 +258,21 @@ def save_tag(
         "note": checked.note,
         "now": connection.ops.adapt_datetimefield_value(now),
     }
-    written = _write(connection, params)
-    if written is None:
+    while True:
+        written = _write(connection, params)
+        if written is not None:
+            pk, created_at = written
+            updated_at = now
+            break
         with connection.cursor() as cursor:
             cursor.execute(_EXISTING, params)
-            pk, created_at, updated_at = cursor.fetchone()
-        updated_at = _datetime(connection, updated_at)
-    else:
-        pk, created_at = written
-        updated_at = now
+            existing = cursor.fetchone()
+        if existing is not None:
+            pk, created_at, updated_at = existing
+            updated_at = _datetime(connection, updated_at)
+            break
+        # Deleted between the two statements (by a request of the same reviewer): write
+        # it again, as if this request had come second.
     created_at = _datetime(connection, created_at)
     tag = ClaimTag.from_db(
         connection.alias,
