@@ -1,46 +1,48 @@
 """Authentication backend: Django's ModelBackend, with a user's permissions read in one
 query instead of two (their own, then their groups'): every tagging request checks them,
-so the query is written out once rather than built by the ORM on each request."""
+so the query is written out once rather than built by the ORM on each request. Token
+requests get them with the token's user, in the same statement (permissions_column)."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 
-
-@cache
-def _permissions_sql() -> tuple[str, str]:
-    """Every permission (for a superuser), and a user's own and their groups'."""
-    user = get_user_model()
-    everything = f"""
-SELECT "type"."app_label", "permission"."codename"
-FROM "{Permission._meta.db_table}" AS "permission"
-JOIN "{ContentType._meta.db_table}" AS "type" ON "type"."id" = "permission"."content_type_id"
+_EVERY_PERMISSION = """
+SELECT "type"."app_label" || '.' || "permission"."codename"
+FROM "auth_permission" AS "permission"
+JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
 """
-    own = user.user_permissions.through._meta
-    groups = user.groups.through._meta
-    granted = Group.permissions.through._meta
-    users = (
-        everything
-        + f"""
+# The user's own permissions and their groups'; {user} is the SQL of the user's id.
+_GRANTED = """
 WHERE "permission"."id" IN (
-    SELECT "{own.get_field("permission").column}" FROM "{own.db_table}"
-    WHERE "{own.get_field("user").column}" = %s
+    SELECT "permission_id" FROM "auth_user_user_permissions" WHERE "user_id" = {user}
     UNION
-    SELECT "granted"."{granted.get_field("permission").column}"
-    FROM "{granted.db_table}" AS "granted"
-    JOIN "{groups.db_table}" AS "member"
-        ON "member"."{groups.get_field("group").column}"
-        = "granted"."{granted.get_field("group").column}"
-    WHERE "member"."{groups.get_field("user").column}" = %s
+    SELECT "granted"."permission_id"
+    FROM "auth_group_permissions" AS "granted"
+    JOIN "auth_user_groups" AS "member" ON "member"."group_id" = "granted"."group_id"
+    WHERE "member"."user_id" = {user}
 )"""
-    )
-    return everything, users
+SEPARATOR = ","  # permission codenames are identifiers: no commas
+
+
+def permissions_column(user: str) -> str:
+    """A scalar subquery, to select beside a user row: that user's permissions
+    ("app.codename") joined by SEPARATOR, NULL when none. `user` is the SQL of their id."""
+    join = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    return f"""(
+SELECT {join}("type"."app_label" || '.' || "permission"."codename", '{SEPARATOR}')
+FROM "auth_permission" AS "permission"
+JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
+{_GRANTED.format(user=user)})"""
+
+
+def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:
+    """Give `user` the permissions a permissions_column read, so that the backend does
+    not read them again in this request. A superuser has them all: not from the column."""
+    if not user.is_superuser:
+        user._perm_cache = set(joined.split(SEPARATOR)) if joined else set()
 
 
 class RoleBackend(ModelBackend):
@@ -50,12 +52,12 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            everything, users = _permissions_sql()
-            connection = connections[router.db_for_read(Permission)]
             with connection.cursor() as cursor:
                 if user_obj.is_superuser:
-                    cursor.execute(everything)
+                    cursor.execute(_EVERY_PERMISSION)
                 else:
-                    cursor.execute(users, [user_obj.pk, user_obj.pk])
-                user_obj._perm_cache = {f"{app}.{codename}" for app, codename in cursor.fetchall()}
+                    cursor.execute(
+                        _EVERY_PERMISSION + _GRANTED.format(user="%s"), [user_obj.pk] * 2
+                    )
+                user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
         return user_obj._perm_cache

@@ -335,8 +335,8 @@ def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
     _make_tags(student, count)
     client = api(who)
 
-    # token + user, the user's permissions (one query), the count, the page
-    with django_assert_num_queries(4):
+    # token + user + the user's permissions (one query), the count, the page
+    with django_assert_num_queries(3):
         response = client.get(TAGS, {"page_size": 100})
 
     assert response.status_code == 200
@@ -348,11 +348,11 @@ def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_asser
     client = api("student")
     client.get("/api/me/")  # the throttles' and the token's first use are not the point
 
-    # token + user, the user's permissions, the sentence with its outlets, then the
-    # write: on PostgreSQL one statement (the tag and its revision), on SQLite the tag,
-    # its revision, and the savepoint around them.
+    # token + user + the user's permissions (one query), the sentence with its outlets,
+    # then the write: on PostgreSQL one statement (the tag and its revision), on SQLite
+    # the tag, its revision, and the savepoint around them.
     writes = 1 if connection.vendor == "postgresql" else 4
-    with django_assert_num_queries(3 + writes):
+    with django_assert_num_queries(2 + writes):
         response = client.post(TAGS, {"sentence": sentence.pk, "label": "opinion"})
 
     assert response.status_code == 201
