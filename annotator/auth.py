@@ -9,11 +9,14 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
-_EVERY_PERMISSION = """
-SELECT "type"."app_label" || '.' || "permission"."codename"
+from annotator.rows import string_agg
+
+_NAME = """"type"."app_label" || '.' || "permission"."codename" """
+_PERMISSIONS = """
 FROM "auth_permission" AS "permission"
 JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
 """
+_EVERY_PERMISSION = f"SELECT {_NAME}{_PERMISSIONS}"
 # The user's own permissions and their groups'; {user} is the SQL of the user's id.
 _GRANTED = """
 WHERE "permission"."id" IN (
@@ -30,12 +33,8 @@ SEPARATOR = ","  # permission codenames are identifiers: no commas
 def permissions_column(user: str) -> str:
     """A scalar subquery, to select beside a user row: that user's permissions
     ("app.codename") joined by SEPARATOR, NULL when none. `user` is the SQL of their id."""
-    join = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
-    return f"""(
-SELECT {join}("type"."app_label" || '.' || "permission"."codename", '{SEPARATOR}')
-FROM "auth_permission" AS "permission"
-JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
-{_GRANTED.format(user=user)})"""
+    joined = string_agg(_NAME, f"'{SEPARATOR}'")
+    return f"(SELECT {joined}{_PERMISSIONS}{_GRANTED.format(user=user)})"
 
 
 def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
-from annotator.rows import loaded
+from annotator.rows import loaded, string_agg
 from annotator.sections import Section
 from sources.models import Outlet
 
@@ -139,14 +139,14 @@ WHERE "sentence"."{within}" = %s AND "tag"."reviewer_id" = %s
 
 
 @cache
-def _others_sql(vendor: str) -> str:
+def _others_sql(vendor: str) -> str:  # cached per database (string_agg differs)
     """Everyone else's tags, counted in the database: a teacher's page shows 20
     reviewers' tags on 300 sentences, and reading them one by one took most of its time."""
     users = get_user_model()._meta.db_table
-    join = "STRING_AGG" if vendor == "postgresql" else "GROUP_CONCAT"
+    names = string_agg('"reviewer"."username"', "%s")
     return f"""
 SELECT "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
-    "tag"."cited_source", "tag"."note", COUNT(*), {join}("reviewer"."username", %s)
+    "tag"."cited_source", "tag"."note", COUNT(*), {names}
 FROM "annotator_claimtag" AS "tag"
 JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
 JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"

@@ -14,6 +14,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
+from annotator.rows import loaded
 from sources.models import Outlet
 
 NOTE_MAX_CHARS = 2000
@@ -86,19 +87,6 @@ SELECT "id", "created_at", "updated_at" FROM "annotator_claimtag"
 WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
     AND "start" = %(start)s AND "end" = %(end)s
 """
-_TAG_COLUMNS = [
-    "id",
-    "sentence_id",
-    "reviewer_id",
-    "start",
-    "end",
-    "label",
-    "outlet_id",
-    "cited_source",
-    "note",
-    "created_at",
-    "updated_at",
-]
 
 
 def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
@@ -274,22 +262,21 @@ def save_tag(
         # Deleted between the two statements (by a request of the same reviewer): write
         # it again, as if this request had come second.
     created_at = _datetime(connection, created_at)
-    tag = ClaimTag.from_db(
-        connection.alias,
-        _TAG_COLUMNS,
-        [
-            pk,
-            sentence.pk,
-            reviewer.pk,
-            checked.start,
-            checked.end,
-            label,
-            checked.outlet_id,
-            checked.cited_source,
-            checked.note,
-            created_at,
-            updated_at,
-        ],
+    tag = loaded(
+        ClaimTag,
+        {
+            "id": pk,
+            "sentence_id": sentence.pk,
+            "reviewer_id": reviewer.pk,
+            "start": checked.start,
+            "end": checked.end,
+            "label": label,
+            "outlet_id": checked.outlet_id,
+            "cited_source": checked.cited_source,
+            "note": checked.note,
+            "created_at": created_at,
+            "updated_at": updated_at,
+        },
     )
     tag.sentence, tag.reviewer = sentence, reviewer
     return Tagged(
