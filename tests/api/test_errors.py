@@ -37,6 +37,27 @@ def test_every_refusal_has_a_json_body(api, seeds, method, url, body, status):
     assert isinstance(response.json(), dict) and response.json()
 
 
+@pytest.mark.parametrize(
+    ("accept", "status", "body_starts"),
+    [
+        (None, 200, '{"id":'),
+        ("*/*", 200, '{"id":'),
+        ("application/json", 200, '{"id":'),
+        ("application/json; indent=2", 200, '{\n  "id":'),
+        ("text/html, */*;q=0.1", 200, '{"id":'),
+        ("text/html", 406, '{"detail":'),
+    ],
+)
+def test_the_api_answers_in_json_or_says_it_cannot(api, seeds, accept, status, body_starts):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    response = api("student").get("/api/me/", **headers)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert response.content.decode().startswith(body_starts)
+
+
 def test_a_missing_trailing_slash_is_pointed_out(api, seeds):
     response = api("student").post("/api/tags", {})
 

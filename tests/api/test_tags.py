@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection
+from rest_framework.serializers import Serializer
 
+from annotator.api.serializers import TagSerializer
 from annotator.models import ClaimTag, Sentence, TagRevision
 from annotator.tagging import tag_claim
 from tests.api.conftest import snapshot
@@ -194,6 +198,35 @@ def test_patch_changes_only_what_it_sends_and_put_replaces(api, sentence, tags):
     )
     assert put.json()["outlet"] == "south-front"
     assert (put.json()["start"], put.json()["end"]) == (sentence.start, sentence.end)
+
+
+def test_a_tag_reads_the_same_as_drfs_field_by_field_walk(api, sentence, student):
+    """TagSerializer writes its fields out by hand; DRF's generic walk over the declared
+    fields must give the same JSON, for a whole sentence and a span with every field set."""
+    client = api("student")
+    start = sentence.start + sentence.text.index("28 terrorists")
+    client.post(TAGS, {"sentence": sentence.pk, "label": "opinion", "note": "<b>hm</b> é"})
+    client.post(
+        TAGS,
+        {
+            "sentence": sentence.pk,
+            "start": start,
+            "end": start + 13,
+            "label": "sourced",
+            "outlet": "global-research",
+            "cited_source": "Defense Ministry",
+        },
+    )
+    listed = client.get(TAGS).json()["results"]
+
+    tags = ClaimTag.objects.select_related("sentence", "reviewer", "outlet").order_by("pk")
+    walked = [Serializer.to_representation(TagSerializer(), tag) for tag in tags]
+    written = [TagSerializer(tag).data for tag in tags]
+
+    assert len(walked) == 2
+    assert written == walked
+    assert listed == json.loads(json.dumps(walked))
+    assert list(written[0]) == list(TagSerializer().fields)  # same keys, same order
 
 
 def test_deleting_my_tag_keeps_its_history(api, tags):
