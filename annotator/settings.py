@@ -131,7 +131,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that asks the socket instead of the server.
+    DATABASES["default"]["ENGINE"] = "annotator.backends.postgresql"
+if DATABASES["default"]["ENGINE"] == "annotator.backends.postgresql" and envbool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
     # The server binds the parameters, and a statement a connection runs again and again

@@ -61,7 +61,7 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean():
 @pytest.mark.parametrize(
     ("url", "engine"),
     [
-        ("postgres://u:p@db.example.org:5432/annotator", "django.db.backends.postgresql"),
+        ("postgres://u:p@db.example.org:5432/annotator", "annotator.backends.postgresql"),
         ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
     ],
 )

@@ -1,0 +1,75 @@
+"""The app as it is deployed, for the tests that need it: under gunicorn, in processes
+of its own, on the test database."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def live_database_url(tmp_path: Path) -> str:
+    """A URL for the test database that another process can open."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        path = tmp_path / "live.sqlite3"
+        connection.ensure_connection()
+        with sqlite3.connect(path) as copy:
+            connection.connection.backup(copy)
+        return f"sqlite:///{path}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int, conn_max_age: int = 0) -> Iterator[int]:
+    """The app under gunicorn (`workers` sync workers) on a free loopback port, its
+    database connections kept `conn_max_age` seconds; yields the port."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "1",
+        "CONN_MAX_AGE": str(conn_max_age),
+    }
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "annotator.wsgi", "--workers", str(workers)),
+            *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/me/")
+                if conn.getresponse().status == 401:
+                    break
+            except OSError:
+                pass
+            assert server.poll() is None, "gunicorn exited"
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
