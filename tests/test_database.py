@@ -46,9 +46,7 @@ def _get_me(port: int, key: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(
-    tmp_path, student
-):
+def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(tmp_path, student):
     key = Token.objects.create(user=student).key
     ours = connection.connection.info.backend_pid
     with gunicorn(live_database_url(tmp_path), workers=1, conn_max_age=600) as port:
@@ -74,9 +72,9 @@ def test_a_quiet_connection_is_checked_without_a_statement():
     connection.close_if_health_check_failed()
 
     pid = connection.connection.info.backend_pid
-    assert _on_another_connection(
-        "SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]
-    ) == [("SELECT 'the last statement'",)]
+    assert _on_another_connection("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]) == [
+        ("SELECT 'the last statement'",)
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
