@@ -4,8 +4,8 @@ For SQLite, and for PostgreSQL when DATABASE_URL points at a PostgreSQL server, 
 
 1. makes a temporary database (a file; or a new database on that server, dropped at
    the end), migrates it and loads the seeds, with four reviewers and their tokens;
-2. starts the app under gunicorn, 2 worker processes (gthread, so that connections are
-   kept alive), DEBUG off, on a free port on 127.0.0.1;
+2. starts the app under gunicorn as gunicorn.conf.py configures it (2 worker processes of
+   2 threads, connections kept alive), DEBUG off, on a free port on 127.0.0.1;
 3. sends 5,000 tag-create requests (POST /api/tags/, token auth, keep-alive) from 4
    concurrent clients, one reviewer each, every request a different claim (a sentence,
    or a span at its start), after a short warm-up that is not counted;
@@ -202,8 +202,9 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
     server = subprocess.Popen(
         [
             *(PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}"),
-            *("--workers", str(options.workers), "--worker-class", "gthread"),
-            *("--threads", str(options.threads), "--keep-alive", "30"),
+            # gunicorn.conf.py (read from ROOT) as deployed, with these numbers.
+            *("--workers", str(options.workers), "--threads", str(options.threads)),
+            *("--worker-connections", str(options.threads + 1)),
             *("--log-level", "warning"),
         ],
         cwd=ROOT,
@@ -212,13 +213,15 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
     try:
         deadline = time.monotonic() + 60
         while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 conn.request("GET", "/api/me/")
                 if conn.getresponse().status == 401:
                     break
             except OSError:
                 pass
+            finally:
+                conn.close()  # not left open beside the clients' connections
             if server.poll() is not None or time.monotonic() > deadline:
                 sys.exit("gunicorn did not start")
             time.sleep(0.2)
@@ -257,7 +260,10 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
 
-    print(f"\n{label}: {sent} tag creates, {len(tokens)} clients, {options.workers} workers")
+    print(
+        f"\n{label}: {sent} tag creates, {len(tokens)} clients, "
+        f"{options.workers} workers of {options.threads} threads"
+    )
     print(f"  {sent / elapsed:8.0f} requests/s   ({elapsed:.2f} s)")
     print(f"  p50 {p50:6.1f} ms   p99 {p99:6.1f} ms")
     print(

@@ -38,9 +38,12 @@ def live_database_url(tmp_path: Path) -> str:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int, conn_max_age: int = 0) -> Iterator[int]:
-    """The app under gunicorn (`workers` sync workers) on a free loopback port, its
-    database connections kept `conn_max_age` seconds; yields the port."""
+def gunicorn(
+    database_url: str, *, workers: int, threads: int = 2, conn_max_age: int = 0
+) -> Iterator[int]:
+    """The app under gunicorn as gunicorn.conf.py runs it, with `workers` workers of
+    `threads` threads, on a free loopback port, its database connections kept
+    `conn_max_age` seconds; yields the port."""
     port = _free_port()
     env = {
         **os.environ,
@@ -51,6 +54,7 @@ def gunicorn(database_url: str, *, workers: int, conn_max_age: int = 0) -> Itera
     server = subprocess.Popen(
         [
             *(sys.executable, "-m", "gunicorn", "annotator.wsgi", "--workers", str(workers)),
+            *("--threads", str(threads), "--worker-connections", str(threads + 1)),
             *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
         ],
         cwd=settings.BASE_DIR,

@@ -49,7 +49,8 @@ def _get_me(port: int, key: str) -> int:
 def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(tmp_path, student):
     key = Token.objects.create(user=student).key
     ours = connection.connection.info.backend_pid
-    with gunicorn(live_database_url(tmp_path), workers=1, conn_max_age=600) as port:
+    # One worker of one thread: one connection to the database, kept between requests.
+    with gunicorn(live_database_url(tmp_path), workers=1, threads=1, conn_max_age=600) as port:
         assert _get_me(port, key) == 200
         [(kept,)] = _on_another_connection(_APP_BACKENDS, [ours])  # the worker's, kept open
 

@@ -1,9 +1,10 @@
 """Two clients tagging the same claim at the same moment, as the same reviewer (a double
 click, a script retrying): one tag, one revision, and no error for either.
 
-The app runs as it is deployed, under gunicorn with two worker processes, on the test
-database; the two requests leave two threads at once and reach different workers, so
-on PostgreSQL the two transactions overlap for real. For SQLite the in-memory test
+The app runs as it is deployed, under gunicorn with two worker processes of two
+threads, on the test database; the two requests leave two threads at once and are
+served by two server threads at once, so on PostgreSQL the two transactions overlap for
+real. For SQLite the in-memory test
 database is first copied to a file (worker processes cannot share memory), where, as in
 production, a write transaction takes the lock when it begins and the other waits."""
 

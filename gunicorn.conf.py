@@ -1,0 +1,23 @@
+"""How gunicorn runs the app. `gunicorn annotator.wsgi --bind ADDRESS` reads this file
+from the directory it starts in: the README's deploy line, bench/api.py and the tests
+that start a server all run with it.
+
+- Two worker processes (WEB_CONCURRENCY sets another number).
+- Two threads each (gthread): a worker serves a second request while the first waits on
+  the database, and a client's connection is kept alive between its requests (a script
+  sends tag after tag on one connection).
+- A worker holds at most as many connections as it has threads, plus one kept alive
+  between requests; beyond that it closes a connection after answering on it, and the
+  client's next connection goes to whichever worker accepts it first. Without a limit
+  (gunicorn's default is 1,000) a kept-alive connection stays with the worker that
+  accepted it for good, so a few busy clients can end up in one worker, one process with
+  one core for Python, while the other worker idles. bench/api.py (4 clients, 2 workers)
+  lost up to a third of its throughput when its clients split 3 to 1.
+"""
+
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = 2
+worker_connections = threads + 1
