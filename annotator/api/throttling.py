@@ -44,14 +44,18 @@ class _CountPerWindow:
         now = time.time()
         window = int(now // self.duration)
         key = f"{key}:{window}"
-        self.cache.add(key, 0, self.duration)
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's counter expired in between
-            count = 1
-            self.cache.set(key, count, self.duration)
         self.retry_after = (window + 1) * self.duration - now
-        return count <= self.num_requests
+        return self._count(key) <= self.num_requests
+
+    def _count(self, key: str) -> int:
+        """Count one more request in the window's counter and return the count: one cache
+        call, except for the window's first request, which starts the counter."""
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # no counter yet for this window (or it just expired)
+            if self.cache.add(key, 1, self.duration):
+                return 1
+            return self.cache.incr(key)  # another request started it meanwhile
 
     def wait(self) -> float:
         """Seconds until the next window, for the Retry-After header."""
