@@ -137,3 +137,30 @@ def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     status, cache = served.stdout.split(maxsplit=1)
     assert status == "200", served.stderr
     assert "immutable" in cache
+
+
+@pytest.mark.parametrize(("concurrency", "workers"), [(None, "2"), ("4", "4")])
+def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(concurrency, workers):
+    env = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
+    if concurrency:
+        env["WEB_CONCURRENCY"] = concurrency
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--print-config", "annotator.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    config = dict(
+        (name.strip(), value.strip())
+        for name, _, value in (line.partition("=") for line in result.stdout.splitlines())
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert config["worker_class"] == "gthread"
+    assert (config["workers"], config["threads"], config["worker_connections"]) == (
+        workers,
+        "2",
+        "3",
+    )
