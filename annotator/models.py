@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -220,6 +222,33 @@ class TagRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.label} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def of(
+        cls,
+        tag: ClaimTag,
+        *,
+        action: str,
+        changed_by_id: int,
+        changed_at: datetime.datetime | None = None,
+    ) -> TagRevision:
+        """An unsaved revision recording `tag` as it stands, `action` by `changed_by_id`
+        (now, unless `changed_at`). A deletion's revision keeps the tag's values but no
+        link to it."""
+        return cls(
+            tag=None if action == cls.Action.DELETED else tag,
+            sentence_id=tag.sentence_id,
+            reviewer_id=tag.reviewer_id,
+            changed_by_id=changed_by_id,
+            action=action,
+            start=tag.start,
+            end=tag.end,
+            label=tag.label,
+            outlet_id=tag.outlet_id,
+            cited_source=tag.cited_source,
+            note=tag.note,
+            changed_at=changed_at or timezone.now(),
+        )
 
 
 class Adjudication(models.Model):

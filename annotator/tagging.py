@@ -20,22 +20,6 @@ from sources.models import Outlet
 NOTE_MAX_CHARS = 2000
 
 
-def _record(tag: ClaimTag, *, action: str, by: AbstractBaseUser) -> None:
-    TagRevision.objects.create(
-        tag=tag if action != TagRevision.Action.DELETED else None,
-        sentence_id=tag.sentence_id,
-        reviewer_id=tag.reviewer_id,
-        changed_by=by,
-        action=action,
-        start=tag.start,
-        end=tag.end,
-        label=tag.label,
-        outlet_id=tag.outlet_id,
-        cited_source=tag.cited_source,
-        note=tag.note,
-    )
-
-
 # Tagging is the request reviewers make all day, from the pages and the API, so its
 # write is SQL written out here rather than built by the ORM on each call (building the
 # statements took most of a request's time). The tag is written with an upsert, INSERT
@@ -314,7 +298,7 @@ def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
     """Delete a tag; only its own reviewer may. Its history stays."""
     if tag.reviewer_id != by.pk:
         raise PermissionDenied("You can only delete your own tags.")
-    _record(tag, action=TagRevision.Action.DELETED, by=by)
+    TagRevision.of(tag, action=TagRevision.Action.DELETED, changed_by_id=by.pk).save()
     tag.delete()
 
 

@@ -271,28 +271,21 @@ class Importer:
         ClaimTag.objects.bulk_update(
             changed, ["label", "outlet_id", "cited_source", "note", "updated_at"]
         )
+        actions = [(tag, TagRevision.Action.CREATED) for tag in new] + [
+            (tag, TagRevision.Action.UPDATED) for tag in changed
+        ]
         TagRevision.objects.bulk_create(
-            [self._revision(tag, TagRevision.Action.CREATED) for tag in new]
-            + [self._revision(tag, TagRevision.Action.UPDATED) for tag in changed]
+            TagRevision.of(
+                tag,
+                action=action,
+                # The importer, or without one the tag's own reviewer.
+                changed_by_id=self.user.pk if self.user else tag.reviewer_id,
+                changed_at=self.now,
+            )
+            for tag, action in actions
         )
         self.summary.tags_created += len(new)
         self.summary.tags_updated += len(changed)
-
-    def _revision(self, tag: ClaimTag, action: str) -> TagRevision:
-        return TagRevision(
-            tag=tag,
-            sentence_id=tag.sentence_id,
-            reviewer_id=tag.reviewer_id,
-            changed_by_id=self.user.pk if self.user else tag.reviewer_id,
-            action=action,
-            start=tag.start,
-            end=tag.end,
-            label=tag.label,
-            outlet_id=tag.outlet_id,
-            cited_source=tag.cited_source,
-            note=tag.note,
-            changed_at=self.now,
-        )
 
     def tag_in(
         self,
