@@ -3,9 +3,10 @@ from the directory it starts in: the README's deploy line, bench/api.py and the 
 that start a server all run with it.
 
 - Two worker processes (WEB_CONCURRENCY sets another number).
-- Two threads each (gthread): a worker serves a second request while the first waits on
-  the database, and a client's connection is kept alive between its requests (a script
-  sends tag after tag on one connection).
+- Two threads each (GUNICORN_THREADS sets another number), gthread workers: a worker
+  serves a second request while the first waits on the database, and a client's
+  connection is kept alive between its requests (a script sends tag after tag on one
+  connection).
 - A worker holds at most as many connections as it has threads, plus one kept alive
   between requests; beyond that it closes a connection after answering on it, and the
   client's next connection goes to whichever worker accepts it first. Without a limit
@@ -19,5 +20,5 @@ import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = 2
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_connections = threads + 1

@@ -260,13 +260,15 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
     server = subprocess.Popen(
         [
             *(PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}"),
-            # gunicorn.conf.py (read from ROOT) as deployed, with these numbers.
-            *("--workers", str(options.workers), "--threads", str(options.threads)),
-            *("--worker-connections", str(options.threads + 1)),
             *("--log-level", "warning"),
         ],
         cwd=ROOT,
-        env=env,
+        # gunicorn.conf.py (read from ROOT) as deployed, with these numbers.
+        env={
+            **env,
+            "WEB_CONCURRENCY": str(options.workers),
+            "GUNICORN_THREADS": str(options.threads),
+        },
     )
     try:
         deadline = time.monotonic() + 60

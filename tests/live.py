@@ -50,11 +50,12 @@ def gunicorn(
         "DATABASE_URL": database_url,
         "DEBUG": "1",
         "CONN_MAX_AGE": str(conn_max_age),
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
     }
     server = subprocess.Popen(
         [
-            *(sys.executable, "-m", "gunicorn", "annotator.wsgi", "--workers", str(workers)),
-            *("--threads", str(threads), "--worker-connections", str(threads + 1)),
+            *(sys.executable, "-m", "gunicorn", "annotator.wsgi"),
             *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
         ],
         cwd=settings.BASE_DIR,

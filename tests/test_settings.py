@@ -139,11 +139,19 @@ def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     assert "immutable" in cache
 
 
-@pytest.mark.parametrize(("concurrency", "workers"), [(None, "2"), ("4", "4")])
-def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(concurrency, workers):
-    env = {k: v for k, v in os.environ.items() if k != "WEB_CONCURRENCY"}
-    if concurrency:
-        env["WEB_CONCURRENCY"] = concurrency
+@pytest.mark.parametrize(
+    ("numbers", "workers", "threads", "connections"),
+    [
+        ({}, "2", "2", "3"),
+        ({"WEB_CONCURRENCY": "4"}, "4", "2", "3"),
+        ({"GUNICORN_THREADS": "4"}, "2", "4", "5"),
+    ],
+)
+def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(
+    numbers, workers, threads, connections
+):
+    unset = ("WEB_CONCURRENCY", "GUNICORN_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in unset} | numbers
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--print-config", "annotator.wsgi"],
         cwd=ROOT,
@@ -161,6 +169,6 @@ def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(concu
     assert config["worker_class"] == "gthread"
     assert (config["workers"], config["threads"], config["worker_connections"]) == (
         workers,
-        "2",
-        "3",
+        threads,
+        connections,
     )
