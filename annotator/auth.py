@@ -27,6 +27,7 @@ WHERE "permission"."id" IN (
     JOIN "auth_user_groups" AS "member" ON "member"."group_id" = "granted"."group_id"
     WHERE "member"."user_id" = {user}
 )"""
+_USER_PERMISSIONS = _EVERY_PERMISSION + _GRANTED.format(user="%s")
 SEPARATOR = ","  # permission codenames are identifiers: no commas
 
 
@@ -55,8 +56,6 @@ class RoleBackend(ModelBackend):
                 if user_obj.is_superuser:
                     cursor.execute(_EVERY_PERMISSION)
                 else:
-                    cursor.execute(
-                        _EVERY_PERMISSION + _GRANTED.format(user="%s"), [user_obj.pk] * 2
-                    )
+                    cursor.execute(_USER_PERMISSIONS, [user_obj.pk] * 2)
                 user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
         return user_obj._perm_cache

@@ -4,6 +4,8 @@ and building the token-and-user query took longer than running it."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
@@ -16,8 +18,9 @@ from annotator.rows import loaded
 
 
 # What authenticating and the role checks read, the user's permissions included; the rest
-# of the user loads if asked for.
-def _token_user_sql() -> str:
+# of the user loads if asked for. Built once per database (string_agg differs).
+@cache
+def _token_user_sql(vendor: str) -> str:
     return f"""
 SELECT "user"."id", "user"."username", "user"."is_active", "user"."is_staff",
     "user"."is_superuser", {permissions_column('"user"."id"')}
@@ -35,7 +38,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, Token]:
         with connection.cursor() as cursor:
-            cursor.execute(_token_user_sql(), [key])
+            cursor.execute(_token_user_sql(connection.vendor), [key])
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
