@@ -252,9 +252,9 @@ class ArticleUpdateSerializer(serializers.Serializer):
 # Claim tags
 
 
-class TagSerializer(FieldsOnce, serializers.Serializer):
-    # A plain Serializer: this one answers every tag write and list, and a
-    # ModelSerializer would rebuild its fields from the model on every use.
+class TagSerializer(serializers.Serializer):
+    # The fields declare the schema; to_representation (below) writes them out, as this
+    # serializer answers every tag write and list.
     id = serializers.IntegerField(read_only=True)
     sentence = serializers.IntegerField(source="sentence_id", read_only=True)
     article = serializers.IntegerField(source="sentence.article_id", read_only=True)
