@@ -3,15 +3,24 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint bench clean
+.PHONY: install install-dev run test lint bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Running the app needs only the package's own dependencies; the test tools (pandas,
+# scikit-learn's checks, playwright, ...) are the `dev` extra, installed by `make test`.
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
 
 ## Install, migrate, load the seeds, create demo accounts and serve on 127.0.0.1:8000.
 run: install
@@ -21,10 +30,10 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Install and run the whole test suite (DATABASE_URL picks the database; default SQLite).
-test: install
+test: install-dev
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
