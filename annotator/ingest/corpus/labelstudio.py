@@ -109,16 +109,19 @@ def _reviewers(importer: Importer, task: dict, annotations: list) -> list[str]:
         for name, user, annotation in zip(names, from_user, annotations, strict=True)
         if user and name and not annotation.get("was_cancelled")
     )
+    renamed = []
     for a, annotation in enumerate(annotations, start=1):
         if from_user[a - 1] and counted[names[a - 1]] > 1:
             names[a - 1] = f"{names[a - 1]}-annotation-{annotation.get('id') or a}"
-    shared = [n for n, c in counted.items() if c > 1]
-    if shared:
+            renamed.append(names[a - 1])
+    if renamed:
         importer.warn(
-            f"{', '.join(shared)}: several annotations of the task by the same Label Studio "
-            "user and no reviewer of ours in the file; each annotation was imported as a "
-            "reviewer of its own (<name>-annotation-<id>). Export from this tool with its "
-            "meta.reviewers kept, or map Label Studio users with --labelstudio-user"
+            f"several annotations of the task by the same Label Studio user "
+            f"({', '.join(n for n, c in counted.items() if c > 1)}), and the file does not "
+            "name reviewers of ours: each annotation was imported as a reviewer of its own "
+            f"({', '.join(renamed)}). Label Studio keeps the reviewers of an export from "
+            "this tool (meta.reviewers); for other files map its users with "
+            "--labelstudio-user ID_OR_EMAIL=REVIEWER"
         )
     return names
 
