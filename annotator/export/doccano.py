@@ -77,12 +77,22 @@ def _fields(corpus: Corpus, data: ArticleData) -> dict:
     return {**article_fields(corpus, data), "outlets": outlets_block(corpus, data)}
 
 
-def _line(data: ArticleData, spans: list[Span], reviewer: str | None, meta: dict) -> dict:
-    line = {"text": data.article.text, "label": spans}
-    if reviewer is not None:
-        line["reviewer"] = reviewer
-    line.update(meta)
-    return line
+class _Lines:
+    """Writes an article's lines: the text and the metadata are written as JSON once per
+    article and joined around each line's spans (the same JSON json.dumps writes)."""
+
+    def __init__(self, data: ArticleData, meta: dict) -> None:
+        self.head = '{"text":' + _dumps(data.article.text) + ',"label":'
+        self.tail = "," + _dumps(meta)[1:] + "\n"
+
+    def __call__(self, spans: list[Span], reviewer: str | None, layer: int | None = None) -> str:
+        parts = [self.head, _dumps(spans)]
+        if reviewer is not None:
+            parts += [',"reviewer":', _dumps(reviewer)]
+        if layer is not None:
+            parts.append(f',"layer":{layer}')
+        parts.append(self.tail)
+        return "".join(parts)
 
 
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
@@ -90,7 +100,8 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
     overlapping = 0
     for data, meta, lines in _lines(corpus, progress):
         overlapping += sum(1 for _, spans in lines if _overlaps(spans))
-        yield "".join(_dumps(_line(data, spans, name, meta)) + "\n" for name, spans in lines)
+        line = _Lines(data, meta)
+        yield "".join(line(spans, name) for name, spans in lines)
     corpus.note(
         f"doccano: {overlapping} line(s) hold spans that overlap (such as a span inside the "
         "same reviewer's tag of its sentence). doccano drops those spans without a word "
@@ -106,15 +117,13 @@ def render_flat(corpus: Corpus, progress: Progress | None = None) -> Iterator[st
     (`layer` 2, 3, ...) for the same text and reviewer."""
     extra = 0
     for data, meta, lines in _lines(corpus, progress):
+        line = _Lines(data, meta)
         out = []
         for name, spans in lines:
             dealt = layers(spans) or [[]]
             extra += len(dealt) - 1
             for n, layer in enumerate(dealt, start=1):
-                line = _line(data, layer, name, meta)
-                if len(dealt) > 1:
-                    line["layer"] = n
-                out.append(_dumps(line) + "\n")
+                out.append(line(layer, name, n if len(dealt) > 1 else None))
         yield "".join(out)
     corpus.note(
         f"doccano-flat: no line holds spans that overlap; {extra} extra line(s) carry the "
