@@ -1,4 +1,4 @@
-"""brat standoff: a zip of `.txt` + `.ann` pairs, ready to open in brat.
+r"""brat standoff: a zip of `.txt` + `.ann` pairs, ready to open in brat.
 
 Layout of the zip:
 
@@ -13,7 +13,8 @@ Layout of the zip:
 `.txt` is the article text exactly (UTF-8), so that the character offsets of the `T`
 lines are those of the database. Each tag or claim is a `T` line (type, offsets, the
 span's text), an `A` line with its outlet's slug, and an `AnnotatorNotes` line with the
-outlet's name, the cited source and the note. The zip is written as it streams:
+outlet's name, the cited source and the note (one line: backslashes, line breaks and
+tabs in them written as `\\`, `\n`, `\r`, `\t`). The zip is written as it streams:
 entries carry data descriptors, and memory holds one article at a time.
 """
 
@@ -33,7 +34,7 @@ CONTENT_TYPE = "application/zip"
 __all__ = ["DEFAULT_SECTIONS", "render"]
 
 _UNSAFE_PATH = re.compile(r"[^A-Za-z0-9._@+-]")
-_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+_ESCAPE = re.compile(r"[\\\t\r\n]")
 
 
 class _Sink(io.RawIOBase):
@@ -89,8 +90,17 @@ def _offsets(text: str, start: int, end: int) -> tuple[str, str]:
     )
 
 
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _note(*parts: tuple[str, str | None]) -> str:
-    return _LINE_BREAKS.sub(" ", "; ".join(f"{key}: {value}" for key, value in parts if value))
+    r"""The AnnotatorNotes text: `key: value` parts joined by `; `. A note is one line in
+    brat, so a backslash, line break, carriage return or tab in a value is written as
+    `\\`, `\n`, `\r` or `\t` (undo by reading those escapes back)."""
+    return _ESCAPE.sub(
+        lambda m: _ESCAPES[m.group()],
+        "; ".join(f"{key}: {value}" for key, value in parts if value),
+    )
 
 
 class _Ann:

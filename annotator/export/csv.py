@@ -2,7 +2,10 @@
 
 Every text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
 single quote in front, so that a spreadsheet shows it as text instead of running it as a
-formula (CSV injection). Offsets are character offsets into the article text.
+formula (CSV injection). So that this can be undone exactly, a cell that begins with a
+single quote of its own gets one more: to read a cell's text back, remove the first
+character of a cell that begins with `'` (`'=1` was `=1`, `''=1` was `'=1`). Offsets are
+character offsets into the article text.
 """
 
 from __future__ import annotations
@@ -65,13 +68,17 @@ CLAIM_COLUMNS = [
 ]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+# A text that begins with a quote gets one more, so that a neutralised cell and a text
+# that really begins with "'=" differ (see the module's docstring).
+_QUOTED = (*_DANGEROUS, "'")
 
 
 def safe(value: str | None) -> str:
-    """The cell text, neutralised if a spreadsheet would read it as a formula."""
+    """The cell text, neutralised if a spreadsheet would read it as a formula, and with
+    one more `'` if it begins with one: dropping a leading `'` gives the text back."""
     if not value:
         return ""
-    return "'" + value if value.startswith(_DANGEROUS) else value
+    return "'" + value if value.startswith(_QUOTED) else value
 
 
 _QUOTE = re.compile(r'[",\r\n]')

@@ -1,12 +1,19 @@
 """Label Studio: a JSON array of tasks, ready to import into a Label Studio project.
 
 Each article is a task: `data` holds `text` and the article's metadata (id, title,
-content hash, publisher, origin, byline, url, publication date). Per reviewer, the task
-has one entry in `annotations` per reviewer (with `reviewer`, `created_at`,
-`updated_at`), whose `result` holds one `labels` region per tag:
+content hash, publisher, origin, byline, url, publication date) and `outlets` (the
+publisher and origin described, so that an empty database can import the task). Per
+reviewer, the task has one entry in `annotations` per reviewer (numbered by `id`, with
+`reviewer`, `created_at`, `updated_at`; ordered by reviewer name), whose `result` holds
+one `labels` region per tag:
 `{"from_name": "label", "to_name": "text", "type": "labels",
 "value": {"start", "end", "text", "labels": [label]}}`. Aggregated, the consensus is
 in `predictions` (`model_version` "consensus"), a disputed claim labelled "disputed".
+
+Label Studio drops `reviewer` and the timestamps on import and makes every annotation
+the importing user's, but keeps the task's `meta` and each annotation's `id` (as
+`import_id`): `meta.reviewers` names each annotation's reviewer by its `id`, so that the
+reviewers survive a trip through Label Studio (see `annotator.ingest.corpus.labelstudio`).
 
 The matching labeling config (`LABEL_CONFIG`) names the same `label` and `text`.
 Label Studio's `labels` results carry no outlet, cited source or note: use JSON Lines,
@@ -21,7 +28,7 @@ from collections.abc import Iterator
 
 from annotator.consensus import DISPUTED
 from annotator.export.jsonl import article_fields
-from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress
+from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress, TagRow
 from annotator.models import Label
 
 EXTENSION = "json"
@@ -51,24 +58,49 @@ def _region(region_id: str, text: str, start: int, end: int, label: str) -> dict
     }
 
 
+def outlets_block(corpus: Corpus, data: ArticleData) -> list[dict]:
+    """The outlets the article names (publisher, origin), described as JSON Lines does,
+    so that a database that does not know them can import the text."""
+    a = data.article
+    ids = sorted({i for i in (a.publisher_id, a.origin_id) if i is not None})
+    return [corpus.outlets[i].as_dict() for i in ids]
+
+
+def by_reviewer(corpus: Corpus, tags: list[TagRow]) -> list[tuple[str, list[TagRow]]]:
+    """The tags grouped by reviewer, ordered by the reviewer's name in the export (so that
+    the order depends on the data only, not on database ids)."""
+    groups: dict[int, list[TagRow]] = defaultdict(list)
+    for t in tags:
+        groups[t.reviewer_id].append(t)
+    return sorted((corpus.reviewer(r), group) for r, group in groups.items())
+
+
 def _task(corpus: Corpus, data: ArticleData, claims: list | None) -> dict:
     text = data.article.text
-    task = {"data": {"text": text, **article_fields(corpus, data)}}
+    task = {
+        "data": {
+            "text": text,
+            **article_fields(corpus, data),
+            "outlets": outlets_block(corpus, data),
+        }
+    }
     if claims is None:
-        by_reviewer = defaultdict(list)
-        for t in data.tags:
-            by_reviewer[t.reviewer_id].append(t)
+        groups = by_reviewer(corpus, data.tags)
+        # Label Studio keeps `meta` and an annotation's `id` (as `import_id`), and drops
+        # `reviewer`: the reviewers are named in `meta` by annotation number.
+        task["meta"] = {"reviewers": {str(n): name for n, (name, _) in enumerate(groups, 1)}}
         task["annotations"] = [
             {
-                "reviewer": corpus.reviewer(reviewer_id),
+                "id": n,
+                "reviewer": name,
                 "created_at": min(t.created_at for t in tags),
                 "updated_at": max(t.updated_at for t in tags),
                 "result": [
-                    _region(f"a{data.article.id}-{n}", text, t.start, t.end, t.label)
-                    for n, t in enumerate(tags, start=1)
+                    _region(f"a{data.article.id}-{n}-{k}", text, t.start, t.end, t.label)
+                    for k, t in enumerate(tags, start=1)
                 ],
             }
-            for reviewer_id, tags in by_reviewer.items()
+            for n, (name, tags) in enumerate(groups, start=1)
         ]
         task["predictions"] = []
     else:

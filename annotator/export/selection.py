@@ -194,6 +194,11 @@ class Corpus:
             get_user_model().objects.values_list("id", "username")
         )
         self._names: dict[int, str] = {}
+        self.notes: list[str] = []
+
+    def note(self, message: str) -> None:
+        """Tell the user something about the file being written (the command prints it)."""
+        self.notes.append(message)
 
     @staticmethod
     def _load_outlets() -> dict[int, OutletInfo]:
@@ -364,7 +369,8 @@ class Corpus:
         the adjudicated label, else a strict majority of the reviewers, else disputed.
         The outlet is the adjudicated one, else the one a strict majority of the tags
         name (else none); the cited source is the adjudicated one, else the one most
-        often given by the reviewers of the winning label."""
+        often given by the reviewers of the winning label (a tie goes to the first of
+        the tied in code-point order: the rule depends on the data only)."""
         by_claim: dict[tuple[int, int, int], list[TagRow]] = defaultdict(list)
         for tag in data.tags:
             by_claim[tag.sentence_id, tag.start, tag.end].append(tag)
@@ -388,7 +394,9 @@ class Corpus:
                     given = Counter(
                         t.cited_source for t in tags if t.label == decision.label and t.cited_source
                     )
-                    cited_source = given.most_common(1)[0][0] if given else ""
+                    # Most often given; a tie goes to the first in code-point order, so
+                    # that the result depends on the data only (not on database ids).
+                    cited_source = min(given, key=lambda c: (-given[c], c)) if given else ""
             if s.label and decision.label != s.label:
                 continue
             if (

@@ -24,6 +24,7 @@ class Format:
     name: str
     title: str
     module: ModuleType
+    renderer: str = "render"  # the module's function that writes this format
 
     @property
     def extension(self) -> str:
@@ -35,7 +36,7 @@ class Format:
 
     @property
     def render(self) -> Callable[[Corpus, Progress | None], Iterator[str | bytes]]:
-        return self.module.render
+        return getattr(self.module, self.renderer)
 
 
 FORMATS = {
@@ -47,6 +48,12 @@ FORMATS = {
         Format("brat", "brat standoff (zip)", brat),
         Format("labelstudio", "Label Studio tasks (JSON)", labelstudio),
         Format("doccano", "doccano (JSON Lines)", doccano),
+        Format(
+            "doccano-flat",
+            "doccano, no overlapping spans (JSON Lines)",
+            doccano,
+            renderer="render_flat",
+        ),
     ]
 }
 
@@ -71,12 +78,17 @@ def export_stream(
     *,
     progress: Progress | None = None,
     bom: bool = False,
+    notes: list[str] | None = None,
 ) -> Iterator[bytes]:
     """The export of `selection` in format `fmt`, as bytes, piece by piece.
 
-    `bom` puts a UTF-8 byte order mark first (for Excel; text formats only)."""
+    `bom` puts a UTF-8 byte order mark first (for Excel; text formats only). What the
+    user should know about the file (such as doccano's overlapping spans) is appended to
+    `notes` once the export is written."""
     chosen = FORMATS[fmt]
     corpus = Corpus(selection, default_sections=chosen.module.DEFAULT_SECTIONS)
+    if notes is not None:
+        corpus.notes = notes
     return _pieces(chosen.render(corpus, progress), bom and fmt != "brat")
 
 

@@ -17,7 +17,10 @@ the claim is attributed to (`identifying`), the cited source (`describing`) and 
 note (`commenting`); aggregated, also the consensus status (`classifying`: "adjudicated",
 "majority, 2 of 3 reviewers" or "disputed"), and a disputed claim's label is "disputed".
 `creator` is the reviewer (a `Person` with the username or pseudonym as `nickname`),
-or for a consensus claim the software; `created`/`modified` are the tag's timestamps.
+or for a consensus claim the software; `created`/`modified` are the tag's timestamps,
+in UTC with `Z` (the data model requires it). The collection's and page's ids derive
+from the export's filters, the annotations' from what they annotate: the same data
+exports to the same file.
 """
 
 from __future__ import annotations
@@ -53,6 +56,12 @@ def article_iri(content_hash: str) -> str:
     """The article's IRI: a Named Information URI (RFC 6920) of its text's SHA-256."""
     digest = base64.urlsafe_b64encode(bytes.fromhex(content_hash)).decode().rstrip("=")
     return f"ni:///sha-256;{digest}"
+
+
+def _utc(timestamp: str) -> str:
+    """An ISO 8601 UTC timestamp with `Z`, as the data model requires of created/modified
+    (xsd:dateTime in UTC with the Z): the export's timestamps end in +00:00."""
+    return timestamp[:-6] + "Z" if timestamp.endswith("+00:00") else timestamp
 
 
 def _target(data: ArticleData, iri: str, start: int, end: int) -> dict:
@@ -94,8 +103,8 @@ def _tag(corpus: Corpus, data: ArticleData, iri: str, t: TagRow) -> dict:
         "id": uuid.uuid5(NAMESPACE, key).urn,
         "type": "Annotation",
         "motivation": "tagging",
-        "created": t.created_at,
-        "modified": t.updated_at,
+        "created": _utc(t.created_at),
+        "modified": _utc(t.updated_at),
         "creator": {"type": "Person", "nickname": reviewer},
         "generator": GENERATOR,
         "body": _bodies(t.label, corpus.outlet_name(t.outlet_id), t.cited_source, t.note),
@@ -126,7 +135,9 @@ def _claim(corpus: Corpus, data: ArticleData, iri: str, c: Claim) -> dict:
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
     """The collection's opening, the annotations article by article, and its closing."""
     aggregate = corpus.selection.aggregate
-    collection, page = uuid.uuid4().urn, uuid.uuid4().urn
+    # Ids derived from the filters, so that two exports of the same data are identical.
+    collection = uuid.uuid5(NAMESPACE, f"collection:{corpus.selection!r}").urn
+    page = uuid.uuid5(NAMESPACE, f"page:{corpus.selection!r}").urn
     yield (
         "{"
         f'"@context":"{CONTEXT}","id":"{collection}","type":"AnnotationCollection",'

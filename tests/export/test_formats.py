@@ -84,7 +84,7 @@ def _spans(fmt: str, data: bytes) -> list[tuple[int, int, str]]:
                     for r in group["result"]
                 )
         return spans
-    assert fmt == "doccano"
+    assert fmt in ("doccano", "doccano-flat")
     return [(s, e, label) for r in jsonl_records(data) for s, e, label in r["label"]]
 
 

@@ -1,6 +1,9 @@
 """Importing doccano (JSON Lines): each line carries a text and its spans only, so an
 article new to us is imported (and segmented) as `import_article` does, each span must lie
-inside one sentence, and the tags are attributed to the article's origin."""
+inside one sentence, and the labels change only the labels of the tags stored here
+(doccano carries no outlet, cited source or note: those stay as they are, and a new tag
+is attributed to the article's origin). doccano keeps a line's other fields (our
+`reviewer`, the article's metadata and `outlets`) and exports them back."""
 
 from __future__ import annotations
 
@@ -26,7 +29,6 @@ def import_record(importer: Importer, line: Any) -> None:
     article, text = importer.article_from_text(line.get("text"), line, "text")
     sentences = importer.sentences_of(article.pk)
     reviewer = importer.reviewer_id(line.get("reviewer") or line.get("user"), "reviewer")
-    outlet = importer.default_outlet(article) if spans else None
     tags = []
     for n, span in enumerate(as_list(spans, "label"), start=1):
         what = f"label {n}"
@@ -43,7 +45,6 @@ def import_record(importer: Importer, line: Any) -> None:
                 end=span[1],
                 label=span[2],
                 reviewer_id=reviewer,
-                outlet_id=outlet,
             )
         )
-    importer.save_tags(article.pk, tags)
+    importer.save_tags(article, tags)

@@ -34,6 +34,20 @@ from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet, save_outlet
 
 
+def outlets_of(record: dict) -> dict[str, dict]:
+    """The outlets a record describes (our exports' `outlets`), by name."""
+    listed = record.get("outlets")
+    return {
+        o["name"]: o
+        for o in (listed if isinstance(listed, list) else [])
+        if isinstance(o, dict) and isinstance(o.get("name"), str)
+    }
+
+
+def _outlet(outlet_id: int | None) -> Outlet | None:
+    return Outlet.objects.get(pk=outlet_id) if outlet_id else None
+
+
 def _quote(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
@@ -60,13 +74,29 @@ class Importer:
     """One import: its summary, the reviewers and outlets it has looked up so far, and the
     look-ups and writes that each format's `import_record` calls."""
 
-    def __init__(self, *, user: AbstractBaseUser | None, default_reviewer: str) -> None:
+    def __init__(
+        self,
+        *,
+        user: AbstractBaseUser | None,
+        default_reviewer: str,
+        publisher: Outlet | None = None,
+        origin: Outlet | None = None,
+        labelstudio_users: dict[str, str] | None = None,
+    ) -> None:
         self.user = user
         self.default_reviewer = default_reviewer
+        self.publisher = publisher
+        self.origin = origin
+        self.labelstudio_users = labelstudio_users or {}
         self.summary = ImportSummary()
         self.now = timezone.now()
+        self.number = 0  # the record being imported
         self._users: dict[str, int] = {}
         self._outlets: dict[str, int] = {}
+
+    def warn(self, message: str) -> None:
+        """Note something the user should know about the record being imported."""
+        self.summary.warnings.append((self.number, message))
 
     # look-ups
 
@@ -129,6 +159,7 @@ class Importer:
         at all stops the import."""
         first = True
         for number, record in records:
+            self.number = number
             self.summary.records += 1
             try:
                 if isinstance(record, RecordError):
@@ -140,9 +171,10 @@ class Importer:
                     with transaction.atomic():
                         handle(self, record)
                 except BaseException:
-                    # Rolled back: the record's counts and the users and outlets it
-                    # created are gone.
+                    # Rolled back: the record's counts, warnings and the users and
+                    # outlets it created are gone.
                     counts.errors = self.summary.errors
+                    counts.warnings = [w for w in self.summary.warnings if w[0] != number]
                     self.summary = counts
                     self._users.clear()
                     self._outlets.clear()
@@ -170,16 +202,24 @@ class Importer:
         )
 
     def article_from_text(self, text: Any, meta: dict, what: str) -> tuple[Article, str]:
-        """The article with this text: found by content hash, or imported (segmented)."""
+        """The article with this text: found by content hash, or imported (segmented).
+
+        A new article's publisher and origin are those given to the import (`--publisher`,
+        `--origin`), else the record's `publisher`/`origin` (outlets not known here are
+        created from the record's `outlets`, as our exports write them), else detected
+        from the text as `import_article` does."""
         text = as_str(text, what, required=True)
+        known = outlets_of(meta)
         try:
-            publisher = self.outlet_id(meta.get("publisher"), {}, "publisher")
-            origin = self.outlet_id(meta.get("origin"), {}, "origin")
+            publisher = self.publisher or _outlet(
+                self.outlet_id(meta.get("publisher"), known, "publisher")
+            )
+            origin = self.origin or _outlet(self.outlet_id(meta.get("origin"), known, "origin"))
             result = import_article(
                 text=text,
                 title=as_str(meta.get("title"), "title"),
-                publisher=Outlet.objects.get(pk=publisher) if publisher else None,
-                origin=Outlet.objects.get(pk=origin) if origin else None,
+                publisher=publisher,
+                origin=origin,
                 byline=as_str(meta.get("byline"), "byline"),
                 url=as_str(meta.get("url"), "url"),
                 published_on=as_date(meta.get("published_on"), "published_on"),
@@ -215,13 +255,45 @@ class Importer:
     def default_outlet(self, article: Article) -> int:
         outlet = article.origin_id or article.publisher_id
         if outlet is None:
-            raise RecordError("the article has no outlet to attribute its claims to")
+            raise RecordError(
+                "the article has no outlet to attribute its claims to: the record names "
+                "none (publisher, origin) and none was detected in the text; give one "
+                "with --origin NAME (or --publisher NAME)"
+            )
         return outlet
+
+    @staticmethod
+    def merged_values(
+        t: TagIn, stored: ClaimTag | None, default_outlet: Callable[[], int]
+    ) -> dict[str, Any]:
+        """The values a tag read from a file is saved with: what the file carries, and
+        for what its format does not carry (None in `t`), the stored tag's value, or for
+        a new tag the article's outlet and no cited source or note. A field the file does
+        not carry therefore never changes what is stored. A kept cited source is dropped
+        only when the file makes the claim other than sourced (only a sourced claim has
+        one)."""
+        values: dict[str, Any] = {
+            "label": t.label,
+            "outlet_id": t.outlet_id,
+            "cited_source": t.cited_source,
+            "note": t.note,
+        }
+        for field in ("outlet_id", "cited_source", "note"):
+            if values[field] is None:
+                if stored is not None:
+                    values[field] = getattr(stored, field)
+                else:
+                    values[field] = default_outlet() if field == "outlet_id" else ""
+        if t.cited_source is None and t.label != Label.SOURCED:
+            values["cited_source"] = ""
+        return values
 
     # tags and adjudications
 
-    def save_tags(self, article_id: int, tags: list[TagIn]) -> None:
-        """Create, update or leave each tag, with a revision for each change."""
+    def save_tags(self, article: Article, tags: list[TagIn]) -> None:
+        """Create, update or leave each tag, with a revision for each change (values by
+        `merged_values`: a file never changes a field it does not carry)."""
+        article_id = article.pk
         seen: set[tuple[int, int, int, int]] = set()
         for t in tags:
             key = (t.reviewer_id, t.sentence_id, t.start, t.end)
@@ -238,14 +310,16 @@ class Importer:
             )
         }
         new, changed = [], []
+        default: list[int] = []
+
+        def default_outlet() -> int:
+            if not default:
+                default.append(self.default_outlet(article))
+            return default[0]
+
         for t in tags:
-            values = {
-                "label": t.label,
-                "outlet_id": t.outlet_id,
-                "cited_source": t.cited_source,
-                "note": t.note,
-            }
             tag = existing.get((t.reviewer_id, t.sentence_id, t.start, t.end))
+            values = self.merged_values(t, tag, default_outlet)
             if tag is None:
                 new.append(
                     ClaimTag(
@@ -297,23 +371,27 @@ class Importer:
         end: Any,
         label: Any,
         reviewer_id: int,
-        outlet_id: int,
+        outlet_id: int | None = None,
         quoted: Any = None,
-        cited_source: Any = "",
-        note: Any = "",
+        cited_source: Any = None,
+        note: Any = None,
         created_at: Any = None,
         updated_at: Any = None,
     ) -> TagIn:
+        """A tag read from a record, checked. `outlet_id`, `cited_source` and `note` are
+        None when the record's format does not carry them (the stored tag keeps its)."""
         start, end = self.check_span(text, start, end, what, quoted)
         label = as_label(label, what)
-        cited_source = as_str(cited_source, f"{what} cited_source").strip()
-        if cited_source and label != Label.SOURCED:
-            raise RecordError(f"{what}: only a sourced claim has a cited source")
-        if len(cited_source) > 300:
-            raise RecordError(f"{what}: the cited source is longer than 300 characters")
-        note = as_str(note, f"{what} note").strip()
-        if len(note) > NOTE_MAX_CHARS:
-            raise RecordError(f"{what}: the note is longer than {NOTE_MAX_CHARS} characters")
+        if cited_source is not None:
+            cited_source = as_str(cited_source, f"{what} cited_source").strip()
+            if cited_source and label != Label.SOURCED:
+                raise RecordError(f"{what}: only a sourced claim has a cited source")
+            if len(cited_source) > 300:
+                raise RecordError(f"{what}: the cited source is longer than 300 characters")
+        if note is not None:
+            note = as_str(note, f"{what} note").strip()
+            if len(note) > NOTE_MAX_CHARS:
+                raise RecordError(f"{what}: the note is longer than {NOTE_MAX_CHARS} characters")
         created = as_datetime(created_at, f"{what} created_at", self.now)
         return TagIn(
             sentence_id=sentences.find(start, end),

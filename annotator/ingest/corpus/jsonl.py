@@ -89,7 +89,7 @@ def import_record(importer: Importer, record: Any) -> None:
                 updated_at=tag.get("updated_at"),
             )
         )
-    importer.save_tags(article.pk, tags)
+    importer.save_tags(article, tags)
     for n, row in enumerate(as_list(record.get("adjudications"), "adjudications"), start=1):
         _adjudication(importer, row, f"adjudication {n}", text, sentences, known, article)
 

@@ -36,6 +36,8 @@ class ImportSummary:
     users_created: int = 0
     outlets_created: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # What the user should know about records that were imported all the same.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -52,16 +54,17 @@ class ImportSummary:
 
 @dataclass(frozen=True, slots=True)
 class TagIn:
-    """A tag as read from a record, checked against the article."""
+    """A tag as read from a record, checked against the article. A value the record's
+    format does not carry is None (see `Importer.merged_values`)."""
 
     sentence_id: int
     reviewer_id: int
     start: int
     end: int
     label: str
-    outlet_id: int
-    cited_source: str
-    note: str
+    outlet_id: int | None
+    cited_source: str | None
+    note: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
 

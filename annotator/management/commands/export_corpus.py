@@ -83,7 +83,10 @@ class Command(BaseCommand):
                 rate = tags / max(now - started, 1e-9)
                 self.stderr.write(f"… {done}/{total} articles, {tags} tags ({rate:.0f} tags/s)")
 
-        stream = export_stream(selection, fmt, progress=progress, bom=form.cleaned_data["bom"])
+        notes: list[str] = []
+        stream = export_stream(
+            selection, fmt, progress=progress, bom=form.cleaned_data["bom"], notes=notes
+        )
         output = str(options["output"])
         if output == "-":
             self._to_stdout(stream, binary=fmt == "brat")
@@ -97,6 +100,8 @@ class Command(BaseCommand):
                 os.replace(partial, path)
             finally:
                 partial.unlink(missing_ok=True)
+        for note in notes:
+            self.stderr.write(note)
         if verbose:
             self.stderr.write(f"Exported {fmt} in {time.monotonic() - started:.1f} s.")
 
