@@ -38,6 +38,19 @@ The rule, by viewer:
       default) is shown as "fewer than k", never as the figure; see `suppressed`.
 3. Anonymous visitors and accounts without a role read no figures at all (the views
    refuse them before asking this module).
+
+Where it applies. The outlet figures (`sources.framing`, for the profile and comparison
+pages, their CSV and chart, and `/api/outlets/<slug>/profile/`, `/api/compare/`) take the
+scope as a required argument. Exports (`annotator.export`) are for teachers/editors and
+admins only, whose scope is `EVERYTHING`. The class pages' agreement figures, feedback
+and disagreements (`classroom.results`, `classroom.access.sees_results`) show nothing
+before hand-in and then only classmates who have handed in: the same rule, which a test
+keeps in step with `sees_results`. Story pages show the viewer's own tags only.
+
+Adopting it in a new reader (e.g. label suggestions): compute `scope = scope_for(user)`
+once per request, read tags with `scope.claim_tags(ClaimTag.objects.filter(...))` and
+adjudications with `scope.adjudications(...)`, check a chosen group with
+`scope.may_see_group`, and pass shown counts through `suppressed(counts, scope.min_cell)`.
 """
 
 from __future__ import annotations
