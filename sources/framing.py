@@ -272,13 +272,16 @@ class Figures:
         hidden = self._hidden(counts)
         return [_share(label, counts[label], total, hidden.get(label, "")) for label in LABELS]
 
-    def _split(self) -> dict[str, int | None]:
-        """Sourced claims by the kind of cited source (None where suppressed)."""
-        counts = {
+    def _split_counts(self) -> dict[str, int]:
+        return {
             "vague": sum(s.count for s in self.sources if s.name and s.vague),
             "named": sum(s.count for s in self.sources if s.name and not s.vague),
             "unrecorded": sum(s.count for s in self.sources if not s.name),
         }
+
+    def _split(self) -> dict[str, int | None]:
+        """Sourced claims by the kind of cited source (None where suppressed)."""
+        counts = self._split_counts()
         if self.shares[LABELS.index(Label.SOURCED)].count is None:
             return dict.fromkeys(counts)
         hidden = suppressed(counts, self.min_cell)
@@ -288,12 +291,8 @@ class Figures:
         value = self._split()[kind]
         if value is not None:
             return str(value)
-        counts = {
-            "vague": sum(s.count for s in self.sources if s.name and s.vague),
-            "named": sum(s.count for s in self.sources if s.name and not s.vague),
-            "unrecorded": sum(s.count for s in self.sources if not s.name),
-        }
-        return suppressed(counts, self.min_cell).get(kind) or fewer_than(self.min_cell)
+        hidden = suppressed(self._split_counts(), self.min_cell)
+        return hidden.get(kind) or fewer_than(self.min_cell)
 
     @property
     def sourced(self) -> int | None:
@@ -330,8 +329,9 @@ class Figures:
     @property
     def top_sources(self) -> list[CitedSource]:
         """The most cited sources; for a viewer with a minimum cell size, only those
-        cited by at least that many claims."""
-        if self.withheld:
+        cited by at least that many claims, and none when the number of sourced claims
+        is withheld (their counts would add up to it)."""
+        if self.withheld or self.sourced is None:
             return []
         floor = self.min_cell if self.min_cell > 1 else 1
         return [s for s in self.sources if s.name and s.count >= floor][:TOP_SOURCES]

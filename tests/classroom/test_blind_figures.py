@@ -335,6 +335,40 @@ def test_small_counts_read_fewer_than_k_for_a_student(client, world, student, se
     assert figures["labels"]["opinion"]["count"] == 3
 
 
+def test_a_small_count_in_a_shown_row_is_withheld_with_what_would_give_it_back(
+    client, world, student
+):
+    """A stranger sees South Front's 15 claims, but not 3 opinions: nor the 12 sourced
+    claims (15 - 12 = 3), nor the cited sources that add up to them."""
+    for tag in ClaimTag.objects.filter(reviewer=student, label="opinion").order_by("pk")[3:]:
+        delete_tag(tag=tag, by=student)
+    client.force_login(world.stranger)
+
+    (figures,) = client.get(reverse("api-outlet-profile", args=[ORIGIN])).json()["figures"]
+
+    assert figures["claims"] == 15
+    assert figures["labels"]["opinion"] == {
+        "count": None,
+        "share": None,
+        "interval": None,
+        "withheld": "fewer than 5",
+    }
+    assert figures["labels"]["sourced"]["count"] is None
+    assert figures["labels"]["sourced"]["withheld"] == "withheld"
+    assert figures["labels"]["unsourced"]["count"] == 0
+    assert figures["cited_sources"]["sourced_claims"] is None
+    assert figures["cited_sources"]["top"] == []
+    page = client.get(reverse("outlet-profile", args=[ORIGIN])).content.decode()
+    assert KEY_SOURCE not in page and "(12)" not in page and "(3)" not in page
+    assert "(fewer than 5)" in page and "(withheld)" in page
+    rows = csv.DictReader(
+        io.StringIO(
+            client.get(reverse("outlet-profile", args=[ORIGIN]), {"format": "csv"}).content.decode()
+        )
+    )
+    assert {r["label"]: r["count"] for r in rows}["opinion"] == "fewer than 5"
+
+
 def test_a_single_small_count_takes_the_next_smallest_with_it():
     """Total minus the shown counts must not give a suppressed count back."""
     assert suppressed({"a": 12, "b": 3, "c": 7, "d": 0}, 5) == {
