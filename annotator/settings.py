@@ -278,6 +278,10 @@ CLASSROOM_JOIN_MAX_FAILURES_PER_IP = envint("CLASSROOM_JOIN_MAX_FAILURES_PER_IP"
 CLASSROOM_JOIN_MAX_FAILURES_PER_CODE = envint("CLASSROOM_JOIN_MAX_FAILURES_PER_CODE", 20)
 CLASSROOM_JOIN_WINDOW_SECONDS = envint("CLASSROOM_JOIN_WINDOW_SECONDS", 15 * 60)
 
+# The blind rule (classroom/blindness.py): for viewers who may not see individual tags,
+# a derived count below this is shown as "fewer than k" (outlet figures, cited sources).
+ANNOTATOR_MIN_CELL_SIZE = envint("ANNOTATOR_MIN_CELL_SIZE", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

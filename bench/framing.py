@@ -13,7 +13,9 @@ It prints:
   filing one new article afterwards (`add_pending_articles`);
 - the server time of the outlet profile page and of a 5-outlet comparison page (the
   whole request through Django's test client, DEBUG off; best of three after one warm-up
-  run) at 100,000 and 1,000,000 tags, with the SQL query count of each page.
+  run) at 100,000 and 1,000,000 tags, with the SQL query count of each page; and the
+  same two pages for a student with an open assignment on 20 articles, whose figures go
+  through the blind rule (`classroom/blindness.py`).
 
 SQLite in a fresh temporary file by default. With `DATABASE_URL=postgres://…` it runs on
 PostgreSQL instead; that database must be a throwaway one: the script refuses a
@@ -66,6 +68,8 @@ from django.utils import timezone  # noqa: E402
 
 from annotator.models import Adjudication, Article, ClaimTag, Sentence  # noqa: E402
 from annotator.roles import EDITORS, REVIEWERS  # noqa: E402
+from classroom.models import Membership  # noqa: E402
+from classroom.services import create_assignment, create_class  # noqa: E402
 from sources import stories  # noqa: E402
 from sources.models import Outlet  # noqa: E402
 
@@ -371,6 +375,20 @@ def main() -> None:
     top = Counter(corpus.origin.values()).most_common(1)[0][0]
     busiest = Outlet.objects.get(pk=top).slug
     five = ",".join(Outlet.objects.order_by("pk").values_list("slug", flat=True)[:5])
+    # A student with an open assignment (20 of the busiest outlet's articles): their pages
+    # run the blind rule's conditions (classroom/blindness.py) and suppress small cells.
+    student = User.objects.get(username="reviewer1")
+    classroom = create_class(teacher=editor, name="Bench class")
+    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
+    create_assignment(
+        classroom=classroom,
+        by=editor,
+        title="Bench assignment",
+        due_at=timezone.now() + dt.timedelta(days=7),
+        articles=list(Article.objects.filter(origin_id=top).order_by("pk")[:20]),
+    )
+    as_student = Client()
+    as_student.force_login(student)
     tags = 0
     print("Outlet figures, whole page through Django (best of 3 after a first run):")
     for count in TAGS:
@@ -390,6 +408,15 @@ def main() -> None:
             ),
         ]:
             first, best, cpu, queries = timed_page(client, url, params)
+            print(
+                f"    {name:<27} {best:6.3f} s (CPU here {cpu:5.3f} s; first run {first:6.3f} s),"
+                f" {queries} queries"
+            )
+        for name, url, params in [
+            ("profile, as a student", reverse("outlet-profile", args=[busiest]), {}),
+            ("comparison, as a student", reverse("outlet-compare"), {"outlets": five}),
+        ]:
+            first, best, cpu, queries = timed_page(as_student, url, params)
             print(
                 f"    {name:<27} {best:6.3f} s (CPU here {cpu:5.3f} s; first run {first:6.3f} s),"
                 f" {queries} queries"

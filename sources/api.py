@@ -16,6 +16,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from classroom.blindness import TagScope, scope_for
 from sources import framing
 from sources.models import Outlet
 from sources.views import parse_outlets
@@ -52,11 +53,29 @@ def _filters_json(filters: framing.Filters) -> dict:
     }
 
 
+def _blind_json(scope: TagScope) -> dict:
+    """What the blind rule changed for this viewer: the minimum cell size (figures below
+    it are null with `withheld`), and whether tags of open assignments were left out."""
+    if scope.sees_everything:
+        return {}
+    return {
+        "blind": {
+            "min_cell_size": scope.min_cell,
+            "open_assignments_left_out": scope.hides_tags,
+        }
+    }
+
+
 _PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="Articles published on or after."),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Articles published on or before."),
     OpenApiParameter("q", str, description="Only articles whose text contains these words."),
-    OpenApiParameter("group", str, description="Count only the tags of this reviewer group."),
+    OpenApiParameter(
+        "group",
+        str,
+        description="Count only the tags of this reviewer group (one of your own groups, "
+        "unless you are a teacher, editor or admin).",
+    ),
     OpenApiParameter(
         "include",
         str,
@@ -83,12 +102,16 @@ def outlet_profile(request: Request, slug: str) -> Response:
     by = request.query_params.get("by", "")
     if by not in ("", "group"):
         raise ValidationError({"by": "the only value is group"})
-    filters = framing.parse_filters(request.query_params)
-    profile = framing.outlet_profile(outlet=outlet, filters=filters, by_group=by == "group")
+    scope = scope_for(request.user)
+    filters = framing.parse_filters(request.query_params, scope=scope)
+    profile = framing.outlet_profile(
+        outlet=outlet, scope=scope, filters=filters, by_group=by == "group"
+    )
     return Response(
         {
             "outlet": {"slug": outlet.slug, "name": outlet.name, "kind": outlet.kind},
             "filters": _filters_json(filters),
+            **_blind_json(scope),
             "figures": [framing.as_json(f) for f in profile.figures],
             "articles": {"published": profile.published, "originated": profile.originated},
             "republished_by": [
@@ -119,12 +142,14 @@ def outlet_profile(request: Request, slug: str) -> Response:
 def compare(request: Request) -> Response:
     _check_params(request, (*FILTER_PARAMS, "outlets"))
     outlets = parse_outlets(request.query_params.getlist("outlets"))
-    filters = framing.parse_filters(request.query_params)
-    comparison = framing.compare_outlets(outlets=outlets, filters=filters)
+    scope = scope_for(request.user)
+    filters = framing.parse_filters(request.query_params, scope=scope)
+    comparison = framing.compare_outlets(outlets=outlets, scope=scope, filters=filters)
     return Response(
         {
             "outlets": [o.slug for o in outlets],
             "filters": _filters_json(filters),
+            **_blind_json(scope),
             "figures": [framing.as_json(f) for f in comparison.figures],
             "overlaps": [
                 {"label": o.label, "outlets": [o.a_outlet.slug, o.b_outlet.slug]}

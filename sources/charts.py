@@ -87,21 +87,26 @@ def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") 
                 figures.key,
             )
         ]
-        if not total:
+        if not total or figures.withheld:
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" class="empty"/>'
-                    '<text x="{}" y="{}" class="none">no claims yet</text>',
+                    '<text x="{}" y="{}" class="none">{}</text>',
                     LABEL_WIDTH,
                     y,
                     BAR_WIDTH,
                     BAR_HEIGHT,
                     LABEL_WIDTH + 10,
                     y + BAR_HEIGHT / 2 + 5,
+                    f"{figures.claims_text} claims" if figures.withheld else "no claims yet",
                 )
             )
         x = float(LABEL_WIDTH)
-        for share in figures.shares if total else []:
+        shares = figures.shares if total and not figures.withheld else []
+        # Counts the blind rule suppresses for this viewer are drawn as one grey segment
+        # at the end, their sum only (the table shows the same sum: total minus the rest).
+        small = [s for s in shares if s.withheld]
+        for share in shares:
             if not share.count:
                 continue
             width = BAR_WIDTH * share.count / total
@@ -140,12 +145,26 @@ def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") 
                 )
             parts.append(mark_safe("</g>"))
             x += width
+        if small:
+            parts.append(
+                format_html(
+                    '<g class="segment" data-label="withheld"><title>{}</title>'
+                    '<rect x="{}" y="{}" width="{}" height="{}" class="empty"/></g>',
+                    f"{figures.key}: "
+                    + ", ".join(f"{s.name} {s.withheld}" for s in small)
+                    + " (small counts are not shown)",
+                    f"{x:.1f}",
+                    y,
+                    f"{LABEL_WIDTH + BAR_WIDTH - x:.1f}",
+                    BAR_HEIGHT,
+                )
+            )
         parts.append(
             format_html(
                 '<text x="{}" y="{}" class="n">n = {}</text>',
                 LABEL_WIDTH + BAR_WIDTH + 10,
                 y + BAR_HEIGHT / 2 + 5,
-                total,
+                figures.claims_text,
             )
         )
         bars.append(mark_safe("".join(parts)))
@@ -153,11 +172,17 @@ def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") 
     description = "; ".join(
         f"{f.key}: "
         + (
-            ", ".join(f"{s.name} {percent(s.share)}" for s in f.shares if s.count)
-            if f.total
+            ", ".join(
+                f"{s.name} {s.withheld}" if s.withheld else f"{s.name} {percent(s.share)}"
+                for s in f.shares
+                if s.count or s.withheld
+            )
+            if f.total and not f.withheld
             else "no claims"
+            if not f.total
+            else "too few claims to show"
         )
-        + f" (n = {f.total})"
+        + f" (n = {f.claims_text})"
         for f in rows
     )
     return format_html(

@@ -54,6 +54,7 @@ from django.db.models import Count, Q
 
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
 from annotator.sections import Section
+from classroom.blindness import EVERYTHING, TagScope, fewer_than, suppressed
 from sources.models import Outlet, StoryArticle, StorySentence
 
 DISPUTED = "disputed"
@@ -136,10 +137,12 @@ def _date(params: Mapping, name: str) -> dt.date | None:
         raise ValidationError({name: f"{raw!r} is not a date; use YYYY-MM-DD"}) from None
 
 
-def parse_filters(params) -> Filters:
-    """Read filters from query parameters: `from`, `to` (YYYY-MM-DD), `q`, `group` (a
-    reviewer group's name) and `include` (boilerplate, comment; repeatable or
-    comma-separated). Raises ValidationError keyed by the parameter at fault."""
+def parse_filters(params, *, scope: TagScope) -> Filters:
+    """Read filters from query parameters: `from`, `to` (YYYY-MM-DD), `q`, `group` (the
+    name of a reviewer group the viewer may see: `scope.groups()`) and `include`
+    (boilerplate, comment; repeatable or comma-separated). Raises ValidationError keyed
+    by the parameter at fault; a group the viewer may not see is refused exactly as an
+    unknown one."""
     getlist = getattr(params, "getlist", lambda key: [params[key]] if key in params else [])
     for name in ("from", "to", "q", "group", "include"):
         if any("\x00" in value for value in getlist(name)):
@@ -150,10 +153,10 @@ def parse_filters(params) -> Filters:
     group = None
     name = (params.get("group") or "").strip()
     if name:
-        group = Group.objects.filter(name=name).first()
+        group = scope.groups().filter(name=name).first()
         if group is None:
-            known = ", ".join(Group.objects.order_by("name").values_list("name", flat=True))
-            raise ValidationError({"group": f"unknown group {name!r} (groups: {known})"})
+            known = ", ".join(scope.groups().values_list("name", flat=True)) or "none"
+            raise ValidationError({"group": f"unknown group {name!r} (your groups: {known})"})
     include = {part.strip() for value in getlist("include") for part in value.split(",")}
     include.discard("")
     unknown = include - set(OPTIONAL_SECTIONS)
@@ -175,10 +178,14 @@ def parse_filters(params) -> Filters:
 
 @dataclass(frozen=True, slots=True)
 class Share:
+    """One count of a row and its share. A count that the blind rule suppresses for the
+    viewer has no value (count, share and interval None) and reads "fewer than k"."""
+
     label: str
-    count: int
-    total: int
+    count: int | None
+    total: int | None
     interval: tuple[float, float] | None
+    withheld: str = ""
 
     @property
     def name(self) -> str:
@@ -186,11 +193,15 @@ class Share:
 
     @property
     def share(self) -> float | None:
-        return self.count / self.total if self.total else None
+        return self.count / self.total if self.count is not None and self.total else None
 
     @property
     def percent(self) -> str:
         return percent(self.share)
+
+    @property
+    def count_text(self) -> str:
+        return self.withheld or str(self.count)
 
     @property
     def interval_text(self) -> str:
@@ -198,6 +209,12 @@ class Share:
         if self.interval is None:
             return "–"
         return f"{self.interval[0] * 100:.0f}–{self.interval[1] * 100:.0f}%"
+
+
+def _share(label: str, count: int, total: int, withheld: str = "") -> Share:
+    if withheld:
+        return Share(label, None, None, None, withheld)
+    return Share(label, count, total, wilson(count, total))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,12 +227,17 @@ class CitedSource:
 @dataclass(slots=True)
 class Figures:
     """One row of figures: the claims attributed to one outlet (optionally: as labelled
-    by one reviewer group)."""
+    by one reviewer group). With `min_cell` (the blind rule's minimum cell size for this
+    viewer) every figure that is shown goes through `classroom.blindness.suppressed`:
+    a row of fewer than k claims shows nothing but "fewer than k", and a count below k
+    reads "fewer than k". `counts` and `sources` hold the exact figures, for computing
+    only; pages, JSON and CSV read the properties."""
 
     outlet: Outlet
     group: Group | None = None
     counts: dict[str, int] = field(default_factory=dict)
     sources: list[CitedSource] = field(default_factory=list)
+    min_cell: int = 0
 
     @property
     def key(self) -> str:
@@ -226,35 +248,93 @@ class Figures:
         return sum(self.counts.values())
 
     @property
-    def shares(self) -> list[Share]:
-        total = self.total
-        return [
-            Share(label, self.counts.get(label, 0), total, wilson(self.counts.get(label, 0), total))
-            for label in LABELS
-        ]
+    def withheld(self) -> bool:
+        """True when the row has too few claims to show anything of it."""
+        return self.min_cell > 1 and 0 < self.total < self.min_cell
 
     @property
-    def sourced(self) -> int:
-        return self.counts.get(Label.SOURCED, 0)
+    def claims(self) -> int | None:
+        return None if self.withheld else self.total
+
+    @property
+    def claims_text(self) -> str:
+        return fewer_than(self.min_cell) if self.withheld else str(self.total)
+
+    def _hidden(self, counts: dict[str, int]) -> dict[str, str]:
+        if self.withheld:
+            return dict.fromkeys(counts, fewer_than(self.min_cell))
+        return suppressed(counts, self.min_cell)
+
+    @property
+    def shares(self) -> list[Share]:
+        total = self.total
+        counts = {label: self.counts.get(label, 0) for label in LABELS}
+        hidden = self._hidden(counts)
+        return [_share(label, counts[label], total, hidden.get(label, "")) for label in LABELS]
+
+    def _split_counts(self) -> dict[str, int]:
+        return {
+            "vague": sum(s.count for s in self.sources if s.name and s.vague),
+            "named": sum(s.count for s in self.sources if s.name and not s.vague),
+            "unrecorded": sum(s.count for s in self.sources if not s.name),
+        }
+
+    def _split(self) -> dict[str, int | None]:
+        """Sourced claims by the kind of cited source (None where suppressed)."""
+        counts = self._split_counts()
+        if self.shares[LABELS.index(Label.SOURCED)].count is None:
+            return dict.fromkeys(counts)
+        hidden = suppressed(counts, self.min_cell)
+        return {k: None if k in hidden else n for k, n in counts.items()}
+
+    def _split_text(self, kind: str) -> str:
+        value = self._split()[kind]
+        if value is not None:
+            return str(value)
+        hidden = suppressed(self._split_counts(), self.min_cell)
+        return hidden.get(kind) or fewer_than(self.min_cell)
+
+    @property
+    def sourced(self) -> int | None:
+        return self.shares[LABELS.index(Label.SOURCED)].count
+
+    @property
+    def sourced_text(self) -> str:
+        return self.shares[LABELS.index(Label.SOURCED)].count_text
 
     @property
     def vague(self) -> Share:
         """Sourced claims whose cited source is vague, among those that record one."""
-        recorded = sum(s.count for s in self.sources if s.name)
-        vague = sum(s.count for s in self.sources if s.name and s.vague)
-        return Share("vague", vague, recorded, wilson(vague, recorded))
+        split = self._split()
+        if split["vague"] is None or split["named"] is None:
+            return _share("vague", 0, 0, fewer_than(self.min_cell))
+        return _share("vague", split["vague"], split["vague"] + split["named"])
 
     @property
-    def named(self) -> int:
-        return sum(s.count for s in self.sources if s.name and not s.vague)
+    def named(self) -> int | None:
+        return self._split()["named"]
 
     @property
-    def unrecorded(self) -> int:
-        return sum(s.count for s in self.sources if not s.name)
+    def unrecorded(self) -> int | None:
+        return self._split()["unrecorded"]
+
+    @property
+    def named_text(self) -> str:
+        return self._split_text("named")
+
+    @property
+    def unrecorded_text(self) -> str:
+        return self._split_text("unrecorded")
 
     @property
     def top_sources(self) -> list[CitedSource]:
-        return [s for s in self.sources if s.name][:TOP_SOURCES]
+        """The most cited sources; for a viewer with a minimum cell size, only those
+        cited by at least that many claims, and none when the number of sourced claims
+        is withheld (their counts would add up to it)."""
+        if self.withheld or self.sourced is None:
+            return []
+        floor = self.min_cell if self.min_cell > 1 else 1
+        return [s for s in self.sources if s.name and s.count >= floor][:TOP_SOURCES]
 
 
 def _in(values: Sequence) -> str:
@@ -262,7 +342,7 @@ def _in(values: Sequence) -> str:
 
 
 def _figures_sql(
-    outlet_ids: Sequence[int], filters: Filters, by_group: bool
+    outlet_ids: Sequence[int], filters: Filters, by_group: bool, scope: TagScope = EVERYTHING
 ) -> tuple[str, list[object]]:
     """The statement behind `outlet_figures` and its parameters. Each helper below adds
     its placeholders' values to `params` as the text is written, so the two stay in
@@ -330,6 +410,20 @@ def _figures_sql(
         params.append(filters.group.pk)
         return f"JOIN {membership} ug ON ug.user_id = t.reviewer_id AND ug.group_id = %s"
 
+    # The blind rule (`classroom.blindness`): the tags and adjudications this viewer's
+    # figures may not read are left out wherever tags are read; for everyone who sees
+    # everything these add nothing to the statement.
+    def visible(article: str, reviewer: str) -> str:
+        condition = scope.tag_sql(article=article, reviewer=reviewer, params=params)
+        return f" AND {condition}" if condition else ""
+
+    def article_of(sentence_id: str) -> str:
+        return f"(SELECT z.article_id FROM {sentence} z WHERE z.id = {sentence_id})"
+
+    def decided(article: str) -> str:
+        condition = scope.adjudication_sql(article=article, params=params)
+        return f" AND {condition}" if condition else ""
+
     label_counts = ", ".join(
         f"SUM(CASE WHEN t.label = '{label}' THEN 1 ELSE 0 END) AS n_{label}"
         for label in Label.values
@@ -337,31 +431,40 @@ def _figures_sql(
     majority = " ".join(f"WHEN 2 * v.n_{label} > v.total THEN '{label}'" for label in Label.values)
     cited_tag = "t.label = 'sourced' AND t.cited_source <> ''"
     same_claim = "x.sentence_id = {c}.sid AND x.start = {c}.st AND x." + end + " = {c}.en"
+
     # The rules themselves for one claim, read from the index on (sentence, start, end,
     # ...) only where the shortcuts below cannot tell. (SQLite cannot read the outer
     # query's columns in the ORDER BY of a grouped subquery: hence the derived table.)
-    top_outlet = f"""(
+    # (Functions, so that their parameters join `params` where their text is placed.)
+    def top_outlet() -> str:
+        return f"""(
         SELECT outlet_id FROM (
             SELECT x.outlet_id, COUNT(*) AS n,
                    CASE WHEN x.outlet_id = v.origin THEN 0 ELSE 1 END AS elsewhere
             FROM {tag} x {voters("x", "v")}
-            WHERE {same_claim.format(c="v")}
+            WHERE {same_claim.format(c="v")}{visible("v.article", "x.reviewer_id")}
             GROUP BY x.outlet_id
         ) named
         ORDER BY n DESC, elsewhere, outlet_id
         LIMIT 1)"""
-    top_cited = f"""(
+
+    def top_cited() -> str:
+        return f"""(
         SELECT MIN(x.cited_source) FROM {tag} x {voters("x", "c")}
         WHERE {same_claim.format(c="c")} AND x.label = 'sourced' AND x.cited_source <> ''
+              {visible("c.article", "x.reviewer_id")}
         GROUP BY LOWER(x.cited_source)
         ORDER BY COUNT(*) DESC, LOWER(x.cited_source)
         LIMIT 1)"""
+
     # Most claims need no look-up: all their tags name one outlet, or the article's
     # origin has at least half of the votes (no other outlet can have more, and a tie
     # goes to the origin).
-    voted_outlet = f"""CASE WHEN v.outlet_lo = v.outlet_hi THEN v.outlet_lo
+    def voted_outlet() -> str:
+        return f"""CASE WHEN v.outlet_lo = v.outlet_hi THEN v.outlet_lo
                      WHEN 2 * v.at_origin >= v.total THEN v.origin
-                     ELSE {top_outlet} END"""
+                     ELSE {top_outlet()} END"""
+
     claim_cols = (
         "grp, sid, st, en, total, adjudicated, label, outlet, cited, "
         "origin, article, s_st, s_en, story, passage"
@@ -423,7 +526,7 @@ def _figures_sql(
         LEFT JOIN {passage} p ON p.sentence_id = s.id
         JOIN {tag} t ON t.sentence_id = s.id
         {group_join()}
-        WHERE {in_scope()}
+        WHERE {in_scope()}{visible("s.article_id", "t.reviewer_id")}
         GROUP BY t.sentence_id, t.start, t.{end}{", ug.group_id" if grouped else ""}
     ),"""
     if grouped:
@@ -431,7 +534,7 @@ def _figures_sql(
         sql += f"""
     claims AS (
         SELECT v.grp, v.sid, v.st, v.en, v.total, 0 AS adjudicated,
-               CASE {majority} END AS label, {voted_outlet} AS outlet,
+               CASE {majority} END AS label, {voted_outlet()} AS outlet,
                {voted_cited} AS cited, {votes_cols}
         FROM votes v
     ),"""
@@ -441,11 +544,11 @@ def _figures_sql(
         SELECT v.grp, v.sid, v.st, v.en, v.total,
                CASE WHEN j.id IS NULL THEN 0 ELSE 1 END AS adjudicated,
                COALESCE(j.label, CASE {majority} END) AS label,
-               COALESCE(j.outlet_id, {voted_outlet}) AS outlet,
+               COALESCE(j.outlet_id, {voted_outlet()}) AS outlet,
                COALESCE(NULLIF(j.cited_source, ''), {voted_cited}) AS cited, {votes_cols}
         FROM votes v
         LEFT JOIN {adjudication} j ON j.sentence_id = v.sid AND j.start = v.st
-             AND j.{end} = v.en
+             AND j.{end} = v.en{decided("v.article")}
         UNION ALL
         -- Claims decided without a tag (few, so found first and then looked up one by
         -- one; the ORDER BY keeps the planner from merging the two steps), on sentences
@@ -455,7 +558,8 @@ def _figures_sql(
         FROM (
             SELECT * FROM {adjudication} b
             WHERE NOT EXISTS (SELECT 1 FROM {tag} x WHERE x.sentence_id = b.sentence_id
-                              AND x.start = b.start AND x.{end} = b.{end})
+                              AND x.start = b.start AND x.{end} = b.{end}
+                              {visible(article_of("x.sentence_id"), "x.reviewer_id")})
             ORDER BY b.id
         ) j
         JOIN {sentence} s ON s.id = j.sentence_id
@@ -467,7 +571,7 @@ def _figures_sql(
                           WHERE p1.story_id = p.story_id AND p1.passage = p.passage
                             AND ({named_on("p1.sentence_id")}
                                  OR {decided_on("p1.sentence_id")})))
-          AND {in_scope()}
+          AND {in_scope()}{decided("a.id")}
     ),"""
     sql += f"""
     -- A claim outside any story counts as it is; of the copies of one story claim (same
@@ -499,7 +603,7 @@ def _figures_sql(
     spelled AS (
         SELECT grp, outlet, COALESCE(label, '{DISPUTED}') AS label,
                CASE WHEN label = 'sourced' THEN
-                   CASE WHEN cited IS NULL THEN {top_cited} ELSE cited END
+                   CASE WHEN cited IS NULL THEN {top_cited()} ELSE cited END
                END AS cited,
                COUNT(*) AS n
         FROM counted c
@@ -514,16 +618,28 @@ def _figures_sql(
 
 
 def outlet_figures(
-    *, outlets: Sequence[Outlet], filters: Filters = Filters(), by_group: bool = False
+    *,
+    outlets: Sequence[Outlet],
+    scope: TagScope,
+    filters: Filters = Filters(),
+    by_group: bool = False,
 ) -> list[Figures]:
-    """The figures of each outlet, in the order given; with `by_group`, one row per
-    reviewer group (every group, in name order) for each outlet. One query (two with
-    `by_group`, to name the groups; on PostgreSQL one more, to switch its JIT off)."""
+    """The figures of each outlet, in the order given, as the viewer whose blind rule
+    `scope` is may see them (`classroom.blindness`; `EVERYTHING` for teachers/editors and
+    admins); with `by_group`, one row per reviewer group the viewer may see (in name
+    order) for each outlet. One query (two with `by_group`, to name the groups; on
+    PostgreSQL one more, to switch its JIT off)."""
     if not outlets:
         return []
-    groups = list(Group.objects.order_by("name")) if by_group else [filters.group]
-    rows = {(g.pk if g else 0, o.pk): Figures(outlet=o, group=g) for o in outlets for g in groups}
-    sql, params = _figures_sql([o.pk for o in outlets], filters, by_group)
+    if filters.group is not None and not scope.may_see_group(filters.group):
+        raise ValidationError({"group": "not one of your groups"})
+    groups = list(scope.groups()) if by_group else [filters.group]
+    rows = {
+        (g.pk if g else 0, o.pk): Figures(outlet=o, group=g, min_cell=scope.min_cell)
+        for o in outlets
+        for g in groups
+    }
+    sql, params = _figures_sql([o.pk for o in outlets], filters, by_group, scope)
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # PostgreSQL's JIT compiler spends longer on this statement (up to seconds on
@@ -559,7 +675,7 @@ RECENT = 10
 
 
 def outlet_profile(
-    *, outlet: Outlet, filters: Filters = Filters(), by_group: bool = False
+    *, outlet: Outlet, scope: TagScope, filters: Filters = Filters(), by_group: bool = False
 ) -> Profile:
     """Everything the profile page shows about one outlet, in a fixed number of queries
     (five, six with `by_group`)."""
@@ -588,7 +704,7 @@ def outlet_profile(
     return Profile(
         outlet=outlet,
         filters=filters,
-        figures=outlet_figures(outlets=[outlet], filters=filters, by_group=by_group),
+        figures=outlet_figures(outlets=[outlet], scope=scope, filters=filters, by_group=by_group),
         published=totals["published"],
         originated=totals["originated"],
         recent_published=[a for a in recent if a.publisher_id == outlet.pk][:RECENT],
@@ -646,7 +762,12 @@ class Comparison:
                 f"their 95% intervals overlap."
             )
         for figures in self.figures:
-            if 0 < figures.total < FEW_CLAIMS:
+            if figures.withheld:
+                notes.append(
+                    f"{figures.outlet.name} has {figures.claims_text} claims: too few for its "
+                    "shares to say much, and too few to show them to you."
+                )
+            elif 0 < figures.total < FEW_CLAIMS:
                 notes.append(
                     f"{figures.outlet.name} has only {figures.total} claim"
                     f"{'' if figures.total == 1 else 's'}: too few for its shares to say much."
@@ -658,10 +779,13 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
-def compare_outlets(*, outlets: Sequence[Outlet], filters: Filters = Filters()) -> Comparison:
+def compare_outlets(
+    *, outlets: Sequence[Outlet], scope: TagScope, filters: Filters = Filters()
+) -> Comparison:
     """Label shares of two or more outlets side by side, with the pairs whose 95% intervals
-    overlap (so that their difference is not meaningful). One query."""
-    figures = outlet_figures(outlets=outlets, filters=filters)
+    overlap (so that their difference is not meaningful), as the viewer whose blind rule
+    `scope` is may see them. One query."""
+    figures = outlet_figures(outlets=outlets, scope=scope, filters=filters)
     overlaps = []
     for label_index, label in enumerate(LABELS):
         for x, y in combinations(figures, 2):
@@ -672,18 +796,22 @@ def compare_outlets(*, outlets: Sequence[Outlet], filters: Filters = Filters()) 
 
 
 def as_json(figures: Figures) -> dict:
-    """One row of figures as plain data (shares and intervals as fractions)."""
+    """One row of figures as plain data (shares and intervals as fractions). A figure
+    that the blind rule suppresses for the viewer is null, with `withheld` saying why
+    ("fewer than 5")."""
     vague = figures.vague
     return {
         "outlet": figures.outlet.slug,
         "outlet_name": figures.outlet.name,
         **({"group": figures.group.name} if figures.group else {}),
-        "claims": figures.total,
+        "claims": figures.claims,
+        **({"withheld": figures.claims_text} if figures.withheld else {}),
         "labels": {
             s.label: {
                 "count": s.count,
                 "share": s.share,
                 "interval": list(s.interval) if s.interval else None,
+                **({"withheld": s.withheld} if s.withheld else {}),
             }
             for s in figures.shares
         },
@@ -728,8 +856,8 @@ def figures_csv(rows: Iterable[Figures]) -> str:
                     safe_cell(figures.outlet.name),
                     safe_cell(figures.group.name if figures.group else "all reviewers"),
                     share.label,
-                    figures.total,
-                    share.count,
+                    figures.claims_text,
+                    share.count_text,
                     "" if share.share is None else f"{share.share:.4f}",
                     "" if low is None else f"{low:.4f}",
                     "" if high is None else f"{high:.4f}",

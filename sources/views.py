@@ -5,7 +5,6 @@ aggregates, never another reviewer's tags."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from annotator.models import ClaimTag
 from annotator.roles import is_editor
 from annotator.tagging import apply_tag_to_copies
+from classroom.blindness import TagScope, fewer_than, scope_for
 from sources import framing, stories
 from sources.charts import STYLES, stacked_bars
 from sources.models import Outlet, Story, StoryArticle
@@ -53,11 +53,13 @@ def parse_outlets(raw: list[str]) -> list[Outlet]:
     return [by_slug[s] for s in slugs]
 
 
-def _filter_context(filters: framing.Filters | None = None) -> dict:
-    """What the filter form and the legend need."""
+def _filter_context(scope: TagScope, filters: framing.Filters | None = None) -> dict:
+    """What the filter form and the legend need (the groups: those the viewer may see)."""
     return {
         "filters": filters or framing.Filters(),
-        "groups": Group.objects.order_by("name"),
+        "groups": scope.groups(),
+        "blind": scope,
+        "fewer_than": fewer_than(scope.min_cell) if scope.min_cell > 1 else "",
         "optional_sections": framing.OPTIONAL_SECTIONS.items(),
         "legend": [
             (label, framing.LABEL_NAMES[label], STYLES[label][0]) for label in framing.LABELS
@@ -82,8 +84,9 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
     _require_reader(request)
     outlet = get_object_or_404(Outlet, slug=slug)
     by_group = request.GET.get("by") == "group"
+    scope = scope_for(request.user)
     try:
-        filters = framing.parse_filters(request.GET)
+        filters = framing.parse_filters(request.GET, scope=scope)
     except ValidationError as exc:
         return render(
             request,
@@ -91,11 +94,11 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "outlet": outlet,
                 "errors": exc.messages,
-                **_filter_context(),
+                **_filter_context(scope),
             },
             status=400,
         )
-    profile = framing.outlet_profile(outlet=outlet, filters=filters, by_group=by_group)
+    profile = framing.outlet_profile(outlet=outlet, scope=scope, filters=filters, by_group=by_group)
     if request.GET.get("format") == "csv":
         return _csv(framing.figures_csv(profile.figures), f"{outlet.slug}-profile.csv")
     return render(
@@ -110,7 +113,7 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
                 title=f"Label shares of the claims attributed to {outlet.name}"
                 + (", by reviewer group" if by_group else ""),
             ),
-            **_filter_context(filters),
+            **_filter_context(scope, filters),
         },
     )
 
@@ -120,23 +123,24 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
     choices = Outlet.objects.order_by("name")
     raw = request.GET.getlist("outlets")
     context = {"choices": choices, "chosen": set()}
+    scope = scope_for(request.user)
     if not raw:
         return render(
             request,
             "sources/compare.html",
-            {**context, **_filter_context()},
+            {**context, **_filter_context(scope)},
         )
     try:
         outlets = parse_outlets(raw)
-        filters = framing.parse_filters(request.GET)
+        filters = framing.parse_filters(request.GET, scope=scope)
     except ValidationError as exc:
         return render(
             request,
             "sources/compare.html",
-            {**context, "errors": exc.messages, **_filter_context()},
+            {**context, "errors": exc.messages, **_filter_context(scope)},
             status=400,
         )
-    comparison = framing.compare_outlets(outlets=outlets, filters=filters)
+    comparison = framing.compare_outlets(outlets=outlets, scope=scope, filters=filters)
     if request.GET.get("format") == "csv":
         return _csv(
             framing.figures_csv(comparison.figures),
@@ -156,7 +160,7 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
                 title="Label shares of the claims attributed to "
                 + ", ".join(o.name for o in outlets),
             ),
-            **_filter_context(filters),
+            **_filter_context(scope, filters),
         },
     )
 

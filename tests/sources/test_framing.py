@@ -15,6 +15,7 @@ from annotator.ingest.service import import_article
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
 from annotator.roles import EDITORS, REVIEWERS
 from annotator.tagging import apply_tag_to_copies, tag_claim
+from classroom.blindness import EVERYTHING
 from sources import stories
 from sources.framing import (
     DISPUTED,
@@ -42,7 +43,9 @@ def body(article, n: int) -> Sentence:
 
 
 def counts_of(name: str, filters: Filters | None = None) -> dict[str, int]:
-    return outlet_figures(outlets=[outlet(name)], filters=filters or Filters())[0].counts
+    return outlet_figures(scope=EVERYTHING, outlets=[outlet(name)], filters=filters or Filters())[
+        0
+    ].counts
 
 
 @pytest.mark.parametrize(
@@ -128,7 +131,7 @@ def test_consensus_disputed_claims_and_shares_are_counted_as_by_hand(
     tag_claim(sentence=e, reviewer=student, label="opinion", start=e.start, end=e.start + 10)
     tag_claim(sentence=e, reviewer=student, label="unsourced")
 
-    figures = outlet_figures(outlets=[south_front])[0]
+    figures = outlet_figures(scope=EVERYTHING, outlets=[south_front])[0]
 
     assert figures.counts == {
         "sourced": 2,
@@ -161,7 +164,9 @@ def test_a_claim_goes_to_the_outlet_most_of_its_tags_name_and_a_tie_to_the_origi
     tag_claim(sentence=second, reviewer=student, label="unsourced", outlet=wire)
     tag_claim(sentence=second, reviewer=other_student, label="unsourced")
 
-    wire_figures, south_front_figures = outlet_figures(outlets=[wire, south_front])
+    wire_figures, south_front_figures = outlet_figures(
+        scope=EVERYTHING, outlets=[wire, south_front]
+    )
 
     assert wire_figures.counts == {"opinion": 1}
     assert south_front_figures.counts == {"unsourced": 1}
@@ -175,9 +180,9 @@ def test_only_body_sentences_count_unless_boilerplate_or_comments_are_asked_for(
     tag_claim(sentence=body(seeds["000"], 0), reviewer=student, label="sourced")
 
     assert counts_of("South Front") == {"sourced": 1}
-    with_boilerplate = parse_filters({"include": "boilerplate"})
+    with_boilerplate = parse_filters({"include": "boilerplate"}, scope=EVERYTHING)
     assert counts_of("South Front", with_boilerplate) == {"sourced": 1, "unsourced": 1}
-    everything = parse_filters({"include": "boilerplate,comment"})
+    everything = parse_filters({"include": "boilerplate,comment"}, scope=EVERYTHING)
     assert counts_of("South Front", everything) == {"sourced": 1, "unsourced": 1, "opinion": 1}
 
 
@@ -192,8 +197,10 @@ def test_a_reviewer_group_sees_its_own_majority_and_by_group_splits_the_figures(
     magnier = outlet("Elijah J. Magnier")
 
     assert counts_of("Elijah J. Magnier") == {DISPUTED: 1}
-    assert counts_of("Elijah J. Magnier", parse_filters({"group": REVIEWERS})) == {"opinion": 1}
-    split = outlet_figures(outlets=[magnier], by_group=True)
+    assert counts_of(
+        "Elijah J. Magnier", parse_filters({"group": REVIEWERS}, scope=EVERYTHING)
+    ) == {"opinion": 1}
+    split = outlet_figures(scope=EVERYTHING, outlets=[magnier], by_group=True)
     assert [(f.group.name, f.counts) for f in split] == [
         (EDITORS, {"speculation": 1}),
         (REVIEWERS, {"opinion": 1}),
@@ -206,10 +213,14 @@ def test_dates_and_topic_search_narrow_the_articles(seeds, student):
     tag_claim(sentence=body(seeds["000"], 0), reviewer=student, label="sourced")
     tag_claim(sentence=body(seeds["002"], 0), reviewer=student, label="opinion")
 
-    assert counts_of("South Front", parse_filters({"from": "2017-06-01"})) == {"sourced": 1}
-    assert counts_of("South Front", parse_filters({"to": "2017-06-01"})) == {}
-    assert counts_of("South Front", parse_filters({"q": "HAJIN"})) == {"opinion": 1}
-    assert counts_of("South Front", parse_filters({"q": "no_such%thing"})) == {}
+    assert counts_of("South Front", parse_filters({"from": "2017-06-01"}, scope=EVERYTHING)) == {
+        "sourced": 1
+    }
+    assert counts_of("South Front", parse_filters({"to": "2017-06-01"}, scope=EVERYTHING)) == {}
+    assert counts_of("South Front", parse_filters({"q": "HAJIN"}, scope=EVERYTHING)) == {
+        "opinion": 1
+    }
+    assert counts_of("South Front", parse_filters({"q": "no_such%thing"}, scope=EVERYTHING)) == {}
 
 
 @pytest.mark.parametrize(
@@ -224,7 +235,7 @@ def test_dates_and_topic_search_narrow_the_articles(seeds, student):
 )
 def test_bad_filters_are_refused_naming_the_parameter(db, params, name):
     with pytest.raises(ValidationError) as caught:
-        parse_filters(params)
+        parse_filters(params, scope=EVERYTHING)
 
     assert list(caught.value.message_dict) == [name]
 
@@ -269,7 +280,7 @@ def test_comparison_notes_only_the_differences_whose_intervals_overlap(seeds, st
         tag_claim(sentence=body(seeds["001"], n), reviewer=student, label="sourced")
         tag_claim(sentence=body(seeds["004"], n), reviewer=student, label="opinion", outlet=wire)
 
-    comparison = compare_outlets(outlets=[outlet("South Front"), wire])
+    comparison = compare_outlets(scope=EVERYTHING, outlets=[outlet("South Front"), wire])
 
     notes = comparison.notes()
     # 4 of 4 against 0 of 4: 51–100% and 0–49% do not overlap, so no note on sourced or
@@ -293,7 +304,7 @@ def test_comparison_says_so_when_no_difference_is_meaningful(seeds, student):
     )
     names = ["South Front", "21st Century Wire", "Elijah J. Magnier"]
 
-    notes = compare_outlets(outlets=[outlet(n) for n in names]).notes()
+    notes = compare_outlets(scope=EVERYTHING, outlets=[outlet(n) for n in names]).notes()
 
     assert (
         "Sourced: none of the differences between these outlets is meaningful; every pair's "
@@ -303,7 +314,7 @@ def test_comparison_says_so_when_no_difference_is_meaningful(seeds, student):
 
 def test_the_csv_neutralises_cells_that_a_spreadsheet_would_run(db):
     evil = Outlet.objects.create(name='=HYPERLINK("http://x")', slug="evil")
-    csv_text = figures_csv(outlet_figures(outlets=[evil]))
+    csv_text = figures_csv(outlet_figures(scope=EVERYTHING, outlets=[evil]))
 
     assert "'=HYPERLINK" in csv_text
     assert [safe_cell(v) for v in ["+1", "-1", "@a", "\tx", "\rx", "ok", 3]] == [
@@ -385,7 +396,7 @@ def test_the_sql_counts_what_decide_says_on_random_data(seeds, django_user_model
     origin_of = {s.pk: s.article.origin_id for s in sentences}
 
     expected = expected_counts(tags, adjudications, origin_of)
-    figures = outlet_figures(outlets=outlets)
+    figures = outlet_figures(scope=EVERYTHING, outlets=outlets)
     assert {f.outlet.pk: dict(f.counts) for f in figures} == {
         o.pk: dict(expected.get(o.pk, {})) for o in outlets
     }
@@ -396,7 +407,9 @@ def test_the_sql_counts_what_decide_says_on_random_data(seeds, django_user_model
     reviewers_group = Group.objects.get(name=REVIEWERS)
     members = set(reviewers_group.user_set.values_list("id", flat=True))
     expected = expected_counts(tags, adjudications, origin_of, members)
-    figures = outlet_figures(outlets=outlets, filters=Filters(group=reviewers_group))
+    figures = outlet_figures(
+        scope=EVERYTHING, outlets=outlets, filters=Filters(group=reviewers_group)
+    )
     assert {f.outlet.pk: dict(f.counts) for f in figures} == {
         o.pk: dict(expected.get(o.pk, {})) for o in outlets
     }
@@ -544,7 +557,7 @@ def test_the_sql_follows_every_rule_on_random_tags_of_a_republished_story(
                 dict(f.counts),
                 {s.name.lower(): s.count for s in f.sources},
             )
-            for f in outlet_figures(outlets=chosen, **kwargs)
+            for f in outlet_figures(scope=EVERYTHING, outlets=chosen, **kwargs)
         }
 
     def expected(members=None, group=None, chosen=outlets):
