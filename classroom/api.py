@@ -44,6 +44,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "articles",
             "include_boilerplate",
             "include_comments",
+            "hints",
         ]
 
 

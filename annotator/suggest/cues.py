@@ -441,7 +441,7 @@ def analyse(text: str, *, offset: int = 0) -> Analysis:
             cue.end += 1 if b < len(text) else 0
             cue.phrase = text[cue.start - offset : cue.end - offset]
     for cue, k in zip(cues, first_tokens, strict=True):
-        if cue.family in {"attribution", "scare_quote"}:
+        if cue.family in {"attribution", "scare_quote", "question"}:
             continue
         # Inside a quotation: the source's words if it is attributed, the quoted words
         # if it is a scare quote; the author's either way not.
