@@ -91,7 +91,7 @@ def assigned(seeds, teacher, student, other_student):
 
 
 def test_training_never_reads_a_students_unsubmitted_answer(assigned, student, other_student):
-    assignment, (a, b, c) = assigned
+    assignment, (a, b, _c) = assigned
     for s in (student, other_student):
         tag_claim(sentence=a, reviewer=s, label="opinion")
 
@@ -108,7 +108,7 @@ def test_training_never_reads_a_students_unsubmitted_answer(assigned, student, o
 
 
 def test_training_reads_teachers_tags_and_adjudications_first(assigned, teacher, student):
-    assignment, (a, b, c) = assigned
+    assignment, (_a, b, _c) = assigned
     tag_claim(sentence=b, reviewer=teacher, label="unsourced")
     tag_claim(sentence=b, reviewer=student, label="opinion")
     submit(assignment=assignment, student=student)
