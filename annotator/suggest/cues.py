@@ -44,6 +44,7 @@ FAMILY_LABEL = {
     "scare_quote": Label.OPINION,
 }
 FAMILIES = list(FAMILY_LABEL)
+LABEL_VALUES = list(Label.values)  # Label.values rebuilds its list on every call
 # The lexicon files of each family (attribution is read by rules of its own below).
 FAMILY_FILES = {
     "hedge": "hedges",
@@ -223,18 +224,18 @@ def _match(
     longest first, without overlaps."""
     index = load(name).by_first_word
     found = []
-    i = 0
-    while i < len(tokens):
+    after = 0  # the token after the last match: matches do not overlap
+    for i in [i for i, t in enumerate(tokens) if t[0] in index]:
+        if i < after:
+            continue
         if i and text and text[tokens[i][1] : tokens[i][2]] in MONTHS:
-            i += 1
             continue  # "on May 19": the month, not the modal
-        for phrase in index.get(tokens[i][0], ()):
+        for phrase in index[tokens[i][0]]:
             n = len(phrase.words)
-            if tuple(t[0] for t in tokens[i : i + n]) == phrase.words:
+            if n == 1 or tuple(t[0] for t in tokens[i : i + n]) == phrase.words:
                 found.append((i, i + n, phrase.weak))
-                i += n - 1
+                after = i + n
                 break
-        i += 1
     return found
 
 
@@ -493,7 +494,7 @@ class Decision:
 
 def scores(analysis: Analysis) -> dict[str, float]:
     """How strongly the author's-voice cues point to each label."""
-    totals = dict.fromkeys(Label.values, 0.0)
+    totals = dict.fromkeys(LABEL_VALUES, 0.0)
     for cue in analysis.counting():
         if cue.family == "attribution":
             totals[Label.SOURCED] += 1.5 if analysis.source else 1.0

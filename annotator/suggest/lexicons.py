@@ -7,7 +7,7 @@ matched as whole words, several words in a row for a multi-word phrase."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,22 +34,15 @@ class Phrase:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """One cue family: its phrases, indexed by their first word."""
+    """One cue family: its phrases, indexed by their first word (longest first)."""
 
     name: str
     phrases: tuple[Phrase, ...]
+    by_first_word: dict[str, list[Phrase]] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def by_first_word(self) -> dict[str, list[Phrase]]:
-        return _index(self)
-
-
-@cache
-def _index(lexicon: Lexicon) -> dict[str, list[Phrase]]:
-    index: dict[str, list[Phrase]] = {}
-    for phrase in sorted(lexicon.phrases, key=lambda p: -len(p.words)):
-        index.setdefault(phrase.words[0], []).append(phrase)
-    return index
+    def __post_init__(self) -> None:
+        for phrase in sorted(self.phrases, key=lambda p: -len(p.words)):
+            self.by_first_word.setdefault(phrase.words[0], []).append(phrase)
 
 
 def parse(name: str, text: str) -> Lexicon:

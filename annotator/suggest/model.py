@@ -128,8 +128,7 @@ class Suggester:
             return []
         matrix = self._matrix([a.text for a in analyses], analyses, fit=False)
         classes = list(self.classifier.classes_)
-        with threadpool_limits(1):
-            rows = self.classifier.predict_proba(matrix)
+        rows = self.classifier.predict_proba(matrix)  # a sparse product: no BLAS threads
         column = {label: classes.index(label) for label in LABELS if label in classes}
         return [
             {label: float(row[column[label]]) if label in column else 0.0 for label in LABELS}
