@@ -26,6 +26,7 @@ features."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from annotator.models import Label
@@ -67,6 +68,7 @@ EXPLAIN = {
 }
 
 QUOTES = {"“": "”", "«": "»", '"': '"', "„": "“"}
+_OPENING = re.compile("[" + "".join(QUOTES) + "]")
 # Reporting verbs that are also nouns ("the claims", "Gulf states") count only when a
 # "that", a comma or a quotation follows them.
 AMBIGUOUS_VERBS = {"claims", "claim", "reports", "states", "notes", "estimates", "say", "tell"}
@@ -191,15 +193,12 @@ def _quotes(text: str) -> list[tuple[int, int]]:
     straight double quotes paired in order; an unclosed one runs to the end."""
     found = []
     i = 0
-    while i < len(text):
-        closing = QUOTES.get(text[i])
-        if closing is None:
-            i += 1
-            continue
-        end = text.find(closing, i + 1)
+    while (opening := _OPENING.search(text, i)) is not None:
+        start = opening.start()
+        end = text.find(QUOTES[text[start]], start + 1)
         if end < 0:
             end = len(text)
-        found.append((i + 1, end))
+        found.append((start + 1, end))
         i = end + 1
     return found
 
@@ -334,7 +333,9 @@ def analyse(text: str, *, offset: int = 0) -> Analysis:
     clauses = _clauses(tokens)
     quotes = _quotes(text)
     analysis = Analysis(text=text, offset=offset, quotes=quotes)
-    in_quote = [any(a <= t[1] < b for a, b in quotes) for t in tokens]
+    in_quote = (
+        [any(a <= t[1] < b for a, b in quotes) for t in tokens] if quotes else [False] * len(tokens)
+    )
     cues: list[Cue] = []
     governed_ranges: list[tuple[int, int]] = []  # token ranges an attribution governs
     sources: list[tuple[int, int, int]] = []  # (priority, first, last) token indexes
