@@ -267,13 +267,15 @@ def _clean_source(tokens, first: int, last: int) -> tuple[int, int] | None:
     return first, last
 
 
-def _source_after(tokens, i: int, limit: int = 12) -> tuple[int, int] | None:
+def _source_after(
+    tokens, i: int, limit: int = 12, *, joined: bool = False
+) -> tuple[int, int] | None:
     """The phrase that starts at token i ("according to [the Syrian Defense Ministry],"),
     up to a comma, a clause word or `limit` tokens."""
     last = i - 1
     for j in range(i, min(len(tokens), i + limit)):
         word = tokens[j][0]
-        if word in SOURCE_STOP:
+        if word in SOURCE_STOP and not (joined and word == "and"):
             break
         if word[0].isdigit():
             break
@@ -360,7 +362,8 @@ def analyse(text: str, *, offset: int = 0) -> Analysis:
         if in_quote[first]:
             continue
         cue = add("attribution", first, stop)
-        found = _source_after(tokens, stop)
+        # "according to Iraqi sources and some experts": one source, two parts.
+        found = _source_after(tokens, stop, joined=True)
         if found and not cue.negated:
             sources.append((0, *found))
             if first <= 1 or tokens[first - 1][0] == ",":
@@ -461,9 +464,17 @@ def analyse(text: str, *, offset: int = 0) -> Analysis:
             vague=is_vague(phrase),
         )
     elif attributed:
-        adverb = next((c for c in cues if c.family == "attribution" and c.counts), None)
-        if adverb is not None and adverb.phrase.lower() in {"reportedly"}:
-            analysis.source = Source(text="reports", start=adverb.start, end=adverb.end, vague=True)
+        # "reportedly", "reports appeared that…", "it was reported": unnamed reports.
+        cue = next(
+            (
+                c
+                for c in cues
+                if c.family == "attribution" and c.counts and "report" in c.phrase.lower()
+            ),
+            None,
+        )
+        if cue is not None:
+            analysis.source = Source(text="reports", start=cue.start, end=cue.end, vague=True)
     return analysis
 
 
