@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from annotator.suggest.cues import FAMILIES, Analysis, analyse, scores
 TRAINING_FILE = Path(__file__).with_name("data") / "training.jsonl"
 FILE_NAME = "suggester.joblib"
 LABELS = list(Label.values)
-FORMAT = 1  # of the saved file; a file of another format is not loaded
+FORMAT = 2  # of the saved file; a file of another format is not loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,40 @@ def cue_features(analysis: Analysis) -> list[float]:
     ]
 
 
+_TIME = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|yesterday|today|tonight|"
+    r"overnight|last (?:week|month|year)|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|we|our|us|my|me)\b", re.IGNORECASE)
+_ADJECTIVE = re.compile(r"\b\w{3,}(?:ous|ive|ful|able|ible|less|ic|ical|ant|ent)\b", re.IGNORECASE)
+_COPULA_JUDGEMENT = re.compile(
+    r"\b(?:is|are|was|were|has been|have been|remains?|seems?|becomes?|became)\s+"
+    r"(?:a|an|the|nothing|no|not|more|less|most|little|far|too|so|very|quite|perfectly|"
+    r"deeply|simply|clearly|long)\b",
+    re.IGNORECASE,
+)
+
+
+def style_features(text: str) -> list[float]:
+    """What reporting sounds like against what judging sounds like, beyond the lexicons:
+    numbers, dates and names (reports of events carry them), first person, adjectives by
+    their endings, "X is a …" verdicts."""
+    words = text.split()
+    n = max(len(words), 1)
+    capitals = sum(1 for w in words[1:] if w[:1].isupper())
+    return [
+        float(any(c.isdigit() for c in text)),
+        float(bool(_TIME.search(text))),
+        min(capitals / n * 3, 1.0),
+        float(bool(_FIRST_PERSON.search(text))),
+        min(len(_ADJECTIVE.findall(text)) / n * 5, 1.0),
+        float(bool(_COPULA_JUDGEMENT.search(text))),
+        min(n / 40, 1.0),
+    ]
+
+
 class Suggester:
     """A trained model: `predict` gives each sentence's label probabilities."""
 
@@ -109,7 +144,9 @@ class Suggester:
 
     def _matrix(self, texts: Sequence[str], analyses: Sequence[Analysis], *, fit: bool):
         words = self.vectorizer.fit_transform(texts) if fit else self.vectorizer.transform(texts)
-        cues = sparse.csr_matrix(np.array([cue_features(a) for a in analyses], dtype=float))
+        cues = sparse.csr_matrix(
+            np.array([cue_features(a) + style_features(a.text) for a in analyses], dtype=float)
+        )
         return sparse.hstack([words, cues * self.cue_weight], format="csr")
 
     def fit(self, examples: Sequence[Example]) -> Suggester:
@@ -141,6 +178,7 @@ def data_hash(examples: Iterable[Example]) -> str:
     for e in examples:
         sha.update(json.dumps([e.text, e.label, e.cited_source]).encode())
     sha.update(lexicons.digest().encode())
+    sha.update(f"format {FORMAT}".encode())  # the features a model reads
     return sha.hexdigest()
 
 
