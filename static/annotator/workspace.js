@@ -564,6 +564,9 @@
       case "a":
         acceptSuggestion();
         break;
+      case "u":
+        leastCertain();
+        break;
       case "?":
         toggleShortcuts();
         break;
@@ -673,6 +676,22 @@
     versionInput.value = suggestion.model_version;
     save();
     versionInput.value = "";
+  }
+
+  /* The untagged sentence whose suggestion is least certain: where a person's judgement
+     is worth most. */
+  function leastCertain() {
+    const open = sentences().filter(function (el) {
+      return suggestions[pkOf(el)] && !el.classList.contains("is-tagged") && el !== current();
+    });
+    if (!open.length) {
+      setStatus("No untagged sentence with a suggestion left.");
+      return;
+    }
+    open.sort(function (a, b) {
+      return suggestions[pkOf(a)].confidence - suggestions[pkOf(b)].confidence;
+    });
+    select(open[0]);
   }
 
   workspace.addEventListener("focusin", function (event) {
