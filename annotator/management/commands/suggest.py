@@ -48,6 +48,12 @@ class Command(BaseCommand):
                 (s.pk, s.text, s.start)
                 for s in sorted(sentences.values(), key=lambda s: s.position)
             ]
+            article = Article.objects.only("origin_id", "publisher_id").get(pk=article_id)
+            if article.origin_id is None and article.publisher_id is None:
+                self.stderr.write(
+                    f"article {article_id}: skipped, it has no outlet to attribute to"
+                )
+                continue
             with transaction.atomic():
                 for suggestion in cached_for_article(article_id, rows):
                     tag_claim(
