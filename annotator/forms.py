@@ -24,6 +24,14 @@ class TagForm(forms.Form):
     end = forms.IntegerField(required=False, min_value=0)
     cited_source = forms.CharField(required=False, max_length=300)
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS)
+    # Set by the workspace when the reviewer accepts a label suggestion (key a): the
+    # model version, recorded in the tag's history.
+    suggestion_version = forms.RegexField(
+        required=False,
+        max_length=100,
+        regex=r"^[\w.-]*$",
+        error_messages={"invalid": "Bad suggestion version."},
+    )
 
     def __init__(self, *args: Any, known: tuple[Outlet | None, ...] = (), **kwargs: Any):
         """`known`: outlets already at hand (the article's publisher and origin, which the
@@ -63,7 +71,15 @@ class TagForm(forms.Form):
         """The keyword arguments of `tag_claim` that this form decides."""
         return {
             name: self.cleaned_data[name]
-            for name in ("label", "outlet", "start", "end", "cited_source", "note")
+            for name in (
+                "label",
+                "outlet",
+                "start",
+                "end",
+                "cited_source",
+                "note",
+                "suggestion_version",
+            )
         }
 
     def message(self) -> str:

@@ -216,6 +216,9 @@ class TagRevision(models.Model):
     cited_source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The suggester's model version when the change accepted a label suggestion
+    # (annotator.suggest), so that figures can tell accepted from independent answers.
+    suggestion_version = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-changed_at", "-id"]

@@ -288,3 +288,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Label suggestions (annotator/suggest): where `manage.py train_suggester` saves the
+# model, and the bot account `manage.py suggest` tags as.
+SUGGESTER_MODEL_DIR = Path(os.environ.get("SUGGESTER_MODEL_DIR", BASE_DIR / "var" / "suggester"))
+SUGGESTER_BOT_USERNAME = os.environ.get("SUGGESTER_BOT_USERNAME", "suggester-bot")

@@ -49,10 +49,12 @@ RETURNING "id", "created_at"
 _REVISION = """
 INSERT INTO "annotator_tagrevision"
     ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "action",
-     "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at")
+     "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at",
+     "suggestion_version")
 SELECT "written"."id", %(sentence)s, %(reviewer)s, %(reviewer)s,
     CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
-    %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s
+    %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s,
+    %(suggestion_version)s
 FROM {written} AS "written"
 """
 # PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
@@ -173,12 +175,14 @@ def tag_claim(
     end: int | None = None,
     cited_source: str = "",
     note: str = "",
+    suggestion_version: str = "",
 ) -> ClaimTag:
     """Create or update `reviewer`'s tag on a claim and return it.
 
     The claim is the whole sentence, or the span `start`..`end` (article offsets) inside
     it. The outlet defaults to the article's origin. Tagging the same claim twice with
-    the same values leaves one tag and one revision; a change adds a revision.
+    the same values leaves one tag and one revision; a change adds a revision, which
+    records `suggestion_version` when the change accepted a label suggestion.
     Raises ValidationError for a bad label, span or field, PermissionDenied when the
     reviewer may not tag."""
     return save_tag(
@@ -190,6 +194,7 @@ def tag_claim(
         end=end,
         cited_source=cited_source,
         note=note,
+        suggestion_version=suggestion_version,
     ).tag
 
 
@@ -203,6 +208,7 @@ def save_tag(
     end: int | None = None,
     cited_source: str = "",
     note: str = "",
+    suggestion_version: str = "",
 ) -> Tagged:
     """`tag_claim`, also saying whether the tag was created or changed (the API answers
     201 for a new tag and 200 otherwise). Same rules, same errors."""
@@ -229,6 +235,7 @@ def save_tag(
         "cited_source": checked.cited_source,
         "note": checked.note,
         "now": connection.ops.adapt_datetimefield_value(now),
+        "suggestion_version": suggestion_version[:100],
     }
     while True:
         written = _write(connection, params)

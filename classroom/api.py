@@ -44,6 +44,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "articles",
             "include_boilerplate",
             "include_comments",
+            "hints",
         ]
 
 
@@ -115,6 +116,8 @@ class DifferenceSerializer(serializers.Serializer):
     key_note = serializers.CharField(source="key.note")
     key_cited_source = serializers.CharField(source="key.cited_source")
     cue = serializers.CharField()
+    suggestion_label = serializers.CharField(help_text="The label suggester's label.")
+    suggestion = serializers.CharField(help_text="Why the suggester suggests it.")
 
 
 class FeedbackSerializer(serializers.Serializer):

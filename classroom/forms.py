@@ -65,6 +65,9 @@ class AssignmentForm(forms.Form):
         required=False, label="Include boilerplate (appeals, disclaimers, footers)"
     )
     include_comments = forms.BooleanField(required=False, label="Include reader comments")
+    hints = forms.BooleanField(
+        required=False, label="Hints: show label suggestions before students hand in"
+    )
 
 
 class AdjudicationForm(forms.Form):

@@ -113,6 +113,10 @@ class Assignment(models.Model):
     )
     include_boilerplate = models.BooleanField(default=False)
     include_comments = models.BooleanField(default=False)
+    hints = models.BooleanField(
+        default=False,
+        help_text="Show label suggestions to students before they hand in.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -31,6 +31,7 @@ from annotator.agreement import (
     reliability,
 )
 from annotator.models import Adjudication, Article, Label, Sentence
+from annotator.suggest.service import suggest
 from classroom.cues import deciding_cue
 from classroom.selectors import Answer, AssignmentData
 
@@ -119,6 +120,10 @@ class Difference:
     answer: Answer
     key: Answer
     cue: str
+    # The label suggester's label and its explanation, shown beside the key after
+    # handing in (annotator.suggest): what in the wording points where.
+    suggestion_label: str = ""
+    suggestion: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +160,10 @@ def feedback(data: AssignmentData, student_id: int) -> Feedback:
     key, given = _rows(data, student_id, keyed_units)
     matches = sum(1 for k, g in zip(key, given, strict=True) if g is not None and k == g)
     n_answered = sum(g is not None for g in given)
+    differing = [
+        s for s in keyed_units if s.pk in answered and answered[s.pk].label != data.key[s.pk].label
+    ]
+    suggested = suggest([(s.pk, s.text, s.start) for s in differing]) if differing else []
     differences = [
         Difference(
             sentence=s,
@@ -163,9 +172,10 @@ def feedback(data: AssignmentData, student_id: int) -> Feedback:
             cue=deciding_cue(
                 text=s.text, label=data.key[s.pk].label, cited_source=data.key[s.pk].cited_source
             ),
+            suggestion_label=suggestion.label,
+            suggestion=suggestion.explanation,
         )
-        for s in keyed_units
-        if s.pk in answered and answered[s.pk].label != data.key[s.pk].label
+        for s, suggestion in zip(differing, suggested, strict=True)
     ]
     return Feedback(
         keyed=len(keyed_units),

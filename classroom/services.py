@@ -202,6 +202,7 @@ def create_assignment(
     instructions: str = "",
     include_boilerplate: bool = False,
     include_comments: bool = False,
+    hints: bool = False,
 ) -> Assignment:
     """Set the class an assignment on these articles (every sentence of them, until
     `choose_sentences` narrows it)."""
@@ -214,6 +215,7 @@ def create_assignment(
         due_at=due_at,
         include_boilerplate=include_boilerplate,
         include_comments=include_comments,
+        hints=hints,
         created_by=by,
     )
     assignment.articles.set(articles)
@@ -231,6 +233,7 @@ def update_assignment(
     instructions: str = "",
     include_boilerplate: bool = False,
     include_comments: bool = False,
+    hints: bool = False,
 ) -> Assignment:
     """Change an assignment; chosen sentences of articles no longer in it are dropped."""
     require_manager(by, assignment.classroom)
@@ -239,6 +242,7 @@ def update_assignment(
     assignment.instructions = instructions.strip()
     assignment.include_boilerplate = include_boilerplate
     assignment.include_comments = include_comments
+    assignment.hints = hints
     assignment.save()
     assignment.articles.set(articles)
     assignment.sentences.remove(*assignment.sentences.exclude(article__in=[a.pk for a in articles]))

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from annotator.api.errors import not_found
-from annotator.api.views import articles, me, outlets, sentences, tags
+from annotator.api.views import articles, me, outlets, sentences, suggestions, tags
 
 
 def api(route: str, view: Callable, name: str) -> URLPattern:
@@ -31,6 +31,7 @@ urlpatterns = [
     api("tags/", tags.tag_list, "api-tag-list"),
     api("tags/bulk/", tags.tag_bulk, "api-tag-bulk"),
     api("tags/<int:pk>/", tags.tag_detail, "api-tag-detail"),
+    api("suggestions/", suggestions.suggestion_list, "api-suggestion-list"),
     api("me/", me.me, "api-me"),
     api("tokens/", me.tokens, "api-tokens"),
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),

@@ -65,6 +65,7 @@ class ExportForm(forms.Form):
     date_to = forms.DateField(required=False, help_text="Published on or before (YYYY-MM-DD).")
     pseudonymize = forms.CharField(required=False)
     bom = forms.CharField(required=False)
+    suggestions = forms.CharField(required=False)
 
     def __init__(self, data: QueryDict | None = None, **kwargs: object) -> None:
         if data is not None:
@@ -80,6 +81,9 @@ class ExportForm(forms.Form):
 
     def clean_bom(self) -> bool:
         return bool(_flag(self.cleaned_data["bom"], "bom"))
+
+    def clean_suggestions(self) -> bool:
+        return bool(_flag(self.cleaned_data["suggestions"], "suggestions"))
 
     def clean_pseudonymize(self) -> bool | None:
         return _flag(self.cleaned_data["pseudonymize"], "pseudonymize")
@@ -132,6 +136,7 @@ class ExportForm(forms.Form):
             date_to=c["date_to"],
             pseudonymize=pseudonymize_by_default if pseudonymize is None else pseudonymize,
             aggregate=c["aggregate"],
+            suggestions=c.get("suggestions", False),
         )
 
     def error_text(self) -> str:

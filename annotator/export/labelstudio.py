@@ -114,7 +114,37 @@ def _task(corpus: Corpus, data: ArticleData, claims: list | None) -> dict:
                 ],
             }
         ]
+    if corpus.selection.suggestions:
+        task["predictions"].append(_suggested(data))
     return task
+
+
+def _suggested(data: ArticleData) -> dict:
+    """The label suggester's labels for the article's claims, as a Label Studio
+    prediction with its model version and each region's confidence as `score`."""
+    from annotator.selectors import UNTAGGABLE_SECTIONS
+    from annotator.suggest.service import cached_for_article
+
+    text = data.article.text
+    rows = [
+        (s.id, text[s.start : s.end], s.start)
+        for s in data.sentences
+        if s.section not in UNTAGGABLE_SECTIONS
+    ]
+    found = cached_for_article(data.article.id, rows)
+    result = []
+    for n, suggestion in enumerate(found, start=1):
+        region = _region(
+            f"p{data.article.id}-{n}", text, suggestion.start, suggestion.end, suggestion.label
+        )
+        region["origin"] = "prediction"
+        region["score"] = round(suggestion.confidence, 3)
+        result.append(region)
+    return {
+        "model_version": found[0].model_version if found else "",
+        "score": round(sum(s.confidence for s in found) / len(found), 3) if found else 0.0,
+        "result": result,
+    }
 
 
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:

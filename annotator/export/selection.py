@@ -53,6 +53,7 @@ class Selection:
     date_to: dt.date | None = None
     pseudonymize: bool = False
     aggregate: bool = False
+    suggestions: bool = False  # Label Studio: the label suggester's `predictions` too
 
     @property
     def filters_tags(self) -> bool:

@@ -118,6 +118,11 @@ class ExportAPIView(APIView):
             OpenApiParameter("date_to", OpenApiTypes.DATE, description="Published on or before."),
             OpenApiParameter("pseudonymize", bool),
             OpenApiParameter("bom", bool, description="UTF-8 byte order mark (CSV for Excel)."),
+            OpenApiParameter(
+                "suggestions",
+                bool,
+                description="labelstudio: add the label suggester's predictions (model_version).",
+            ),
         ],
         responses={
             **{

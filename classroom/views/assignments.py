@@ -65,6 +65,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "articles": assignment.articles.all(),
         "include_boilerplate": assignment.include_boilerplate,
         "include_comments": assignment.include_comments,
+        "hints": assignment.hints,
     }
     form = AssignmentForm(request.POST or None, initial=initial)
     if (

@@ -97,6 +97,8 @@ GRID = [
     row("patch", "/api/tags/{tag}/", {"label": "opinion"}, A, N, W(200), H, N, N),
     row("put", "/api/tags/{tag}/", {"label": "opinion"}, A, N, W(200), H, N, N),
     row("delete", "/api/tags/{tag}/", None, A, N, W(204), H, N, N),
+    # Suggestions: reviewers only through an assignment (tests/suggest/test_api.py).
+    row("get", "/api/suggestions/?article={article}", None, A, N, N, N, R, R),
     row("get", "/api/me/", None, A, R, R, R, R, R),
     row("get", "/api/tokens/", None, A, R, R, R, R, R),
     row("post", "/api/tokens/", None, A, W(201), W(201), W(201), W(201), W(201)),

@@ -47,6 +47,11 @@ class Command(BaseCommand):
             "--pseudonymize", action="store_true", help="stable pseudonyms instead of user names"
         )
         parser.add_argument("--bom", action="store_true", help="UTF-8 byte order mark (Excel)")
+        parser.add_argument(
+            "--suggestions",
+            action="store_true",
+            help="labelstudio: add the label suggester's predictions (with model_version)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         form = ExportForm(
@@ -64,6 +69,7 @@ class Command(BaseCommand):
                     "date_to": options["date_to"],
                     "pseudonymize": options["pseudonymize"],
                     "bom": options["bom"],
+                    "suggestions": options["suggestions"],
                 }
             )
         )

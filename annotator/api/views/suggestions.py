@@ -1,0 +1,83 @@
+"""/api/suggestions/: label suggestions for an article's sentences, or for one sentence,
+each with its evidence (annotator.suggest), under the rule of annotator.suggest.access."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from annotator.api import throttling
+from annotator.api.filters import reject_unknown_params
+from annotator.api.permissions import HasRole
+from annotator.api.schema import errors
+from annotator.models import Article, Sentence
+from annotator.selectors import UNTAGGABLE_SECTIONS
+from annotator.suggest import model as learned
+from annotator.suggest.access import HIDDEN, may_see_suggestions
+from annotator.suggest.service import cached_for_article
+
+
+def _id(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: ["must be a whole number (an id)"]}) from None
+    if value < 1:
+        raise ValidationError({name: ["must be a positive id"]})
+    return value
+
+
+def article_suggestions(article_id: int) -> list[dict[str, object]]:
+    """The suggestions for every claim of an article (not its byline), as JSON."""
+    rows = (
+        Sentence.objects.filter(article_id=article_id)
+        .exclude(section__in=UNTAGGABLE_SECTIONS)
+        .order_by("position")
+        .values_list("id", "text", "start")
+    )
+    return [s.as_dict() for s in cached_for_article(article_id, list(rows))]
+
+
+@extend_schema(
+    operation_id="suggestions_list",
+    summary="Label suggestions with their evidence, for an article or one sentence",
+    description=(
+        "Exactly one of `article` or `sentence`. Each suggestion: label, confidence, "
+        "the cue spans that decided it (article offsets), the cited source (named or "
+        "vague) and the layer that decided (`cues` or `model`). Teachers/editors see them "
+        "always; students only in an assignment with hints on, or after handing it in."
+    ),
+    parameters=[
+        OpenApiParameter("article", OpenApiTypes.INT, description="An article's id"),
+        OpenApiParameter("sentence", OpenApiTypes.INT, description="A sentence's id"),
+    ],
+    responses={200: OpenApiTypes.OBJECT, **errors(400, 403, 404)},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated, HasRole])
+@throttle_classes(throttling.DEFAULT)
+def suggestion_list(request: Request) -> Response:
+    reject_unknown_params(request, ("article", "sentence"))
+    article_id, sentence_id = _id(request, "article"), _id(request, "sentence")
+    if (article_id is None) == (sentence_id is None):
+        raise ValidationError({"non_field_errors": ["give exactly one of article or sentence"]})
+    if sentence_id is not None:
+        sentence = get_object_or_404(Sentence.objects.only("id", "article_id"), pk=sentence_id)
+        article_id = sentence.article_id
+    else:
+        get_object_or_404(Article.objects.only("id"), pk=article_id)
+    if not may_see_suggestions(request.user, article_id):
+        raise PermissionDenied(HIDDEN)
+    results = article_suggestions(article_id)
+    if sentence_id is not None:
+        results = [s for s in results if s["sentence"] == sentence_id]
+    return Response({"model_version": learned.current().version, "results": results})

@@ -1,0 +1,16 @@
+"""The suggester's tests save models under a temporary directory of their own."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.suggest import model as learned
+
+
+@pytest.fixture(autouse=True)
+def model_dir(settings, tmp_path):
+    settings.SUGGESTER_MODEL_DIR = tmp_path / "suggester"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    learned.forget()
+    yield settings.SUGGESTER_MODEL_DIR
+    learned.forget()
