@@ -24,6 +24,10 @@ class Section(models.TextChoices):
     BODY = "body", "Body"
     BOILERPLATE = "boilerplate", "Boilerplate"
     COMMENT = "comment", "Reader comment"
+    # Lines about the article rather than in it: republishing credits, image credits,
+    # page furniture (datelines, "Region:", "URL of this article:"), author bios and
+    # sharing lines. Not claims: never tagged, never counted.
+    CREDIT = "credit", "Credit or page furniture"
 
 
 # Boilerplate is recognised by how a paragraph begins or by a phrase anywhere in it;
@@ -32,6 +36,7 @@ _BOILERPLATE_START = re.compile(
     "|".join(
         [
             r"support our\b",
+            r"support(?: us)?\b[^.]{0,60}(?:https?://|www\.)",
             r"disclaimer\b",
             r"for media inquiries\b",
             r"copyright\b",
@@ -42,7 +47,6 @@ _BOILERPLATE_START = re.compile(
             r"tags?\s*:",
             r"read more\b",
             r"related(?: posts| articles| stories)?\s*:",
-            r"share this\b",
             r"published here\s*:",
             r"follow us on\b",
             r"(?:watch|listen to) the [\w -]*version of this\b",
@@ -93,10 +97,191 @@ _BYLINE = re.compile(
             r"^(?i:articles? by)\s*:?\s*\S",
             r"^(?i:by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s*[,:]?.{0,40}$",
             r"^[A-Z][\w'’-]*(?:[ ,]+[A-Z][\w'’-]*){0,3},?\s+by\s+[A-Z][\w.'’ -]{2,60}:?$",
-            r"^[A-Z0-9][\w.'’ -]{1,60}\s+reports?\s*(?:…|\.\.\.|:)$",
+            # lead-ins: "South Front reports…", "21st Century Wire says…"
+            r"^[A-Z0-9][\w.'’ -]{1,60}\s+(?i:reports?|says?|writes?|adds?|notes?|explains?)"
+            r"\s*(?:…|\.\.\.|:)$",
+            # a name and a social-media handle: "Jane Doe (@janedoe)", "By Jo Li | @joli"
+            r"^(?:(?i:by)\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}(?:,\s*[\w .'’-]{2,40})?"
+            r"\s*[|(,–—-]?\s*(?i:twitter:?\s*|x:?\s*|telegram:?\s*)?@\w{2,30}\)?"
+            r"(?:\s*[|,]\s*[\w .'’@-]{2,40})?$",
         ]
     )
 )
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+)
+# "Global Research, June 05, 2019", "Strategic Culture Foundation 3 May 2019": the page's
+# own dateline, or (on an aggregator's page) the original's name and date.
+DATELINE = re.compile(
+    rf"^(?P<name>[^\W\d_][\w .,&'’@-]{{1,80}}?)[\s,|–—-]+{DATE}"
+    r"(?:\s*[,|–—-]?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(
+    rf"^(?:(?:published|posted|updated|first published|date)(?:\s+on)?\s*:?\s*)?{DATE}\s*$",
+    re.IGNORECASE,
+)
+
+# Republishing credits, at the start of a line or a sentence: "The original source of this
+# article is X", "This article was originally published on X", "Source: X"...
+ORIGIN_CREDIT = re.compile(
+    r"[(\[*_\s]*(?P<rule>"
+    r"the\s+original\s+source\s+of\s+this\s+(?:article|story|post|piece|report|text)\s+is"
+    r"|(?:this\s+(?:article|story|piece|post|report|essay|analysis|op-?ed|interview"
+    r"|commentary|column|text|item)\s+)?(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:originally|first)\s+(?:published|appeared|posted|ran|printed|released)"
+    r"(?:\s+(?:by|on|at|in|with|from))?"
+    r"|(?:re-?published|re-?printed|re-?posted|cross-?posted|shared)\s+(?:here\s+)?"
+    r"(?:with\s+(?:kind\s+)?permission\s+(?:from|of|by)|from|courtesy\s+of|by\s+permission\s+of)"
+    r"|(?:original\s+)?source\s*:"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+_CREDIT_WORDS = ("original", "first ", "publish", "print", "post", "source", "appeared")
+# Where a credit may begin inside a line: after a sentence's end, or after "; " or " | "
+# that follow a byline ("Written by A; Originally appeared at X").
+_CREDIT_STARTS = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*|\s[–—]\s*")
+
+IMAGE_CREDIT = re.compile(
+    r"[(\[*_\s]*(?:"
+    r"(?:featured|feature|cover|header|lead|main|banner|top)\s+"
+    r"(?:image|photo|picture|illustration|graphic|pic)s?\b"
+    r"|(?:image|photo|photograph|picture|illustration|graphic|screenshot|pic)s?\s*"
+    r"(?:(?:credits?|source)\s*:?|:|courtesy\b)"
+    r")",
+    re.IGNORECASE,
+)
+
+# Page furniture: lines about the page, not the story.
+_FURNITURE_START = re.compile(
+    "|".join(
+        [
+            r"url of this article\s*:",
+            r"(?:region|regions|theme|themes|topic|topics|in-depth report|categor(?:y|ies)"
+            r"|filed under|posted in)\s*:",
+            r"comment on\b.{0,80}\b(?:facebook|twitter|telegram|page)\b",
+            r"become a (?:member|patron|subscriber)\b",
+            r"about the author\b",
+            r"loading\s*(?:\.\.\.|…)?\s*$",
+            r"(?:posted|published|filed)\s+(?:by\s+.{1,60}?\s+)?(?:on|at)\s+" + DATE,
+            r".{0,120}\|\s*permalink\b",
+            r"share this\b",
+            r"like this\s*:",
+            r"click to (?:share|email|print|tweet)\b",
+            r"please share\b",
+            r"feel free to (?:share|repost|republish|re-?post)\b",
+            r"this (?:article|post|piece|story) (?:may|can) be (?:freely )?"
+            r"(?:re-?posted|re-?published|shared|re-?printed)\b",
+            r"(?:you can )?(?:follow|find)\s+(?!us\b).{1,60}\s+on\s+"
+            r"(?:twitter|telegram|facebook|x|instagram|substack|gab|youtube|rumble)\b",
+            r"(?:share|tweet|e-?mail|print|like|pin|whatsapp|telegram|reddit|facebook|twitter"
+            r"|linkedin)(?:[\s,|·•]+(?:share|tweet|e-?mail|print|like|pin|whatsapp|telegram"
+            r"|reddit|facebook|twitter|linkedin))*\s*:?\s*$",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_FURNITURE_ANYWHERE = re.compile(
+    r"translate (?:this )?website|daily newsletter|click the share button"
+    r"|forward this article|crosspost on your blog|visit and follow us on",
+    re.IGNORECASE,
+)
+_FURNITURE_WORDS = (
+    "translate",
+    "newsletter",
+    "share button",
+    "forward this",
+    "crosspost",
+    "follow",
+)
+
+# An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
+_BIO = re.compile(
+    r"^[*_\s]*(?:(?:dr|prof|professor)\.?\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"(?:,\s[^,]{2,60},)?\s+(?:is|was|has been|writes|works)\s",
+)
+_BIO_WORDS = re.compile(
+    r"\b(?:journalist|writer|author|analyst|researcher|editor|professor|commentator"
+    r"|contributor|columnist|correspondent|historian|economist|activist|film-?maker|blogger"
+    r"|scholar|founder|director|fellow|reporter|lawyer|expert|political scientist"
+    r"|photographer|veteran|consultant|lecturer|academic|podcast|book|books)\b",
+    re.IGNORECASE,
+)
+
+# Quoted passages ("…", “…”, «…») long enough to hold an appeal or a credit: what is
+# quoted in a body paragraph is reported, not said by the page.
+_QUOTED = re.compile(r"“[^”\n]{20,}”|\"[^\"\n]{20,}\"|«[^»\n]{20,}»")
+
+
+def unquoted(line: str) -> str:
+    """`line` with its longer quoted passages blanked out (same length, same offsets)."""
+    if "“" not in line and '"' not in line and "«" not in line:
+        return line
+    return _QUOTED.sub(lambda m: " " * len(m.group()), line)
+
+
+def credit_at(line: str) -> list[re.Match[str]]:
+    """The republishing credits in a line, each at the start of the line or a sentence
+    and outside quotation marks, in order."""
+    lowered = line.lower()
+    if not any(word in lowered for word in _CREDIT_WORDS):
+        return []
+    plain = unquoted(line)
+    found = []
+    m = ORIGIN_CREDIT.match(plain)
+    if m:
+        found.append(m)
+    for start in _CREDIT_STARTS.finditer(plain):
+        m = ORIGIN_CREDIT.match(plain, start.end())
+        if m and (not found or m.start("rule") > found[-1].start("rule")):
+            found.append(m)
+    return found
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line is page furniture or a credit (see Section.CREDIT)."""
+    stripped = line.strip()
+    if _FURNITURE_START.match(stripped) or IMAGE_CREDIT.match(stripped):
+        return True
+    if len(stripped) <= 120 and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped)):
+        return True
+    lowered = stripped.lower()
+    if (
+        len(stripped) <= 400
+        and any(w in lowered for w in _FURNITURE_WORDS)
+        and _FURNITURE_ANYWHERE.search(stripped)
+    ):
+        return True
+    credits = credit_at(stripped)
+    return bool(credits) and _starts_the_line(stripped, credits[0])
+
+
+def _starts_the_line(line: str, credit: re.Match[str]) -> bool:
+    """A credit that begins the line, or follows only a byline ("Written by A; …")."""
+    head = line[: credit.start("rule")].strip(" (*[_;|–—")
+    return not head or (len(head) <= 80 and _BYLINE_HEAD.match(head) is not None)
+
+
+_BYLINE_HEAD = re.compile(r"^(?:(?:written|posted|compiled)\s+)?by\s+\S", re.IGNORECASE)
+
+
+def is_bio(line: str) -> bool:
+    """Whether a line reads as an author's bio (only the foot of an article has them)."""
+    stripped = line.strip()
+    return (
+        len(stripped) <= 800
+        and _BIO.match(stripped) is not None
+        and _BIO_WORDS.search(stripped) is not None
+    )
+
 
 _FINAL_PUNCTUATION = tuple(".!?…\"”’'")
 
@@ -104,20 +289,42 @@ _FINAL_PUNCTUATION = tuple(".!?…\"”’'")
 HEADLINE_MAX_CHARS = 200
 
 
-def classify_paragraph(line: str, *, first: bool) -> str:
-    """Return the section of one paragraph from its own wording."""
+def classify_paragraph(line: str, *, first: bool, next_line: str = "") -> str:
+    """Return the section of one paragraph from its own wording (`next_line`, the
+    paragraph after it if known, helps tell a question headline from a question)."""
     stripped = line.strip()
     lowered = stripped.lower()
-    if _BOILERPLATE_START.match(stripped) or (
-        any(word in lowered for word in _BOILERPLATE_WORDS)
-        and _BOILERPLATE_ANYWHERE.search(stripped)
+    if _BOILERPLATE_START.match(stripped):
+        return Section.BOILERPLATE
+    if is_furniture(stripped):
+        return Section.CREDIT
+    if any(word in lowered for word in _BOILERPLATE_WORDS) and _BOILERPLATE_ANYWHERE.search(
+        unquoted(stripped)
     ):
         return Section.BOILERPLATE
     if len(stripped) <= 120 and _BYLINE.search(stripped):
         return Section.BYLINE
-    if first and len(stripped) <= HEADLINE_MAX_CHARS and not stripped.endswith(_FINAL_PUNCTUATION):
-        return Section.HEADLINE
+    if first and len(stripped) <= HEADLINE_MAX_CHARS:
+        if not stripped.endswith(_FINAL_PUNCTUATION):
+            return Section.HEADLINE
+        if stripped.endswith(("?", "?”", '?"')) and _question_headline(stripped, next_line):
+            return Section.HEADLINE
     return Section.BODY
+
+
+def _question_headline(line: str, next_line: str) -> bool:
+    """A first line that asks one question is a headline when it is written in title
+    case, or when a byline, credit or page furniture follows it."""
+    if len(line) > 150 or any(mark in line[:-1] for mark in ".!?"):
+        return False
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    if words and sum(w[0].isupper() for w in words) * 2 > len(words):
+        return True
+    following = next_line.strip()
+    return bool(following) and classify_paragraph(following, first=False) in (
+        Section.BYLINE,
+        Section.CREDIT,
+    )
 
 
 def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str = "") -> list[str]:
@@ -141,14 +348,44 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
         first_start, _ = line_bounds.get(span.paragraph, (span.start, span.end))
         line_bounds[span.paragraph] = (first_start, span.end)
 
+    paragraphs = sorted(line_bounds)
     by_paragraph: dict[int, str] = {}
-    for paragraph, (start, end) in line_bounds.items():
+    for n, paragraph in enumerate(paragraphs):
+        start, end = line_bounds[paragraph]
         if start >= comments_from:
             by_paragraph[paragraph] = Section.COMMENT
+        elif paragraph == 0:
+            following = line_bounds.get(paragraphs[n + 1]) if n + 1 < len(paragraphs) else None
+            by_paragraph[paragraph] = classify_paragraph(
+                text[start:end],
+                first=True,
+                next_line=text[following[0] : following[1]] if following else "",
+            )
         else:
-            by_paragraph[paragraph] = classify_paragraph(text[start:end], first=paragraph == 0)
+            by_paragraph[paragraph] = classify_paragraph(text[start:end], first=False)
 
-    return [
-        Section.COMMENT if span.start >= comments_from else by_paragraph[span.paragraph]
-        for span in spans
-    ]
+    # Author bios: body-like lines with nothing but non-claims after them.
+    for paragraph in reversed(paragraphs):
+        section = by_paragraph[paragraph]
+        if section == Section.BODY:
+            start, end = line_bounds[paragraph]
+            if not is_bio(text[start:end]):
+                break
+            by_paragraph[paragraph] = Section.CREDIT
+
+    sections = []
+    for span in spans:
+        if span.start >= comments_from:
+            sections.append(Section.COMMENT)
+            continue
+        section = by_paragraph[span.paragraph]
+        if section in (Section.BODY, Section.HEADLINE):
+            # A credit may be one sentence of a paragraph: "… This article was first
+            # published by X."
+            sentence = text[span.start : span.end]
+            if IMAGE_CREDIT.match(sentence) or (
+                (credits := credit_at(sentence)) and credits[0].start("rule") <= 3
+            ):
+                section = Section.CREDIT
+        sections.append(section)
+    return sections
