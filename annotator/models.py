@@ -98,8 +98,13 @@ class OutletCorrection(models.Model):
     new = models.ForeignKey(
         Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # None: a command run without --user (`import_articles --create-outlets`).
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outlet_corrections"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outlet_corrections",
     )
     changed_at = models.DateTimeField(default=timezone.now)
 
