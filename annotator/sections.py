@@ -145,7 +145,33 @@ ORIGIN_CREDIT = re.compile(
     r")(?![\w-])",
     re.IGNORECASE,
 )
-_CREDIT_WORDS = ("original", "first ", "publish", "print", "post", "source", "appeared")
+
+
+def _credit_hint(lowered: str) -> bool:
+    """Whether a lower-cased line holds a word that every credit holds (cheap: most lines
+    and sentences have none)."""
+    return (
+        "original" in lowered
+        or "publish" in lowered
+        or "source" in lowered
+        or "print" in lowered
+        or "post" in lowered
+        or "first " in lowered
+        or "appeared" in lowered
+    )
+
+
+def _image_hint(lowered: str) -> bool:
+    return (
+        "image" in lowered
+        or "photo" in lowered
+        or "pic" in lowered
+        or "illustration" in lowered
+        or "graphic" in lowered
+        or "screenshot" in lowered
+    )
+
+
 # Where a credit may begin inside a line: after a sentence's end, or after "; " or " | "
 # that follow a byline ("Written by A; Originally appeared at X").
 _CREDIT_STARTS = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*|\s[–—]\s*")
@@ -172,7 +198,6 @@ _FURNITURE_START = re.compile(
             r"about the author\b",
             r"loading\s*(?:\.\.\.|…)?\s*$",
             r"(?:posted|published|filed)\s+(?:by\s+.{1,60}?\s+)?(?:on|at)\s+" + DATE,
-            r".{0,120}\|\s*permalink\b",
             r"share this\b",
             r"like this\s*:",
             r"click to (?:share|email|print|tweet)\b",
@@ -191,10 +216,11 @@ _FURNITURE_START = re.compile(
 )
 _FURNITURE_ANYWHERE = re.compile(
     r"translate (?:this )?website|daily newsletter|click the share button"
-    r"|forward this article|crosspost on your blog|visit and follow us on",
+    r"|forward this article|crosspost on your blog|visit and follow us on|\|\s*permalink\b",
     re.IGNORECASE,
 )
 _FURNITURE_WORDS = (
+    "permalink",
     "translate",
     "newsletter",
     "share button",
@@ -231,8 +257,7 @@ def unquoted(line: str) -> str:
 def credit_at(line: str) -> list[re.Match[str]]:
     """The republishing credits in a line, each at the start of the line or a sentence
     and outside quotation marks, in order."""
-    lowered = line.lower()
-    if not any(word in lowered for word in _CREDIT_WORDS):
+    if not _credit_hint(line.lower()):
         return []
     plain = unquoted(line)
     found = []
@@ -249,9 +274,15 @@ def credit_at(line: str) -> list[re.Match[str]]:
 def is_furniture(line: str) -> bool:
     """Whether a line is page furniture or a credit (see Section.CREDIT)."""
     stripped = line.strip()
-    if _FURNITURE_START.match(stripped) or IMAGE_CREDIT.match(stripped):
+    if _FURNITURE_START.match(stripped) or (
+        _image_hint(stripped[:40].lower()) and IMAGE_CREDIT.match(stripped)
+    ):
         return True
-    if len(stripped) <= 120 and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped)):
+    if (
+        len(stripped) <= 120
+        and _ends_with_a_number(stripped)
+        and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
+    ):
         return True
     lowered = stripped.lower()
     if (
@@ -260,8 +291,14 @@ def is_furniture(line: str) -> bool:
         and _FURNITURE_ANYWHERE.search(stripped)
     ):
         return True
-    credits = credit_at(stripped)
+    # A credit line is short; a credit inside a paragraph is one of its sentences.
+    credits = credit_at(stripped) if len(stripped) <= 300 else []
     return bool(credits) and _starts_the_line(stripped, credits[0])
+
+
+def _ends_with_a_number(line: str) -> bool:
+    """A dateline ends with a year, or a time and its zone: a digit in its last 10."""
+    return any(c.isdigit() for c in line[-10:])
 
 
 def _starts_the_line(line: str, credit: re.Match[str]) -> bool:
@@ -302,7 +339,8 @@ def classify_paragraph(line: str, *, first: bool, next_line: str = "") -> str:
         unquoted(stripped)
     ):
         return Section.BOILERPLATE
-    if len(stripped) <= 120 and _BYLINE.search(stripped):
+    # Every alternative is anchored: match, not search, which would try every position.
+    if len(stripped) <= 120 and _BYLINE.match(stripped):
         return Section.BYLINE
     if first and len(stripped) <= HEADLINE_MAX_CHARS:
         if not stripped.endswith(_FINAL_PUNCTUATION):
@@ -373,13 +411,20 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
                 break
             by_paragraph[paragraph] = Section.CREDIT
 
+    # Paragraphs where a sentence may be a credit.
+    hinted = set()
+    for paragraph, (start, end) in line_bounds.items():
+        if by_paragraph[paragraph] in (Section.BODY, Section.HEADLINE):
+            lowered = text[start:end].lower()
+            if _credit_hint(lowered) or _image_hint(lowered):
+                hinted.add(paragraph)
     sections = []
     for span in spans:
         if span.start >= comments_from:
             sections.append(Section.COMMENT)
             continue
         section = by_paragraph[span.paragraph]
-        if section in (Section.BODY, Section.HEADLINE):
+        if span.paragraph in hinted:
             # A credit may be one sentence of a paragraph: "… This article was first
             # published by X."
             sentence = text[span.start : span.end]
