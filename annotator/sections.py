@@ -219,15 +219,6 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|forward this article|crosspost on your blog|visit and follow us on|\|\s*permalink\b",
     re.IGNORECASE,
 )
-_FURNITURE_WORDS = (
-    "permalink",
-    "translate",
-    "newsletter",
-    "share button",
-    "forward this",
-    "crosspost",
-    "follow",
-)
 
 # An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
 _BIO = re.compile(
@@ -274,31 +265,38 @@ def credit_at(line: str) -> list[re.Match[str]]:
 def is_furniture(line: str) -> bool:
     """Whether a line is page furniture or a credit (see Section.CREDIT)."""
     stripped = line.strip()
+    size = len(stripped)
+    # Furniture is short: a long paragraph is body text (or a bio, see is_bio).
+    if size > FURNITURE_MAX_CHARS:
+        return False
     if _FURNITURE_START.match(stripped) or (
         _image_hint(stripped[:40].lower()) and IMAGE_CREDIT.match(stripped)
     ):
         return True
     if (
-        len(stripped) <= 120
-        and _ends_with_a_number(stripped)
+        size <= 120
+        and _DIGIT.search(stripped, size - 10) is not None
         and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
     ):
         return True
     lowered = stripped.lower()
     if (
-        len(stripped) <= 400
-        and any(w in lowered for w in _FURNITURE_WORDS)
-        and _FURNITURE_ANYWHERE.search(stripped)
-    ):
+        "permalink" in lowered
+        or "translate" in lowered
+        or "newsletter" in lowered
+        or "share button" in lowered
+        or "forward this" in lowered
+        or "crosspost" in lowered
+        or "follow" in lowered
+    ) and _FURNITURE_ANYWHERE.search(stripped):
         return True
     # A credit line is short; a credit inside a paragraph is one of its sentences.
-    credits = credit_at(stripped) if len(stripped) <= 300 else []
+    credits = credit_at(stripped) if size <= 300 else []
     return bool(credits) and _starts_the_line(stripped, credits[0])
 
 
-def _ends_with_a_number(line: str) -> bool:
-    """A dateline ends with a year, or a time and its zone: a digit in its last 10."""
-    return any(c.isdigit() for c in line[-10:])
+FURNITURE_MAX_CHARS = 400
+_DIGIT = re.compile(r"\d")
 
 
 def _starts_the_line(line: str, credit: re.Match[str]) -> bool:

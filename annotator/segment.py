@@ -179,6 +179,9 @@ def split_sentences(text: str) -> list[Span]:
 
 def _rstrip(line: str) -> str:
     """`line` without trailing whitespace or invisible characters."""
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] not in _INVISIBLE:
+        return stripped
     while True:
         stripped = line.rstrip().rstrip(_INVISIBLE)
         if stripped == line:
@@ -188,6 +191,9 @@ def _rstrip(line: str) -> str:
 
 def _lstrip(line: str) -> str:
     """`line` without leading whitespace or invisible characters."""
+    stripped = line.lstrip()
+    if not stripped or stripped[0] not in _INVISIBLE:
+        return stripped
     while True:
         stripped = line.lstrip().lstrip(_INVISIBLE)
         if stripped == line:

@@ -86,8 +86,7 @@ class Command(BaseCommand):
                     article.refresh_from_db()
                     index = OutletIndex.load()
                     self.stdout.write(f"Created outlet {outlet.name}")
-                for line in self._detected(item):
-                    self.stdout.write(line)
+                self.stdout.write("\n".join(self._detected(item)))
                 if article.origin_unknown:
                     unknown[article.origin_unknown] = unknown.get(article.origin_unknown, 0) + 1
             if count % PROGRESS_EVERY == 0:
