@@ -7,6 +7,8 @@ bylines come as whole lines; every sentence takes its paragraph's section.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -147,18 +149,42 @@ ORIGIN_CREDIT = re.compile(
 )
 
 
+# Every credit holds one of these words; most lines hold none (a cheap first test).
+_CREDIT_HINTS = ("original", "first", "source", "publish", "print", "post", "shared")
+
+
 def _credit_hint(lowered: str) -> bool:
-    """Whether a lower-cased line holds a word that every credit holds (cheap: most lines
-    and sentences have none)."""
-    return (
-        "original" in lowered
-        or "publish" in lowered
-        or "source" in lowered
-        or "print" in lowered
-        or "post" in lowered
-        or "first " in lowered
-        or "appeared" in lowered
-    )
+    """Whether a lower-cased line holds words that every credit holds."""
+    return any(hint in lowered for hint in _CREDIT_HINTS)
+
+
+def lines_with_credit_hints(lines: Sequence[str]) -> frozenset[int]:
+    """The indexes of the lines that may hold a republishing credit (see credit_at): one
+    scan of the whole text per hint word, since most lines hold none. Cached, since
+    sections and outlet detection ask it about the same lines."""
+    return _lines_with_credit_hints(tuple(lines))
+
+
+@functools.lru_cache(maxsize=8)
+def _lines_with_credit_hints(lines: tuple[str, ...]) -> frozenset[int]:
+    joined = "\n".join(lines)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # lower() changed offsets ("İ"): line by line
+        return frozenset(i for i, line in enumerate(lines) if _credit_hint(line.lower()))
+    positions = []
+    for hint in _CREDIT_HINTS:
+        at = lowered.find(hint)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(hint, at + 1)
+    if not positions:
+        return frozenset()
+    starts = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return frozenset(bisect.bisect_right(starts, at) - 1 for at in positions)
 
 
 def _image_hint(lowered: str) -> bool:
@@ -245,9 +271,11 @@ def unquoted(line: str) -> str:
     return _QUOTED.sub(lambda m: " " * len(m.group()), line)
 
 
+@functools.lru_cache(maxsize=512)
 def credit_at(line: str) -> list[re.Match[str]]:
     """The republishing credits in a line, each at the start of the line or a sentence
-    and outside quotation marks, in order."""
+    and outside quotation marks, in order (a list to read, not to change: the answer is
+    cached, since sections and outlet detection read the same lines of an article)."""
     if not _credit_hint(line.lower()):
         return []
     plain = unquoted(line)
@@ -265,12 +293,16 @@ def credit_at(line: str) -> list[re.Match[str]]:
 def is_furniture(line: str) -> bool:
     """Whether a line is page furniture or a credit (see Section.CREDIT)."""
     stripped = line.strip()
+    return _is_furniture(stripped, stripped.lower())
+
+
+def _is_furniture(stripped: str, lowered: str, credits_possible: bool = True) -> bool:
     size = len(stripped)
     # Furniture is short: a long paragraph is body text (or a bio, see is_bio).
     if size > FURNITURE_MAX_CHARS:
         return False
     if _FURNITURE_START.match(stripped) or (
-        _image_hint(stripped[:40].lower()) and IMAGE_CREDIT.match(stripped)
+        _image_hint(lowered[:40]) and IMAGE_CREDIT.match(stripped)
     ):
         return True
     if (
@@ -279,7 +311,6 @@ def is_furniture(line: str) -> bool:
         and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
     ):
         return True
-    lowered = stripped.lower()
     if (
         "permalink" in lowered
         or "translate" in lowered
@@ -287,11 +318,11 @@ def is_furniture(line: str) -> bool:
         or "share button" in lowered
         or "forward this" in lowered
         or "crosspost" in lowered
-        or "follow" in lowered
+        or "follow us" in lowered
     ) and _FURNITURE_ANYWHERE.search(stripped):
         return True
     # A credit line is short; a credit inside a paragraph is one of its sentences.
-    credits = credit_at(stripped) if size <= 300 else []
+    credits = credit_at(stripped) if credits_possible and size <= 300 else []
     return bool(credits) and _starts_the_line(stripped, credits[0])
 
 
@@ -324,14 +355,18 @@ _FINAL_PUNCTUATION = tuple(".!?…\"”’'")
 HEADLINE_MAX_CHARS = 200
 
 
-def classify_paragraph(line: str, *, first: bool, next_line: str = "") -> str:
+def classify_paragraph(
+    line: str, *, first: bool, next_line: str = "", credits_possible: bool = True
+) -> str:
     """Return the section of one paragraph from its own wording (`next_line`, the
-    paragraph after it if known, helps tell a question headline from a question)."""
+    paragraph after it if known, helps tell a question headline from a question;
+    `credits_possible` False says that the line holds no credit, see
+    lines_with_credit_hints)."""
     stripped = line.strip()
     lowered = stripped.lower()
     if _BOILERPLATE_START.match(stripped):
         return Section.BOILERPLATE
-    if is_furniture(stripped):
+    if _is_furniture(stripped, lowered, credits_possible):
         return Section.CREDIT
     if any(word in lowered for word in _BOILERPLATE_WORDS) and _BOILERPLATE_ANYWHERE.search(
         unquoted(stripped)
@@ -363,6 +398,11 @@ def _question_headline(line: str, next_line: str) -> bool:
     )
 
 
+def _credit_starts_sentence(text: str, start: int, credit_starts: set[int]) -> bool:
+    """Whether a credit begins the sentence at `start` (after "(", "*" or the like)."""
+    return any(start + lead in credit_starts for lead in range(4))
+
+
 def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str = "") -> list[str]:
     """Return one section per span.
 
@@ -385,6 +425,9 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
         line_bounds[span.paragraph] = (first_start, span.end)
 
     paragraphs = sorted(line_bounds)
+    hinted = lines_with_credit_hints([text[start:end] for start, end in line_bounds.values()])
+    hinted = {paragraphs[i] for i in hinted}
+    images_possible = _image_hint(text.lower())
     by_paragraph: dict[int, str] = {}
     for n, paragraph in enumerate(paragraphs):
         start, end = line_bounds[paragraph]
@@ -396,9 +439,12 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
                 text[start:end],
                 first=True,
                 next_line=text[following[0] : following[1]] if following else "",
+                credits_possible=paragraph in hinted,
             )
         else:
-            by_paragraph[paragraph] = classify_paragraph(text[start:end], first=False)
+            by_paragraph[paragraph] = classify_paragraph(
+                text[start:end], first=False, credits_possible=paragraph in hinted
+            )
 
     # Author bios: body-like lines with nothing but non-claims after them.
     for paragraph in reversed(paragraphs):
@@ -409,26 +455,30 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
                 break
             by_paragraph[paragraph] = Section.CREDIT
 
-    # Paragraphs where a sentence may be a credit.
-    hinted = set()
+    # Where a sentence of a paragraph is a credit ("… This article was first published
+    # by X."), as offsets into the text where such a sentence starts.
+    credit_starts: set[int] = set()
+    image_paragraphs: set[int] = set()
     for paragraph, (start, end) in line_bounds.items():
         if by_paragraph[paragraph] in (Section.BODY, Section.HEADLINE):
-            lowered = text[start:end].lower()
-            if _credit_hint(lowered) or _image_hint(lowered):
-                hinted.add(paragraph)
+            if paragraph in hinted:
+                line = text[start:end]
+                credit_starts.update(start + m.start("rule") for m in credit_at(line))
+            if images_possible and _image_hint(text[start:end].lower()):
+                image_paragraphs.add(paragraph)
     sections = []
     for span in spans:
         if span.start >= comments_from:
             sections.append(Section.COMMENT)
             continue
         section = by_paragraph[span.paragraph]
-        if span.paragraph in hinted:
-            # A credit may be one sentence of a paragraph: "… This article was first
-            # published by X."
-            sentence = text[span.start : span.end]
-            if IMAGE_CREDIT.match(sentence) or (
-                (credits := credit_at(sentence)) and credits[0].start("rule") <= 3
-            ):
-                section = Section.CREDIT
+        if section in (Section.BODY, Section.HEADLINE) and (
+            (credit_starts and _credit_starts_sentence(text, span.start, credit_starts))
+            or (
+                span.paragraph in image_paragraphs
+                and IMAGE_CREDIT.match(text, span.start, span.end)
+            )
+        ):
+            section = Section.CREDIT
         sections.append(section)
     return sections

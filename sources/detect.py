@@ -17,7 +17,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from annotator.sections import DATELINE, IMAGE_CREDIT, Section, credit_at, unquoted
+from annotator.sections import (
+    DATELINE,
+    IMAGE_CREDIT,
+    Section,
+    credit_at,
+    lines_with_credit_hints,
+    unquoted,
+)
 from sources.models import Outlet
 
 CREDIT_LINE = re.compile(r"^\s*articles?\s+by\s*:?\s*(?P<name>.+?)\s*$", re.IGNORECASE)
@@ -175,13 +182,14 @@ def detect_outlets(
     strong_publisher: list[_Evidence] = []
     boilerplate: list[tuple[str, int | None]] = []
     lead_ins: list[_Evidence] = []
+    hinted = lines_with_credit_hints([line for line, _ in paragraphs])
 
     for n, (line, section) in enumerate(paragraphs):
         if section == Section.COMMENT:
             continue
         number = line_numbers[n] if line_numbers else None
         stripped = line.strip()
-        for credit in credit_at(stripped):
+        for credit in credit_at(stripped) if n in hinted else ():
             rest = stripped[credit.end() :]
             # The credit runs to the end of its sentence.
             named = index.named_in(unquoted(rest)[:200])
@@ -190,7 +198,9 @@ def detect_outlets(
                 credits.append(_Evidence(named[0][0], rule, stripped, number, named[0][1]))
             elif name := unknown_name(rest):
                 credits.append(_Evidence(None, rule, stripped, number, name))
-        if section == Section.CREDIT and IMAGE_CREDIT.match(stripped):
+        if section in (Section.BODY, Section.HEADLINE) or (
+            section == Section.CREDIT and IMAGE_CREDIT.match(stripped)
+        ):
             continue
         if credit := CREDIT_LINE.match(stripped):
             if outlet := index.exact(credit.group("name")):
