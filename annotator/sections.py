@@ -64,6 +64,8 @@ _BOILERPLATE_ANYWHERE = re.compile(
             r"(?:https?://|www\.)\S*(?:donate|donation|patreon|paypal)",
             r"\bpaypal\s*:",
             r"\bbecome a (?:member|patron|subscriber)\b",
+            r"\bplease (?:consider )?(?:donating|making a donation|a donation|donate)\b",
+            r"\b(?:donate|subscribe|support us) (?:now|today|here)\b",
             # rights notices
             r"contains copyrighted material",
             r"grants permission to cross-post",
@@ -104,7 +106,7 @@ _BYLINE = re.compile(
             r"\s*(?:…|\.\.\.|:)$",
             # a name and a social-media handle: "Jane Doe (@janedoe)", "By Jo Li | @joli"
             r"^(?:(?i:by)\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}(?:,\s*[\w .'’-]{2,40})?"
-            r"\s*[|(,–—-]?\s*(?i:twitter:?\s*|x:?\s*|telegram:?\s*)?@\w{2,30}\)?"
+            r"\s*[|(,/–—-]?\s*(?i:twitter:?\s*|x:?\s*|telegram:?\s*)?@\w{2,30}\)?"
             r"(?:\s*[|,]\s*[\w .'’@-]{2,40})?$",
         ]
     )
@@ -143,14 +145,15 @@ ORIGIN_CREDIT = re.compile(
     r"(?:\s+(?:by|on|at|in|with|from))?"
     r"|(?:re-?published|re-?printed|re-?posted|cross-?posted|shared)\s+(?:here\s+)?"
     r"(?:with\s+(?:kind\s+)?permission\s+(?:from|of|by)|from|courtesy\s+of|by\s+permission\s+of)"
-    r"|(?:original\s+)?source\s*:"
+    r"|(?:original\s+)?source\s*:|via\s*:"
+    r"|read\s+(?:the\s+)?(?:original|full)\s+(?:article|story|report|text|piece)?\s*(?:at|on)"
     r")(?![\w-])",
     re.IGNORECASE,
 )
 
 
 # Every credit holds one of these words; most lines hold none (a cheap first test).
-_CREDIT_HINTS = ("original", "first", "source", "publish", "print", "post", "shared")
+_CREDIT_HINTS = ("original", "first", "source", "publish", "print", "post", "shared", "via", "full")
 
 
 def _credit_hint(lowered: str) -> bool:
@@ -249,7 +252,7 @@ _FURNITURE_ANYWHERE = re.compile(
 # An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
 _BIO = re.compile(
     r"^[*_\s]*(?:(?:dr|prof|professor)\.?\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
-    r"(?:,\s[^,]{2,60},)?\s+(?:is|was|has been|writes|works)\s",
+    r"(?:,[^,]{2,80}){0,3},?\s+(?:is|was|has been|writes|works)\s",
 )
 _BIO_WORDS = re.compile(
     r"\b(?:journalist|writer|author|analyst|researcher|editor|professor|commentator"

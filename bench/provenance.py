@@ -9,6 +9,7 @@ sentences in the right section."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -160,6 +161,10 @@ def main() -> None:
     s, rs = result["sentences"], result["right_sentences"]
     print(f"publisher and origin right: {ra}/{a} articles ({100 * ra / max(a, 1):.1f}%)")
     print(f"sections right: {rs}/{s} sentences ({100 * rs / max(s, 1):.1f}%)")
+    from django.db import connection
+
+    connection.close()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -128,7 +128,10 @@ def unknown_name(rest: str) -> str:
     known outlet is named there: a domain, or a run of capitalised words ("" if none)."""
     rest = rest.strip().lstrip(":–—-").strip()
     rest = re.sub(
-        r"^(?:the\s+(?=[a-z]))?(?:(?:web\s*)?site|website|outlet|blog|portal)\s+", "", rest
+        r"^(?:the\s+)?(?:(?:web\s*)?site|website|outlet|blog|portal|pages)\s+(?:of\s+)?",
+        "",
+        rest,
+        flags=re.IGNORECASE,
     )
     rest = re.sub(r"^the\s+(?=[A-Z])", "The ", rest)
     domain = _UNKNOWN_DOMAIN.match(rest)
