@@ -147,6 +147,14 @@ def unknown_name(rest: str) -> str:
     return name if len(name) >= 2 else ""
 
 
+def _dateline_name(words: str) -> str:
+    """The outlet's name in a dateline's words ("Asia Times", "By A, Asia Times")."""
+    name = words.rsplit(",", 1)[-1].strip(" ,|–—-")
+    if not name[:1].isupper() or name.lower().startswith("by ") or len(name.split()) > 6:
+        return ""
+    return name
+
+
 @dataclass(slots=True)
 class _Evidence:
     outlet: Outlet | None
@@ -185,6 +193,7 @@ def detect_outlets(
     strong_publisher: list[_Evidence] = []
     boilerplate: list[tuple[str, int | None]] = []
     lead_ins: list[_Evidence] = []
+    unknown_datelines: list[_Evidence] = []
     hinted = lines_with_credit_hints([line for line, _ in paragraphs])
 
     for n, (line, section) in enumerate(paragraphs):
@@ -224,6 +233,10 @@ def detect_outlets(
         if section in (Section.BYLINE, Section.CREDIT) and (dated := DATELINE.match(stripped)):
             if named := index.named_in(dated.group("name")):
                 datelines.append(_Evidence(named[-1][0], "dateline", stripped, number))
+            elif datelines and (name := _dateline_name(dated.group("name"))):
+                # An aggregator's page names the original's outlet and date under its
+                # own dateline: an outlet not in the directory is still named.
+                unknown_datelines.append(_Evidence(None, "dateline", stripped, number, name))
             continue
         if section == Section.BYLINE:
             if lead := LEAD_IN.match(stripped):
@@ -275,8 +288,10 @@ def detect_outlets(
     else:
         later = [e for e in datelines if e.outlet != publisher]
         ordered = medium + later + [e for e in copyrights if e.outlet != publisher]
-        origin_evidence = next((e for e in ordered if e.outlet != publisher), None) or next(
-            iter(medium), None
+        origin_evidence = (
+            next((e for e in ordered if e.outlet != publisher), None)
+            or next(iter(unknown_datelines), None)
+            or next(iter(medium), None)
         )
 
     if publisher_evidence is None:

@@ -79,7 +79,7 @@ def test_the_command_lists_what_it_detected_per_article_and_the_unknown_outlets(
 
     assert f"Imported {len(cases)} article(s)" in out
     assert "origin named but unknown: The Cradle: credit" in out
-    assert "Origin named but unknown: Asia Times (1 article(s))" in out
+    assert "Origin named but unknown: Asia Times (2 article(s))" in out
     assert 'origin Strategic Culture Foundation: credit "the original source of this' in out
     for case in cases:
         article = Article.objects.get(source_name__endswith=f"{case.name}.txt")
@@ -131,7 +131,7 @@ def test_the_article_page_shows_the_evidence_and_the_unknown_origin(directory, c
 
 
 def test_a_teacher_creates_the_unknown_origin_from_the_page(directory, client, teacher):
-    case = next(c for c in CASES if c.unknown == "Asia Times")
+    case = next(c for c in CASES if c.name.startswith("30_"))
     article = import_article(text=case.text).article
     client.force_login(teacher)
     assert (
