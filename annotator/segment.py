@@ -154,9 +154,14 @@ def split_sentences(text: str) -> list[Span]:
     lines = _LINE_BREAKS.split(text) if "\u2028" in text or "\u2029" in text else text.split("\n")
     for line in lines:
         size = len(line)
-        last = len(_rstrip(line))
+        stripped = line.rstrip()
+        if stripped and stripped[-1] in _INVISIBLE:
+            stripped = _rstrip(stripped)
+        last = len(stripped)
         if last:
-            first = size - len(_lstrip(line))
+            first = size - len(line.lstrip())
+            if line[first] in _INVISIBLE:
+                first = size - len(_lstrip(line))
             stop = index
             while stop < count and boundaries[stop][0] < base + last:
                 stop += 1
