@@ -27,6 +27,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "html",
         "publisher_signal",
         "origin_signal",
+        "origin_unknown",
         "source_name",
         "imported_by",
         "imported_at",

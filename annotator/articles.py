@@ -14,9 +14,9 @@ from django.db import transaction
 
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
 from annotator.ingest.service import ImportResult, import_article
-from annotator.models import Article, ClaimTag
+from annotator.models import Article, ClaimTag, OutletCorrection
 from sources.models import Outlet
-from sources.services import UnknownOutlet, resolve_outlet
+from sources.services import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
 
 # One request imports one article; JSON Lines batches go through `import_articles`.
 UPLOAD_FORMATS = ("text", "markdown", "html")
@@ -117,6 +117,7 @@ def create_article(
         raise
 
 
+@transaction.atomic
 def update_article(
     *,
     article: Article,
@@ -137,11 +138,7 @@ def update_article(
         raise PermissionDenied("Only teachers, editors and admins can change articles.")
     new_publisher = _outlet(publisher, "publisher")
     new_origin = _outlet(origin, "origin")
-    signal = f"set by {by.get_username()}"
-    if article.publisher_id != (new_publisher.pk if new_publisher else None):
-        article.publisher, article.publisher_signal = new_publisher, signal
-    if article.origin_id != (new_origin.pk if new_origin else None):
-        article.origin, article.origin_signal = new_origin, signal
+    corrections = _correct(article, by, publisher=new_publisher, origin=new_origin)
     article.title = title.strip()
     article.byline = byline.strip()
     article.url = url.strip()
@@ -161,9 +158,114 @@ def update_article(
             "publisher_signal",
             "origin",
             "origin_signal",
+            "origin_unknown",
         ]
     )
+    OutletCorrection.objects.bulk_create(corrections)
     return article
+
+
+def _correct(
+    article: Article, by: AbstractBaseUser, *, publisher: Outlet | None, origin: Outlet | None
+) -> list[OutletCorrection]:
+    """Set publisher and origin on `article` (unsaved), each change with its record."""
+    signal = f"set by {by.get_username()}"
+    corrections = []
+    for field, new in (("publisher", publisher), ("origin", origin)):
+        if getattr(article, f"{field}_id") != (new.pk if new else None):
+            corrections.append(
+                OutletCorrection(
+                    article=article,
+                    field=field,
+                    old_id=getattr(article, f"{field}_id"),
+                    old_signal=getattr(article, f"{field}_signal"),
+                    new=new,
+                    changed_by=by,
+                )
+            )
+            setattr(article, field, new)
+            setattr(article, f"{field}_signal", signal)
+            if field == "origin":
+                article.origin_unknown = ""
+    return corrections
+
+
+@transaction.atomic
+def correct_outlets(
+    *, article: Article, by: AbstractBaseUser, publisher: str, origin: str
+) -> Article:
+    """Correct an article's publisher and origin (outlet names, slugs, aliases or
+    domains; "" for none), recording each change: who, when, the outlet before and
+    after, and the evidence it replaced. Raises as `update_article` does."""
+    if not by.has_perm("annotator.change_article"):
+        raise PermissionDenied("Only teachers, editors and admins can change articles.")
+    corrections = _correct(
+        article,
+        by,
+        publisher=_outlet(publisher, "publisher"),
+        origin=_outlet(origin, "origin"),
+    )
+    if corrections:
+        article.save(
+            update_fields=[
+                "publisher",
+                "publisher_signal",
+                "origin",
+                "origin_signal",
+                "origin_unknown",
+            ]
+        )
+        OutletCorrection.objects.bulk_create(corrections)
+    return article
+
+
+@transaction.atomic
+def create_named_origin(*, article: Article, by: AbstractBaseUser | None) -> Outlet:
+    """Create the outlet that `article` names as its origin but that is not in the
+    directory (a domain becomes the outlet's domain too), and make it the origin of every
+    article that names it so. `by` None is a command run by the site's operator.
+    Raises PermissionDenied for users who may not add outlets and ValidationError when
+    the article names no unknown origin."""
+    if by is not None and (
+        not by.has_perm("sources.add_outlet") or not by.has_perm("annotator.change_article")
+    ):
+        raise PermissionDenied("Only teachers, editors and admins can add outlets.")
+    name = article.origin_unknown.strip()
+    if not name:
+        raise ValidationError({"origin_unknown": "the article names no unknown origin"})
+    outlet = create_outlet_named(name)
+    for named in Article.objects.select_for_update().filter(
+        origin_unknown__iexact=name, origin__isnull=True
+    ):
+        evidence = named.origin_signal
+        OutletCorrection.objects.create(
+            article=named,
+            field=OutletCorrection.Field.ORIGIN,
+            old=None,
+            old_signal=evidence,
+            new=outlet,
+            changed_by=by,
+        )
+        named.origin = outlet
+        who = by.get_username() if by is not None else "import_articles --create-outlets"
+        named.origin_signal = f"{evidence} (outlet created by {who})"[:300]
+        named.origin_unknown = ""
+        named.save(update_fields=["origin", "origin_signal", "origin_unknown"])
+    return outlet
+
+
+def create_outlet_named(name: str) -> Outlet:
+    """The outlet called `name` (name, alias or domain), created if there is none: a
+    name that looks like a domain ("antiwar.com") also becomes its domain."""
+    try:
+        return resolve_outlet(name)
+    except UnknownOutlet:
+        pass
+    looks_like_domain = "." in name and " " not in name
+    return save_outlet(
+        name=name[:200],
+        domains=[normalize_domain(name)] if looks_like_domain else [],
+    )
 
 
 @transaction.atomic

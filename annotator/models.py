@@ -42,6 +42,11 @@ class Article(models.Model):
         help_text="Who wrote it.",
     )
     origin_signal = models.CharField(max_length=300, blank=True)
+    # An outlet that the text names as its origin ("Originally published at X") but that
+    # is not in the directory: origin stays empty until someone creates the outlet.
+    origin_unknown = models.CharField(
+        max_length=200, blank=True, help_text="Origin named in the text but not a known outlet."
+    )
     byline = models.CharField(max_length=300, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     published_on = models.DateField(null=True, blank=True)
@@ -74,6 +79,45 @@ class Article(models.Model):
             and self.origin_id is not None
             and self.publisher_id != self.origin_id
         )
+
+
+class OutletCorrection(models.Model):
+    """A teacher's or editor's correction of an article's publisher or origin: who, when,
+    and the outlet before and after."""
+
+    class Field(models.TextChoices):
+        PUBLISHER = "publisher", "Publisher"
+        ORIGIN = "origin", "Origin"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    old = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    old_signal = models.CharField(max_length=300, blank=True)
+    new = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # None: a command run without --user (`import_articles --create-outlets`).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outlet_corrections",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(field__in=["publisher", "origin"]), name="correction_field_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of article {self.article_id}: {self.old_id} -> {self.new_id}"
 
 
 class Sentence(models.Model):

@@ -7,6 +7,8 @@ bylines come as whole lines; every sentence takes its paragraph's section.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -24,6 +26,10 @@ class Section(models.TextChoices):
     BODY = "body", "Body"
     BOILERPLATE = "boilerplate", "Boilerplate"
     COMMENT = "comment", "Reader comment"
+    # Lines about the article rather than in it: republishing credits, image credits,
+    # page furniture (datelines, "Region:", "URL of this article:"), author bios and
+    # sharing lines. Not claims: never tagged, never counted.
+    CREDIT = "credit", "Credit or page furniture"
 
 
 # Boilerplate is recognised by how a paragraph begins or by a phrase anywhere in it;
@@ -32,6 +38,7 @@ _BOILERPLATE_START = re.compile(
     "|".join(
         [
             r"support our\b",
+            r"support(?: us)?\b[^.]{0,60}(?:https?://|www\.)",
             r"disclaimer\b",
             r"for media inquiries\b",
             r"copyright\b",
@@ -42,7 +49,6 @@ _BOILERPLATE_START = re.compile(
             r"tags?\s*:",
             r"read more\b",
             r"related(?: posts| articles| stories)?\s*:",
-            r"share this\b",
             r"published here\s*:",
             r"follow us on\b",
             r"(?:watch|listen to) the [\w -]*version of this\b",
@@ -58,6 +64,8 @@ _BOILERPLATE_ANYWHERE = re.compile(
             r"(?:https?://|www\.)\S*(?:donate|donation|patreon|paypal)",
             r"\bpaypal\s*:",
             r"\bbecome a (?:member|patron|subscriber)\b",
+            r"\bplease (?:consider )?(?:donating|making a donation|a donation|donate)\b",
+            r"\b(?:donate|subscribe|support us) (?:now|today|here)\b",
             # rights notices
             r"contains copyrighted material",
             r"grants permission to cross-post",
@@ -93,10 +101,256 @@ _BYLINE = re.compile(
             r"^(?i:articles? by)\s*:?\s*\S",
             r"^(?i:by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4}\s*[,:]?.{0,40}$",
             r"^[A-Z][\w'’-]*(?:[ ,]+[A-Z][\w'’-]*){0,3},?\s+by\s+[A-Z][\w.'’ -]{2,60}:?$",
-            r"^[A-Z0-9][\w.'’ -]{1,60}\s+reports?\s*(?:…|\.\.\.|:)$",
+            # lead-ins: "South Front reports…", "21st Century Wire says…"
+            r"^[A-Z0-9][\w.'’ -]{1,60}\s+(?i:reports?|says?|writes?|adds?|notes?|explains?)"
+            r"\s*(?:…|\.\.\.|:)$",
+            # a name and a social-media handle: "Jane Doe (@janedoe)", "By Jo Li | @joli"
+            r"^(?:(?i:by)\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}(?:,\s*[\w .'’-]{2,40})?"
+            r"\s*[|(,/–—-]?\s*(?i:twitter:?\s*|x:?\s*|telegram:?\s*)?@\w{2,30}\)?"
+            r"(?:\s*[|,]\s*[\w .'’@-]{2,40})?$",
         ]
     )
 )
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+)
+# "Global Research, June 05, 2019", "Strategic Culture Foundation 3 May 2019": the page's
+# own dateline, or (on an aggregator's page) the original's name and date.
+DATELINE = re.compile(
+    rf"^(?P<name>[^\W\d_][\w .,&'’@-]{{1,80}}?)[\s,|–—-]+{DATE}"
+    r"(?:\s*[,|–—-]?\s*\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(
+    rf"^(?:(?:published|posted|updated|first published|date)(?:\s+on)?\s*:?\s*)?{DATE}\s*$",
+    re.IGNORECASE,
+)
+
+# Republishing credits, at the start of a line or a sentence: "The original source of this
+# article is X", "This article was originally published on X", "Source: X"...
+ORIGIN_CREDIT = re.compile(
+    r"[(\[*_\s]*(?P<rule>"
+    r"the\s+original\s+source\s+of\s+this\s+(?:article|story|post|piece|report|text)\s+is"
+    r"|(?:this\s+(?:article|story|piece|post|report|essay|analysis|op-?ed|interview"
+    r"|commentary|column|text|item)\s+)?(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:originally|first)\s+(?:published|appeared|posted|ran|printed|released)"
+    r"(?:\s+(?:by|on|at|in|with|from))?"
+    r"|(?:re-?published|re-?printed|re-?posted|cross-?posted|shared)\s+(?:here\s+)?"
+    r"(?:with\s+(?:kind\s+)?permission\s+(?:from|of|by)|from|courtesy\s+of|by\s+permission\s+of)"
+    r"|(?:original\s+)?source\s*:|via\s*:"
+    r"|read\s+(?:the\s+)?(?:original|full)\s+(?:article|story|report|text|piece)?\s*(?:at|on)"
+    r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+# Every credit holds one of these words; most lines hold none (a cheap first test).
+_CREDIT_HINTS = ("original", "first", "source", "publish", "print", "post", "shared", "via", "full")
+
+
+def _credit_hint(lowered: str) -> bool:
+    """Whether a lower-cased line holds words that every credit holds."""
+    return any(hint in lowered for hint in _CREDIT_HINTS)
+
+
+def lines_with_credit_hints(lines: Sequence[str]) -> frozenset[int]:
+    """The indexes of the lines that may hold a republishing credit (see credit_at): one
+    scan of the whole text per hint word, since most lines hold none. Cached, since
+    sections and outlet detection ask it about the same lines."""
+    return _lines_with_credit_hints(tuple(lines))
+
+
+@functools.lru_cache(maxsize=8)
+def _lines_with_credit_hints(lines: tuple[str, ...]) -> frozenset[int]:
+    joined = "\n".join(lines)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # lower() changed offsets ("İ"): line by line
+        return frozenset(i for i, line in enumerate(lines) if _credit_hint(line.lower()))
+    positions = []
+    for hint in _CREDIT_HINTS:
+        at = lowered.find(hint)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(hint, at + 1)
+    if not positions:
+        return frozenset()
+    starts = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return frozenset(bisect.bisect_right(starts, at) - 1 for at in positions)
+
+
+def _image_hint(lowered: str) -> bool:
+    return (
+        "image" in lowered
+        or "photo" in lowered
+        or "pic" in lowered
+        or "illustration" in lowered
+        or "graphic" in lowered
+        or "screenshot" in lowered
+    )
+
+
+# Where a credit may begin inside a line: after a sentence's end, or after "; " or " | "
+# that follow a byline ("Written by A; Originally appeared at X").
+_CREDIT_STARTS = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*|\s[–—]\s*")
+
+IMAGE_CREDIT = re.compile(
+    r"[(\[*_\s]*(?:"
+    r"(?:featured|feature|cover|header|lead|main|banner|top)\s+"
+    r"(?:image|photo|picture|illustration|graphic|pic)s?\b"
+    r"|(?:image|photo|photograph|picture|illustration|graphic|screenshot|pic)s?\s*"
+    r"(?:(?:credits?|source)\s*:?|:|courtesy\b)"
+    r")",
+    re.IGNORECASE,
+)
+
+# Page furniture: lines about the page, not the story.
+_FURNITURE_START = re.compile(
+    "|".join(
+        [
+            r"url of this article\s*:",
+            r"(?:region|regions|theme|themes|topic|topics|in-depth report|categor(?:y|ies)"
+            r"|filed under|posted in)\s*:",
+            r"comment on\b.{0,80}\b(?:facebook|twitter|telegram|page)\b",
+            r"become a (?:member|patron|subscriber)\b",
+            r"about the author\b",
+            r"loading\s*(?:\.\.\.|…)?\s*$",
+            r"(?:posted|published|filed)\s+(?:by\s+.{1,60}?\s+)?(?:on|at)\s+" + DATE,
+            r"share this\b",
+            r"like this\s*:",
+            r"click to (?:share|email|print|tweet)\b",
+            r"please share\b",
+            r"feel free to (?:share|repost|republish|re-?post)\b",
+            r"this (?:article|post|piece|story) (?:may|can) be (?:freely )?"
+            r"(?:re-?posted|re-?published|shared|re-?printed)\b",
+            r"(?:you can )?(?:follow|find)\s+(?!us\b).{1,60}\s+on\s+"
+            r"(?:twitter|telegram|facebook|x|instagram|substack|gab|youtube|rumble)\b",
+            r"(?:share|tweet|e-?mail|print|like|pin|whatsapp|telegram|reddit|facebook|twitter"
+            r"|linkedin)(?:[\s,|·•]+(?:share|tweet|e-?mail|print|like|pin|whatsapp|telegram"
+            r"|reddit|facebook|twitter|linkedin))*\s*:?\s*$",
+        ]
+    ),
+    re.IGNORECASE,
+)
+_FURNITURE_ANYWHERE = re.compile(
+    r"translate (?:this )?website|daily newsletter|click the share button"
+    r"|forward this article|crosspost on your blog|visit and follow us on|\|\s*permalink\b",
+    re.IGNORECASE,
+)
+
+# An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
+_BIO = re.compile(
+    r"^[*_\s]*(?:(?:dr|prof|professor)\.?\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"(?:,[^,]{2,80}){0,3},?\s+(?:is|was|has been|writes|works)\s",
+)
+_BIO_WORDS = re.compile(
+    r"\b(?:journalist|writer|author|analyst|researcher|editor|professor|commentator"
+    r"|contributor|columnist|correspondent|historian|economist|activist|film-?maker|blogger"
+    r"|scholar|founder|director|fellow|reporter|lawyer|expert|political scientist"
+    r"|photographer|veteran|consultant|lecturer|academic|podcast|book|books)\b",
+    re.IGNORECASE,
+)
+
+# Quoted passages ("…", “…”, «…») long enough to hold an appeal or a credit: what is
+# quoted in a body paragraph is reported, not said by the page.
+_QUOTED = re.compile(r"“[^”\n]{20,}”|\"[^\"\n]{20,}\"|«[^»\n]{20,}»")
+
+
+def unquoted(line: str) -> str:
+    """`line` with its longer quoted passages blanked out (same length, same offsets)."""
+    if "“" not in line and '"' not in line and "«" not in line:
+        return line
+    return _QUOTED.sub(lambda m: " " * len(m.group()), line)
+
+
+@functools.lru_cache(maxsize=512)
+def credit_at(line: str) -> list[re.Match[str]]:
+    """The republishing credits in a line, each at the start of the line or a sentence
+    and outside quotation marks, in order (a list to read, not to change: the answer is
+    cached, since sections and outlet detection read the same lines of an article)."""
+    if not _credit_hint(line.lower()):
+        return []
+    plain = unquoted(line)
+    found = []
+    m = ORIGIN_CREDIT.match(plain)
+    if m:
+        found.append(m)
+    for start in _CREDIT_STARTS.finditer(plain):
+        m = ORIGIN_CREDIT.match(plain, start.end())
+        if m and (not found or m.start("rule") > found[-1].start("rule")):
+            found.append(m)
+    return found
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line is page furniture or a credit (see Section.CREDIT)."""
+    stripped = line.strip()
+    return _is_furniture(stripped, stripped.lower())
+
+
+def _is_furniture(stripped: str, lowered: str, credits_possible: bool = True) -> bool:
+    size = len(stripped)
+    # Furniture is short: a long paragraph is body text (or a bio, see is_bio).
+    if size > FURNITURE_MAX_CHARS:
+        return False
+    if _FURNITURE_START.match(stripped) or (
+        _image_hint(lowered[:40]) and IMAGE_CREDIT.match(stripped)
+    ):
+        return True
+    if (
+        size <= 120
+        and _DIGIT.search(stripped, size - 10) is not None
+        and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
+    ):
+        return True
+    if (
+        "permalink" in lowered
+        or "translate" in lowered
+        or "newsletter" in lowered
+        or "share button" in lowered
+        or "forward this" in lowered
+        or "crosspost" in lowered
+        or "follow us" in lowered
+    ) and _FURNITURE_ANYWHERE.search(stripped):
+        return True
+    # A credit line is short; a credit inside a paragraph is one of its sentences.
+    credits = credit_at(stripped) if credits_possible and size <= 300 else []
+    return bool(credits) and _starts_the_line(stripped, credits[0])
+
+
+FURNITURE_MAX_CHARS = 400
+_DIGIT = re.compile(r"\d")
+
+
+def _starts_the_line(line: str, credit: re.Match[str]) -> bool:
+    """A credit that begins the line, or follows only a byline ("Written by A; …")."""
+    head = line[: credit.start("rule")].strip(" (*[_;|–—")
+    return not head or (len(head) <= 80 and _BYLINE_HEAD.match(head) is not None)
+
+
+_BYLINE_HEAD = re.compile(r"^(?:(?:written|posted|compiled)\s+)?by\s+\S", re.IGNORECASE)
+
+
+def is_bio(line: str) -> bool:
+    """Whether a line reads as an author's bio (only the foot of an article has them)."""
+    stripped = line.strip()
+    return (
+        len(stripped) <= 800
+        and _BIO.match(stripped) is not None
+        and _BIO_WORDS.search(stripped) is not None
+    )
+
 
 _FINAL_PUNCTUATION = tuple(".!?…\"”’'")
 
@@ -104,20 +358,52 @@ _FINAL_PUNCTUATION = tuple(".!?…\"”’'")
 HEADLINE_MAX_CHARS = 200
 
 
-def classify_paragraph(line: str, *, first: bool) -> str:
-    """Return the section of one paragraph from its own wording."""
+def classify_paragraph(
+    line: str, *, first: bool, next_line: str = "", credits_possible: bool = True
+) -> str:
+    """Return the section of one paragraph from its own wording (`next_line`, the
+    paragraph after it if known, helps tell a question headline from a question;
+    `credits_possible` False says that the line holds no credit, see
+    lines_with_credit_hints)."""
     stripped = line.strip()
     lowered = stripped.lower()
-    if _BOILERPLATE_START.match(stripped) or (
-        any(word in lowered for word in _BOILERPLATE_WORDS)
-        and _BOILERPLATE_ANYWHERE.search(stripped)
+    if _BOILERPLATE_START.match(stripped):
+        return Section.BOILERPLATE
+    if _is_furniture(stripped, lowered, credits_possible):
+        return Section.CREDIT
+    if any(word in lowered for word in _BOILERPLATE_WORDS) and _BOILERPLATE_ANYWHERE.search(
+        unquoted(stripped)
     ):
         return Section.BOILERPLATE
-    if len(stripped) <= 120 and _BYLINE.search(stripped):
+    # Every alternative is anchored: match, not search, which would try every position.
+    if len(stripped) <= 120 and _BYLINE.match(stripped):
         return Section.BYLINE
-    if first and len(stripped) <= HEADLINE_MAX_CHARS and not stripped.endswith(_FINAL_PUNCTUATION):
-        return Section.HEADLINE
+    if first and len(stripped) <= HEADLINE_MAX_CHARS:
+        if not stripped.endswith(_FINAL_PUNCTUATION):
+            return Section.HEADLINE
+        if stripped.endswith(("?", "?”", '?"')) and _question_headline(stripped, next_line):
+            return Section.HEADLINE
     return Section.BODY
+
+
+def _question_headline(line: str, next_line: str) -> bool:
+    """A first line that asks one question is a headline when it is written in title
+    case, or when a byline, credit or page furniture follows it."""
+    if len(line) > 150 or any(mark in line[:-1] for mark in ".!?"):
+        return False
+    words = [w for w in line.split() if len(w) > 3 and w[0].isalpha()]
+    if words and sum(w[0].isupper() for w in words) * 2 > len(words):
+        return True
+    following = next_line.strip()
+    return bool(following) and classify_paragraph(following, first=False) in (
+        Section.BYLINE,
+        Section.CREDIT,
+    )
+
+
+def _credit_starts_sentence(text: str, start: int, credit_starts: set[int]) -> bool:
+    """Whether a credit begins the sentence at `start` (after "(", "*" or the like)."""
+    return any(start + lead in credit_starts for lead in range(4))
 
 
 def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str = "") -> list[str]:
@@ -141,14 +427,61 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
         first_start, _ = line_bounds.get(span.paragraph, (span.start, span.end))
         line_bounds[span.paragraph] = (first_start, span.end)
 
+    paragraphs = sorted(line_bounds)
+    hinted = lines_with_credit_hints([text[start:end] for start, end in line_bounds.values()])
+    hinted = {paragraphs[i] for i in hinted}
+    images_possible = _image_hint(text.lower())
     by_paragraph: dict[int, str] = {}
-    for paragraph, (start, end) in line_bounds.items():
+    for n, paragraph in enumerate(paragraphs):
+        start, end = line_bounds[paragraph]
         if start >= comments_from:
             by_paragraph[paragraph] = Section.COMMENT
+        elif paragraph == 0:
+            following = line_bounds.get(paragraphs[n + 1]) if n + 1 < len(paragraphs) else None
+            by_paragraph[paragraph] = classify_paragraph(
+                text[start:end],
+                first=True,
+                next_line=text[following[0] : following[1]] if following else "",
+                credits_possible=paragraph in hinted,
+            )
         else:
-            by_paragraph[paragraph] = classify_paragraph(text[start:end], first=paragraph == 0)
+            by_paragraph[paragraph] = classify_paragraph(
+                text[start:end], first=False, credits_possible=paragraph in hinted
+            )
 
-    return [
-        Section.COMMENT if span.start >= comments_from else by_paragraph[span.paragraph]
-        for span in spans
-    ]
+    # Author bios: body-like lines with nothing but non-claims after them.
+    for paragraph in reversed(paragraphs):
+        section = by_paragraph[paragraph]
+        if section == Section.BODY:
+            start, end = line_bounds[paragraph]
+            if not is_bio(text[start:end]):
+                break
+            by_paragraph[paragraph] = Section.CREDIT
+
+    # Where a sentence of a paragraph is a credit ("… This article was first published
+    # by X."), as offsets into the text where such a sentence starts.
+    credit_starts: set[int] = set()
+    image_paragraphs: set[int] = set()
+    for paragraph, (start, end) in line_bounds.items():
+        if by_paragraph[paragraph] in (Section.BODY, Section.HEADLINE):
+            if paragraph in hinted:
+                line = text[start:end]
+                credit_starts.update(start + m.start("rule") for m in credit_at(line))
+            if images_possible and _image_hint(text[start:end].lower()):
+                image_paragraphs.add(paragraph)
+    sections = []
+    for span in spans:
+        if span.start >= comments_from:
+            sections.append(Section.COMMENT)
+            continue
+        section = by_paragraph[span.paragraph]
+        if section in (Section.BODY, Section.HEADLINE) and (
+            (credit_starts and _credit_starts_sentence(text, span.start, credit_starts))
+            or (
+                span.paragraph in image_paragraphs
+                and IMAGE_CREDIT.match(text, span.start, span.end)
+            )
+        ):
+            section = Section.CREDIT
+        sections.append(section)
+    return sections

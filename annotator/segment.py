@@ -29,7 +29,13 @@ class Span(NamedTuple):
     paragraph: int  # index of the sentence's line among the non-blank lines
 
 
-_MARKS = ".!?…‽"
+_MARKS = ".!?…‽؟۔"
+# Invisible format characters (zero-width space and joiners, direction marks, word joiner,
+# byte order mark): a sentence neither begins nor ends with them, and after a mark they
+# separate as a space does.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+# Line breaks: a sentence never crosses one.
+_LINE_BREAKS = re.compile("[\n\u2028\u2029]")
 # Closing quotes and parentheses stay with the sentence they close. "]" is left out on purpose:
 # "[...]" is an editorial omission inside a quotation, not the end of anything.
 _CLOSERS = "\"'”’»›)"
@@ -43,7 +49,14 @@ _LEADERS = _OPENERS + _BULLETS + "-–—*"
 # whitespace up to the next character on the same line. The run is atomic and its spaced part
 # bounded, so odd input cannot make the regex backtrack for long.
 _RUN = re.compile(
-    rf"(?P<term>(?>[{_MARKS}]+(?:\ [{_MARKS}]+){{0,6}}))(?P<close>[{_CLOSERS}]*)[^\S\n]*"
+    rf"(?P<term>(?>[{_MARKS}]+(?:\ [{_MARKS}]+){{0,6}}))(?P<close>[{_CLOSERS}]*)"
+    rf"(?:[^\S\n\u2028\u2029]|[{_INVISIBLE}])*"
+)
+# Emoji (and their modifiers) between a sentence's final mark and the next sentence:
+# "Great news! 🎉 The army…" ends after the emoji.
+_EMOJI_RUN = re.compile(
+    "(?>[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+"
+    "(?:[^\\S\n\u2028\u2029])*)+"
 )
 # After a mark with no space ("ended.The next"), only a capitalised word can open a sentence.
 _GLUED_NEXT = re.compile(rf"[{_OPENERS}]?[A-Z][a-z]")
@@ -138,11 +151,17 @@ def split_sentences(text: str) -> list[Span]:
     index = 0
     paragraph = 0
     base = 0
-    for line in text.split("\n"):
+    lines = _LINE_BREAKS.split(text) if "\u2028" in text or "\u2029" in text else text.split("\n")
+    for line in lines:
         size = len(line)
-        last = len(line.rstrip())
+        stripped = line.rstrip()
+        if stripped and stripped[-1] in _INVISIBLE:
+            stripped = _rstrip(stripped)
+        last = len(stripped)
         if last:
             first = size - len(line.lstrip())
+            if line[first] in _INVISIBLE:
+                first = size - len(_lstrip(line))
             stop = index
             while stop < count and boundaries[stop][0] < base + last:
                 stop += 1
@@ -161,6 +180,30 @@ def split_sentences(text: str) -> list[Span]:
             paragraph += 1
         base += size + 1
     return spans
+
+
+def _rstrip(line: str) -> str:
+    """`line` without trailing whitespace or invisible characters."""
+    stripped = line.rstrip()
+    if not stripped or stripped[-1] not in _INVISIBLE:
+        return stripped
+    while True:
+        stripped = line.rstrip().rstrip(_INVISIBLE)
+        if stripped == line:
+            return line
+        line = stripped
+
+
+def _lstrip(line: str) -> str:
+    """`line` without leading whitespace or invisible characters."""
+    stripped = line.lstrip()
+    if not stripped or stripped[0] not in _INVISIBLE:
+        return stripped
+    while True:
+        stripped = line.lstrip().lstrip(_INVISIBLE)
+        if stripped == line:
+            return line
+        line = stripped
 
 
 def _boundaries(text: str) -> list[tuple[int, int]]:
@@ -186,10 +229,16 @@ def _boundaries(text: str) -> list[tuple[int, int]]:
         m = _RUN.match(text, at)
         nxt = m.end()
         skip_to = m.end("term")
-        if nxt == size or text[nxt] == "\n":
+        if nxt == size or text[nxt] in "\n\u2028\u2029":
             continue
         term, close = m.group("term", "close")
         end = m.end("close")
+        if text[nxt] >= "\u2600" and (emoji := _EMOJI_RUN.match(text, nxt)):
+            after = emoji.end()
+            if after < size and text[after] not in "\n\u2028\u2029" and _opens(text, after):
+                found.append((nxt + len(emoji.group().rstrip()), after))
+                last_next = after
+            continue
         # A bounded window keeps this linear however long the token; a word longer than that
         # is no abbreviation anyway.
         before = text[at - 200 if at > 200 else 0 : at]
@@ -236,6 +285,9 @@ def _nothing_before(text: str, at: int, sentence_start: int) -> bool:
 def _after_full_stop(text: str, word: str, nxt: int) -> bool:
     """Whether a single full stop after ``word`` ends the sentence, given what starts at ``nxt``."""
     bare = word.lstrip(_LEADERS)
+    if "–" in bare or "—" in bare or "-" in bare:
+        # A range of abbreviations ("Jan.–Mar. 2018"): the last one decides.
+        bare = re.split("[–—-]", bare)[-1] or bare
     key = bare.lower()
     kind = _ABBREVIATIONS.get(key)
     if kind is None:

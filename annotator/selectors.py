@@ -23,8 +23,9 @@ from sources.models import Outlet
 
 LABEL_NAMES = dict(Label.choices)
 SECTION_NAMES = dict(Section.choices)
-# Sentences that are not claims: a byline names the author, it asserts nothing.
-UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE})
+# Sentences that are not claims: a byline names the author, a credit or page furniture
+# names where the article comes from; they assert nothing.
+UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
 
 
 def is_taggable(sentence: Sentence) -> bool:

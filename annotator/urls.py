@@ -12,6 +12,12 @@ from sources import api as sources_api
 urlpatterns = [
     path("", views.article_list, name="article-list"),
     path("articles/<int:pk>/", views.article_detail, name="article-detail"),
+    path("articles/<int:pk>/outlets/", views.article_outlets, name="article-outlets"),
+    path(
+        "articles/<int:pk>/create-origin/",
+        views.article_create_origin,
+        name="article-create-origin",
+    ),
     path("guidelines/", views.guidelines, name="guidelines"),
     path("sentences/<int:pk>/", views.sentence_detail, name="sentence-detail"),
     path("sentences/<int:pk>/tag/", views.sentence_tag, name="sentence-tag"),

@@ -260,8 +260,10 @@ def choose_sentences(
         raise ValidationError(
             {"sentences": "a chosen sentence is not in the assignment's articles"}
         )
-    if any(s.section == Section.BYLINE for s in sentences):
-        raise ValidationError({"sentences": "a byline is not a claim: it cannot be assigned"})
+    if any(s.section in (Section.BYLINE, Section.CREDIT) for s in sentences):
+        raise ValidationError(
+            {"sentences": "a byline or a credit line is not a claim: it cannot be assigned"}
+        )
     assignment.sentences.set(sentences)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -190,3 +193,49 @@ def resolve_outlet(value: str) -> Outlet:
             return match
     known = ", ".join(Outlet.objects.values_list("name", flat=True)) or "none yet"
     raise UnknownOutlet(f"unknown outlet {value!r} (known outlets: {known})", code="unknown_outlet")
+
+
+DIRECTORY = Path(__file__).resolve().parent / "data" / "outlets.json"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryLoad:
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+@transaction.atomic
+def load_directory(path: Path = DIRECTORY) -> DirectoryLoad:
+    """Add the outlets of a directory file (names, kinds, aliases, domains) that are not
+    there yet, and the aliases and domains an existing outlet lacks. What an editor has
+    changed in the admin is kept: nothing is renamed or removed, and an alias or domain
+    that another outlet holds is left with it. Running it twice changes nothing."""
+    entries = json.loads(path.read_text(encoding="utf-8"))["outlets"]
+    created, updated, unchanged = [], [], []
+    for entry in entries:
+        domains = [normalize_domain(d) for d in entry.get("domains", [])]
+        aliases = [a.strip() for a in entry.get("aliases", []) if a.strip()]
+        outlet = (
+            Outlet.objects.filter(name__iexact=entry["name"]).first()
+            or Outlet.objects.filter(domains__domain__in=domains).first()
+        )
+        if outlet is None:
+            save_outlet(
+                name=entry["name"],
+                kind=entry.get("kind", Outlet.Kind.NEWS),
+                aliases=aliases,
+                domains=domains,
+            )
+            created.append(entry["name"])
+            continue
+        taken_aliases = {a.lower() for a in OutletAlias.objects.values_list("name", flat=True)}
+        taken_names = {n.lower() for n in Outlet.objects.values_list("name", flat=True)}
+        new_aliases = [a for a in aliases if a.lower() not in taken_aliases | taken_names]
+        new_domains = [d for d in domains if not OutletDomain.objects.filter(domain=d).exists()]
+        for alias in new_aliases:
+            OutletAlias.objects.create(outlet=outlet, name=alias)
+        for domain in new_domains:
+            OutletDomain.objects.create(outlet=outlet, domain=domain)
+        (updated if new_aliases or new_domains else unchanged).append(outlet.name)
+    return DirectoryLoad(created, updated, unchanged)

@@ -152,12 +152,18 @@ class ArticleDetailSerializer(ArticleSerializer):
     )
     is_republished = serializers.BooleanField(read_only=True)
     sentences = SentenceSerializer(many=True, read_only=True)
+    notes = serializers.SerializerMethodField(
+        help_text='What a reader should know about the provenance ("origin named but '
+        'unknown: X": create the outlet with POST …/create-origin/).'
+    )
 
     class Meta(ArticleSerializer.Meta):
         fields = [
             *ArticleSerializer.Meta.fields,
             "publisher_signal",
             "origin_signal",
+            "origin_unknown",
+            "notes",
             "is_republished",
             "source_name",
             "imported_by",
@@ -167,6 +173,11 @@ class ArticleDetailSerializer(ArticleSerializer):
             "sentences",
         ]
         read_only_fields = fields
+
+    def get_notes(self, article: Article) -> list[str]:
+        if article.origin_unknown:
+            return [f"origin named but unknown: {article.origin_unknown}"]
+        return []
 
 
 class ArticleMetadataSerializer(serializers.Serializer):

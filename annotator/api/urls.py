@@ -26,6 +26,11 @@ urlpatterns = [
     api("outlets/<slug:slug>/", outlets.outlet_detail, "api-outlet-detail"),
     api("articles/", articles.article_list, "api-article-list"),
     api("articles/<int:pk>/", articles.article_detail, "api-article-detail"),
+    api(
+        "articles/<int:pk>/create-origin/",
+        articles.article_create_origin,
+        "api-article-create-origin",
+    ),
     api("sentences/", sentences.sentence_list, "api-sentence-list"),
     api("sentences/<int:pk>/", sentences.sentence_detail, "api-sentence-detail"),
     api("tags/", tags.tag_list, "api-tag-list"),

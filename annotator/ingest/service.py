@@ -64,6 +64,17 @@ def _insert_sentences(rows: Iterable[tuple]) -> None:
         )
 
 
+def _line_numbers(text: str, starts: list[int]) -> list[int]:
+    """The 1-based line number of each offset in `starts` (sorted)."""
+    numbers = []
+    line, position = 1, 0
+    for start in starts:
+        line += text.count("\n", position, start)
+        position = start
+        numbers.append(line)
+    return numbers
+
+
 def import_article(
     *,
     text: str,
@@ -98,6 +109,7 @@ def import_article(
 
     publisher_signal = "given" if publisher else ""
     origin_signal = "given" if origin else ""
+    origin_unknown = ""
     if publisher is None or origin is None:
         paragraphs: dict[int, tuple[int, int, str]] = {}
         for span, section in zip(spans, sections, strict=True):
@@ -106,12 +118,15 @@ def import_article(
         found = detect_outlets(
             [(text[start:end], section) for start, end, section in paragraphs.values()],
             outlet_index or OutletIndex.load(),
+            line_numbers=_line_numbers(text, [start for start, _, _ in paragraphs.values()]),
         )
         if origin is None and found.origin is not None:
             origin, origin_signal = found.origin, found.origin_signal
+        if origin is None and found.origin_unknown:
+            origin_unknown, origin_signal = found.origin_unknown, found.origin_signal
         if publisher is None and found.publisher is not None:
             publisher, publisher_signal = found.publisher, found.publisher_signal
-        if origin is None and publisher is not None:
+        if origin is None and publisher is not None and not origin_unknown:
             origin, origin_signal = publisher, "same as publisher (no credit line or byline)"
         if publisher is None and origin is not None:
             publisher, publisher_signal = origin, "same as origin (no republisher named)"
@@ -135,6 +150,7 @@ def import_article(
         publisher_signal=publisher_signal[:300],
         origin=origin,
         origin_signal=origin_signal[:300],
+        origin_unknown=origin_unknown[: Article._meta.get_field("origin_unknown").max_length],
         byline=byline[:300],
         url=url,
         published_on=published_on,

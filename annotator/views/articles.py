@@ -72,6 +72,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_tag": can_tag(request.user),
             "can_see_all_tags": can_see_all_tags(request.user),
             "can_edit_sections": is_editor(request.user),
+            "corrections": article.corrections.select_related("old", "new", "changed_by")[:10],
             "sections": Section.choices,
             "labels": GUIDE,
             "outlets": Outlet.objects.only("name"),

@@ -82,7 +82,7 @@ def assignment_sentences(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = managed_assignment(request.user, pk)
     sentences = (
         Sentence.objects.filter(article__in=assignment.articles.all())
-        .exclude(section=Section.BYLINE)
+        .exclude(section__in=[Section.BYLINE, Section.CREDIT])
         .select_related("article")
         .defer("article__text", "article__html")
         .order_by("article_id", "position")

@@ -101,7 +101,7 @@ def article_disagreements(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.defer("text", "html"), pk=pk)
     sentences = list(
         Sentence.objects.filter(article=article)
-        .exclude(section=Section.BYLINE)
+        .exclude(section__in=[Section.BYLINE, Section.CREDIT])
         .select_related("article", "article__origin")
         .defer("article__text", "article__html")
         .order_by("position")

@@ -122,3 +122,80 @@ def test_it_refuses_a_comments_start_that_is_not_in_the_text():
     text = "A report.\nA comment."
     with pytest.raises(ValidationError, match="does not occur in the text"):
         classify_sections(text, split_sentences(text), comments_start="Nice article!")
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("The original source of this article is Strategic Culture Foundation", "credit"),
+        ("This article was originally published on Consortium News.", "credit"),
+        ("Originally published at ZeroHedge", "credit"),
+        ("(First published by TASS.)", "credit"),
+        ("Republished with permission from Sputnik.", "credit"),
+        ("Written by Jane Doe; Originally appeared at The Duran", "credit"),
+        ("Source: RT", "credit"),
+        ("Via: Zero Hedge", "credit"),
+        ("Featured image is from SouthFront", "credit"),
+        ("Featured image: Screenshot from YouTube", "credit"),
+        ("Global Research, June 05, 2019", "credit"),
+        ("Strategic Culture Foundation 3 May 2019", "credit"),
+        ("Region: Middle East & North Africa", "credit"),
+        ("Theme: Intelligence", "credit"),
+        ("URL of this article: https://www.globalresearch.ca/some-title/5671234", "credit"),
+        ("Comment on Global Research Articles on our Facebook page", "credit"),
+        ("Become a Member of Global Research", "credit"),
+        ("Share this:", "credit"),
+        ("Twitter Facebook Email Print", "credit"),
+        ("Posted by b on September 25, 2018 at 14:05 UTC | Permalink", "credit"),
+        ("21st Century Wire says…", "byline"),
+        ("Vanessa Beeley (@VanessaBeeley)", "byline"),
+        ("By Jane Doe / @janedoe", "byline"),
+        ("Support OffGuardian: https://off-guardian.org/support-us/", "boilerplate"),
+        ("If you value our work, please consider donating to keep us going.", "boilerplate"),
+        ("Photos from the scene show destroyed tanks.", "body"),
+        ("The report was first published in a Turkish newspaper before it was denied.", "body"),
+        ("In an interview originally published by Sputnik, the minister said more.", "body"),
+        ("Email correspondence shows that the deal was agreed in March.", "body"),
+        ("Share prices fell sharply on Monday.", "body"),
+        ("The source of the leak has not been identified.", "body"),
+    ],
+)
+def test_it_sets_credits_and_page_furniture_apart(line, section):
+    assert classify_paragraph(line, first=False) == section
+
+
+def test_a_credit_sentence_inside_a_body_paragraph_is_a_credit_and_the_rest_body():
+    text = "Headline Here\nThe army advanced. It stopped. This piece was first published by RT.\n"
+    sections = classify_sections(text, split_sentences(text))
+
+    assert sections == ["headline", "body", "body", "credit"]
+
+
+def test_a_quoted_credit_or_appeal_inside_a_body_paragraph_is_body():
+    text = (
+        "Headline Here\n"
+        "The blog ended with “This article was originally published by RT, please support "
+        "our work: https://example.org/donate/” in bold letters.\n"
+    )
+    assert classify_sections(text, split_sentences(text)) == ["headline", "body"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is Washington Preparing a New War?\nThe army advanced.",
+        "Will the ceasefire hold?\nBy Jane Doe\nThe army advanced.",
+    ],
+)
+def test_a_question_headline_is_still_a_headline(text):
+    assert classify_sections(text, split_sentences(text))[0] == "headline"
+
+
+def test_an_author_bio_is_a_credit_only_at_the_foot():
+    text = (
+        "Headline Here\n"
+        "Jane Doe is an investigative journalist who has covered Syria since 2011.\n"
+        "The army advanced.\n"
+        "Jane Doe is an investigative journalist and the author of two books.\n"
+    )
+    assert classify_sections(text, split_sentences(text)) == ["headline", "body", "body", "credit"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,24 +30,35 @@ def assert_invariants(text: str) -> list[Span]:
     # Paragraph of each line: how many non-blank lines come before it.
     paragraph_of_line = []
     non_blank = 0
-    for line in text.split("\n"):
+    for line in re.split(LINE_BREAK, text):
         paragraph_of_line.append(non_blank)
-        if line.strip():
+        if blank(line) is False:
             non_blank += 1
     previous_end = 0
     for span in spans:
         assert isinstance(span, Span)
         assert previous_end <= span.start < span.end <= len(text)
         gap = text[previous_end : span.start]
-        assert not gap or gap.isspace(), f"{gap!r} is in no sentence"
+        assert blank(gap), f"{gap!r} is in no sentence"
         piece = text[span.start : span.end]
-        assert not piece[0].isspace() and not piece[-1].isspace(), piece
-        assert "\n" not in piece, piece
-        assert span.paragraph == paragraph_of_line[text.count("\n", 0, span.start)]
+        assert blank(piece[0]) is False and blank(piece[-1]) is False, piece
+        assert not re.search(LINE_BREAK, piece), piece
+        line = len(re.findall(LINE_BREAK, text[: span.start]))
+        assert span.paragraph == paragraph_of_line[line]
         previous_end = span.end
     tail = text[previous_end:]
-    assert not tail or tail.isspace(), f"{tail!r} is in no sentence"
+    assert blank(tail), f"{tail!r} is in no sentence"
     return spans
+
+
+LINE_BREAK = "[\n\u2028\u2029]"
+# Zero-width and direction marks: invisible, so they count as blank.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+
+
+def blank(piece: str) -> bool:
+    """Whether `piece` holds nothing but whitespace and invisible characters."""
+    return all(c.isspace() or c in INVISIBLE for c in piece)
 
 
 # --- What must stay inside one sentence ------------------------------------------------------
@@ -600,3 +614,66 @@ def test_seed_sentences_come_out_whole(number: str, sentence: str) -> None:
 def test_seed_sentences_follow_each_other(number: str, first: str, then: str) -> None:
     found = sentences(read_seed(number))
     assert found[found.index(first) + 1] == then
+
+
+# --- Cases from a wider held-out check (issue 15) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Exports fell in Jan.–Mar. 2018 and rose again. Then they fell.",
+            ["Exports fell in Jan.–Mar. 2018 and rose again.", "Then they fell."],
+        ),
+        (
+            "Output rose in Sept.—Dec. 2019 as expected.",
+            ["Output rose in Sept.—Dec. 2019 as expected."],
+        ),
+        (
+            "The war ended.\u200bThe next day was calm.",
+            ["The war ended.", "The next day was calm."],
+        ),
+        ("The war ended.\u200f The talks began.", ["The war ended.", "The talks began."]),
+        ("The war ended. \u200fThe talks began.", ["The war ended.", "The talks began."]),
+        ("هل انتهت الحرب؟ نعم انتهت.", ["هل انتهت الحرب؟", "نعم انتهت."]),
+        ("یہ پہلی خبر ہے۔ یہ دوسری خبر ہے۔", ["یہ پہلی خبر ہے۔", "یہ دوسری خبر ہے۔"]),
+        ("Great news! 🎉 The army won.", ["Great news! 🎉", "The army won."]),
+        ("They are back!🔥🔥 Fighting resumed.", ["They are back!🔥🔥", "Fighting resumed."]),
+        ("Wow! 😀 and then nothing.", ["Wow! 😀 and then nothing."]),
+        ("First line\u2028Second line", ["First line", "Second line"]),
+    ],
+)
+def test_it_handles_the_held_out_cases(text: str, expected: list[str]) -> None:
+    spans = assert_invariants(text)
+    assert [text[s.start : s.end] for s in spans] == expected
+
+
+def test_a_line_break_u2028_starts_a_new_paragraph() -> None:
+    spans = assert_invariants("One.\u2028Two.\u2029Three.")
+    assert [s.paragraph for s in spans] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("line", ["\u200b", "\u200f\u200e", " \ufeff \u2060 "])
+def test_a_line_of_only_invisible_characters_is_no_sentence(line: str) -> None:
+    text = f"The army advanced.\n{line}\nIt stopped."
+    spans = assert_invariants(text)
+    assert [text[s.start : s.end] for s in spans] == ["The army advanced.", "It stopped."]
+    assert [s.paragraph for s in spans] == [0, 1]
+
+
+def test_the_segment_command_stops_quietly_when_its_reader_does(tmp_path) -> None:
+    article = tmp_path / "long.txt"
+    article.write_text("The army advanced. It stopped.\n" * 20000, encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        f"{sys.executable} manage.py segment {article} | head -n 2",
+        shell=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.stdout.count("\n") == 2
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr

@@ -72,6 +72,14 @@ GRID = [
         None,
         *(A, N, N, N, W(204), W(204)),
     ),
+    # The article names no unknown origin: editors get a 400 and nothing changes (the
+    # successful creation is in tests/api/test_provenance.py).
+    row(
+        "post",
+        "/api/articles/{article}/create-origin/",
+        None,
+        *(A, N, N, N, (400, False), (400, False)),
+    ),
     row("get", "/api/sentences/?article={article}", None, A, N, R, R, R, R),
     row("get", "/api/sentences/{sentence}/", None, A, N, R, R, R, R),
     row(

@@ -39,7 +39,12 @@ from annotator.api.serializers import (
     ArticleUploadSerializer,
     validated,
 )
-from annotator.articles import create_article, delete_article, update_article
+from annotator.articles import (
+    create_article,
+    create_named_origin,
+    delete_article,
+    update_article,
+)
 from annotator.models import Article, Sentence
 
 CONFIRM = "confirm_delete_tags"
@@ -179,4 +184,23 @@ def article_detail(request: Request, pk: int) -> Response:
     update_article(
         article=article, by=request.user, **({**current, **changes} if partial else changes)
     )
+    return Response(ArticleDetailSerializer(_detailed().get(pk=pk)).data)
+
+
+@extend_schema(
+    operation_id="articles_create_origin",
+    summary="Create the outlet an article names as origin but that is unknown (teachers/editors)",
+    description="When the text credits an outlet that is not in the directory "
+    '(`origin_unknown`, "origin named but unknown: X"), this creates the outlet and makes '
+    "it the origin of every article that names it. 400 when the article names none.",
+    request=None,
+    responses={200: ArticleDetailSerializer, **errors(404)},
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, HasRole, EditorOrReadOnly])
+@throttle_classes(throttling.WRITES)
+def article_create_origin(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
+    article = get_object_or_404(Article.objects.defer("text", "html"), pk=pk)
+    create_named_origin(article=article, by=request.user)
     return Response(ArticleDetailSerializer(_detailed().get(pk=pk)).data)

@@ -1,4 +1,5 @@
-"""python manage.py import_articles PATH... [--publisher NAME] [--origin NAME]"""
+"""python manage.py import_articles PATH... [--publisher NAME] [--origin NAME]
+[--create-outlets]"""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from annotator.articles import create_named_origin
 from annotator.errors import one_line
 from annotator.ingest.readers import FORMATS, Document, Rejected, read_paths
-from annotator.ingest.service import import_article
+from annotator.ingest.service import ImportResult, import_article
 from sources.detect import OutletIndex
 from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet
@@ -37,6 +39,12 @@ class Command(BaseCommand):
             help="input format; auto goes by file extension (stdin: text)",
         )
         parser.add_argument("--user", default="", help="username recorded as the importer")
+        parser.add_argument(
+            "--create-outlets",
+            action="store_true",
+            help="create the outlets that credit lines name as origin but that are not "
+            "known yet, and set them as the articles' origin",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         try:
@@ -54,6 +62,7 @@ class Command(BaseCommand):
         outlets: dict[str, Outlet] = {}
         imported = duplicates = 0
         rejected: list[Rejected] = []
+        unknown: dict[str, int] = {}
         started = time.monotonic()
         stdin = sys.stdin.buffer if "-" in options["paths"] else None
         inputs = read_paths(
@@ -68,10 +77,18 @@ class Command(BaseCommand):
             if isinstance(item, Rejected):
                 rejected.append(item)
                 self.stderr.write(f"rejected {item}")
-            elif item:
-                imported += 1
             else:
-                duplicates += 1
+                imported += item.created
+                duplicates += not item.created
+                article = item.article
+                if article.origin_unknown and options["create_outlets"]:
+                    outlet = create_named_origin(article=article, by=user)
+                    article.refresh_from_db()
+                    index = OutletIndex.load()
+                    self.stdout.write(f"Created outlet {outlet.name}")
+                self.stdout.write("\n".join(self._detected(item)))
+                if article.origin_unknown:
+                    unknown[article.origin_unknown] = unknown.get(article.origin_unknown, 0) + 1
             if count % PROGRESS_EVERY == 0:
                 rate = count / max(time.monotonic() - started, 1e-9)
                 self.stderr.write(
@@ -83,6 +100,11 @@ class Command(BaseCommand):
             f"Imported {imported} article(s); skipped {duplicates} duplicate(s); "
             f"rejected {len(rejected)}."
         )
+        for name, count in unknown.items():
+            self.stdout.write(
+                f"Origin named but unknown: {name} ({count} article(s)); create it with "
+                "--create-outlets, on the article's page, or in the admin."
+            )
         for item in rejected:
             self.stdout.write(f"  rejected {item}")
         if rejected:
@@ -96,8 +118,8 @@ class Command(BaseCommand):
         user: object,
         index: OutletIndex,
         outlets: dict[str, Outlet],
-    ) -> bool | Rejected:
-        """Import one document: True if new, False if a duplicate, or why it was rejected."""
+    ) -> ImportResult | Rejected:
+        """Import one document, or say why it was rejected."""
         try:
             publisher = given_publisher or self._outlet(doc.publisher, outlets)
             origin = given_origin or self._outlet(doc.origin, outlets)
@@ -117,7 +139,24 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             return Rejected(doc.source, one_line(exc))
-        return result.created
+        return result
+
+    @staticmethod
+    def _detected(result: ImportResult) -> list[str]:
+        """What the summary says of one article: its outlets and the evidence of each."""
+        article = result.article
+        state = "" if result.created else " (already there)"
+        lines = [f"{article.source_name or article.title}{state}:"]
+        publisher = article.publisher.name if article.publisher else "none"
+        lines.append(f"  publisher {publisher}: {article.publisher_signal or 'no evidence'}")
+        if article.origin_unknown:
+            lines.append(
+                f"  origin named but unknown: {article.origin_unknown}: {article.origin_signal}"
+            )
+        else:
+            origin = article.origin.name if article.origin else "none"
+            lines.append(f"  origin {origin}: {article.origin_signal or 'no evidence'}")
+        return lines
 
     @staticmethod
     def _outlet(name: str, cache: dict[str, Outlet]) -> Outlet | None:

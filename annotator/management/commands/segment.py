@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from django.conf import settings
@@ -45,11 +46,18 @@ class Command(BaseCommand):
 
         spans = split_sentences(text)
         sections = classify_sections(text, spans, comments_start=options["comments_start"])
-        for span, section in zip(spans, sections, strict=True):
-            record = {
-                "start": span.start,
-                "end": span.end,
-                "section": str(section),
-                "text": text[span.start : span.end],
-            }
-            self.stdout.write(json.dumps(record, ensure_ascii=False))
+        try:
+            for span, section in zip(spans, sections, strict=True):
+                record = {
+                    "start": span.start,
+                    "end": span.end,
+                    "section": str(section),
+                    "text": text[span.start : span.end],
+                }
+                self.stdout.write(json.dumps(record, ensure_ascii=False))
+            self.stdout.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`segment … | head`): that is not an error. Point
+            # stdout at /dev/null so that the interpreter's last flush does not fail too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
