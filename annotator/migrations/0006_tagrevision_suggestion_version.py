@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotator', '0004_fewer_indexes_on_tag_writes'),
+        ('annotator', '0005_provenance'),
     ]
 
     operations = [

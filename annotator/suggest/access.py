@@ -8,8 +8,13 @@
 - Nobody else: an account without a role, or a reviewer on an article outside their
   assignments (suggestions would steer an independent, blind answer).
 
-Suggestions come from the text and the model, never from anyone's tags, so this is the
-only rule they need."""
+Suggestions come from the text and a model, never from anyone's tags directly. But the
+installation's model is trained on its settled labels: answer keys, adjudications and
+handed-in answers (`annotator.suggest.corpus`), the very labels the blind rule
+(`classroom.blindness`) hides from a student who has not handed in. So hints before
+handing in come from the model trained on the shipped file alone (`HINTS`), which has
+seen none of them; the installation's model (`FULL`) is for teachers/editors and for a
+student who has handed in or is past the due date."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from annotator.roles import can_read, is_editor
+from annotator.suggest import model as learned
 from classroom.models import Assignment, Submission
 
 HIDDEN = (
@@ -26,16 +32,26 @@ HIDDEN = (
 )
 
 
-def may_see_suggestions(user: AbstractBaseUser, article_id: int) -> bool:
-    """Whether `user` may see the label suggestions on the article (one query for a
-    reviewer, none otherwise)."""
+NONE, HINTS, FULL = "none", "hints", "full"
+
+
+def visibility(user: AbstractBaseUser, article_id: int) -> str:
+    """What `user` may see of the article's suggestions: NONE, HINTS (the shipped model's
+    only) or FULL (the installation's model); see the module. At most two queries for a
+    reviewer, none otherwise."""
     if not can_read(user):
-        return False
+        return NONE
     if is_editor(user):
-        return True
+        return FULL
     handed_in = Submission.objects.filter(assignment=OuterRef("pk"), student=user)
-    return (
-        Assignment.objects.filter(articles=article_id, classroom__memberships__student=user)
-        .filter(Q(hints=True) | Q(due_at__lte=timezone.now()) | Exists(handed_in))
-        .exists()
+    assignments = Assignment.objects.filter(
+        articles=article_id, classroom__memberships__student=user
     )
+    if assignments.filter(Q(due_at__lte=timezone.now()) | Exists(handed_in)).exists():
+        return FULL
+    return HINTS if assignments.filter(hints=True).exists() else NONE
+
+
+def suggester_for(seen: str) -> learned.Suggester:
+    """The model whose suggestions a viewer with visibility `seen` (not NONE) is shown."""
+    return learned.builtin() if seen == HINTS else learned.current()

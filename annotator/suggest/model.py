@@ -270,10 +270,23 @@ def current() -> Suggester:
                 except ModelFileError:
                     model = None
             if model is None:
-                examples = shipped_examples()
-                model = train(examples, version=f"builtin-{data_hash(examples)[:8]}")
+                model = _builtin_locked()
             _current.update(key=(str(path), stamp), model=model)
         return _current["model"]  # type: ignore[return-value]
+
+
+def builtin() -> Suggester:
+    """The model trained on the shipped file alone, once per process: it has seen none of
+    this installation's tags (see `annotator.suggest.access` for who gets it)."""
+    with _lock:
+        return _builtin_locked()
+
+
+def _builtin_locked() -> Suggester:
+    if "builtin" not in _current:
+        examples = shipped_examples()
+        _current["builtin"] = train(examples, version=f"builtin-{data_hash(examples)[:8]}")
+    return _current["builtin"]  # type: ignore[return-value]
 
 
 def forget() -> None:

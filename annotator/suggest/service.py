@@ -115,11 +115,15 @@ _cache_lock = threading.Lock()
 
 
 def cached_for_article(
-    article_id: int, sentences: Sequence[tuple[int, str, int]]
+    article_id: int,
+    sentences: Sequence[tuple[int, str, int]],
+    *,
+    suggester: learned.Suggester | None = None,
 ) -> list[Suggestion]:
-    """`suggest` for an article's sentences, kept per article, sentences and model
-    version (the least recently used of CACHE_ARTICLES articles make way)."""
-    suggester = learned.current()
+    """`suggest` for an article's sentences (with `suggester`, by default the model in
+    use), kept per article, sentences and model version (the least recently used of
+    CACHE_ARTICLES articles make way)."""
+    suggester = suggester or learned.current()
     key = (suggester.version, article_id, tuple((pk, start) for pk, _, start in sentences))
     with _cache_lock:
         if key in _cache:

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotator.suggest import model as learned
+from annotator.tagging import tag_claim
 from classroom.models import Membership
 from classroom.services import create_assignment, create_class, submit
 
@@ -135,3 +138,26 @@ def test_bad_queries_are_400_naming_the_field(seeds, teacher, query, field):
 
 def test_an_unknown_article_is_404(teacher):
     assert client_for(teacher).get(URL, {"article": 999999}).status_code == 404
+
+
+def test_hints_before_handing_in_come_from_a_model_that_never_saw_the_key(
+    assignment, seeds, teacher, student
+):
+    # The installation's model learns the teacher's key; a student who has not handed
+    # in gets hints from the shipped model only, so the key cannot come back as a hint.
+    for sentence in seeds["001"].sentences.filter(section="body"):
+        tag_claim(sentence=sentence, reviewer=teacher, label="speculation")
+    call_command("train_suggester")
+    installation = learned.current().version
+    assert not installation.startswith("builtin-")
+    assignment.hints = True
+    assignment.save()
+    query = {"article": seeds["001"].pk}
+
+    hints = client_for(student).get(URL, query).json()
+    assert hints["model_version"] == learned.builtin().version != installation
+    assert {r["model_version"] for r in hints["results"]} == {hints["model_version"]}
+    assert client_for(teacher).get(URL, query).json()["model_version"] == installation
+
+    submit(assignment=assignment, student=student)
+    assert client_for(student).get(URL, query).json()["model_version"] == installation

@@ -18,8 +18,8 @@ from annotator.api.permissions import HasRole
 from annotator.api.schema import errors
 from annotator.models import Article, Sentence
 from annotator.selectors import UNTAGGABLE_SECTIONS
+from annotator.suggest import access
 from annotator.suggest import model as learned
-from annotator.suggest.access import HIDDEN, may_see_suggestions
 from annotator.suggest.service import cached_for_article
 
 
@@ -36,15 +36,19 @@ def _id(request: Request, name: str) -> int | None:
     return value
 
 
-def article_suggestions(article_id: int) -> list[dict[str, object]]:
-    """The suggestions for every claim of an article (not its byline), as JSON."""
+def article_suggestions(
+    article_id: int, *, suggester: learned.Suggester | None = None
+) -> list[dict[str, object]]:
+    """The suggestions (by `suggester`, default the model in use) for every claim of an
+    article (not its byline), as JSON."""
     rows = (
         Sentence.objects.filter(article_id=article_id)
         .exclude(section__in=UNTAGGABLE_SECTIONS)
         .order_by("position")
         .values_list("id", "text", "start")
     )
-    return [s.as_dict() for s in cached_for_article(article_id, list(rows))]
+    found = cached_for_article(article_id, list(rows), suggester=suggester)
+    return [s.as_dict() for s in found]
 
 
 @extend_schema(
@@ -75,9 +79,11 @@ def suggestion_list(request: Request) -> Response:
         article_id = sentence.article_id
     else:
         get_object_or_404(Article.objects.only("id"), pk=article_id)
-    if not may_see_suggestions(request.user, article_id):
-        raise PermissionDenied(HIDDEN)
-    results = article_suggestions(article_id)
+    seen = access.visibility(request.user, article_id)
+    if seen == access.NONE:
+        raise PermissionDenied(access.HIDDEN)
+    suggester = access.suggester_for(seen)
+    results = article_suggestions(article_id, suggester=suggester)
     if sentence_id is not None:
         results = [s for s in results if s["sentence"] == sentence_id]
-    return Response({"model_version": learned.current().version, "results": results})
+    return Response({"model_version": suggester.version, "results": results})
