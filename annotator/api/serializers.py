@@ -7,6 +7,7 @@ services', which the views call with the validated values. Nothing here saves.""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
 from rest_framework import serializers
 
@@ -58,6 +59,22 @@ class FieldsOnce:
         }
 
 
+class WriteSerializer(serializers.Serializer):
+    """The base of every serializer that reads a request body: a field it does not know
+    is refused, named, instead of being dropped (a misspelt `cited_sourse` would
+    otherwise be saved as no cited source at all)."""
+
+    def to_internal_value(self, data: object) -> dict:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - self.fields.keys())
+            if unknown:
+                known = ", ".join(name for name, f in self.fields.items() if not f.read_only)
+                raise serializers.ValidationError(
+                    {name: [f"unknown field (this one takes: {known})"] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
 def _max_length(model: type, field: str) -> int:
     return model._meta.get_field(field).max_length
 
@@ -75,7 +92,7 @@ class OutletSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OutletWriteSerializer(serializers.Serializer):
+class OutletWriteSerializer(WriteSerializer):
     name = Text(max_length=_max_length(Outlet, "name"))
     slug = serializers.SlugField(
         max_length=_max_length(Outlet, "slug"),
@@ -114,7 +131,7 @@ class SentenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SentenceSectionSerializer(serializers.Serializer):
+class SentenceSectionSerializer(WriteSerializer):
     section = serializers.ChoiceField(choices=Section.choices)
     through_end = serializers.BooleanField(
         default=False,
@@ -169,7 +186,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
 
-class ArticleMetadataSerializer(serializers.Serializer):
+class ArticleMetadataSerializer(WriteSerializer):
     title = Text(
         required=False,
         default="",
@@ -224,7 +241,7 @@ class ArticleUploadSerializer(ArticleMetadataSerializer):
     comments_start = Text(required=False, default="", allow_blank=True, max_length=1000)
 
 
-class ArticleUpdateSerializer(serializers.Serializer):
+class ArticleUpdateSerializer(WriteSerializer):
     title = Text(max_length=_max_length(Article, "title"))
     publisher = Text(
         required=False,
@@ -311,7 +328,7 @@ class TagSerializer(serializers.Serializer):
 _TIMESTAMP = serializers.DateTimeField()
 
 
-class TagValuesSerializer(FieldsOnce, serializers.Serializer):
+class TagValuesSerializer(FieldsOnce, WriteSerializer):
     label = serializers.ChoiceField(choices=Label.choices)
     outlet = serializers.SlugField(
         required=False,
@@ -351,7 +368,7 @@ class TagCreateSerializer(TagValuesSerializer):
     )
 
 
-class TagBulkSerializer(serializers.Serializer):
+class TagBulkSerializer(WriteSerializer):
     tags = TagCreateSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
 
 
