@@ -65,14 +65,19 @@ class WriteSerializer(serializers.Serializer):
     otherwise be saved as no cited source at all)."""
 
     def to_internal_value(self, data: object) -> dict:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - self.fields.keys())
-            if unknown:
-                known = ", ".join(name for name, f in self.fields.items() if not f.read_only)
-                raise serializers.ValidationError(
-                    {name: [f"unknown field (this one takes: {known})"] for name in unknown}
-                )
+        reject_unknown_fields(data, self.fields)
         return super().to_internal_value(data)
+
+
+def reject_unknown_fields(data: object, fields: Mapping[str, serializers.Field]) -> None:
+    """A 400 naming each key of the object `data` that is not one of `fields`."""
+    if isinstance(data, Mapping):
+        unknown = sorted(set(data) - fields.keys())
+        if unknown:
+            known = ", ".join(name for name, field in fields.items() if not field.read_only)
+            raise serializers.ValidationError(
+                {name: [f"unknown field (this one takes: {known})"] for name in unknown}
+            )
 
 
 def _max_length(model: type, field: str) -> int:

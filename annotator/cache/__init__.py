@@ -22,22 +22,39 @@ TABLE = "annotator_cache"
 class DatabaseCache(db.DatabaseCache):
     """Django's DatabaseCache with an atomic incr() (and so decr())."""
 
+    def __init__(self, table: str, params: dict) -> None:
+        super().__init__(table, params)
+        # The value this process last wrote for each key it counts: usually still the
+        # stored one (a client's requests mostly reach the same worker), so an increment
+        # is one statement, a write conditional on it, instead of a read and a write.
+        self._last: dict[str, str] = {}
+
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         connection = connections[router.db_for_write(self.cache_model_class)]
         quote = connection.ops.quote_name
         table, value, cache_key = quote(self._table), quote("value"), quote("cache_key")
         read = f"SELECT {value} FROM {table} WHERE {cache_key} = %s AND {quote('expires')} >= %s"
-        write = f"UPDATE {table} SET {value} = %s WHERE {cache_key} = %s AND {value} = %s"
+        write = (
+            f"UPDATE {table} SET {value} = %s "
+            f"WHERE {cache_key} = %s AND {value} = %s AND {quote('expires')} >= %s"
+        )
+        when = connection.ops.adapt_datetimefield_value(now())
+        stored = self._last.pop(key, None)
         with connection.cursor() as cursor:
             while True:
-                cursor.execute(read, [key, connection.ops.adapt_datetimefield_value(now())])
-                row = cursor.fetchone()
-                if row is None:
-                    raise ValueError(f"Key '{key}' not found")
-                stored = connection.ops.process_clob(row[0])
+                if stored is None:
+                    cursor.execute(read, [key, when])
+                    row = cursor.fetchone()
+                    if row is None:
+                        raise ValueError(f"Key '{key}' not found")
+                    stored = connection.ops.process_clob(row[0])
                 count = pickle.loads(base64.b64decode(stored.encode())) + delta
-                pickled = pickle.dumps(count, self.pickle_protocol)
-                cursor.execute(write, [base64.b64encode(pickled).decode("latin1"), key, stored])
+                new = base64.b64encode(pickle.dumps(count, self.pickle_protocol)).decode()
+                cursor.execute(write, [new, key, stored, when])
                 if cursor.rowcount == 1:
+                    if len(self._last) >= 10_000:
+                        self._last.clear()
+                    self._last[key] = new
                     return count
+                stored = None  # another process counted meanwhile, or it expired
