@@ -23,10 +23,12 @@ that start a server all run with it.
   thread for ever. `graceful_timeout` (on restart, the time in-flight requests get to
   finish) is a little longer than the statement timeout, `keepalive` how long an idle
   client's connection is kept for its next request.
-- reuse_port: when the master dies (killed, out of memory), its workers notice within a
-  second and stop, but keep the listening socket until their last requests end (up to
-  graceful_timeout); without SO_REUSEPORT a new master started meanwhile fails with
-  "Connection in use" until then. With it, the new master binds at once.
+- When the master dies (killed, out of memory), its workers notice within a second and
+  stop, but gunicorn has them keep the listening socket until their last requests end
+  (up to graceful_timeout), and a new master started meanwhile fails with "Connection in
+  use" until then. Here (post_worker_init, below) an orphaned worker closes its listening
+  socket as soon as it notices, then finishes its requests: the port is free for the new
+  master within a second or two.
 """
 
 import os
@@ -38,4 +40,18 @@ worker_connections = threads + 1
 timeout = 60
 graceful_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30")) + 5
 keepalive = 5
-reuse_port = True
+
+
+def post_worker_init(worker) -> None:
+    """Make the worker close its listening sockets as soon as it finds its master gone."""
+    parent_alive = worker.is_parent_alive
+
+    def is_parent_alive() -> bool:
+        if parent_alive():
+            return True
+        worker.set_accept_enabled(False)
+        for listener in worker.sockets:
+            listener.close()
+        return False
+
+    worker.is_parent_alive = is_parent_alive
