@@ -185,7 +185,13 @@ if os.environ.get("REDIS_URL", "").strip():
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "annotator.cache.DatabaseCache", "LOCATION": "annotator_cache"}
+        "default": {
+            "BACKEND": "annotator.cache.DatabaseCache",
+            "LOCATION": "annotator_cache",
+            # Past this many entries Django deletes a third of them, live counts included:
+            # room for every client's counts (a few per client and window).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     }
 # Seconds a client is told to wait (Retry-After) when the database is unavailable.
 DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 10)

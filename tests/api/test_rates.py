@@ -12,6 +12,7 @@ import threading
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -116,3 +117,14 @@ def test_behind_a_proxy_join_attempts_count_each_forwarded_client_apart(db, behi
 
     assert first == [400, 400, 429]
     assert other == 400
+
+
+def test_counts_are_kept_however_many_clients_are_counted(db):
+    # Django's database cache deletes a third of its entries past MAX_ENTRIES (300 by
+    # default), live counts among them; the counts of many clients must all stay.
+    cache = caches["default"]
+    cache.add("a-client", 1, 3600)
+    for n in range(400):
+        cache.add(f"client-{n}", 1, 3600)
+
+    assert cache.incr("a-client") == 2
