@@ -78,9 +78,12 @@ INSTALLED_APPS = [
     "sources",
     "annotator",
     "classroom",
+    "annotator.cache",
 ]
 
 MIDDLEWARE = [
+    # First, so that a database error anywhere below answers 503 (annotator/outage.py).
+    "annotator.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +145,20 @@ if DATABASES["default"]["ENGINE"] == "annotator.backends.postgresql" and envbool
     # on every request. Behind a pooler that cannot keep prepared statements (PgBouncer
     # before 1.21 in transaction mode) set DATABASE_PREPARED_STATEMENTS=0.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+
+# Bounds on every database call, so that a database that is down, paused or locked makes
+# requests fail (503, see annotator/outage.py) instead of piling up for ever. Seconds.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 30)
+DATABASE_LOCK_TIMEOUT = envint("DATABASE_LOCK_TIMEOUT", 20)
+if DATABASES["default"]["ENGINE"] == "annotator.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        options=(
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+            f" -c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+        ),
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at the
@@ -150,10 +167,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long to wait for another process's write lock before "database is locked".
+        "timeout": DATABASE_LOCK_TIMEOUT,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared between server processes, so that API rates and join-code limits hold for the
+# whole site: Redis when REDIS_URL is set, else a table in the database (made by a
+# migration of the annotator app). Local memory is not shared.
+if os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"].strip(),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "annotator.cache.DatabaseCache",
+            "LOCATION": "annotator_cache",
+            # Past this many entries Django deletes a third of them, live counts included:
+            # room for every client's counts (a few per client and window).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Seconds a client is told to wait (Retry-After) when the database is unavailable.
+DATABASE_RETRY_AFTER = envint("DATABASE_RETRY_AFTER", 10)
+# Proxies in front of the app that append the client's address to X-Forwarded-For (a
+# load balancer, nginx): 0 trusts no header and takes the connection's address.
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,7 +271,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["annotator.api.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "annotator.api.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "annotator.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -271,6 +315,15 @@ SPECTACULAR_SETTINGS = {
 # Imports: a single article file larger than this is refused (JSON Lines files are
 # read record by record, and the limit applies to each record's text).
 ANNOTATOR_MAX_ARTICLE_BYTES = envint("ANNOTATOR_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+# Request bodies: the largest body (JSON, form fields) read into memory; larger ones get
+# 413. It holds the largest article an import accepts, sent as JSON: twice its bytes
+# leaves room for JSON's escapes, plus 1 MB for the other fields. Files uploaded with
+# multipart/form-data are spooled to disk and checked against the article limit itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint(
+    "API_MAX_BODY_BYTES", 2 * ANNOTATOR_MAX_ARTICLE_BYTES + 1024 * 1024
+)
+# How deep arrays and objects may nest in a JSON body (the API's own are 3 deep at most).
+API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", 32)
 
 # Join codes: failed attempts allowed per client address and per code within the window
 # (counted in the default cache; give several server processes a shared cache).

@@ -4,8 +4,8 @@ client address and per code typed, in Django's cache, for a window of
 `..._PER_CODE`) every attempt from that address (or with that code) is refused until the
 window ends, right or wrong: a guesser learns nothing more.
 
-The cache is the default one: with several server processes, configure a shared cache
-(otherwise each process counts on its own)."""
+The cache is the default one, shared by every server process (the database, or Redis
+with REDIS_URL), and a count is one atomic increment."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from annotator.clients import client_address
+
 PREFIX = "classroom:join-failures"
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as the server saw it (REMOTE_ADDR: behind a proxy, every
-    client shares the proxy's address unless the server rewrites it)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read as the API's throttles read it (TRUSTED_PROXIES)."""
+    return client_address(request)
 
 
 def _keys(ip: str, code: str) -> list[tuple[str, int]]:

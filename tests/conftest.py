@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 
+from annotator.cache import DatabaseCache
 from annotator.roles import EDITORS, REVIEWERS
 from annotator.seeds import load_seeds
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every test hashes passwords quickly: the cast and the accounts tests make are many,
+    and the real hasher spends a tenth of a second on each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """API rates and join-code limits count in the cache; every test starts with none.
+    The database cache (the default) is emptied with the test's database, by its
+    rollback or flush; another one (Redis, with REDIS_URL) is emptied here."""
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
 
 
 def make_user(django_user_model, username: str, group: str | None = None, **extra):

@@ -39,14 +39,21 @@ def live_database_url(tmp_path: Path) -> str:
 
 @contextmanager
 def gunicorn(
-    database_url: str, *, workers: int, threads: int = 2, conn_max_age: int = 0
+    database_url: str,
+    *,
+    workers: int,
+    threads: int = 2,
+    conn_max_age: int = 0,
+    env: dict[str, str] | None = None,
 ) -> Iterator[int]:
     """The app under gunicorn as gunicorn.conf.py runs it, with `workers` workers of
     `threads` threads, on a free loopback port, its database connections kept
-    `conn_max_age` seconds; yields the port."""
+    `conn_max_age` seconds, and `env` on top of the test's environment; yields the port."""
     port = _free_port()
+    extra = env or {}
     env = {
         **os.environ,
+        **extra,
         "DATABASE_URL": database_url,
         "DEBUG": "1",
         "CONN_MAX_AGE": str(conn_max_age),

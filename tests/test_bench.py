@@ -3,10 +3,13 @@ gets no error and finds exactly the tags it sent (the full run is 5,000 requests
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +33,43 @@ def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
     assert "statuses {201: 200}   errors 0" in out
     assert "tags expected 200, found 200, exactly the ones sent: True; revisions 200" in out
     assert "FAILED" not in out
+
+
+def _bench_api():
+    spec = importlib.util.spec_from_file_location("bench_api", ROOT / "bench" / "api.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_client_sends_again_when_a_kept_alive_connection_closes():
+    """A server that closes a kept-alive connection as the next request arrives (as a
+    busy gunicorn worker does) costs the benchmark no error: creating a tag is
+    idempotent, so the client sends it again on a new connection."""
+    bench = _bench_api()
+    answer = b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}"
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def serve() -> None:
+            first, _ = server.accept()
+            first.recv(65536)
+            first.sendall(answer)  # the first request is answered...
+            first.recv(65536)
+            first.close()  # ...the second arrives as the server closes the connection
+            second, _ = server.accept()
+            second.recv(65536)
+            second.sendall(answer)
+            second.close()
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        conn = bench.Connection(server.getsockname()[1])
+        post = bench.head("POST", "/api/tags/", "key")
+
+        assert conn.send(post, b"{}") == (201, b"{}")
+        assert conn.send(post, b"{}") == (201, b"{}")
+        conn.close()
+        thread.join(timeout=30)

@@ -108,7 +108,12 @@ def test_postgresql_prepares_statements_unless_told_not_to(prepared, options):
         timeout=60,
     )
 
-    assert json.loads(result.stdout) == options, result.stderr
+    # and, whatever the choice, the default bounds (connect, statement and lock timeouts)
+    bounds = {
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000 -c lock_timeout=20000",
+    }
+    assert json.loads(result.stdout) == options | bounds, result.stderr
 
 
 def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):

@@ -4,14 +4,20 @@
   field is under "non_field_errors", an unknown query parameter under its own name.
 - 401, 403, 404, 405, 429: `{"detail": "..."}`.
 - 409 (deleting a tagged article without confirmation): `{"detail": "...", "tags": n}`.
+- 413 (a body over API_MAX_BODY_BYTES) and 503 (the database failed; with Retry-After):
+  `{"detail": "..."}`.
 
 Services raise Django's ValidationError and PermissionDenied; this module turns them
 into the same shapes as DRF's own errors, so a client handles one format."""
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
+import logging
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
@@ -19,8 +25,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from annotator import outage
+from annotator.api.parsers import BodyTooLarge
 from annotator.articles import ArticleHasTags
+
+logger = logging.getLogger(__name__)
 
 
 def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -37,7 +48,18 @@ def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's handler, plus the services' ValidationError (400, or 409 for an article
-    with tags), and never a bare list as the body."""
+    with tags), a body over the size limit (413), a database error (503 with
+    Retry-After, logged), and never a bare list as the body."""
+    if isinstance(exc, DatabaseError):
+        logger.error("Database error: %s", exc, exc_info=exc)
+        set_rollback()
+        return Response(
+            {"detail": outage.DETAIL},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(settings.DATABASE_RETRY_AFTER)},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge.for_limit()
     if isinstance(exc, ArticleHasTags):
         return Response(
             {"detail": exc.messages[0], "tags": exc.count}, status=status.HTTP_409_CONFLICT

@@ -7,6 +7,7 @@ services', which the views call with the validated values. Nothing here saves.""
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 
 from rest_framework import serializers
 
@@ -58,6 +59,27 @@ class FieldsOnce:
         }
 
 
+class WriteSerializer(serializers.Serializer):
+    """The base of every serializer that reads a request body: a field it does not know
+    is refused, named, instead of being dropped (a misspelt `cited_sourse` would
+    otherwise be saved as no cited source at all)."""
+
+    def to_internal_value(self, data: object) -> dict:
+        reject_unknown_fields(data, self.fields)
+        return super().to_internal_value(data)
+
+
+def reject_unknown_fields(data: object, fields: Mapping[str, serializers.Field]) -> None:
+    """A 400 naming each key of the object `data` that is not one of `fields`."""
+    if isinstance(data, Mapping):
+        unknown = sorted(set(data) - fields.keys())
+        if unknown:
+            known = ", ".join(name for name, field in fields.items() if not field.read_only)
+            raise serializers.ValidationError(
+                {name: [f"unknown field (this one takes: {known})"] for name in unknown}
+            )
+
+
 def _max_length(model: type, field: str) -> int:
     return model._meta.get_field(field).max_length
 
@@ -75,7 +97,7 @@ class OutletSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OutletWriteSerializer(serializers.Serializer):
+class OutletWriteSerializer(WriteSerializer):
     name = Text(max_length=_max_length(Outlet, "name"))
     slug = serializers.SlugField(
         max_length=_max_length(Outlet, "slug"),
@@ -114,7 +136,7 @@ class SentenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SentenceSectionSerializer(serializers.Serializer):
+class SentenceSectionSerializer(WriteSerializer):
     section = serializers.ChoiceField(choices=Section.choices)
     through_end = serializers.BooleanField(
         default=False,
@@ -180,7 +202,7 @@ class ArticleDetailSerializer(ArticleSerializer):
         return []
 
 
-class ArticleMetadataSerializer(serializers.Serializer):
+class ArticleMetadataSerializer(WriteSerializer):
     title = Text(
         required=False,
         default="",
@@ -235,7 +257,7 @@ class ArticleUploadSerializer(ArticleMetadataSerializer):
     comments_start = Text(required=False, default="", allow_blank=True, max_length=1000)
 
 
-class ArticleUpdateSerializer(serializers.Serializer):
+class ArticleUpdateSerializer(WriteSerializer):
     title = Text(max_length=_max_length(Article, "title"))
     publisher = Text(
         required=False,
@@ -322,7 +344,7 @@ class TagSerializer(serializers.Serializer):
 _TIMESTAMP = serializers.DateTimeField()
 
 
-class TagValuesSerializer(FieldsOnce, serializers.Serializer):
+class TagValuesSerializer(FieldsOnce, WriteSerializer):
     label = serializers.ChoiceField(choices=Label.choices)
     outlet = serializers.SlugField(
         required=False,
@@ -362,7 +384,7 @@ class TagCreateSerializer(TagValuesSerializer):
     )
 
 
-class TagBulkSerializer(serializers.Serializer):
+class TagBulkSerializer(WriteSerializer):
     tags = TagCreateSerializer(many=True, allow_empty=False, max_length=MAX_BULK)
 
 

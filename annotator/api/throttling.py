@@ -3,8 +3,10 @@
 request comes in, so a deployment or a test can change it; over the rate, a client gets
 429 with a Retry-After header.
 
-Counts live in Django's cache. With the default local-memory cache each worker process
-counts for itself; a shared cache (Redis, Memcached) makes the limits exact.
+Counts live in Django's default cache, which every server process shares (a table in
+the database, or Redis with REDIS_URL), and each is one atomic increment, so the limits
+hold for the whole site however many processes serve it. Anonymous clients are told
+apart by address, read behind proxies as annotator.clients reads it.
 
 Each client has one counter per period (a fixed window: "3000/hour" allows 3,000 from one
 full hour to the next). DRF's own throttles keep the time of every request in the window
@@ -21,6 +23,8 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from annotator.clients import client_address
 
 
 class _CountPerWindow:
@@ -56,6 +60,9 @@ class _CountPerWindow:
             if self.cache.add(key, 1, self.duration):
                 return 1
             return self.cache.incr(key)  # another request started it meanwhile
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def wait(self) -> float:
         """Seconds until the next window, for the Retry-After header."""

@@ -5,7 +5,6 @@ nothing."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -13,20 +12,6 @@ from annotator.models import Article, ClaimTag, Sentence, TagRevision
 from sources.models import Outlet, OutletAlias, OutletDomain
 
 ROLES = ["anonymous", "outsider", "student", "other_student", "teacher", "admin_user"]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The cast's passwords are hashed quickly: the API tests make many users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def client_for(user=None) -> APIClient:

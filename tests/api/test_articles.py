@@ -192,12 +192,13 @@ def test_a_refused_import_names_the_field_and_saves_nothing(api, seeds, body, fi
 
 def test_a_teacher_corrects_metadata_but_never_the_text(api, seeds):
     article = seeds["000"]
+    changes = {"publisher": "Global Research", "published_on": "2017-06-12"}
 
-    response = api("teacher").patch(
-        f"{ARTICLES}{article.pk}/",
-        {"publisher": "Global Research", "published_on": "2017-06-12", "text": "Rewritten."},
-    )
+    refused = api("teacher").patch(f"{ARTICLES}{article.pk}/", {**changes, "text": "Rewritten."})
+    response = api("teacher").patch(f"{ARTICLES}{article.pk}/", changes)
 
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["text"]
     assert response.status_code == 200
     body = response.json()
     assert (body["publisher"], body["origin"]) == ("global-research", "south-front")

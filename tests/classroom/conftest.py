@@ -15,12 +15,6 @@ from classroom.selectors import units
 from classroom.services import create_assignment, create_class
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Accounts are made by the dozen here; a slow hash buys these tests nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def classroom(teacher, student, other_student):
     classroom = create_class(teacher=teacher, name="Media literacy 9B")

@@ -24,13 +24,6 @@ from classroom.services import (
 from tests.conftest import make_user
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def code(classroom, teacher) -> JoinCode:
     return create_join_code(classroom=classroom, by=teacher, days=7)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -27,13 +26,6 @@ from classroom.services import create_join_code
 from .conftest import tag
 
 CAST = ["anonymous", "outsider", "student", "other_student", "editor", "teacher", "admin_user"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @dataclass(frozen=True)

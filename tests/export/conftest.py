@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from annotator.adjudication import adjudicate
 from annotator.models import Article, Sentence
@@ -18,21 +17,6 @@ from annotator.roles import REVIEWERS
 from annotator.tagging import tag_claim
 from sources.models import Outlet
 from tests.conftest import make_user
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The cast's passwords hashed cheaply: these tests are about exports, not logins."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """API throttle counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
 
 INJECTION = '=HYPERLINK("http://example.org/x","click")'
 

@@ -15,7 +15,7 @@ from rest_framework.decorators import (
     throttle_classes,
 )
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +29,7 @@ from annotator.api.filters import (
     reject_unknown_params,
 )
 from annotator.api.pagination import paginate
+from annotator.api.parsers import JSONParser
 from annotator.api.permissions import EditorOrReadOnly, HasRole
 from annotator.api.schema import errors, list_errors, paginated
 from annotator.api.serializers import (

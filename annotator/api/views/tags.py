@@ -46,6 +46,7 @@ from annotator.api.serializers import (
     TagCreateSerializer,
     TagSerializer,
     TagValuesSerializer,
+    reject_unknown_fields,
     validated,
 )
 from annotator.models import ClaimTag, Sentence
@@ -152,6 +153,7 @@ def tag_list(request: Request) -> Response:
 @throttle_classes(throttling.WRITES)
 def tag_bulk(request: Request) -> Response:
     reject_unknown_params(request, ())
+    reject_unknown_fields(request.data, TagBulkSerializer().fields)
     items = request.data.get("tags") if isinstance(request.data, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_BULK:
         raise ValidationError({"tags": [f"must be a list of 1 to {MAX_BULK} tags"]})
