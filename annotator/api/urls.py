@@ -41,5 +41,6 @@ urlpatterns = [
     api("tokens/", me.tokens, "api-tokens"),
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),
     api("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
-    re_path(r"^(?P<path>.*)$", login_not_required(not_found), name="api-not-found"),
+    # (?s): a path holding a newline (%0A) is an API path too, answered in JSON.
+    re_path(r"(?s)^(?P<path>.*)\Z", login_not_required(not_found), name="api-not-found"),
 ]

@@ -19,6 +19,7 @@ from annotator.models import ClaimTag
     ("method", "url", "body", "status"),
     [
         ("get", "/api/nothing-here/", None, 404),
+        ("get", "/api/outlets/a%0Ab/", None, 404),
         ("get", "/api/tags/999999/", None, 404),
         ("get", "/api/tags/abc/", None, 404),
         ("post", "/api/tags", {"sentence": 1}, 404),
