@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence
@@ -230,10 +229,12 @@ def test_a_tagging_request_takes_a_fixed_few_statements(
 ):
     client.force_login(student)
 
-    # session, user, permissions, the sentence with its outlets; the write (on
-    # PostgreSQL one statement, on SQLite the tag, its revision and the savepoint around
-    # them); then the sentence's tags and the progress bar for the answer.
-    writes = 1 if connection.vendor == "postgresql" else 4
+    # session, user, permissions, the sentence with its outlets; the write: the
+    # savepoint around it (a transaction outside tests), then on PostgreSQL the claim's
+    # lock and one statement (the tag and its revision), on SQLite (whose transaction
+    # is the lock) the tag and its revision; then the sentence's tags and the progress
+    # bar for the answer.
+    writes = 2 + 2
     with django_assert_num_queries(4 + writes + 2):
         response = client.post(tag_url(sentence), {"label": "opinion"}, **HTMX)
 

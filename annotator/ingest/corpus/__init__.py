@@ -53,7 +53,7 @@ def import_corpus(
     IMPORT_FORMATS), record by record, each in its own transaction.
 
     `user` is recorded as the importer (and as the author of the tag revisions; without
-    one, each revision names the tag's reviewer). `default_reviewer` names the reviewer
+    one, the revisions name no account). `default_reviewer` names the reviewer
     of records that name none (a plain doccano file). Never raises for bad records:
     they are in the summary's `errors`, with their numbers (line numbers for JSON Lines
     and doccano, task numbers for Label Studio, annotation numbers for W3C)."""

@@ -29,7 +29,7 @@ from annotator.ingest.corpus.records import (
 )
 from annotator.ingest.service import import_article
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import NOTE_MAX_CHARS
+from annotator.tagging import NOTE_MAX_CHARS, lock_claims, record_revisions
 from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet, save_outlet
 
@@ -230,6 +230,9 @@ class Importer:
                     f"the same reviewer tags the claim {t.start}..{t.end} twice in the record"
                 )
             seen.add(key)
+        # The claims' writers wait for this record's transaction from here on, so what
+        # is read next is what stands.
+        lock_claims({(t.reviewer_id, t.sentence_id) for t in tags})
         existing = {
             (tag.reviewer_id, tag.sentence_id, tag.start, tag.end): tag
             for tag in ClaimTag.objects.filter(
@@ -274,16 +277,9 @@ class Importer:
         actions = [(tag, TagRevision.Action.CREATED) for tag in new] + [
             (tag, TagRevision.Action.UPDATED) for tag in changed
         ]
-        TagRevision.objects.bulk_create(
-            TagRevision.of(
-                tag,
-                action=action,
-                # The importer, or without one the tag's own reviewer.
-                changed_by_id=self.user.pk if self.user else tag.reviewer_id,
-                changed_at=self.now,
-            )
-            for tag, action in actions
-        )
+        # The importer, or without one nobody (a command run without --user): never the
+        # reviewer, who did not make this change.
+        record_revisions(actions, changed_by_id=self.user.pk if self.user else None)
         self.summary.tags_created += len(new)
         self.summary.tags_updated += len(changed)
 

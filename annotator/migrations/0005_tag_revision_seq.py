@@ -1,0 +1,69 @@
+"""Each reviewer's claim numbers its revisions (seq), unique per claim; the revisions
+already there are numbered in the order of their timestamps (then ids), which is the
+order the history was read in until now. A revision may name no account (a corpus
+import run without one)."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+NUMBER_EXISTING = """
+UPDATE "annotator_tagrevision" SET "seq" = "numbered"."n"
+FROM (
+    SELECT "id", ROW_NUMBER() OVER (
+        PARTITION BY "reviewer_id", "sentence_id", "start", "end" ORDER BY "changed_at", "id"
+    ) AS "n"
+    FROM "annotator_tagrevision"
+) AS "numbered"
+WHERE "annotator_tagrevision"."id" = "numbered"."id"
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("annotator", "0004_fewer_indexes_on_tag_writes"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="tagrevision",
+            name="seq",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="The change's number in the history of its reviewer's claim: 1, 2, 3 ...",
+            ),
+            preserve_default=False,
+        ),
+        migrations.RunSQL(NUMBER_EXISTING, migrations.RunSQL.noop),
+        migrations.AddConstraint(
+            model_name="tagrevision",
+            constraint=models.UniqueConstraint(
+                fields=("sentence", "reviewer", "start", "end", "seq"),
+                name="one_revision_per_claim_seq",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="tagrevision",
+            name="sentence",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tag_revisions",
+                to="annotator.sentence",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="tagrevision",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                help_text="The account that made the change (empty: a corpus import run without one).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tag_changes",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+    ]
