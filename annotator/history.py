@@ -53,7 +53,7 @@ def _differences(was: Values, now: Values) -> str:
 
 def replay(revisions: Sequence[tuple], stored: tuple | None) -> str | None:
     """What is wrong with one claim, or None: `revisions` are its (seq, action, tag_id,
-    *VALUES) in sequence order, `stored` its tag as (id, *VALUES) or None."""
+    *VALUES) in sequence order, `stored` its tag as (id, seq, *VALUES) or None."""
     state: Values | None = None
     tag_id = None
     for expected, (seq, action, revision_tag, *values) in enumerate(revisions, start=1):
@@ -81,15 +81,16 @@ def replay(revisions: Sequence[tuple], stored: tuple | None) -> str | None:
             state = tag_id = None
     if stored is None:
         return None if state is None else "the history ends at a tag, but there is none"
-    stored_id, *stored_values = stored
+    stored_id, stored_seq, *stored_values = stored
     if state is None:
         return f"tag {stored_id} is stored, but the history ends with no tag"
     if tag_id != stored_id:
         return f"the history ends at tag {tag_id}, but the stored tag is {stored_id}"
     if tuple(stored_values) != state:
-        return (
-            f"the history ends elsewhere than the tag ({_differences(state, tuple(stored_values))})"
-        )
+        differences = _differences(state, tuple(stored_values))
+        return f"the history ends elsewhere than the tag ({differences})"
+    if stored_seq != len(revisions):
+        return f"tag {stored_id} says its last revision is {stored_seq}, not {len(revisions)}"
     return None
 
 
@@ -112,7 +113,7 @@ def history_report(*, using: str = DEFAULT_DB_ALIAS) -> HistoryReport:
     tags: Iterator[tuple] = (
         ClaimTag.objects.using(using)
         .order_by(*CLAIM)
-        .values_list(*CLAIM, "id", *VALUES)
+        .values_list(*CLAIM, "id", "seq", *VALUES)
         .iterator(chunk_size=2000)
     )
     mismatches: list[Mismatch] = []

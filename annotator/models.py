@@ -148,6 +148,11 @@ class ClaimTag(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The number of the tag's last revision (TagRevision.seq): the next change takes
+    # seq + 1, read from this row under the row's lock, so it is never out of date.
+    seq = models.PositiveIntegerField(
+        default=1, help_text="The number of the tag's last revision in its claim's history."
+    )
 
     class Meta:
         ordering = ["sentence", "start", "reviewer"]

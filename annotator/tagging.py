@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 from django.db.transaction import TransactionManagementError
@@ -31,17 +31,27 @@ NOTE_MAX_CHARS = 2000
 
 # Writes to one reviewer's claim are serialised, so that every change reads the tag as
 # it stands and is numbered after the change before it: two tabs, a retrying script or
-# the API beside the workspace each wait for the other instead of interleaving. On
-# PostgreSQL a transaction takes an advisory lock on (reviewer, sentence) before it
-# reads anything its write depends on; creations and deletions serialise too, where a
-# row lock would have no row to lock. On SQLite every transaction takes the database's
-# write lock when it begins (transaction_mode IMMEDIATE, in settings), so writes are
-# serialised already and a read inside a write transaction sees the latest state.
+# the API beside the workspace each wait for the other instead of interleaving.
+#
+# On PostgreSQL, the tag's row lock does it for every write to an existing tag: the
+# upsert below (ON CONFLICT DO UPDATE) and the reads FOR UPDATE of the other paths wait
+# for the row and act on its latest version, whose `seq` gives the next number. Where
+# there is no row to lock (a deletion racing a re-creation), the paths that run in a
+# transaction (deleting, changing by id, bulk, apply-to-copies, imports) first take an
+# advisory lock on (reviewer, sentence); the single upsert, one statement on its own,
+# takes none (that would cost three more round trips on the busiest request): if a
+# deletion of its claim commits after it began, the number it took for the re-created
+# tag is taken already, the unique constraint one_revision_per_claim_seq refuses it,
+# and it runs again. On SQLite every transaction takes the database's write lock when
+# it begins (transaction_mode IMMEDIATE, in settings): writes are serialised already,
+# and a read inside a write transaction sees the latest state.
 _LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
 _LOCK_MANY = """
 SELECT pg_advisory_xact_lock("key"."reviewer", "key"."sentence")
 FROM unnest(%s::int[], %s::int[]) AS "key"("reviewer", "sentence")
 """
+SEQ_CONSTRAINT = "one_revision_per_claim_seq"
+_RETRIES = 5
 
 
 def _int4(n: int) -> int:
@@ -53,9 +63,9 @@ def _int4(n: int) -> int:
 def lock_claims(claims: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Serialise the writes to these reviewers' claims, given as (reviewer id, sentence
     id), until the current transaction ends. Call it inside `transaction.atomic()`,
-    before reading what the write depends on. A transaction that writes several claims
-    locks them all here, first: they are taken in one order, so two such transactions
-    cannot deadlock."""
+    before reading what the write depends on (read existing tags FOR UPDATE). A
+    transaction that writes several claims locks them all here, first: they are taken
+    in one order, so two such transactions cannot deadlock."""
     connection = connections[using]
     if not connection.in_atomic_block:
         raise TransactionManagementError("lock_claims() runs inside transaction.atomic()")
@@ -79,49 +89,51 @@ def lock_claims(claims: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_AL
 # statements took most of a request's time). The tag is written with an upsert, INSERT
 # ... ON CONFLICT DO UPDATE ... RETURNING, which PostgreSQL and SQLite (3.35+) both run;
 # the conflict target is the one_tag_per_reviewer_per_claim constraint, and a tag that
-# is already so is left alone (no row comes back, no revision is written).
-_UPSERT = """
+# is already so is left alone (no row comes back, no revision is written). A new tag
+# takes the number after its claim's last revision (a claim deleted before has some);
+# a changed one the number after its own.
+_LAST_SEQ = """(SELECT COALESCE(MAX("seq"), 0) FROM "annotator_tagrevision"
+    WHERE "sentence_id" = %(sentence)s AND "reviewer_id" = %(reviewer)s
+        AND "start" = %(start)s AND "end" = %(end)s)"""
+_UPSERT = f"""
 INSERT INTO "annotator_claimtag" AS "tag"
     ("sentence_id", "reviewer_id", "start", "end",
-     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at")
+     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at", "seq")
 VALUES (%(sentence)s, %(reviewer)s, %(start)s, %(end)s,
-    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s)
+    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s, {_LAST_SEQ} + 1)
 ON CONFLICT ("reviewer_id", "sentence_id", "start", "end") DO UPDATE SET
     "label" = "excluded"."label",
     "outlet_id" = "excluded"."outlet_id",
     "cited_source" = "excluded"."cited_source",
     "note" = "excluded"."note",
-    "updated_at" = "excluded"."updated_at"
+    "updated_at" = "excluded"."updated_at",
+    "seq" = "tag"."seq" + 1
 WHERE "tag"."label" <> "excluded"."label"
     OR "tag"."outlet_id" <> "excluded"."outlet_id"
     OR "tag"."cited_source" <> "excluded"."cited_source"
     OR "tag"."note" <> "excluded"."note"
-RETURNING "id", "created_at"
+RETURNING "id", "created_at", "seq"
 """
-# The revision of what was written, numbered after the claim's last one (the claim is
-# locked, so no other writer can take that number; the unique constraint
-# one_revision_per_claim_seq makes sure of it). A new row carries the timestamp just
-# sent as its creation time; an updated one keeps its own.
+# The revision of what was written, with the tag's number. A new row carries the
+# timestamp just sent as its creation time; an updated one keeps its own.
 _REVISION = """
 INSERT INTO "annotator_tagrevision"
     ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "seq", "action",
      "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at")
-SELECT "written"."id", %(sentence)s, %(reviewer)s, %(by)s,
-    (SELECT COALESCE(MAX("seq"), 0) + 1 FROM "annotator_tagrevision"
-     WHERE "sentence_id" = %(sentence)s AND "reviewer_id" = %(reviewer)s
-        AND "start" = %(start)s AND "end" = %(end)s),
+SELECT "written"."id", %(sentence)s, %(reviewer)s, %(by)s, "written"."seq",
     CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
     %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s
 FROM {written} AS "written"
 """
-# PostgreSQL runs both as one statement (a data-modifying WITH). SQLite runs them one
-# after the other, the revision reading the tag back by its claim.
+# PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
+# one round trip. SQLite runs them one after the other in a transaction, the revision
+# reading the tag back by its claim.
 _UPSERT_AND_RECORD = f"""
 WITH "written" AS ({_UPSERT}), "recorded" AS ({_REVISION.format(written='"written"')})
 SELECT "id", "created_at" FROM "written"
 """
 _RECORD_AFTER_UPSERT = _REVISION.format(
-    written="""(SELECT "id", "created_at" FROM "annotator_claimtag" WHERE "reviewer_id" =
+    written="""(SELECT "id", "created_at", "seq" FROM "annotator_claimtag" WHERE "reviewer_id" =
     %(reviewer)s AND "sentence_id" = %(sentence)s AND "start" = %(start)s AND "end" = %(end)s)"""
 )
 _EXISTING = """
@@ -131,10 +143,10 @@ WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
 """
 
 
-def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple:
-    """Upsert the tag and record its revision, the claim being locked; the tag's (id,
-    created_at, updated_at) as stored, updated_at None when it was written now (and
-    nothing else when it was already so)."""
+def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
+    """Upsert the tag and record its revision: the tag's (id, created_at, updated_at) as
+    stored, updated_at None when it was written now; None when it was already so but is
+    gone by the time it is read back (deleted meanwhile: write it again)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_UPSERT_AND_RECORD, params)
@@ -145,7 +157,7 @@ def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple:
             if written is not None:
                 cursor.execute(_RECORD_AFTER_UPSERT, params)
         if written is not None:
-            return (*written, None)
+            return (*written[:2], None)
         cursor.execute(_EXISTING, params)
         return cursor.fetchone()
 
@@ -280,8 +292,11 @@ def save_tag(
         note=note,
     )
     connection = connections[router.db_for_write(ClaimTag)]
-    with transaction.atomic(using=connection.alias):
-        lock_claims([(reviewer.pk, sentence.pk)], using=connection.alias)
+    if connection.vendor == "postgresql":
+        # One statement, atomic on its own (or in the caller's transaction, which has
+        # locked its claims: lock_claims).
+        return _save(connection, sentence=sentence, reviewer=reviewer, label=label, checked=checked)
+    with transaction.atomic(using=connection.alias):  # SQLite: the lock
         return _save(connection, sentence=sentence, reviewer=reviewer, label=label, checked=checked)
 
 
@@ -293,21 +308,34 @@ def _save(
     label: str,
     checked: CheckedClaim,
 ) -> Tagged:
-    """Write the checked claim, its claim locked; the reviewer is the one who acts."""
-    now = timezone.now()  # after the lock: a claim's revisions are in time order too
-    params = {
-        "sentence": sentence.pk,
-        "reviewer": reviewer.pk,
-        "by": reviewer.pk,
-        "start": checked.start,
-        "end": checked.end,
-        "label": label,
-        "outlet": checked.outlet_id,
-        "cited_source": checked.cited_source,
-        "note": checked.note,
-        "now": connection.ops.adapt_datetimefield_value(now),
-    }
-    pk, created_at, updated_at = _write(connection, params)
+    """Write the checked claim; the reviewer is the one who acts."""
+    for attempt in range(1, _RETRIES + 1):
+        now = timezone.now()
+        params = {
+            "sentence": sentence.pk,
+            "reviewer": reviewer.pk,
+            "by": reviewer.pk,
+            "start": checked.start,
+            "end": checked.end,
+            "label": label,
+            "outlet": checked.outlet_id,
+            "cited_source": checked.cited_source,
+            "note": checked.note,
+            "now": connection.ops.adapt_datetimefield_value(now),
+        }
+        try:
+            stored = _write(connection, params)
+        except IntegrityError as exc:
+            # The number taken twice (see lock_claims): run again, after the other
+            # write. Inside a transaction the claim is locked and this cannot happen.
+            if connection.in_atomic_block or SEQ_CONSTRAINT not in str(exc):
+                raise
+            if attempt == _RETRIES:
+                raise
+            continue
+        if stored is not None:
+            break
+    pk, created_at, updated_at = stored
     changed = updated_at is None
     created_at = _datetime(connection, created_at)
     tag = loaded(
@@ -357,7 +385,12 @@ def update_tag(
     connection = connections[router.db_for_write(ClaimTag)]
     with transaction.atomic(using=connection.alias):
         lock_claims([(tag.reviewer_id, tag.sentence_id)], using=connection.alias)
-        current = ClaimTag.objects.using(connection.alias).select_related("outlet").get(pk=tag.pk)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
         kept = {name: getattr(current, name) for name in keep}
         checked = check_claim(
             sentence=tag.sentence,
@@ -377,9 +410,15 @@ def update_tag(
         )
 
 
-def _next_seqs(claims: Iterable[tuple[int, int, int, int]], using: str) -> dict[tuple, int]:
-    """The number the next revision of each claim (sentence, reviewer, start, end) takes."""
+def next_seqs(
+    claims: Iterable[tuple[int, int, int, int]], *, using: str = DEFAULT_DB_ALIAS
+) -> dict[tuple[int, int, int, int], int]:
+    """The number a new tag on each claim (sentence, reviewer, start, end) takes: the one
+    after its claim's last revision (1 for a claim never tagged). The claims must be
+    locked (`lock_claims`)."""
     claims = set(claims)
+    if not claims:
+        return {}
     last = (
         TagRevision.objects.using(using)
         .filter(sentence_id__in={c[0] for c in claims}, reviewer_id__in={c[1] for c in claims})
@@ -392,24 +431,15 @@ def _next_seqs(claims: Iterable[tuple[int, int, int, int]], using: str) -> dict[
 
 
 def record_revisions(changes: Sequence[tuple[ClaimTag, str]], *, changed_by_id: int | None) -> None:
-    """Append one revision for each (tag, action) just written, numbered after its
-    claim's last, by `changed_by_id` (None: no account, a command run without one).
-    The claims must be locked (`lock_claims`) in the current transaction."""
-    if not changes:
-        return
-    using = router.db_for_write(TagRevision)
-    seqs = _next_seqs(((t.sentence_id, t.reviewer_id, t.start, t.end) for t, _ in changes), using)
+    """Append one revision for each (tag, action) just written, numbered `tag.seq` (a
+    new tag's from `next_seqs`, a changed or deleted one's seq + 1), by `changed_by_id`
+    (None: no account, a command run without one). The claims must be locked
+    (`lock_claims`, the tags read FOR UPDATE) in the current transaction."""
     now = timezone.now()
-    revisions = []
-    for tag, action in changes:
-        claim = (tag.sentence_id, tag.reviewer_id, tag.start, tag.end)
-        revisions.append(
-            TagRevision.of(
-                tag, action=action, seq=seqs[claim], changed_by_id=changed_by_id, changed_at=now
-            )
-        )
-        seqs[claim] += 1
-    TagRevision.objects.using(using).bulk_create(revisions)
+    TagRevision.objects.using(router.db_for_write(TagRevision)).bulk_create(
+        TagRevision.of(tag, action=action, seq=tag.seq, changed_by_id=changed_by_id, changed_at=now)
+        for tag, action in changes
+    )
 
 
 def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
@@ -422,7 +452,8 @@ def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
     using = router.db_for_write(ClaimTag)
     with transaction.atomic(using=using):
         lock_claims([(tag.reviewer_id, tag.sentence_id)], using=using)
-        current = ClaimTag.objects.using(using).get(pk=tag.pk)
+        current = ClaimTag.objects.using(using).select_for_update().get(pk=tag.pk)
+        current.seq += 1
         record_revisions([(current, TagRevision.Action.DELETED)], changed_by_id=by.pk)
         current.delete()
 
@@ -469,7 +500,12 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
                     targets[other.article_id] = (other, start, start + len(fragment))
         claims = [(by.pk, sentence.pk)] + [(by.pk, t[0].pk) for t in targets.values()]
         lock_claims(claims, using=connection.alias)
-        current = ClaimTag.objects.select_related("outlet").get(pk=tag.pk)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
         for other, start, end in targets.values():
             checked = check_claim(
                 sentence=other,

@@ -1,7 +1,7 @@
 """Each reviewer's claim numbers its revisions (seq), unique per claim; the revisions
 already there are numbered in the order of their timestamps (then ids), which is the
-order the history was read in until now. A revision may name no account (a corpus
-import run without one)."""
+order the history was read in until now, and each tag keeps the number of its last one.
+A revision may name no account (a corpus import run without one)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -16,6 +16,15 @@ FROM (
     FROM "annotator_tagrevision"
 ) AS "numbered"
 WHERE "annotator_tagrevision"."id" = "numbered"."id"
+"""
+NUMBER_TAGS = """
+UPDATE "annotator_claimtag" SET "seq" = COALESCE((
+    SELECT MAX("revision"."seq") FROM "annotator_tagrevision" AS "revision"
+    WHERE "revision"."reviewer_id" = "annotator_claimtag"."reviewer_id"
+        AND "revision"."sentence_id" = "annotator_claimtag"."sentence_id"
+        AND "revision"."start" = "annotator_claimtag"."start"
+        AND "revision"."end" = "annotator_claimtag"."end"
+), 1)
 """
 
 
@@ -35,7 +44,16 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
+        migrations.AddField(
+            model_name="claimtag",
+            name="seq",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="The number of the tag's last revision in its claim's history.",
+            ),
+        ),
         migrations.RunSQL(NUMBER_EXISTING, migrations.RunSQL.noop),
+        migrations.RunSQL(NUMBER_TAGS, migrations.RunSQL.noop),
         migrations.AddConstraint(
             model_name="tagrevision",
             constraint=models.UniqueConstraint(
