@@ -98,7 +98,7 @@ class ClaimTagAdmin(ReadOnlyAdmin):
 
 @admin.register(TagRevision)
 class TagRevisionAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "action", "reviewer", "changed_by", "label", "outlet"]
+    list_display = ["changed_at", "seq", "action", "reviewer", "changed_by", "label", "outlet"]
     list_filter = ["action", "label", "outlet", "changed_at"]
     search_fields = ["sentence__text", "reviewer__username", "cited_source", "note"]
     list_select_related = ["reviewer", "changed_by", "outlet"]

@@ -192,6 +192,11 @@ class ClaimTag(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The number of the tag's last revision (TagRevision.seq): the next change takes
+    # seq + 1, read from this row under the row's lock, so it is never out of date.
+    seq = models.PositiveIntegerField(
+        default=1, help_text="The number of the tag's last revision in its claim's history."
+    )
 
     class Meta:
         ordering = ["sentence", "start", "reviewer"]
@@ -230,7 +235,10 @@ class TagRevision(models.Model):
     """The history of claim tags: one row per change, kept after the tag is deleted.
 
     It records the tag as it stood after the change (for a deletion: as it stood
-    before)."""
+    before). A reviewer's claim (reviewer, sentence, start, end) numbers its changes
+    1, 2, 3 ... in `seq`, across deletions and re-creations, in the order they were
+    made (annotator.tagging serialises them): replaying them in that order gives the
+    tag as stored (annotator.history checks it)."""
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -240,7 +248,10 @@ class TagRevision(models.Model):
     tag = models.ForeignKey(
         ClaimTag, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions"
     )
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="tag_revisions")
+    # No index of its own: it leads one_revision_per_claim_seq's.
+    sentence = models.ForeignKey(
+        Sentence, on_delete=models.CASCADE, related_name="tag_revisions", db_index=False
+    )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tag_revisions"
     )
@@ -249,8 +260,14 @@ class TagRevision(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="tag_changes",
         db_index=False,
+        help_text="The account that made the change (empty: a corpus import run without one).",
+    )
+    seq = models.PositiveIntegerField(
+        help_text="The change's number in the history of its reviewer's claim: 1, 2, 3 ..."
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     start = models.PositiveIntegerField()
@@ -266,6 +283,13 @@ class TagRevision(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        constraints = [
+            # Two writers can never both record change n of one claim.
+            models.UniqueConstraint(
+                fields=["sentence", "reviewer", "start", "end", "seq"],
+                name="one_revision_per_claim_seq",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.label} ({self.changed_at:%Y-%m-%d %H:%M})"
@@ -276,17 +300,19 @@ class TagRevision(models.Model):
         tag: ClaimTag,
         *,
         action: str,
-        changed_by_id: int,
+        seq: int,
+        changed_by_id: int | None,
         changed_at: datetime.datetime | None = None,
     ) -> TagRevision:
-        """An unsaved revision recording `tag` as it stands, `action` by `changed_by_id`
-        (now, unless `changed_at`). A deletion's revision keeps the tag's values but no
-        link to it."""
+        """An unsaved revision recording `tag` as it stands, change `seq` of its claim,
+        `action` by `changed_by_id` (now, unless `changed_at`). A deletion's revision
+        keeps the tag's values but no link to it."""
         return cls(
             tag=None if action == cls.Action.DELETED else tag,
             sentence_id=tag.sentence_id,
             reviewer_id=tag.reviewer_id,
             changed_by_id=changed_by_id,
+            seq=seq,
             action=action,
             start=tag.start,
             end=tag.end,

@@ -1,16 +1,25 @@
-"""Writing claim tags. Every path that tags (pages, API, admin, commands) calls these,
+"""Writing claim tags: the one write path for a reviewer's claim. Every path that tags
+(the workspace, the API single and bulk, apply-to-copies, corpus imports) calls these,
 so the rules are written once: a reviewer writes only their own tags, a span lies
-inside its sentence, and every change leaves a revision behind."""
+inside its sentence; writes to one reviewer's claim are serialised (`lock_claims`);
+every change appends exactly one revision, numbered after the claim's last (`seq`) and
+naming the account that acted; a tag that is already so writes nothing; changing or
+deleting a tag that is gone raises ClaimTag.DoesNotExist (the views answer 404), and
+never brings it back. Replaying a claim's revisions in `seq` order gives the stored tag
+(annotator.history checks it)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Max
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
@@ -20,52 +29,113 @@ from sources.models import Outlet
 NOTE_MAX_CHARS = 2000
 
 
+# Writes to one reviewer's claim are serialised, so that every change reads the tag as
+# it stands and is numbered after the change before it: two tabs, a retrying script or
+# the API beside the workspace each wait for the other instead of interleaving.
+#
+# On PostgreSQL, the tag's row lock does it for every write to an existing tag: the
+# upsert below (ON CONFLICT DO UPDATE) and the reads FOR UPDATE of the other paths wait
+# for the row and act on its latest version, whose `seq` gives the next number. Where
+# there is no row to lock (a deletion racing a re-creation), the paths that run in a
+# transaction (deleting, changing by id, bulk, apply-to-copies, imports) first take an
+# advisory lock on (reviewer, sentence); the single upsert, one statement on its own,
+# takes none (that would cost three more round trips on the busiest request): if a
+# deletion of its claim commits after it began, the number it took for the re-created
+# tag is taken already, the unique constraint one_revision_per_claim_seq refuses it,
+# and it runs again. On SQLite every transaction takes the database's write lock when
+# it begins (transaction_mode IMMEDIATE, in settings): writes are serialised already,
+# and a read inside a write transaction sees the latest state.
+_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+_LOCK_MANY = """
+SELECT pg_advisory_xact_lock("key"."reviewer", "key"."sentence")
+FROM unnest(%s::int[], %s::int[]) AS "key"("reviewer", "sentence")
+"""
+SEQ_CONSTRAINT = "one_revision_per_claim_seq"
+_RETRIES = 5
+
+
+def _int4(n: int) -> int:
+    """An id as a lock key (an int4): ids past 2**31 wrap around, and a shared key only
+    makes two claims wait for each other."""
+    return (n + 2**31) % 2**32 - 2**31
+
+
+def lock_claims(claims: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Serialise the writes to these reviewers' claims, given as (reviewer id, sentence
+    id), until the current transaction ends. Call it inside `transaction.atomic()`,
+    before reading what the write depends on (read existing tags FOR UPDATE). A
+    transaction that writes several claims locks them all here, first: they are taken
+    in one order, so two such transactions cannot deadlock."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("lock_claims() runs inside transaction.atomic()")
+    if connection.vendor == "sqlite":
+        if connection.transaction_mode != "IMMEDIATE":
+            raise ImproperlyConfigured(
+                "tag writes need SQLite's OPTIONS['transaction_mode'] = 'IMMEDIATE'"
+            )
+        return
+    keys = sorted({(_int4(reviewer), _int4(sentence)) for reviewer, sentence in claims})
+    with connection.cursor() as cursor:
+        if len(keys) == 1:
+            cursor.execute(_LOCK, keys[0])
+        elif keys:
+            # unnest yields the keys in the order given, and each is locked as it comes.
+            cursor.execute(_LOCK_MANY, [[r for r, _ in keys], [s for _, s in keys]])
+
+
 # Tagging is the request reviewers make all day, from the pages and the API, so its
 # write is SQL written out here rather than built by the ORM on each call (building the
 # statements took most of a request's time). The tag is written with an upsert, INSERT
 # ... ON CONFLICT DO UPDATE ... RETURNING, which PostgreSQL and SQLite (3.35+) both run;
 # the conflict target is the one_tag_per_reviewer_per_claim constraint, and a tag that
-# is already so is left alone (no row comes back, no revision is written).
-_UPSERT = """
+# is already so is left alone (no row comes back, no revision is written). A new tag
+# takes the number after its claim's last revision (a claim deleted before has some);
+# a changed one the number after its own.
+_LAST_SEQ = """(SELECT COALESCE(MAX("seq"), 0) FROM "annotator_tagrevision"
+    WHERE "sentence_id" = %(sentence)s AND "reviewer_id" = %(reviewer)s
+        AND "start" = %(start)s AND "end" = %(end)s)"""
+_UPSERT = f"""
 INSERT INTO "annotator_claimtag" AS "tag"
     ("sentence_id", "reviewer_id", "start", "end",
-     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at")
+     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at", "seq")
 VALUES (%(sentence)s, %(reviewer)s, %(start)s, %(end)s,
-    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s)
+    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s, {_LAST_SEQ} + 1)
 ON CONFLICT ("reviewer_id", "sentence_id", "start", "end") DO UPDATE SET
     "label" = "excluded"."label",
     "outlet_id" = "excluded"."outlet_id",
     "cited_source" = "excluded"."cited_source",
     "note" = "excluded"."note",
-    "updated_at" = "excluded"."updated_at"
+    "updated_at" = "excluded"."updated_at",
+    "seq" = "tag"."seq" + 1
 WHERE "tag"."label" <> "excluded"."label"
     OR "tag"."outlet_id" <> "excluded"."outlet_id"
     OR "tag"."cited_source" <> "excluded"."cited_source"
     OR "tag"."note" <> "excluded"."note"
-RETURNING "id", "created_at"
+RETURNING "id", "created_at", "seq"
 """
-# The revision of what was written. A new row carries the timestamp just sent as its
-# creation time; an updated one keeps its own.
+# The revision of what was written, with the tag's number. A new row carries the
+# timestamp just sent as its creation time; an updated one keeps its own.
 _REVISION = """
 INSERT INTO "annotator_tagrevision"
-    ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "action",
+    ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "seq", "action",
      "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at",
      "suggestion_version")
-SELECT "written"."id", %(sentence)s, %(reviewer)s, %(reviewer)s,
+SELECT "written"."id", %(sentence)s, %(reviewer)s, %(by)s, "written"."seq",
     CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
     %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s,
     %(suggestion_version)s
 FROM {written} AS "written"
 """
 # PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
-# one round trip instead of four with BEGIN and COMMIT. SQLite runs them one after the
-# other in a transaction, the revision reading the tag back by its claim.
+# one round trip. SQLite runs them one after the other in a transaction, the revision
+# reading the tag back by its claim.
 _UPSERT_AND_RECORD = f"""
 WITH "written" AS ({_UPSERT}), "recorded" AS ({_REVISION.format(written='"written"')})
 SELECT "id", "created_at" FROM "written"
 """
 _RECORD_AFTER_UPSERT = _REVISION.format(
-    written="""(SELECT "id", "created_at" FROM "annotator_claimtag" WHERE "reviewer_id" =
+    written="""(SELECT "id", "created_at", "seq" FROM "annotator_claimtag" WHERE "reviewer_id" =
     %(reviewer)s AND "sentence_id" = %(sentence)s AND "start" = %(start)s AND "end" = %(end)s)"""
 )
 _EXISTING = """
@@ -76,18 +146,22 @@ WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
 
 
 def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
-    """Upsert the tag and record its revision; the tag's (id, created_at) as stored, or
-    None when it was already so (nothing written)."""
+    """Upsert the tag and record its revision: the tag's (id, created_at, updated_at) as
+    stored, updated_at None when it was written now; None when it was already so but is
+    gone by the time it is read back (deleted meanwhile: write it again)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_UPSERT_AND_RECORD, params)
-            return cursor.fetchone()
-        with transaction.atomic(using=connection.alias):
+            written = cursor.fetchone()
+        else:
             cursor.execute(_UPSERT, params)
             written = cursor.fetchone()
             if written is not None:
                 cursor.execute(_RECORD_AFTER_UPSERT, params)
-            return written
+        if written is not None:
+            return (*written[:2], None)
+        cursor.execute(_EXISTING, params)
+        return cursor.fetchone()
 
 
 def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:
@@ -224,34 +298,60 @@ def save_tag(
         note=note,
     )
     connection = connections[router.db_for_write(ClaimTag)]
-    now = timezone.now()
-    params = {
-        "sentence": sentence.pk,
-        "reviewer": reviewer.pk,
-        "start": checked.start,
-        "end": checked.end,
+    write = {
+        "sentence": sentence,
+        "reviewer": reviewer,
         "label": label,
-        "outlet": checked.outlet_id,
-        "cited_source": checked.cited_source,
-        "note": checked.note,
-        "now": connection.ops.adapt_datetimefield_value(now),
+        "checked": checked,
         "suggestion_version": suggestion_version[:100],
     }
-    while True:
-        written = _write(connection, params)
-        if written is not None:
-            pk, created_at = written
-            updated_at = now
+    if connection.vendor == "postgresql":
+        # One statement, atomic on its own (or in the caller's transaction, which has
+        # locked its claims: lock_claims).
+        return _save(connection, **write)
+    with transaction.atomic(using=connection.alias):  # SQLite: the lock
+        return _save(connection, **write)
+
+
+def _save(
+    connection: BaseDatabaseWrapper,
+    *,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    checked: CheckedClaim,
+    suggestion_version: str,
+) -> Tagged:
+    """Write the checked claim; the reviewer is the one who acts."""
+    for attempt in range(1, _RETRIES + 1):
+        now = timezone.now()
+        params = {
+            "sentence": sentence.pk,
+            "reviewer": reviewer.pk,
+            "by": reviewer.pk,
+            "start": checked.start,
+            "end": checked.end,
+            "label": label,
+            "outlet": checked.outlet_id,
+            "cited_source": checked.cited_source,
+            "note": checked.note,
+            "now": connection.ops.adapt_datetimefield_value(now),
+            "suggestion_version": suggestion_version,
+        }
+        try:
+            stored = _write(connection, params)
+        except IntegrityError as exc:
+            # The number taken twice (see lock_claims): run again, after the other
+            # write. Inside a transaction the claim is locked and this cannot happen.
+            if connection.in_atomic_block or SEQ_CONSTRAINT not in str(exc):
+                raise
+            if attempt == _RETRIES:
+                raise
+            continue
+        if stored is not None:
             break
-        with connection.cursor() as cursor:
-            cursor.execute(_EXISTING, params)
-            existing = cursor.fetchone()
-        if existing is not None:
-            pk, created_at, updated_at = existing
-            updated_at = _datetime(connection, updated_at)
-            break
-        # Deleted between the two statements (by a request of the same reviewer): write
-        # it again, as if this request had come second.
+    pk, created_at, updated_at = stored
+    changed = updated_at is None
     created_at = _datetime(connection, created_at)
     tag = loaded(
         ClaimTag,
@@ -266,13 +366,14 @@ def save_tag(
             "cited_source": checked.cited_source,
             "note": checked.note,
             "created_at": created_at,
-            "updated_at": updated_at,
+            "updated_at": now if changed else _datetime(connection, updated_at),
         },
     )
     tag.sentence, tag.reviewer = sentence, reviewer
-    return Tagged(
-        tag, created=written is not None and created_at == now, changed=written is not None
-    )
+    return Tagged(tag, created=changed and created_at == now, changed=changed)
+
+
+VALUE_FIELDS = ("label", "outlet", "cited_source", "note")
 
 
 def update_tag(
@@ -283,80 +384,152 @@ def update_tag(
     outlet: Outlet | None = None,
     cited_source: str = "",
     note: str = "",
+    keep: Collection[str] = (),
 ) -> Tagged:
     """Change the label, outlet, cited source or note of an existing tag; only its own
-    reviewer may (PermissionDenied otherwise). The claim (sentence and span) stays."""
+    reviewer may (PermissionDenied otherwise). The claim (sentence and span) stays.
+    The fields named in `keep` (of VALUE_FIELDS) keep the values the tag has when it is
+    written, whatever is passed for them (a partial update).
+
+    Raises ClaimTag.DoesNotExist when the tag is gone (deleted meanwhile): a change
+    never brings a deleted tag back."""
     if tag.reviewer_id != by.pk:
         raise PermissionDenied("You can only change your own tags.")
-    return save_tag(
-        sentence=tag.sentence,
-        reviewer=by,
-        label=label,
-        outlet=outlet,
-        start=tag.start,
-        end=tag.end,
-        cited_source=cited_source,
-        note=note,
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    connection = connections[router.db_for_write(ClaimTag)]
+    with transaction.atomic(using=connection.alias):
+        lock_claims([(tag.reviewer_id, tag.sentence_id)], using=connection.alias)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
+        kept = {name: getattr(current, name) for name in keep}
+        checked = check_claim(
+            sentence=tag.sentence,
+            label=kept.get("label", label),
+            outlet=kept.get("outlet", outlet),
+            start=current.start,
+            end=current.end,
+            cited_source=kept.get("cited_source", cited_source),
+            note=kept.get("note", note),
+        )
+        return _save(
+            connection,
+            sentence=tag.sentence,
+            reviewer=by,
+            label=kept.get("label", label),
+            checked=checked,
+        )
+
+
+def next_seqs(
+    claims: Iterable[tuple[int, int, int, int]], *, using: str = DEFAULT_DB_ALIAS
+) -> dict[tuple[int, int, int, int], int]:
+    """The number a new tag on each claim (sentence, reviewer, start, end) takes: the one
+    after its claim's last revision (1 for a claim never tagged). The claims must be
+    locked (`lock_claims`)."""
+    claims = set(claims)
+    if not claims:
+        return {}
+    last = (
+        TagRevision.objects.using(using)
+        .filter(sentence_id__in={c[0] for c in claims}, reviewer_id__in={c[1] for c in claims})
+        .values_list("sentence_id", "reviewer_id", "start", "end")
+        .annotate(last=Max("seq"))
+        .order_by()
+    )
+    found = {tuple(row[:4]): row[4] for row in last}
+    return {claim: found.get(claim, 0) + 1 for claim in claims}
+
+
+def record_revisions(changes: Sequence[tuple[ClaimTag, str]], *, changed_by_id: int | None) -> None:
+    """Append one revision for each (tag, action) just written, numbered `tag.seq` (a
+    new tag's from `next_seqs`, a changed or deleted one's seq + 1), by `changed_by_id`
+    (None: no account, a command run without one). The claims must be locked
+    (`lock_claims`, the tags read FOR UPDATE) in the current transaction."""
+    now = timezone.now()
+    TagRevision.objects.using(router.db_for_write(TagRevision)).bulk_create(
+        TagRevision.of(tag, action=action, seq=tag.seq, changed_by_id=changed_by_id, changed_at=now)
+        for tag, action in changes
     )
 
 
-@transaction.atomic
 def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
-    """Delete a tag; only its own reviewer may. Its history stays."""
+    """Delete a tag; only its own reviewer may. Its history stays, ending with a
+    revision of the values the tag had when it was deleted. Raises
+    ClaimTag.DoesNotExist when it is gone already (deleted meanwhile): nothing is
+    recorded twice."""
     if tag.reviewer_id != by.pk:
         raise PermissionDenied("You can only delete your own tags.")
-    TagRevision.of(tag, action=TagRevision.Action.DELETED, changed_by_id=by.pk).save()
-    tag.delete()
+    using = router.db_for_write(ClaimTag)
+    with transaction.atomic(using=using):
+        lock_claims([(tag.reviewer_id, tag.sentence_id)], using=using)
+        current = ClaimTag.objects.using(using).select_for_update().get(pk=tag.pk)
+        current.seq += 1
+        record_revisions([(current, TagRevision.Action.DELETED)], changed_by_id=by.pk)
+        current.delete()
 
 
 def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
-    """Give `tag`'s reviewer the same tag on the matching sentence of every other copy of
-    the tag's story (see sources.stories); returns how many copies were tagged.
+    """Give the same tag on the matching sentence of every other copy of the tag's story
+    (see sources.stories); returns how many copies were tagged.
 
     A span is placed where its text occurs in the copy's sentence; a copy whose sentence
-    lacks it is skipped. Only the tag's reviewer, a teacher/editor or an admin may do it;
-    each copy is written by `tag_claim`, so it keeps history and checks permissions."""
-    from annotator.roles import is_editor
+    lacks it is skipped. Only the tag's own reviewer may (PermissionDenied otherwise):
+    the copies are their tags, written as they are, with the values the tag has when
+    they are written, in one transaction. ClaimTag.DoesNotExist when the tag is gone."""
     from sources.models import StorySentence
 
-    if tag.reviewer_id != by.pk and not is_editor(by):
-        raise PermissionDenied("You can only copy your own tags.")
+    if tag.reviewer_id != by.pk:
+        raise PermissionDenied("Only the tag's reviewer can apply it to other copies.")
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
     sentence = tag.sentence
     here = StorySentence.objects.filter(sentence=sentence).first()
     if here is None:
         return 0
     whole = (tag.start, tag.end) == (sentence.start, sentence.end)
     fragment = sentence.text[tag.start - sentence.start : tag.end - sentence.start]
-    copied = 0
-    with transaction.atomic():
+    connection = connections[router.db_for_write(ClaimTag)]
+    with transaction.atomic(using=connection.alias):
         copies = (
             StorySentence.objects.filter(story_id=here.story_id, passage=here.passage)
             .exclude(sentence__article_id=sentence.article_id)
             .select_related("sentence__article")
             .order_by("sentence__article_id", "sentence__position")
         )
-        seen: set[int] = set()
+        targets: dict[int, tuple[Sentence, int, int]] = {}
         for row in copies:
             other = row.sentence
-            if other.article_id in seen:
+            if other.article_id in targets:
                 continue  # a passage repeated within one copy: its first occurrence
             if whole:
-                start, end = other.start, other.end
+                targets[other.article_id] = (other, other.start, other.end)
             else:
                 found = other.text.find(fragment)
-                if found < 0:
-                    continue
-                start, end = other.start + found, other.start + found + len(fragment)
-            seen.add(other.article_id)
-            tag_claim(
+                if found >= 0:
+                    start = other.start + found
+                    targets[other.article_id] = (other, start, start + len(fragment))
+        claims = [(by.pk, sentence.pk)] + [(by.pk, t[0].pk) for t in targets.values()]
+        lock_claims(claims, using=connection.alias)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
+        for other, start, end in targets.values():
+            checked = check_claim(
                 sentence=other,
-                reviewer=tag.reviewer,
-                label=tag.label,
-                outlet=tag.outlet,
+                label=current.label,
+                outlet=current.outlet,
                 start=start,
                 end=end,
-                cited_source=tag.cited_source,
-                note=tag.note,
+                cited_source=current.cited_source,
+                note=current.note,
             )
-            copied += 1
-    return copied
+            _save(connection, sentence=other, reviewer=by, label=current.label, checked=checked)
+    return len(targets)

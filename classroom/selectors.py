@@ -13,7 +13,8 @@ an untagged one is. Missing values are left out of the figures, never counted as
 except in the gradebook's score (matches out of all keyed units).
 
 Frozen answers. Once a student submits, their answers are their tags as they stood at
-that moment, rebuilt from the tag history (`TagRevision`), so editing tags afterwards,
+that moment, rebuilt from the tag history (`TagRevision`, replayed in each claim's
+sequence order, `seq`), so editing tags afterwards,
 with the key in view, changes nothing. After the due date the same holds for everyone
 at the due date. Before either, the answers are the live tags (the teacher's progress).
 """
@@ -146,18 +147,21 @@ def _live_tags(reviewer_ids, sentence_ids) -> dict[int, dict[int, list[TagState]
 
 
 def _tags_as_of(cutoffs: dict[int, datetime], sentence_ids) -> dict[int, dict[int, list[TagState]]]:
-    """Each reviewer's tags as they stood at their cutoff, from the tag history."""
+    """Each reviewer's tags as they stood at their cutoff, from the tag history: each
+    claim's revisions replayed in sequence order, up to the first made after the cutoff
+    (timestamps only say where to stop; the order is the sequence's)."""
     found: dict[int, dict[int, list[TagState]]] = defaultdict(lambda: defaultdict(list))
     if not cutoffs:
         return found
     state: dict[tuple[int, int, int, int], TagState | None] = {}
+    stopped: set[tuple[int, int, int, int]] = set()
     revisions = (
         TagRevision.objects.filter(
             reviewer_id__in=list(cutoffs),
             sentence_id__in=sentence_ids,
             changed_at__lte=max(cutoffs.values()),
         )
-        .order_by("changed_at", "id")
+        .order_by("reviewer_id", "sentence_id", "start", "end", "seq")
         .values_list(
             "reviewer_id",
             "changed_at",
@@ -172,9 +176,12 @@ def _tags_as_of(cutoffs: dict[int, datetime], sentence_ids) -> dict[int, dict[in
         )
     )
     for reviewer_id, changed_at, action, *tag in revisions:
-        if changed_at > cutoffs[reviewer_id]:
-            continue
         claim = (reviewer_id, tag[0], tag[1], tag[2])
+        if claim in stopped:
+            continue
+        if changed_at > cutoffs[reviewer_id]:
+            stopped.add(claim)
+            continue
         state[claim] = None if action == TagRevision.Action.DELETED else TagState(*tag)
     for (reviewer_id, sentence_id, _, _), tag in state.items():
         if tag is not None:

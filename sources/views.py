@@ -249,9 +249,13 @@ def _claim_key(tag: ClaimTag) -> tuple[int, int, int]:
 @require_POST
 def tag_apply_to_copies(request: HttpRequest, pk: int) -> HttpResponse:
     tag = get_object_or_404(ClaimTag.objects.select_related("sentence", "reviewer"), pk=pk)
-    if tag.reviewer_id != request.user.pk and not is_editor(request.user):
-        raise PermissionDenied("You can only copy your own tags.")
-    copied = apply_tag_to_copies(tag=tag, by=request.user)
+    # Only the tag's reviewer: the copies are their tags, and the history names them.
+    if tag.reviewer_id != request.user.pk:
+        raise PermissionDenied("Only the tag's reviewer can apply it to other copies.")
+    try:
+        copied = apply_tag_to_copies(tag=tag, by=request.user)
+    except ClaimTag.DoesNotExist:
+        raise Http404("This tag was deleted.") from None
     messages.success(request, f"Tag applied to {copied} other cop{'y' if copied == 1 else 'ies'}.")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -11,14 +11,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotator import fragments, selectors
 from annotator.forms import TagForm
-from annotator.models import Sentence
+from annotator.models import ClaimTag, Sentence
 from annotator.roles import is_editor
 from annotator.sentences import correct_section
 from annotator.tagging import delete_tag, tag_claim
@@ -79,7 +79,10 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
     tag = own_tag(request, pk)
     all_tags = all_tags_requested(request)
     sentence = tag.sentence
-    delete_tag(tag=tag, by=request.user)
+    try:
+        delete_tag(tag=tag, by=request.user)
+    except ClaimTag.DoesNotExist:
+        raise Http404("This tag was deleted already.") from None
     return sentence_response(request, sentence, all_tags=all_tags)
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 
-from annotator.models import Article, ClaimTag, Label, Sentence
+from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
 from annotator.roles import REVIEWERS
 from annotator.sections import Section
 from annotator.tagging import tag_claim
@@ -180,6 +180,18 @@ def test_clearing_a_tag_deletes_it_and_the_progress_goes_back(client, sentence, 
     assert not ClaimTag.objects.filter(pk=tag.pk).exists()
     assert "marker" not in sentence_html(html, sentence)
     assert "You have tagged <strong>0</strong> of" in html
+
+
+def test_clearing_a_tag_twice_is_a_404_and_records_one_deletion(client, sentence, student):
+    tag = tag_claim(sentence=sentence, reviewer=student, label=Label.SOURCED)
+    client.force_login(student)
+
+    first = client.post(reverse("tag-delete", args=[tag.pk]), **HTMX)
+    second = client.post(reverse("tag-delete", args=[tag.pk]), **HTMX)
+
+    assert (first.status_code, second.status_code) == (200, 404)
+    actions = TagRevision.objects.filter(sentence=sentence).order_by("seq")
+    assert [r.action for r in actions] == ["created", "deleted"]
 
 
 def test_a_byline_is_not_a_claim_and_cannot_be_tagged(client, seeds, student):

@@ -10,7 +10,7 @@ from rest_framework.serializers import Serializer
 
 from annotator.api.serializers import TagSerializer
 from annotator.models import ClaimTag, Sentence, TagRevision
-from annotator.tagging import tag_claim
+from annotator.tagging import tag_claim, update_tag
 from tests.api.conftest import snapshot
 
 TAGS = "/api/tags/"
@@ -237,6 +237,36 @@ def test_deleting_my_tag_keeps_its_history(api, tags):
     assert response.status_code == 204
     assert not ClaimTag.objects.filter(pk=tag.pk).exists()
     assert TagRevision.objects.filter(reviewer=tag.reviewer).latest("pk").action == "deleted"
+
+
+def test_a_tag_deleted_already_is_a_404_to_delete_patch_and_put_and_stays_deleted(api, tags):
+    tag = tags["student"]
+    client = api("student")
+    assert client.delete(f"{TAGS}{tag.pk}/").status_code == 204
+
+    again = client.delete(f"{TAGS}{tag.pk}/")
+    patched = client.patch(f"{TAGS}{tag.pk}/", {"label": "opinion"})
+    put = client.put(f"{TAGS}{tag.pk}/", {"label": "opinion"})
+
+    assert [again.status_code, patched.status_code, put.status_code] == [404, 404, 404]
+    assert again["Content-Type"] == "application/json"
+    assert not ClaimTag.objects.filter(reviewer=tag.reviewer).exists()
+    history = TagRevision.objects.filter(reviewer=tag.reviewer).order_by("seq")
+    assert [r.action for r in history] == ["created", "deleted"]
+
+
+def test_patch_keeps_what_it_does_not_send_as_it_stands_when_written(api, tags):
+    tag = tags["student"]
+    # Changed since the client read it (another tab), in a field the PATCH leaves out.
+    update_tag(tag=tag, by=tag.reviewer, label=tag.label, note="from the other tab")
+
+    response = api("student").patch(f"{TAGS}{tag.pk}/", {"label": "speculation"})
+
+    assert response.status_code == 200
+    assert (response.json()["label"], response.json()["note"]) == (
+        "speculation",
+        "from the other tab",
+    )
 
 
 # Filters

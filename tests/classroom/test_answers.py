@@ -96,6 +96,25 @@ def test_answers_freeze_at_submission_whatever_is_tagged_later(assignment, stude
     assert data.is_frozen(student.pk)
 
 
+def test_frozen_answers_replay_the_history_in_sequence_order_whatever_the_clock_said(
+    assignment, student, sentences
+):
+    first = sentences[1]
+    tag(student, first, S)
+    tag(student, first, OP)
+    # The server's clock stepped back between the two changes: the later one, revision
+    # 2, bears the earlier time. Both were made before the hand-in.
+    earlier = timezone.now() - timedelta(seconds=30)
+    TagRevision.objects.filter(seq=1).update(changed_at=earlier + timedelta(seconds=1))
+    TagRevision.objects.filter(seq=2).update(changed_at=earlier)
+    services.submit(assignment=assignment, student=student)
+
+    data = selectors.assignment_data(assignment)
+
+    assert data.is_frozen(student.pk)
+    assert data.answers[student.pk][first.pk].label == OP
+
+
 def test_past_due_answers_are_those_at_the_due_date(assignment, student, sentences):
     tag(student, sentences[1], S)
     assignment.due_at = timezone.now()

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +41,7 @@ from annotator.api.schema import errors, list_errors, paginated
 from annotator.api.serializers import (
     MAX_BULK,
     BulkErrorSerializer,
+    ErrorSerializer,
     TagBulkResultSerializer,
     TagBulkSerializer,
     TagCreateSerializer,
@@ -52,7 +53,7 @@ from annotator.api.serializers import (
 from annotator.models import ClaimTag, Sentence
 from annotator.roles import can_see_all_tags
 from annotator.selectors import sentences_for_tagging
-from annotator.tagging import Tagged, delete_tag, save_tag, update_tag
+from annotator.tagging import VALUE_FIELDS, Tagged, delete_tag, lock_claims, save_tag, update_tag
 from sources.models import Outlet
 
 
@@ -165,6 +166,10 @@ def tag_bulk(request: Request) -> Response:
     resolved, resolve_problems = _resolve([checked[i].validated_data for i in valid])
     results: dict[int, Tagged] = {}
     with transaction.atomic():
+        # All the claims at once, first: two bulk requests cannot deadlock.
+        lock_claims(
+            (request.user.pk, values["sentence"].pk) for values in resolved if values["sentence"]
+        )
         for i, values, problem in zip(valid, resolved, resolve_problems, strict=True):
             if problem:
                 problems[i] = problem
@@ -223,6 +228,8 @@ def _refused(problems: list[dict]) -> Response:
     methods=["PATCH"],
     operation_id="tags_partial_update",
     summary="Change some values of your tag",
+    description="The fields left out keep the values the tag has when the change is "
+    "written. A tag deleted meanwhile is a 404: a change never brings it back.",
     request=TagValuesSerializer,
     responses={200: TagSerializer, **errors(404)},
 )
@@ -230,7 +237,15 @@ def _refused(problems: list[dict]) -> Response:
     methods=["DELETE"],
     operation_id="tags_destroy",
     summary="Delete your tag (its history stays)",
-    responses={204: None, **errors(404)},
+    description="Deleting a tag that is not there (deleted already, by this request sent "
+    "twice or by another) is a 404 and records nothing: the history has one deletion.",
+    responses={
+        204: OpenApiResponse(description="Deleted."),
+        **errors(404),
+        404: OpenApiResponse(
+            ErrorSerializer, description="No such tag (or not yours to see): deleted already?"
+        ),
+    },
 )
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 @permission_classes([IsAuthenticated, HasRole])
@@ -242,22 +257,21 @@ def tag_detail(request: Request, pk: int) -> Response:
         return Response(TagSerializer(tag).data)
     if tag.reviewer_id != request.user.pk:
         raise PermissionDenied("You can only change or delete your own tags.")
-    if request.method == "DELETE":
-        delete_tag(tag=tag, by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-    partial = request.method == "PATCH"
-    changes = validated(TagValuesSerializer, request.data, partial=partial)
-    if partial:
-        current = {
-            "label": tag.label,
-            "outlet": tag.outlet.slug,
-            "cited_source": tag.cited_source,
-            "note": tag.note,
-        }
-        changes = {**current, **changes}
-    [values], [problem] = _resolve([{**changes, "sentence": tag.sentence_id}])
-    if problem:
-        raise ValidationError(problem)
-    del values["sentence"]
-    tagged = update_tag(tag=tag, by=request.user, **values)
+    try:
+        if request.method == "DELETE":
+            delete_tag(tag=tag, by=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        partial = request.method == "PATCH"
+        changes = validated(TagValuesSerializer, request.data, partial=partial)
+        [values], [problem] = _resolve([{**changes, "sentence": tag.sentence_id}])
+        if problem:
+            raise ValidationError(problem)
+        del values["sentence"]
+        # A PATCH leaves the fields it does not send as they are when it is written.
+        keep = [name for name in VALUE_FIELDS if name not in changes] if partial else []
+        values.setdefault("label", tag.label)
+        tagged = update_tag(tag=tag, by=request.user, keep=keep, **values)
+    except ClaimTag.DoesNotExist:
+        # Deleted by another request since it was read: as if it had never been.
+        raise NotFound("No ClaimTag matches the given query.") from None
     return Response(TagSerializer(tagged.tag).data)

@@ -60,7 +60,7 @@ def import_corpus(
     IMPORT_FORMATS), record by record, each in its own transaction.
 
     `user` is recorded as the importer (and as the author of the tag revisions; without
-    one, each revision names the tag's reviewer). `default_reviewer` names the reviewer
+    one, the revisions name no account). `default_reviewer` names the reviewer
     of records that name none (a plain doccano file). `publisher` and `origin` are those
     of the new articles a Label Studio or doccano file brings (else the record's, else
     detected). `labelstudio_users` maps Label Studio users (id or e-mail, as text) to

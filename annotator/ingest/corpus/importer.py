@@ -29,7 +29,7 @@ from annotator.ingest.corpus.records import (
 )
 from annotator.ingest.service import import_article
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import NOTE_MAX_CHARS
+from annotator.tagging import NOTE_MAX_CHARS, lock_claims, next_seqs, record_revisions
 from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet, save_outlet
 
@@ -302,9 +302,12 @@ class Importer:
                     f"the same reviewer tags the claim {t.start}..{t.end} twice in the record"
                 )
             seen.add(key)
+        # The claims' writers wait for this record's transaction from here on, so what
+        # is read next is what stands.
+        lock_claims({(t.reviewer_id, t.sentence_id) for t in tags})
         existing = {
             (tag.reviewer_id, tag.sentence_id, tag.start, tag.end): tag
-            for tag in ClaimTag.objects.filter(
+            for tag in ClaimTag.objects.select_for_update(of=("self",)).filter(
                 sentence__article_id=article_id,
                 reviewer_id__in={t.reviewer_id for t in tags},
             )
@@ -341,23 +344,22 @@ class Importer:
                     setattr(tag, k, v)
                 tag.updated_at = t.updated_at
                 changed.append(tag)
+        # Each change takes the next number in its claim's history.
+        seqs = next_seqs((tag.sentence_id, tag.reviewer_id, tag.start, tag.end) for tag in new)
+        for tag in new:
+            tag.seq = seqs[tag.sentence_id, tag.reviewer_id, tag.start, tag.end]
+        for tag in changed:
+            tag.seq += 1
         ClaimTag.objects.bulk_create(new)
         ClaimTag.objects.bulk_update(
-            changed, ["label", "outlet_id", "cited_source", "note", "updated_at"]
+            changed, ["label", "outlet_id", "cited_source", "note", "updated_at", "seq"]
         )
         actions = [(tag, TagRevision.Action.CREATED) for tag in new] + [
             (tag, TagRevision.Action.UPDATED) for tag in changed
         ]
-        TagRevision.objects.bulk_create(
-            TagRevision.of(
-                tag,
-                action=action,
-                # The importer, or without one the tag's own reviewer.
-                changed_by_id=self.user.pk if self.user else tag.reviewer_id,
-                changed_at=self.now,
-            )
-            for tag, action in actions
-        )
+        # The importer, or without one nobody (a command run without --user): never the
+        # reviewer, who did not make this change.
+        record_revisions(actions, changed_by_id=self.user.pk if self.user else None)
         self.summary.tags_created += len(new)
         self.summary.tags_updated += len(changed)
 
