@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 
+from annotator.ids import IdMultipleChoiceField
 from annotator.models import Article, Label
 from annotator.tagging import NOTE_MAX_CHARS
 from classroom.services import CODE_MAX_DAYS
@@ -57,7 +58,7 @@ class AssignmentForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    articles = forms.ModelMultipleChoiceField(
+    articles = IdMultipleChoiceField(
         queryset=Article.objects.defer("text", "html").order_by("title"),
         widget=forms.CheckboxSelectMultiple,
     )

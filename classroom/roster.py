@@ -48,6 +48,17 @@ class RosterError(Exception):
         self.errors = errors
 
 
+def _unreadable(reader, exc: csv.Error) -> RosterError:
+    """The csv module's error as a roster error on its line (a cell over the csv
+    module's field size limit, or a NUL byte)."""
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        message = f"a cell is longer than {limit:,} characters (name and email are short)"
+    else:
+        message = f"the file is not readable as CSV ({exc})"
+    return RosterError([(reader.line_num, message)])
+
+
 def parse_roster(data: bytes) -> list[RosterRow]:
     """Read a CSV roster: a header row naming a `name` and an `email` (or `e-mail`)
     column, then one student a row. RosterError lists every problem found."""
@@ -62,7 +73,10 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     if not header:
         raise RosterError([(0, "the file is empty")])
     columns = [h.strip().lower().replace("-", "").replace(" ", "") for h in header]
@@ -70,7 +84,11 @@ def parse_roster(data: bytes) -> list[RosterRow]:
         raise RosterError([(1, "the header row must name the columns 'name' and 'email'")])
     name_at, email_at = columns.index("name"), columns.index("email")
     rows, errors = [], []
-    for line, cells in enumerate(reader, start=2):
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
+    for line, cells in enumerate(lines, start=2):
         if not any(c.strip() for c in cells):
             continue
         name = cells[name_at].strip() if name_at < len(cells) else ""
