@@ -84,3 +84,13 @@ def test_a_roster_cell_over_the_csv_limit_is_an_error_on_its_line(client, classr
     assert "longer than 131,072 characters" in caught.value.errors[0][1]
     assert response.status_code == 400
     assert "longer than 131,072 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "²", "9223372036854775808"])
+def test_an_api_page_number_that_is_no_number_is_a_400_naming_it(client, teacher, value):
+    client.force_login(teacher)
+
+    response = client.get(reverse("api-article-list"), {"page": value})
+
+    assert response.status_code == 400
+    assert "page" in response.json()
