@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from annotator.roles import REVIEWERS
+from annotator.usernames import skeletons, username_problem
 from classroom.models import Classroom, Membership
 from classroom.services import ensure_reviewer, require_manager
 
@@ -104,12 +105,14 @@ def parse_roster(data: bytes) -> list[RosterRow]:
 
 
 def _username_for(email: str, taken: set[str]) -> str:
-    base = slugify(email.split("@")[0]).replace("-", ".")[:30] or "student"
+    """A username from the e-mail's local part that reads as no name in `taken` (the
+    skeletons of the names in use), which it joins."""
+    base = slugify(email.split("@")[0]).replace("-", ".").strip(".")[:30] or "student"
     candidate, n = base, 1
-    while candidate.lower() in taken:
+    while skeletons(candidate) & taken or username_problem(candidate):
         n += 1
         candidate = f"{base}{n}"
-    taken.add(candidate.lower())
+    taken.update(skeletons(candidate))
     return candidate
 
 
@@ -160,7 +163,7 @@ def add_students(
 
     result = RosterResult()
     members = set(classroom.memberships.values_list("student_id", flat=True))
-    taken = {u.lower() for u in users.objects.values_list("username", flat=True)}
+    taken = {k for u in users.objects.values_list("username", flat=True) for k in skeletons(u)}
     reviewers = Group.objects.get(name=REVIEWERS)
     for row in rows:
         matches = existing.get(row.email.lower(), [])

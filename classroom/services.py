@@ -21,6 +21,7 @@ from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
 from annotator.models import Article, Label, Sentence
 from annotator.roles import REVIEWERS, is_editor
 from annotator.sections import Section
+from annotator.usernames import validate_new_username
 from classroom import selectors
 from classroom.models import (
     AnswerKeyEntry,
@@ -151,6 +152,7 @@ def sign_up_with_code(
     to get an account without an administrator. Saves nothing on any error."""
     join_code = active_code(code)
     users = get_user_model()
+    username = validate_new_username(username)
     user = users(username=username, email=email, first_name=first_name, last_name=last_name)
     user.full_clean(exclude=["password"])
     password_validation.validate_password(password, user)
