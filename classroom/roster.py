@@ -15,11 +15,12 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from annotator.roles import REVIEWERS
 from annotator.usernames import skeletons, username_problem
-from classroom.models import Classroom, Membership
+from classroom.models import Account, Classroom, Membership
 from classroom.services import ensure_reviewer, require_manager
 
 ROSTER_MAX_BYTES = 1024 * 1024
@@ -38,6 +39,9 @@ class RosterResult:
     created: list[tuple[AbstractBaseUser, str]] = field(default_factory=list)  # with password
     added: list[AbstractBaseUser] = field(default_factory=list)
     already: list[AbstractBaseUser] = field(default_factory=list)
+    # (row, account): an account with the row's e-mail that was not matched, because it
+    # was made at the join page and its e-mail is not verified; the teacher decides.
+    conflicts: list[tuple[RosterRow, AbstractBaseUser]] = field(default_factory=list)
 
 
 class RosterError(Exception):
@@ -122,25 +126,29 @@ def add_students(
 ) -> RosterResult:
     """Add the listed students to the class, all or nothing.
 
-    A row whose e-mail belongs to an existing account adds that account; any other row
-    creates a reviewer account (username from the e-mail, a new random password, returned
-    once so that the teacher can hand it out). RosterError lists every bad row (empty
-    name, bad e-mail, an e-mail twice, an e-mail shared by several accounts, the
-    teacher's own) and nothing is saved."""
+    A row whose e-mail (in any case) belongs to an existing account made by an
+    administrator or a teacher, or whose e-mail is verified, adds that account. An
+    account made at the join page with an unverified e-mail is never matched: anyone can
+    type someone else's address there. It is reported in `conflicts`, and the row gets a
+    new account like any other row: a reviewer account (username from the e-mail, a new
+    random password, returned once so that the teacher can hand it out). RosterError
+    lists every bad row (empty name, bad e-mail, an e-mail twice, an e-mail shared by
+    several accounts, the teacher's own) and nothing is saved."""
     require_manager(by, classroom)
     users = get_user_model()
     errors: list[tuple[int, str]] = []
     seen = Counter(row.email.lower() for row in rows)
     existing: dict[str, list[AbstractBaseUser]] = {}
-    for user in users.objects.filter(email__in={row.email for row in rows if row.email}):
-        existing.setdefault(user.email.lower(), []).append(user)
-    # Case-insensitive matches the exact lookup above missed.
+    untrusted: dict[str, list[AbstractBaseUser]] = {}
+    emails = Q()
     for row in rows:
-        key = row.email.lower()
-        if row.email and key not in existing:
-            found = list(users.objects.filter(email__iexact=row.email))
-            if found:
-                existing[key] = found
+        if row.email:
+            emails |= Q(email__iexact=row.email)
+    candidates = users.objects.filter(emails).select_related("account") if emails else []
+    for user in candidates:
+        account = getattr(user, "account", None)
+        trusted = account is None or account.email_trusted
+        (existing if trusted else untrusted).setdefault(user.email.lower(), []).append(user)
     for row in rows:
         if not row.name:
             errors.append((row.line, "the name is empty"))
@@ -162,6 +170,9 @@ def add_students(
         raise RosterError(errors)
 
     result = RosterResult()
+    for row in rows:
+        for user in untrusted.get(row.email.lower(), []):
+            result.conflicts.append((row, user))
     members = set(classroom.memberships.values_list("student_id", flat=True))
     taken = {k for u in users.objects.values_list("username", flat=True) for k in skeletons(u)}
     reviewers = Group.objects.get(name=REVIEWERS)
@@ -186,6 +197,7 @@ def add_students(
             user.set_password(password)
             user.save()
             user.groups.add(reviewers)
+            Account.objects.create(user=user, origin=Account.Origin.ROSTER)
             result.created.append((user, password))
         Membership.objects.create(classroom=classroom, student=user, via=Membership.Via.ROSTER)
         members.add(user.pk)

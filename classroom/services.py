@@ -24,6 +24,7 @@ from annotator.sections import Section
 from annotator.usernames import validate_new_username
 from classroom import selectors
 from classroom.models import (
+    Account,
     AnswerKeyEntry,
     Assignment,
     Classroom,
@@ -159,6 +160,8 @@ def sign_up_with_code(
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=REVIEWERS))
+    # Its e-mail is what the visitor typed: a roster will not match it until verified.
+    Account.objects.create(user=user, origin=Account.Origin.JOIN_PAGE)
     membership = Membership.objects.create(
         classroom=join_code.classroom, student=user, via=Membership.Via.CODE
     )
