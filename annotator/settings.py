@@ -8,6 +8,7 @@ The defaults give a working local setup on SQLite; production sets `DEBUG=0`,
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,7 +72,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -248,6 +249,12 @@ REST_FRAMEWORK = {
         "write": envrate("API_THROTTLE_WRITE", "3000/hour"),
         "import": envrate("API_THROTTLE_IMPORT", "300/hour"),
     },
+}
+# Personal API tokens (django-rest-knox): stored as SHA-512 digests, shown once, and
+# expiring API_TOKEN_DAYS days after they are made.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=envint("API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim annotator API",

@@ -16,7 +16,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from annotator.api.urls import urlpatterns
 from annotator.models import Sentence
 from annotator.tagging import tag_claim
+from tests.conftest import api_key
 
 EXAMPLES = 12  # per operation and role
 CHECKS = [
@@ -80,7 +80,7 @@ def fuzz_headers(seeds, student, other_student, teacher, settings) -> dict[str, 
     rates = {scope: "1000000/hour" for scope in ("anon", "user", "write", "import")}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     return {
-        who: {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        who: {"Authorization": f"Token {api_key(user)}"}
         for who, user in (("reviewer", student), ("editor", teacher))
     }
 
