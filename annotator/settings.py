@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -163,7 +166,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["annotator.auth.RoleBackend"]
+# django-axes first: it refuses a locked-out login before a password is hashed.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "annotator.auth.RoleBackend"]
+
+# Login throttling (django-axes): after LOGIN_MAX_FAILURES failed logins for one account,
+# or from one address, logins for it (or from it) are refused for LOGIN_LOCKOUT_MINUTES,
+# right password or not. Failures are counted in the database, which every server
+# process shares; the admin lists them ("Access attempts") and deleting one unlocks.
+AXES_ENABLED = envbool("LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = envint("LOGIN_MAX_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "annotator.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "annotator.auth.locked_out"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article-list"
