@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from annotator.cleaning import clean_text
 from annotator.roles import REVIEWERS
 from annotator.usernames import skeletons, username_problem
 from classroom.models import Account, Classroom, Membership
@@ -96,7 +97,7 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     for line, cells in enumerate(lines, start=2):
         if not any(c.strip() for c in cells):
             continue
-        name = cells[name_at].strip() if name_at < len(cells) else ""
+        name = clean_text(cells[name_at]) if name_at < len(cells) else ""
         email = cells[email_at].strip() if email_at < len(cells) else ""
         rows.append(RosterRow(line=line, name=name, email=email))
     if len(rows) > ROSTER_MAX_ROWS:

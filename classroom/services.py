@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotator.cleaning import clean_text
 from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
 from annotator.models import Article, Label, Sentence
 from annotator.roles import REVIEWERS, is_editor
@@ -56,7 +57,7 @@ def create_class(*, teacher: AbstractBaseUser, name: str) -> Classroom:
     """Create a class owned by `teacher` (a teacher/editor or an admin)."""
     if not is_editor(teacher):
         raise PermissionDenied("Only teachers can create classes.")
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise ValidationError({"name": "a class needs a name"})
     if len(name) > 200:
@@ -154,7 +155,12 @@ def sign_up_with_code(
     join_code = active_code(code)
     users = get_user_model()
     username = validate_new_username(username)
-    user = users(username=username, email=email, first_name=first_name, last_name=last_name)
+    user = users(
+        username=username,
+        email=email,
+        first_name=clean_text(first_name),
+        last_name=clean_text(last_name),
+    )
     user.full_clean(exclude=["password"])
     password_validation.validate_password(password, user)
     user.set_password(password)
@@ -181,7 +187,7 @@ def remove_student(
 
 
 def _check_assignment(title: str, due_at: datetime, articles: Sequence[Article]) -> str:
-    title = title.strip()
+    title = clean_text(title)
     errors = {}
     if not title:
         errors["title"] = "an assignment needs a title"
@@ -215,7 +221,7 @@ def create_assignment(
     assignment = Assignment.objects.create(
         classroom=classroom,
         title=title,
-        instructions=instructions.strip(),
+        instructions=clean_text(instructions),
         due_at=due_at,
         include_boilerplate=include_boilerplate,
         include_comments=include_comments,
@@ -241,7 +247,7 @@ def update_assignment(
     require_manager(by, assignment.classroom)
     assignment.title = _check_assignment(title, due_at, articles)
     assignment.due_at = due_at
-    assignment.instructions = instructions.strip()
+    assignment.instructions = clean_text(instructions)
     assignment.include_boilerplate = include_boilerplate
     assignment.include_comments = include_comments
     assignment.save()
@@ -324,7 +330,7 @@ def _save_key_entry(*, assignment, sentence, by, label, outlet_id, cited_source,
             "label": label,
             "outlet_id": outlet_id,
             "cited_source": cited_source if label == Label.SOURCED else "",
-            "note": note.strip(),
+            "note": clean_text(note),
             "basis": basis,
             "promoted_by": by,
             "promoted_at": timezone.now(),

@@ -19,6 +19,7 @@ from annotator.export.selection import (
     isoformat,
 )
 from annotator.models import Label
+from annotator.spreadsheet import safe_text
 
 EXTENSION = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -64,14 +65,11 @@ CLAIM_COLUMNS = [
     "adjudicated_by",
 ]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe(value: str | None) -> str:
-    """The cell text, neutralised if a spreadsheet would read it as a formula."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_DANGEROUS) else value
+    """The cell text, neutralised if a spreadsheet would read it as a formula
+    (annotator.spreadsheet, shared by every CSV the app writes)."""
+    return safe_text(value)
 
 
 _QUOTE = re.compile(r'[",\r\n]')
