@@ -5,6 +5,8 @@ requests get them with the token's user, in the same statement (permissions_colu
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -65,11 +67,17 @@ class RoleBackend(ModelBackend):
         return user_obj._perm_cache
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address that login failures are counted against: the same as join codes'."""
+def client_address(request: HttpRequest) -> str | None:
+    """The address that login failures are counted against: the same as join codes',
+    or None when the request has none (django-axes stores it in an address column)."""
     from classroom.ratelimit import client_ip
 
-    return client_ip(request)
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 LOCKED_OUT = (
