@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from knox.models import AuthToken
 
 from annotator.models import Adjudication, Article, ClaimTag, Sentence, TagRevision
 from annotator.sections import Section
@@ -110,3 +111,24 @@ class AdjudicationAdmin(ReadOnlyAdmin):
     list_filter = ["label", "outlet", "adjudicated_at"]
     search_fields = ["sentence__text", "adjudicated_by__username", "cited_source", "note"]
     list_select_related = ["sentence", "outlet", "adjudicated_by"]
+
+
+# API tokens: knox's admin lists each token's digest and creates tokens with a key shown
+# in a message; here an admin sees whose token it is and when it expires, and can revoke
+# it, never a key or anything derived from one.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class APITokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created", "expiry"]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = ["user", "created", "expiry"]
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # users make their own, on the account page
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

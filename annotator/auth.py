@@ -5,9 +5,15 @@ requests get them with the token's user, in the same statement (permissions_colu
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from annotator.rows import string_agg
 
@@ -59,3 +65,37 @@ class RoleBackend(ModelBackend):
                     cursor.execute(_USER_PERMISSIONS, [user_obj.pk] * 2)
                 user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
         return user_obj._perm_cache
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address that login failures are counted against: the same as join codes',
+    or None when the request has none (django-axes stores it in an address column)."""
+    from classroom.ratelimit import client_ip
+
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
+LOCKED_OUT = (
+    "Too many failed logins for this account or from this address. Try again in "
+    "{minutes} minutes, or ask an administrator to unlock it."
+)
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The login page again, saying that logins are locked for now (django-axes calls
+    this instead of checking the password): 429."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "locked_out": LOCKED_OUT.format(minutes=minutes)},
+        status=429,
+    )

@@ -8,10 +8,12 @@ The defaults give a working local setup on SQLite; production sets `DEBUG=0`,
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import jinja2
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,7 +73,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -96,6 +100,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "annotator.security_headers.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -206,7 +214,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["annotator.auth.RoleBackend"]
+# django-axes first: it refuses a locked-out login before a password is hashed.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "annotator.auth.RoleBackend"]
+
+# Login throttling (django-axes): after LOGIN_MAX_FAILURES failed logins for one account,
+# or from one address, logins for it (or from it) are refused for LOGIN_LOCKOUT_MINUTES,
+# right password or not. Failures are counted in the database, which every server
+# process shares; the admin lists them ("Access attempts") and deleting one unlocks.
+AXES_ENABLED = envbool("LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = envint("LOGIN_MAX_FAILURES", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "annotator.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "annotator.auth.locked_out"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "article-list"
@@ -250,6 +273,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp): every script is one of the app's static files,
+# so no inline script or event handler runs, nor anything from elsewhere; htmx is told
+# not to eval (allowEval) nor to add a style element (base.html's htmx-config). Inline
+# style attributes stay allowed: the admin and the API docs use them, and a style runs
+# no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # REST API: nothing is open by accident. Authentication by token (scripts) or session
 # (the pages); every view states its own permissions on top of IsAuthenticated. Token
 # comes first so that a request without credentials gets 401 rather than 403.
@@ -292,6 +335,12 @@ REST_FRAMEWORK = {
         "write": envrate("API_THROTTLE_WRITE", "3000/hour"),
         "import": envrate("API_THROTTLE_IMPORT", "300/hour"),
     },
+}
+# Personal API tokens (django-rest-knox): stored as SHA-512 digests, shown once, and
+# expiring API_TOKEN_DAYS days after they are made.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=envint("API_TOKEN_DAYS", 90)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claim annotator API",

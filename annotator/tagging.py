@@ -22,6 +22,7 @@ from django.db.models import Max
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
+from annotator.cleaning import clean_text
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
 from annotator.rows import loaded
 from sources.models import Outlet
@@ -211,12 +212,12 @@ def check_claim(
                 f"({sentence.start}..{sentence.end})"
             }
         )
-    cited_source = cited_source.strip()
+    cited_source = clean_text(cited_source)
     if cited_source and label != Label.SOURCED:
         raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
     if len(cited_source) > 300:
         raise ValidationError({"cited_source": "at most 300 characters"})
-    note = note.strip()
+    note = clean_text(note)
     if len(note) > NOTE_MAX_CHARS:
         raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
     if outlet is None:

@@ -37,4 +37,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "annotator.views.errors.bad_request"
 handler403 = "annotator.views.errors.permission_denied"

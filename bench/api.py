@@ -47,7 +47,7 @@ REVIEWERS = [f"bench{n}" for n in range(1, 9)]
 SETUP = """
 import json
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
+from annotator.api.tokens import issue_token
 from annotator.models import Sentence
 from annotator.roles import REVIEWERS
 from annotator.seeds import load_seeds
@@ -56,7 +56,7 @@ tokens = {}
 for name in %r:
     user = User.objects.create_user(name)
     user.groups.add(Group.objects.get(name=REVIEWERS))
-    tokens[name] = Token.objects.create(user=user).key
+    tokens[name] = issue_token(user=user).key
 sentences = list(
     Sentence.objects.filter(article__origin__isnull=False).values_list("pk", "start", "end")
 )

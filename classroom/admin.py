@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from classroom.models import (
+    Account,
     AnswerKeyEntry,
     Assignment,
     Classroom,
@@ -89,3 +90,18 @@ class AnswerKeyEntryAdmin(admin.ModelAdmin):
     list_select_related = ["sentence", "assignment", "outlet"]
     raw_id_fields = ["sentence"]
     autocomplete_fields = ["assignment", "outlet", "promoted_by"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    """How accounts made without an administrator came to be; tick `email_verified` once
+    a student's e-mail is known to be theirs, so that rosters match it."""
+
+    list_display = ["user", "origin", "email_verified"]
+    list_filter = ["origin", "email_verified"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["user", "origin"]
+    list_editable = ["email_verified"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # recorded when the account is made

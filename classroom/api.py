@@ -9,7 +9,7 @@ see all. Mounted by `annotator/urls.py` ahead of the `api/` routes."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotator.agreement import Reliability
+from annotator.ids import parse_id
 from classroom import results, selectors, services
 from classroom.access import require_results, visible_assignment, visible_class
 from classroom.models import Assignment, Classroom
@@ -296,7 +297,9 @@ def assignment_feedback(request: Request, pk: int) -> Response:
         if not managing:
             raise PermissionDenied("You see your own feedback only.")
         raw = request.query_params["student"]
-        student_id = int(raw) if raw.isdigit() else -1
+        student_id = parse_id(raw)
+        if student_id is None:
+            raise ValidationError({"student": "must be a student's id (a whole number)."})
     if student_id not in data.pseudonyms:
         raise Http404("Not a student of this class.")
     result = results.feedback(data, student_id)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import ValidationError
 
+from annotator.ids import IdMultipleChoiceField
 from annotator.models import Article, Label
 from annotator.tagging import NOTE_MAX_CHARS
+from annotator.usernames import validate_new_username
 from classroom.services import CODE_MAX_DAYS
 from sources.models import Outlet
 
@@ -37,6 +40,14 @@ class SignUpForm(BaseUserCreationForm):
         model = get_user_model()
         fields = ["code", "username", "first_name", "last_name", "email"]
 
+    def clean_username(self) -> str:
+        # A name taken exactly gets the same words as a look-alike of one, never
+        # "already exists": see annotator.usernames.UNAVAILABLE.
+        try:
+            return validate_new_username(self.cleaned_data["username"])
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict["username"]) from None
+
 
 class RosterForm(forms.Form):
     roster = forms.FileField(
@@ -57,7 +68,7 @@ class AssignmentForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
-    articles = forms.ModelMultipleChoiceField(
+    articles = IdMultipleChoiceField(
         queryset=Article.objects.defer("text", "html").order_by("title"),
         widget=forms.CheckboxSelectMultiple,
     )

@@ -1,9 +1,8 @@
 """The gradebook as CSV, safe to open in a spreadsheet.
 
-A cell that starts with = + - @, a tab or a carriage return would be read as a formula
-(CSV injection: a student's name such as "=HYPERLINK(...)"); such text cells get a
-leading single quote. Numbers stay numbers (a negative kappa is a number, not a
-formula)."""
+A text cell that a spreadsheet would read as a formula (CSV injection: a student's name
+such as "=HYPERLINK(...)") gets a leading single quote (annotator.spreadsheet).
+Numbers stay numbers (a negative kappa is a number, not a formula)."""
 
 from __future__ import annotations
 
@@ -12,19 +11,9 @@ from collections.abc import Sequence
 
 from django.http import HttpResponse
 
+from annotator.spreadsheet import safe_cell
 from classroom.results import GRADEBOOK_HEADER, gradebook_rows
 from classroom.selectors import AssignmentData
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def gradebook_response(datas: Sequence[AssignmentData], *, filename: str) -> HttpResponse:

@@ -62,6 +62,43 @@ class Membership(models.Model):
         return f"{self.student} in {self.classroom}"
 
 
+class Account(models.Model):
+    """How an account came to be, for the accounts made without an administrator.
+
+    An account made at the join page carries an e-mail address that its maker typed and
+    nobody checked: a roster lists students by e-mail, and such an account is matched to
+    a roster row only once its address is verified (an admin ticks `email_verified`).
+    Accounts with no Account row were made by an administrator or a command."""
+
+    class Origin(models.TextChoices):
+        JOIN_PAGE = "join_page", "Signed up at the join page"
+        ROSTER = "roster", "Added by a teacher"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="account"
+    )
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    email_verified = models.BooleanField(
+        default=False, help_text="The e-mail address is known to be the account owner's."
+    )
+
+    class Meta:
+        ordering = ["user"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin__in=["join_page", "roster"]), name="account_origin_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_origin_display()})"
+
+    @property
+    def email_trusted(self) -> bool:
+        """Whether a teacher's roster may match this account by its e-mail address."""
+        return self.origin != self.Origin.JOIN_PAGE or self.email_verified
+
+
 class JoinCode(models.Model):
     """A short code that lets a student sign up for (or join) a class until it expires
     or is revoked."""

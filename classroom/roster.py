@@ -15,10 +15,13 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
+from annotator.cleaning import clean_text
 from annotator.roles import REVIEWERS
-from classroom.models import Classroom, Membership
+from annotator.usernames import skeletons, username_problem
+from classroom.models import Account, Classroom, Membership
 from classroom.services import ensure_reviewer, require_manager
 
 ROSTER_MAX_BYTES = 1024 * 1024
@@ -37,6 +40,9 @@ class RosterResult:
     created: list[tuple[AbstractBaseUser, str]] = field(default_factory=list)  # with password
     added: list[AbstractBaseUser] = field(default_factory=list)
     already: list[AbstractBaseUser] = field(default_factory=list)
+    # (row, account): an account with the row's e-mail that was not matched, because it
+    # was made at the join page and its e-mail is not verified; the teacher decides.
+    conflicts: list[tuple[RosterRow, AbstractBaseUser]] = field(default_factory=list)
 
 
 class RosterError(Exception):
@@ -46,6 +52,17 @@ class RosterError(Exception):
     def __init__(self, errors: list[tuple[int, str]]):
         super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))
         self.errors = errors
+
+
+def _unreadable(reader, exc: csv.Error) -> RosterError:
+    """The csv module's error as a roster error on its line (a cell over the csv
+    module's field size limit, or a NUL byte)."""
+    if "field larger than field limit" in str(exc):
+        limit = csv.field_size_limit()
+        message = f"a cell is longer than {limit:,} characters (name and email are short)"
+    else:
+        message = f"the file is not readable as CSV ({exc})"
+    return RosterError([(reader.line_num, message)])
 
 
 def parse_roster(data: bytes) -> list[RosterRow]:
@@ -62,7 +79,10 @@ def parse_roster(data: bytes) -> list[RosterRow]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
     if not header:
         raise RosterError([(0, "the file is empty")])
     columns = [h.strip().lower().replace("-", "").replace(" ", "") for h in header]
@@ -70,10 +90,14 @@ def parse_roster(data: bytes) -> list[RosterRow]:
         raise RosterError([(1, "the header row must name the columns 'name' and 'email'")])
     name_at, email_at = columns.index("name"), columns.index("email")
     rows, errors = [], []
-    for line, cells in enumerate(reader, start=2):
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise _unreadable(reader, exc) from None
+    for line, cells in enumerate(lines, start=2):
         if not any(c.strip() for c in cells):
             continue
-        name = cells[name_at].strip() if name_at < len(cells) else ""
+        name = clean_text(cells[name_at]) if name_at < len(cells) else ""
         email = cells[email_at].strip() if email_at < len(cells) else ""
         rows.append(RosterRow(line=line, name=name, email=email))
     if len(rows) > ROSTER_MAX_ROWS:
@@ -86,12 +110,14 @@ def parse_roster(data: bytes) -> list[RosterRow]:
 
 
 def _username_for(email: str, taken: set[str]) -> str:
-    base = slugify(email.split("@")[0]).replace("-", ".")[:30] or "student"
+    """A username from the e-mail's local part that reads as no name in `taken` (the
+    skeletons of the names in use), which it joins."""
+    base = slugify(email.split("@")[0]).replace("-", ".").strip(".")[:30] or "student"
     candidate, n = base, 1
-    while candidate.lower() in taken:
+    while skeletons(candidate) & taken or username_problem(candidate):
         n += 1
         candidate = f"{base}{n}"
-    taken.add(candidate.lower())
+    taken.update(skeletons(candidate))
     return candidate
 
 
@@ -101,25 +127,29 @@ def add_students(
 ) -> RosterResult:
     """Add the listed students to the class, all or nothing.
 
-    A row whose e-mail belongs to an existing account adds that account; any other row
-    creates a reviewer account (username from the e-mail, a new random password, returned
-    once so that the teacher can hand it out). RosterError lists every bad row (empty
-    name, bad e-mail, an e-mail twice, an e-mail shared by several accounts, the
-    teacher's own) and nothing is saved."""
+    A row whose e-mail (in any case) belongs to an existing account made by an
+    administrator or a teacher, or whose e-mail is verified, adds that account. An
+    account made at the join page with an unverified e-mail is never matched: anyone can
+    type someone else's address there. It is reported in `conflicts`, and the row gets a
+    new account like any other row: a reviewer account (username from the e-mail, a new
+    random password, returned once so that the teacher can hand it out). RosterError
+    lists every bad row (empty name, bad e-mail, an e-mail twice, an e-mail shared by
+    several accounts, the teacher's own) and nothing is saved."""
     require_manager(by, classroom)
     users = get_user_model()
     errors: list[tuple[int, str]] = []
     seen = Counter(row.email.lower() for row in rows)
     existing: dict[str, list[AbstractBaseUser]] = {}
-    for user in users.objects.filter(email__in={row.email for row in rows if row.email}):
-        existing.setdefault(user.email.lower(), []).append(user)
-    # Case-insensitive matches the exact lookup above missed.
+    untrusted: dict[str, list[AbstractBaseUser]] = {}
+    emails = Q()
     for row in rows:
-        key = row.email.lower()
-        if row.email and key not in existing:
-            found = list(users.objects.filter(email__iexact=row.email))
-            if found:
-                existing[key] = found
+        if row.email:
+            emails |= Q(email__iexact=row.email)
+    candidates = users.objects.filter(emails).select_related("account") if emails else []
+    for user in candidates:
+        account = getattr(user, "account", None)
+        trusted = account is None or account.email_trusted
+        (existing if trusted else untrusted).setdefault(user.email.lower(), []).append(user)
     for row in rows:
         if not row.name:
             errors.append((row.line, "the name is empty"))
@@ -141,8 +171,11 @@ def add_students(
         raise RosterError(errors)
 
     result = RosterResult()
+    for row in rows:
+        for user in untrusted.get(row.email.lower(), []):
+            result.conflicts.append((row, user))
     members = set(classroom.memberships.values_list("student_id", flat=True))
-    taken = {u.lower() for u in users.objects.values_list("username", flat=True)}
+    taken = {k for u in users.objects.values_list("username", flat=True) for k in skeletons(u)}
     reviewers = Group.objects.get(name=REVIEWERS)
     for row in rows:
         matches = existing.get(row.email.lower(), [])
@@ -165,6 +198,7 @@ def add_students(
             user.set_password(password)
             user.save()
             user.groups.add(reviewers)
+            Account.objects.create(user=user, origin=Account.Origin.ROSTER)
             result.created.append((user, password))
         Membership.objects.create(classroom=classroom, student=user, via=Membership.Via.ROSTER)
         members.add(user.pk)

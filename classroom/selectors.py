@@ -253,16 +253,23 @@ def answer_key(assignment: Assignment, sentences: list[Sentence]) -> dict[int, A
     return key
 
 
-def adjudications(sentences: list[Sentence]) -> dict[int, Adjudication]:
-    """The whole-sentence adjudications of these sentences (sentence id -> adjudication)."""
-    return {
-        a.sentence_id: a
-        for a in Adjudication.objects.filter(
-            sentence_id__in=[s.pk for s in sentences],
-            start=F("sentence__start"),
-            end=F("sentence__end"),
-        ).select_related("adjudicated_by")
-    }
+def adjudications(
+    sentences: list[Sentence], *, classroom: Classroom | None = None
+) -> dict[int, Adjudication]:
+    """The whole-sentence adjudications of these sentences (sentence id -> adjudication).
+
+    For a class, only those its teacher (or an admin) made: an editor adjudicating the
+    same article for another class does not decide this class's consensus or key."""
+    rows = Adjudication.objects.filter(
+        sentence_id__in=[s.pk for s in sentences],
+        start=F("sentence__start"),
+        end=F("sentence__end"),
+    )
+    if classroom is not None:
+        rows = rows.filter(
+            Q(adjudicated_by_id=classroom.teacher_id) | Q(adjudicated_by__is_superuser=True)
+        )
+    return {a.sentence_id: a for a in rows.select_related("adjudicated_by")}
 
 
 @dataclass
@@ -296,7 +303,7 @@ def assignment_data(assignment: Assignment, now=None) -> AssignmentData:
         submissions=submissions,
         answers=answers(assignment, sentences, students, submissions, now),
         key=answer_key(assignment, sentences),
-        adjudications=adjudications(sentences),
+        adjudications=adjudications(sentences, classroom=assignment.classroom),
     )
 
 

@@ -17,12 +17,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from annotator.cleaning import clean_text
 from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
 from annotator.models import Article, Label, Sentence
 from annotator.roles import REVIEWERS, is_editor
 from annotator.sections import Section
+from annotator.usernames import validate_new_username
 from classroom import selectors
 from classroom.models import (
+    Account,
     AnswerKeyEntry,
     Assignment,
     Classroom,
@@ -54,7 +57,7 @@ def create_class(*, teacher: AbstractBaseUser, name: str) -> Classroom:
     """Create a class owned by `teacher` (a teacher/editor or an admin)."""
     if not is_editor(teacher):
         raise PermissionDenied("Only teachers can create classes.")
-    name = name.strip()
+    name = clean_text(name)
     if not name:
         raise ValidationError({"name": "a class needs a name"})
     if len(name) > 200:
@@ -151,12 +154,20 @@ def sign_up_with_code(
     to get an account without an administrator. Saves nothing on any error."""
     join_code = active_code(code)
     users = get_user_model()
-    user = users(username=username, email=email, first_name=first_name, last_name=last_name)
+    username = validate_new_username(username)
+    user = users(
+        username=username,
+        email=email,
+        first_name=clean_text(first_name),
+        last_name=clean_text(last_name),
+    )
     user.full_clean(exclude=["password"])
     password_validation.validate_password(password, user)
     user.set_password(password)
     user.save()
     user.groups.add(Group.objects.get(name=REVIEWERS))
+    # Its e-mail is what the visitor typed: a roster will not match it until verified.
+    Account.objects.create(user=user, origin=Account.Origin.JOIN_PAGE)
     membership = Membership.objects.create(
         classroom=join_code.classroom, student=user, via=Membership.Via.CODE
     )
@@ -176,7 +187,7 @@ def remove_student(
 
 
 def _check_assignment(title: str, due_at: datetime, articles: Sequence[Article]) -> str:
-    title = title.strip()
+    title = clean_text(title)
     errors = {}
     if not title:
         errors["title"] = "an assignment needs a title"
@@ -211,7 +222,7 @@ def create_assignment(
     assignment = Assignment.objects.create(
         classroom=classroom,
         title=title,
-        instructions=instructions.strip(),
+        instructions=clean_text(instructions),
         due_at=due_at,
         include_boilerplate=include_boilerplate,
         include_comments=include_comments,
@@ -239,7 +250,7 @@ def update_assignment(
     require_manager(by, assignment.classroom)
     assignment.title = _check_assignment(title, due_at, articles)
     assignment.due_at = due_at
-    assignment.instructions = instructions.strip()
+    assignment.instructions = clean_text(instructions)
     assignment.include_boilerplate = include_boilerplate
     assignment.include_comments = include_comments
     assignment.hints = hints
@@ -325,7 +336,7 @@ def _save_key_entry(*, assignment, sentence, by, label, outlet_id, cited_source,
             "label": label,
             "outlet_id": outlet_id,
             "cited_source": cited_source if label == Label.SOURCED else "",
-            "note": note.strip(),
+            "note": clean_text(note),
             "basis": basis,
             "promoted_by": by,
             "promoted_at": timezone.now(),

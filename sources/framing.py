@@ -54,6 +54,7 @@ from django.db.models import Count, Q
 
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
 from annotator.sections import Section
+from annotator.spreadsheet import safe_cell
 from classroom.blindness import EVERYTHING, TagScope, fewer_than, suppressed
 from sources.models import Outlet, StoryArticle, StorySentence
 
@@ -827,18 +828,6 @@ def as_json(figures: Figures) -> dict:
             ],
         },
     }
-
-
-# Spreadsheets run a cell that begins with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet will show rather than run: text that could start a
-    formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def figures_csv(rows: Iterable[Figures]) -> str:

@@ -10,15 +10,21 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DomainNameValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from annotator.cleaning import clean_text
 from sources.models import Outlet, OutletAlias, OutletDomain
 
 
 class UnknownOutlet(ValidationError):
     """Raised when a name matches no outlet's name, slug, alias or domain."""
+
+
+# A host name of at least two labels; internationalised names are accepted.
+_DOMAIN = DomainNameValidator(accept_idna=True)
 
 
 def normalize_domain(value: str) -> str:
@@ -43,6 +49,7 @@ def save_outlet(
 ) -> Outlet:
     """Create the outlet called `name`, or update it, so that it has exactly these
     aliases and domains. Running it twice with the same values changes nothing."""
+    name = clean_text(name)
     outlet = Outlet.objects.filter(name=name).first() or Outlet(name=name)
     return _write_outlet(
         outlet, kind=kind, slug=slug, description=description, aliases=aliases, domains=domains
@@ -65,6 +72,7 @@ def create_outlet(
     the name, slug, an alias or a domain is taken or not valid."""
     if not by.has_perm("sources.add_outlet"):
         raise PermissionDenied("Only teachers, editors and admins can add outlets.")
+    name = clean_text(name)
     if Outlet.objects.filter(name=name).exists():
         raise ValidationError({"name": f"an outlet called {name!r} already exists"})
     return _write_outlet_atomically(
@@ -92,6 +100,7 @@ def update_outlet(
     domains (teachers/editors and admins). Raises as `create_outlet` does."""
     if not by.has_perm("sources.change_outlet"):
         raise PermissionDenied("Only teachers, editors and admins can change outlets.")
+    name = clean_text(name)
     if Outlet.objects.filter(name=name).exclude(pk=outlet.pk).exists():
         raise ValidationError({"name": f"an outlet called {name!r} already exists"})
     outlet.name = name
@@ -126,7 +135,7 @@ def _write_outlet(
     outlet.full_clean()
     outlet.save()
 
-    wanted_aliases = {a.strip() for a in aliases if a.strip()}
+    wanted_aliases = {clean_text(a) for a in aliases if clean_text(a)}
     _refuse_names_of_other_outlets(outlet, wanted_aliases)
     outlet.aliases.exclude(name__in=wanted_aliases).delete()
     have = set(outlet.aliases.values_list("name", flat=True))
@@ -141,6 +150,13 @@ def _write_outlet(
         raise ValidationError({"domains": f"not a domain: {exc}"}) from None
     if "" in wanted_domains:
         raise ValidationError({"domains": "A domain cannot be empty."})
+    for domain in sorted(wanted_domains):
+        try:
+            _DOMAIN(domain)
+        except ValidationError:
+            raise ValidationError(
+                {"domains": f"{domain[:80]!r} is not a domain name (like example.org)"}
+            ) from None
     taken = (
         OutletDomain.objects.filter(domain__in=wanted_domains)
         .exclude(outlet=outlet)

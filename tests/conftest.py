@@ -71,3 +71,11 @@ def admin_user(db, django_user_model):
 def seeds(db):
     """The five seed articles, by their number ("000" … "004")."""
     return {r.article.source_name[6:9]: r.article for r in load_seeds()}
+
+
+def api_key(user) -> str:
+    """A new API token for `user` (besides any they have), as a script would send it."""
+    from knox.models import AuthToken
+
+    _, key = AuthToken.objects.create(user=user)
+    return key

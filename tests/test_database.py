@@ -9,8 +9,8 @@ import time
 
 import pytest
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
 
+from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
 pytestmark = pytest.mark.skipif(
@@ -47,7 +47,7 @@ def _get_me(port: int, key: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(tmp_path, student):
-    key = Token.objects.create(user=student).key
+    key = api_key(student)
     ours = connection.connection.info.backend_pid
     # One worker of one thread: one connection to the database, kept between requests.
     with gunicorn(live_database_url(tmp_path), workers=1, threads=1, conn_max_age=600) as port:

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from annotator.models import Sentence
+from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,13 +50,13 @@ def _request(port: int, method: str, path: str, headers: dict, body: bytes = b""
 
 
 def _credentials(student, sentence) -> tuple[dict, dict, bytes]:
-    token = Token.objects.create(user=student)
+    key = api_key(student)
     session = SessionStore()
     session[SESSION_KEY] = str(student.pk)
     session[BACKEND_SESSION_KEY] = "annotator.auth.RoleBackend"
     session[HASH_SESSION_KEY] = student.get_session_auth_hash()
     session.save()
-    api = {"Authorization": f"Token {token.key}", "Content-Type": "application/json"}
+    api = {"Authorization": f"Token {key}", "Content-Type": "application/json"}
     page = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
     body = json.dumps({"sentence": sentence.pk, "label": "opinion"}).encode()
     return api, page, body
@@ -128,7 +128,7 @@ def test_a_table_locked_past_the_lock_timeout_is_a_503(tmp_path, student, senten
         with psycopg.connect(
             host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]
         ) as locker:
-            locker.execute("LOCK TABLE authtoken_token, django_session IN ACCESS EXCLUSIVE MODE")
+            locker.execute("LOCK TABLE knox_authtoken, django_session IN ACCESS EXCLUSIVE MODE")
             _assert_fails_cleanly(port, api, page, body)
             locker.rollback()
         _assert_recovers(port, api, page)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from tests.conftest import api_key
 from tests.live import _free_port, live_database_url
 
 
@@ -80,7 +80,7 @@ def _children(pid: int) -> list[int]:
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_new_master_starts_at_once_while_the_old_workers_finish(tmp_path, student):
-    key = Token.objects.create(user=student).key
+    key = api_key(student)
     url = live_database_url(tmp_path)
     port = _free_port()
     old = _start(port, url)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from annotator.api.tokens import issue_token, revoke_token, token_created
+from annotator.api.tokens import issue_token, revoke_token, token_status
 from annotator.api.views.me import roles_of
 
 
@@ -32,7 +32,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "annotator/account.html",
         {
             "roles": roles_of(request.user),
-            "token_created": token_created(request.user),
+            "token": token_status(request.user),
             "new_key": new_key,
         },
     )

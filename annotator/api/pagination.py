@@ -13,6 +13,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from annotator.ids import parse_id
+
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 PARAMS = ("page", "page_size")
@@ -22,11 +24,12 @@ def _positive_int(request: Request, name: str, maximum: int | None = None) -> in
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise ValidationError({name: [f"must be a whole number of 1 or more, not {raw!r}"]})
-    if maximum is not None and int(raw) > maximum:
+    value = parse_id(raw)
+    if value is None:
+        raise ValidationError({name: [f"must be a whole number of 1 or more, not {raw[:40]!r}"]})
+    if maximum is not None and value > maximum:
         raise ValidationError({name: [f"must be at most {maximum}"]})
-    return int(raw)
+    return value
 
 
 class Pagination(PageNumberPagination):

@@ -421,13 +421,20 @@ class MeSerializer(serializers.Serializer):
 class TokenStatusSerializer(serializers.Serializer):
     exists = serializers.BooleanField()
     created = serializers.DateTimeField(allow_null=True)
+    expires = serializers.DateTimeField(
+        allow_null=True, help_text="When the token stops working (null: never)."
+    )
 
 
 class NewTokenSerializer(serializers.Serializer):
     key = serializers.CharField(
-        help_text="Shown this once; send it as 'Authorization: Token <key>'."
+        help_text="Shown this once (only its hash is stored); send it as "
+        "'Authorization: Token <key>'."
     )
     created = serializers.DateTimeField()
+    expires = serializers.DateTimeField(
+        allow_null=True, help_text="When the token stops working (null: never)."
+    )
 
 
 # Errors, for the schema

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotator.api.errors import not_found
 from annotator.api.views import articles, me, outlets, sentences, suggestions, tags
@@ -40,7 +40,8 @@ urlpatterns = [
     api("me/", me.me, "api-me"),
     api("tokens/", me.tokens, "api-tokens"),
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),
-    api("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), "api-docs"),
+    # The split view serves its start-up script as a file: no inline script (CSP).
+    api("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), "api-docs"),
     # (?s): a path holding a newline (%0A) is an API path too, answered in JSON.
     re_path(r"(?s)^(?P<path>.*)\Z", login_not_required(not_found), name="api-not-found"),
 ]

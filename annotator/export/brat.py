@@ -6,9 +6,12 @@ Layout of the zip:
   variant), an `Outlet` attribute whose values are outlet slugs and, aggregated, a
   `Status` attribute (adjudicated, majority, disputed). Overlaps are allowed, since a
   span tag lies inside its sentence's tag.
-- per reviewer: `<reviewer>/<article id>.txt` and `.ann` for each article the reviewer
-  tagged (the reviewer's username, or pseudonym); aggregated: `<article id>.txt` and
-  `.ann` at the top, one per article.
+- per reviewer: `<folder>/<article id>.txt` and `.ann` for each article the reviewer
+  tagged, where the folder is `reviewer-<user id>`, or the reviewer's pseudonym; and
+  `reviewers.tsv`, which names the reviewer of each folder (username or pseudonym).
+  Entry names are built from ids only, never from a username or a title, so that no
+  name typed by a user becomes a path; aggregated: `<article id>.txt` and `.ann` at the
+  top, one per article.
 
 `.txt` is the article text exactly (UTF-8), so that the character offsets of the `T`
 lines are those of the database. Each tag or claim is a `T` line (type, offsets, the
@@ -33,8 +36,8 @@ EXTENSION = "zip"
 CONTENT_TYPE = "application/zip"
 __all__ = ["DEFAULT_SECTIONS", "render"]
 
-_UNSAFE_PATH = re.compile(r"[^A-Za-z0-9._@+-]")
 _ESCAPE = re.compile(r"[\\\t\r\n]")
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
 
 
 class _Sink(io.RawIOBase):
@@ -139,8 +142,11 @@ class _Ann:
         return "\n".join(self.lines) + ("\n" if self.lines else "")
 
 
-def _folder(name: str) -> str:
-    return _UNSAFE_PATH.sub("_", name) or "_"
+def _folder(corpus: Corpus, reviewer_id: int) -> str:
+    """A reviewer's folder: from their id, or their pseudonym (made of hex digits)."""
+    if corpus.selection.pseudonymize:
+        return corpus.reviewer(reviewer_id)
+    return f"reviewer-{int(reviewer_id)}"
 
 
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
@@ -170,6 +176,7 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
                 archive.writestr(f"{data.article.id}.ann", ann.render())
                 yield sink.take()
         else:
+            folders: dict[str, str] = {}
             for data in corpus.articles(progress):
                 by_reviewer: dict[int, _Ann] = {}
                 for t in data.tags:
@@ -188,8 +195,11 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
                         ),
                     )
                 for reviewer_id, ann in by_reviewer.items():
-                    folder = _folder(corpus.reviewer(reviewer_id))
+                    folder = _folder(corpus, reviewer_id)
+                    folders[folder] = corpus.reviewer(reviewer_id)
                     archive.writestr(f"{folder}/{data.article.id}.txt", data.article.text)
                     archive.writestr(f"{folder}/{data.article.id}.ann", ann.render())
                 yield sink.take()
+            rows = "".join(f"{f}\t{_LINE_BREAKS.sub(' ', n)}\n" for f, n in sorted(folders.items()))
+            archive.writestr("reviewers.tsv", "folder\treviewer\n" + rows)
     yield sink.take()

@@ -22,6 +22,7 @@ from annotator.export.selection import (
     isoformat,
 )
 from annotator.models import Label
+from annotator.spreadsheet import safe_text
 
 EXTENSION = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -67,18 +68,11 @@ CLAIM_COLUMNS = [
     "adjudicated_by",
 ]
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-# A text that begins with a quote gets one more, so that a neutralised cell and a text
-# that really begins with "'=" differ (see the module's docstring).
-_QUOTED = (*_DANGEROUS, "'")
-
 
 def safe(value: str | None) -> str:
-    """The cell text, neutralised if a spreadsheet would read it as a formula, and with
-    one more `'` if it begins with one: dropping a leading `'` gives the text back."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_QUOTED) else value
+    """The cell text, neutralised if a spreadsheet would read it as a formula
+    (annotator.spreadsheet, shared by every CSV the app writes)."""
+    return safe_text(value)
 
 
 _QUOTE = re.compile(r'[",\r\n]')

@@ -11,6 +11,7 @@ from django.http import QueryDict
 
 from annotator.export.selection import OUTLET_ROLES, Selection
 from annotator.export.streaming import FORMATS
+from annotator.ids import parse_id
 from annotator.models import Label
 from annotator.sections import Section
 from sources.services import UnknownOutlet, resolve_outlet
@@ -102,10 +103,10 @@ class ExportForm(forms.Form):
 
     def clean_articles(self) -> tuple[int, ...]:
         ids = self.data.getlist("articles") if self.data else []
-        try:
-            return tuple(int(i) for i in ids)
-        except ValueError:
-            raise forms.ValidationError("article ids must be whole numbers") from None
+        parsed = tuple(parse_id(i) for i in ids)
+        if None in parsed:
+            raise forms.ValidationError("article ids must be whole numbers from 1 to 2⁶³−1")
+        return parsed
 
     def clean_reviewer_group(self) -> str:
         name = self.cleaned_data["reviewer_group"].strip()

@@ -20,12 +20,13 @@ broken or truncated page still gives its text.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
 
-from annotator.sanitize import clean_html
+from annotator.sanitize import MAX_NESTING, MarkupTooComplex, check_nesting, clean_html
 
 #: Elements that start and end a line of the text.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -355,17 +356,42 @@ class _Reducer(HTMLParser):
         self._end_h1()
 
 
+# What a Markdown line opens before its text: indentation, '>' quotes, list markers.
+_MARKDOWN_MARKER = re.compile(r">|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t])")
+_MARKDOWN_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+
+
+def check_markdown_nesting(source: str) -> None:
+    """Raise MarkupTooComplex when a line of `source` nests lists or quotes more than
+    MAX_NESTING deep (Markdown's parser recurses once per level: a list nested 1,000 deep
+    takes seconds, then fails), or when its raw HTML does (check_nesting)."""
+    for number, line in enumerate(source.split("\n"), start=1):
+        prefix = _MARKDOWN_PREFIX.match(line).group()
+        if len(prefix) <= MAX_NESTING:
+            continue
+        markers = len(_MARKDOWN_MARKER.findall(prefix))
+        indent = sum(len(run.expandtabs(4)) for run in re.findall(r"[ \t]+", prefix))
+        if markers + indent // 4 > MAX_NESTING:
+            raise MarkupTooComplex(
+                f"line {number} nests lists or quotes more than {MAX_NESTING} levels deep; "
+                "flatten it and try again"
+            )
+    check_nesting(source)
+
+
 def html_to_text(html: str) -> Reduced:
     """Reduce an HTML document or fragment to its text, its title and safe display markup.
 
     The text follows the layout in this module's docstring. The title is the first <title>,
     else the first non-empty <h1>, else ""; its whitespace is collapsed. The markup is the
     document's body (or the whole fragment) without head, title, comments or the contents of
-    DROPPED_TAGS, passed through clean_html. Never raises: any string gives a result, and
-    empty input gives Reduced("", "", "").
+    DROPPED_TAGS, passed through clean_html. Any string gives a result (empty input gives
+    Reduced("", "", "")), except markup nested too deep: MarkupTooComplex, before any
+    parsing (check_nesting).
     """
     if not html:
         return Reduced(text="", title="", html="")
+    check_nesting(html)
     reducer = _Reducer()
     reducer.feed(html)
     reducer.finish()
@@ -379,6 +405,8 @@ def html_to_text(html: str) -> Reduced:
 def markdown_to_text(source: str) -> Reduced:
     """Reduce Markdown to text, title and safe display markup, exactly as html_to_text does
     with the HTML that the `markdown` package renders from it (raw HTML in the source
-    included). Never raises; empty input gives Reduced("", "", "").
+    included). Empty input gives Reduced("", "", ""); Markdown or raw HTML nested too deep
+    raises MarkupTooComplex before Markdown parses it (check_markdown_nesting).
     """
+    check_markdown_nesting(source)
     return html_to_text(markdown.markdown(source))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from annotator.ingest.markup import html_to_text, markdown_to_text
+from annotator.sanitize import MarkupTooComplex
 
 FORMATS = ("text", "markdown", "html", "jsonl")
 EXTENSIONS = {
@@ -128,7 +129,10 @@ def document_from_text(text: str, *, source: str, fmt: str, **metadata: object) 
     """Turn decoded text of the given format ("text", "markdown", "html") into a Document."""
     if fmt == "text":
         return Document(source=source, text=text, **metadata)
-    reduced = html_to_text(text) if fmt == "html" else markdown_to_text(text)
+    try:
+        reduced = html_to_text(text) if fmt == "html" else markdown_to_text(text)
+    except MarkupTooComplex as exc:
+        raise BadInput(f"too deeply nested: {exc}") from None
     if not reduced.text.strip():
         raise BadInput(f"empty: the {fmt} holds no text")
     title = metadata.pop("title", "") or reduced.title

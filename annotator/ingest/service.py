@@ -16,6 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from annotator.cleaning import clean_text
 from annotator.models import Article, Sentence
 from annotator.sanitize import clean_html
 from annotator.sections import Section, classify_sections
@@ -142,7 +143,7 @@ def import_article(
         )
 
     article = Article(
-        title=(title.strip() or _title_from(text, spans, sections))[:TITLE_MAX_CHARS],
+        title=(clean_text(title) or _title_from(text, spans, sections))[:TITLE_MAX_CHARS],
         text=text,
         content_hash=digest,
         html=clean_html(html) if html else "",

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from annotator.ids import parse_id
 from annotator.models import Sentence
 from annotator.sections import Section
 from classroom import results, selectors, services
@@ -88,7 +89,14 @@ def assignment_sentences(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("article_id", "position")
     )
     if request.method == "POST":
-        wanted = {int(v) for v in request.POST.getlist("sentence") if v.isdigit()}
+        raw = request.POST.getlist("sentence")
+        wanted = {parse_id(v) for v in raw}
+        if None in wanted:
+            return HttpResponse(
+                "sentence: each value must be a sentence id (a whole number).",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
         services.choose_sentences(
             assignment=assignment,
             by=request.user,

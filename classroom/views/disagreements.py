@@ -4,7 +4,7 @@ the final label of a sentence (and may make it the assignment's key)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from annotator.adjudication import adjudicate, withdraw_adjudication
+from annotator.ids import parse_id
 from annotator.models import Adjudication, Article, Sentence
 from annotator.roles import is_editor
 from annotator.sections import Section
@@ -142,9 +143,10 @@ def _assignment_of(request: HttpRequest) -> Assignment | None:
     raw = request.POST.get("assignment", "")
     if not raw:
         return None
-    if not raw.isdigit():
-        raise Http404("No such assignment.")
-    return managed_assignment(request.user, int(raw))
+    pk = parse_id(raw)
+    if pk is None:
+        raise BadRequest("assignment: not an assignment id (a whole number).")
+    return managed_assignment(request.user, pk)
 
 
 @require_POST

@@ -40,6 +40,9 @@ def join(request: HttpRequest) -> HttpResponse:
         form.add_error("code", exc.message_dict["code"])
         return render(request, "classroom/join.html", context, status=400)
     if not form.is_valid():
+        if form.has_error("username", "unavailable_username"):
+            # Asking about names counts against the address like a wrong code.
+            ratelimit.record_failure(ip, "")
         return render(request, "classroom/join.html", context, status=400)
     try:
         if signing_up:

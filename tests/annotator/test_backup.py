@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from annotator.models import ClaimTag, Label
 from annotator.tagging import tag_claim
@@ -78,7 +78,7 @@ def _make_a_class(teacher, student, other_student, seeds) -> None:
     )
     submit(assignment=assignment, student=student)
     for user in (teacher, student):
-        Token.objects.create(user=user)
+        AuthToken.objects.create(user=user)
 
 
 def test_a_backup_restores_every_table(tmp_path, teacher, student, other_student, seeds):
@@ -91,7 +91,7 @@ def test_a_backup_restores_every_table(tmp_path, teacher, student, other_student
     # Afterwards: tags deleted, a class renamed, an account and its token gone.
     ClaimTag.objects.all().delete()
     Classroom.objects.update(name="Renamed")
-    Token.objects.filter(user=teacher).delete()
+    AuthToken.objects.filter(user=teacher).delete()
     other_student.delete()
     assert everything() != before
     call_command("restore", str(path), "--noinput")

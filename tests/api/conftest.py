@@ -5,11 +5,12 @@ nothing."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from annotator.models import Article, ClaimTag, Sentence, TagRevision
 from sources.models import Outlet, OutletAlias, OutletDomain
+from tests.conftest import api_key
 
 ROLES = ["anonymous", "outsider", "student", "other_student", "teacher", "admin_user"]
 
@@ -18,8 +19,7 @@ def client_for(user=None) -> APIClient:
     """An API client that sends `user`'s token (anonymous without one)."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 
@@ -44,7 +44,7 @@ def snapshot() -> dict:
         "outlets": list(Outlet.objects.order_by("pk").values()),
         "aliases": list(OutletAlias.objects.order_by("pk").values()),
         "domains": list(OutletDomain.objects.order_by("pk").values()),
-        "tokens": list(Token.objects.order_by("pk").values()),
+        "tokens": list(AuthToken.objects.order_by("pk").values()),
     }
 
 

@@ -18,9 +18,9 @@ import threading
 import pytest
 from django.db import connection
 from django.db.models import Count
-from rest_framework.authtoken.models import Token
 
 from annotator.models import ClaimTag, Sentence, TagRevision
+from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
 ROUNDS = 12
@@ -42,7 +42,7 @@ def _post(port: int, key: str, body: dict) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_two_clients_tagging_the_same_claim_at_once_leave_one_tag(tmp_path, seeds, student):
     sentences = list(Sentence.objects.filter(article=seeds["002"]).order_by("position"))[:ROUNDS]
-    key = Token.objects.create(user=student).key
+    key = api_key(student)
     database_url = live_database_url(tmp_path)
     statuses: list[list[int]] = []
     failures: list[BaseException] = []

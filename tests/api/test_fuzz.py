@@ -19,7 +19,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -31,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from annotator.api.urls import urlpatterns
 from annotator.models import Sentence
 from annotator.tagging import tag_claim
+from tests.conftest import api_key
 
 EXAMPLES = 12  # per operation and role
 CHECKS = [
@@ -83,7 +83,7 @@ def fuzz_headers(seeds, student, other_student, teacher, settings) -> dict[str, 
     rates = {scope: "1000000/hour" for scope in ("anon", "user", "write", "import")}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     return {
-        who: {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+        who: {"Authorization": f"Token {api_key(user)}"}
         for who, user in (("reviewer", student), ("editor", teacher))
     }
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from annotator.models import Sentence
 from annotator.tagging import tag_claim
+from tests.conftest import api_key
 
 
 @pytest.mark.parametrize(
@@ -75,7 +81,11 @@ def test_a_token_is_shown_once_replaced_by_a_new_one_and_revoked(seeds, student)
     script.credentials(HTTP_AUTHORIZATION=f"Token {renewed}")
     assert script.delete("/api/tokens/").status_code == 204
     assert script.get("/api/me/").status_code == 401
-    assert session.get("/api/tokens/").json() == {"exists": False, "created": None}
+    assert session.get("/api/tokens/").json() == {
+        "exists": False,
+        "created": None,
+        "expires": None,
+    }
 
 
 def test_the_account_page_creates_shows_once_and_revokes_a_token(client, seeds, student):
@@ -83,8 +93,9 @@ def test_the_account_page_creates_shows_once_and_revokes_a_token(client, seeds, 
     url = reverse("account")
 
     empty = client.get(url).content.decode()
-    created = client.post(url, {"action": "create"}).content.decode()
-    key = Token.objects.get(user=student).key
+    response = client.post(url, {"action": "create"})
+    created = response.content.decode()
+    key = response.context["new_key"]
     later = client.get(url).content.decode()
     revoked = client.post(url, {"action": "revoke"}, follow=True).content.decode()
 
@@ -93,7 +104,7 @@ def test_the_account_page_creates_shows_once_and_revokes_a_token(client, seeds, 
     assert key not in later
     assert "You have a token" in later
     assert "revoked" in revoked
-    assert not Token.objects.filter(user=student).exists()
+    assert not AuthToken.objects.filter(user=student).exists()
 
 
 def test_the_account_page_is_in_the_navigation_and_needs_a_login(client, seeds, student):
@@ -110,4 +121,90 @@ def test_session_writes_need_the_csrf_token(seeds, student):
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
+
+
+def test_only_a_hash_of_a_key_is_stored_and_it_expires(seeds, student, settings):
+    session = APIClient()
+    session.force_login(student)
+
+    created = session.post("/api/tokens/").json()
+    key = created["key"]
+    stored = AuthToken.objects.get(user=student)
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert key not in {stored.digest, stored.token_key}
+    assert key not in str(list(AuthToken.objects.values()))
+    assert stored.digest == hash_token(key)
+    assert created["expires"] is not None
+    assert stored.expiry - stored.created > timedelta(days=89)
+    assert script.get("/api/me/").status_code == 200
+
+    AuthToken.objects.filter(pk=stored.pk).update(expiry=timezone.now() - timedelta(seconds=1))
+    assert script.get("/api/me/").status_code == 401
+
+
+def test_a_key_sharing_the_stored_prefix_but_not_the_rest_is_refused(seeds, student):
+    key = api_key(student)
+    forged = key[:20] + ("0" if key[20] != "0" else "1") + key[21:]
+    script = APIClient()
+
+    script.credentials(HTTP_AUTHORIZATION=f"Token {forged}")
+    assert script.get("/api/me/").status_code == 401
+    script.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert script.get("/api/me/").status_code == 200
+
+
+def test_the_admin_lists_tokens_without_their_keys(client, seeds, student, admin_user):
+    key = api_key(student)
+    digest = AuthToken.objects.get(user=student).digest
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:knox_authtoken_changelist"))
+    detail = client.get(reverse("admin:knox_authtoken_change", args=[digest]))
+
+    assert listing.status_code == 200
+    assert "student1" in listing.content.decode()
+    for page in (listing, detail):
+        text = page.content.decode()
+        assert key not in text
+        assert key[:15] not in text
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+
+
+def test_existing_plain_tokens_are_hashed_by_the_migration(transactional_db, seeds, student):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("annotator.migrations.0008_hash_api_tokens")
+    plain = "a" * 40
+    with connection.schema_editor() as editor:
+        editor.execute(
+            'CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, '
+            '"user_id" bigint NOT NULL, "created" timestamp with time zone NULL)'
+            if connection.vendor == "postgresql"
+            else 'CREATE TABLE "authtoken_token" ("key" varchar(40) PRIMARY KEY, '
+            '"user_id" integer NOT NULL, "created" datetime NULL)'
+        )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                'INSERT INTO "authtoken_token" ("key", "user_id", "created") VALUES (%s, %s, %s)',
+                [plain, student.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+        with connection.schema_editor() as editor:
+            migration.hash_existing_tokens(django_apps, editor)
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT COUNT(*) FROM "authtoken_token"')
+            left = cursor.fetchone()[0]
+    finally:
+        with connection.schema_editor() as editor:
+            editor.execute('DROP TABLE "authtoken_token"')
+
+    script = APIClient()
+    script.credentials(HTTP_AUTHORIZATION=f"Token {plain}")
+    assert left == 0
+    assert AuthToken.objects.get(user=student).digest == hash_token(plain)
+    assert script.get("/api/me/").json()["username"] == "student1"

@@ -14,9 +14,9 @@ import pytest
 import redis
 from django.core.cache import caches
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
 # CI starts a Redis server (.ci/run); locally one runs at the same address.
@@ -49,7 +49,7 @@ def _send_all(port: int, requests: list[tuple[str, str, dict, bytes]]) -> list[i
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("cache", ["database", "redis"])
 def test_two_workers_together_allow_exactly_the_write_rate(tmp_path, student, sentence, cache):
-    key = Token.objects.create(user=student).key
+    key = api_key(student)
     env = {"API_THROTTLE_WRITE": "20/day", "API_THROTTLE_ANON": "10/day"}
     if cache == "redis":
         try:

@@ -32,9 +32,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from annotator.models import Sentence
+from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
 ROUNDS = 12  # per race
@@ -155,7 +155,7 @@ def test_two_writes_to_one_tag_at_once_leave_a_history_that_explains_the_tag(
         : ROUNDS * len(RACES)
     ]
     assert len(sentences) == ROUNDS * len(RACES)
-    key = Token.objects.create(user=student).key
+    key = api_key(student)
     database_url = live_database_url(tmp_path)
     db = LiveDatabase(database_url)
     found: dict[str, Counter] = {name: Counter() for name in RACES}

@@ -9,11 +9,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotator.models import TagRevision
 from classroom.services import submit
+from tests.conftest import api_key
 
 from .conftest import tag
 
@@ -33,8 +33,7 @@ def tagged(assignment, teacher, student, other_student, sentences):
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

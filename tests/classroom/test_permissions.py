@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotator.models import Adjudication, ClaimTag
@@ -22,6 +21,7 @@ from classroom.models import (
     Submission,
 )
 from classroom.services import create_join_code
+from tests.conftest import api_key
 
 from .conftest import tag
 
@@ -156,8 +156,8 @@ def test_who_may_call_which_endpoint(request, places, row):
     for who in CAST:
         clients[who] = APIClient()
         if who != "anonymous":
-            token, _ = Token.objects.get_or_create(user=request.getfixturevalue(who))
-            clients[who].credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            key = api_key(request.getfixturevalue(who))
+            clients[who].credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     assert run(row, clients, places) == dict(zip(CAST, row.expect, strict=True))
 

@@ -146,3 +146,72 @@ def test_adding_one_student_by_hand_uses_the_same_rules(client, classroom, teach
     assert ok.status_code == 200
     assert classroom.students.filter(email="grace@example.org").exists()
     assert bad.status_code == 400
+
+
+def _sign_up_at_the_join_page(client, teacher, email: str, username: str = "mallory"):
+    from classroom.services import create_class, create_join_code
+
+    other = create_class(teacher=teacher, name="An open class")
+    code = create_join_code(classroom=other, by=teacher, days=7)
+    response = client.post(
+        reverse("class-join"),
+        {
+            "code": code.code,
+            "username": username,
+            "email": email,
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    return get_user_model().objects.get(username=username)
+
+
+def test_an_account_made_at_the_join_page_with_someones_e_mail_is_not_matched(
+    client, classroom, teacher
+):
+    mallory = _sign_up_at_the_join_page(client, teacher, "VICTIM@example.org")
+    client.force_login(teacher)
+
+    response = upload(client, classroom, "name,email\nVic Tim,victim@example.org\n")
+
+    assert response.status_code == 200
+    assert not classroom.students.filter(pk=mallory.pk).exists()
+    victim = classroom.students.get(email="victim@example.org")
+    assert victim.pk != mallory.pk
+    page = response.content.decode()
+    assert "Not matched" in page and "mallory" in page
+    assert response.context["result"].conflicts[0][1] == mallory
+
+
+def test_a_verified_join_page_account_and_a_teachers_account_are_matched_in_any_case(
+    client, classroom, teacher
+):
+    from classroom.models import Account
+
+    verified = _sign_up_at_the_join_page(client, teacher, "Ver@Example.org", "verified")
+    Account.objects.filter(user=verified).update(email_verified=True)
+    by_admin = get_user_model().objects.create_user("made.by.admin", email="Admin.Made@x.org")
+    client.force_login(teacher)
+
+    response = upload(client, classroom, "name,email\nV,ver@example.ORG\nA,admin.made@X.ORG\n")
+
+    assert response.status_code == 200
+    assert set(classroom.students.filter(pk__in=[verified.pk, by_admin.pk])) == {
+        verified,
+        by_admin,
+    }
+    assert response.context["result"].created == []
+    assert response.context["result"].conflicts == []
+
+
+def test_a_roster_account_is_recorded_as_made_by_the_teacher(classroom, teacher):
+    from classroom.models import Account
+
+    result = add_students(
+        classroom=classroom, by=teacher, rows=parse_roster(b"name,email\nA,a@example.org\n")
+    )
+
+    ((user, _),) = result.created
+    assert Account.objects.get(user=user).origin == Account.Origin.ROSTER

@@ -354,13 +354,16 @@ def test_brat_zip_has_a_folder_per_reviewer_with_exact_texts_and_offsets(corpus)
     archive = zipfile.ZipFile(io.BytesIO(export("brat")))
     names = set(archive.namelist())
     s001 = corpus.seeds["001"]
+    rows = [r.split("\t") for r in archive.read("reviewers.tsv").decode().splitlines()[1:]]
+    folder = {reviewer: folder for folder, reviewer in rows}
 
     assert "annotation.conf" in names
-    assert {f"student1/{s001.pk}.txt", f"student1/{s001.pk}.ann"} <= names
-    assert {f"student2/{s001.pk}.txt", f"student3/{s001.pk}.ann"} <= names
-    assert f"student3/{corpus.seeds['000'].pk}.txt" not in names  # student3 tagged 001 only
-    assert archive.read(f"student1/{s001.pk}.txt").decode() == s001.text
-    ann = archive.read(f"student1/{s001.pk}.ann").decode().splitlines()
+    assert {f"{folder['student1']}/{s001.pk}.txt", f"{folder['student1']}/{s001.pk}.ann"} <= names
+    assert {f"{folder['student2']}/{s001.pk}.txt", f"{folder['student3']}/{s001.pk}.ann"} <= names
+    # student3 tagged 001 only
+    assert f"{folder['student3']}/{corpus.seeds['000'].pk}.txt" not in names
+    assert archive.read(f"{folder['student1']}/{s001.pk}.txt").decode() == s001.text
+    ann = archive.read(f"{folder['student1']}/{s001.pk}.ann").decode().splitlines()
     t_lines = [line.split("\t") for line in ann if line.startswith("T")]
     for _, kind_offsets, span in t_lines:
         kind, start, end = kind_offsets.split(" ")

@@ -6,8 +6,9 @@ import json
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.conftest import api_key
 
 ROLES = ["anonymous", "outsider", "student", "teacher", "editor", "admin_user"]
 
@@ -54,8 +55,8 @@ def test_who_may_open_the_download_page(client, corpus, request, who, status):
 def test_who_may_export_through_the_api_with_a_token(corpus, request, who, status):
     client = APIClient()
     if who != "anonymous":
-        token = Token.objects.create(user=request.getfixturevalue(who))
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_key(request.getfixturevalue(who))
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     response = client.get("/api/export/", {"format": "csv"})
 

@@ -9,13 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from annotator.suggest import model as learned
 from annotator.tagging import tag_claim
 from classroom.models import Membership
 from classroom.services import create_assignment, create_class, submit
+from tests.conftest import api_key
 
 URL = "/api/suggestions/"
 
@@ -23,8 +23,7 @@ URL = "/api/suggestions/"
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

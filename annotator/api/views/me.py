@@ -17,7 +17,7 @@ from annotator.api.permissions import has_role
 from annotator.api.schema import errors
 from annotator.api.selectors import progress
 from annotator.api.serializers import MeSerializer, NewTokenSerializer, TokenStatusSerializer
-from annotator.api.tokens import issue_token, revoke_token, token_created
+from annotator.api.tokens import issue_token, revoke_token, token_status
 from annotator.roles import EDITORS, REVIEWERS, is_editor
 
 
@@ -57,7 +57,7 @@ def me(request: Request) -> Response:
 @extend_schema(
     methods=["GET"],
     operation_id="tokens_retrieve",
-    summary="Whether I have an API token (never its key)",
+    summary="Whether I have an API token, when it was made and expires (never its key)",
     responses={200: TokenStatusSerializer, **errors()},
 )
 @extend_schema(
@@ -81,11 +81,21 @@ def tokens(request: Request) -> Response:
     if request.method == "POST":
         token = issue_token(user=request.user)
         return Response(
-            NewTokenSerializer({"key": token.key, "created": token.created}).data,
+            NewTokenSerializer(
+                {"key": token.key, "created": token.created, "expires": token.expires}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
     if request.method == "DELETE":
         revoke_token(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-    created = token_created(request.user)
-    return Response(TokenStatusSerializer({"exists": created is not None, "created": created}).data)
+    current = token_status(request.user)
+    return Response(
+        TokenStatusSerializer(
+            {
+                "exists": current is not None,
+                "created": current.created if current else None,
+                "expires": current.expires if current else None,
+            }
+        ).data
+    )

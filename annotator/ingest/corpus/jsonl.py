@@ -25,7 +25,7 @@ from annotator.ingest.corpus.records import (
 from annotator.ingest.corpus.streams import lines
 from annotator.ingest.service import content_hash
 from annotator.models import Adjudication, Article, Sentence
-from annotator.sanitize import clean_html
+from annotator.sanitize import MarkupTooComplex, clean_html
 from annotator.sections import Section
 
 
@@ -100,11 +100,15 @@ def _create_article(
     publisher = importer.outlet_id(record.get("publisher"), known, "publisher")
     origin = importer.outlet_id(record.get("origin"), known, "origin")
     html = as_str(record.get("html"), "html")
+    try:
+        html = clean_html(html) if html else ""
+    except MarkupTooComplex as exc:
+        raise RecordError(f"html: {exc}") from None
     article = Article(
         title=as_str(record.get("title"), "title") or text.strip()[:120],
         text=text,
         content_hash=digest,
-        html=clean_html(html) if html else "",
+        html=html,
         publisher_id=publisher,
         publisher_signal=as_str(record.get("publisher_signal"), "publisher_signal"),
         origin_id=origin,

@@ -1,0 +1,132 @@
+"""The pages under the Content-Security-Policy, in a real browser: everything still works
+(tagging, htmx swaps, the confirm before removing a student, the admin, the API docs)
+and the browser reports no CSP violation; user-written fields holding the shared XSS
+payloads run nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import BrowserContext, Page, expect
+
+from annotator.models import Sentence
+from annotator.tagging import tag_claim
+from classroom.models import Membership
+from classroom.services import create_assignment, create_class
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAYLOADS = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "xss_payloads.json"
+
+
+def watch(context: BrowserContext, page: Page) -> list[str]:
+    """Collect what the page reports: CSP violations (console and the DOM event), dialogs
+    that a script opened, and script errors."""
+    seen: list[str] = []
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on(
+        "console",
+        lambda m: (
+            seen.append(m.text)
+            if "Content Security Policy" in m.text or "CSP violation" in m.text
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: seen.append(f"script error: {error}"))
+    return seen
+
+
+def test_pages_work_under_the_policy_with_no_violation(
+    new_context, log_in, seeds, teacher, student, admin_user
+):
+    classroom = create_class(teacher=teacher, name="Media literacy")
+    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
+    article = seeds["000"]
+    sentence = Sentence.objects.filter(article=article, section="body").order_by("position")[0]
+    context = new_context()
+    page = log_in(context, "teacher")
+    seen = watch(context, page)
+    dialogs: list[str] = []
+
+    # Tagging: the workspace script and htmx's swap.
+    response = page.goto(f"/articles/{article.pk}/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy.split("script-src")[1][:40]
+    page.locator(f"#s{sentence.pk} .text").click()
+    page.keyboard.press("3")
+    expect(page.locator(f"#s{sentence.pk} .marker.t-opinion.mine")).to_be_visible()
+
+    # The confirm before a removal comes from a static script, and "Cancel" keeps him.
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"/classes/{classroom.pk}/")
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator("h1")).to_have_text("Media literacy")
+    assert dialogs and "student1" in dialogs[0]
+    assert Membership.objects.filter(classroom=classroom, student=student).exists()
+
+    for path in ("/", "/outlets/", "/classes/", "/account/", "/export/", "/guidelines/"):
+        page.goto(path)
+        expect(page.locator("h1").first).to_be_visible()
+
+    admin = log_in(new_context(), "admin")
+    seen += watch(admin.context, admin)
+    admin.goto("/admin/")
+    expect(admin.locator("#site-name")).to_be_visible()
+    admin.goto("/api/docs/")
+    expect(admin.locator(".swagger-ui .info .title")).to_contain_text("Claim annotator API")
+
+    assert seen == []
+
+
+def test_stored_xss_payloads_in_user_fields_run_nothing(
+    new_context, log_in, seeds, teacher, student
+):
+    payloads = json.loads(PAYLOADS.read_text())
+    article = seeds["001"]
+    body = list(Sentence.objects.filter(article=article, section="body").order_by("position"))
+    classroom = create_class(teacher=teacher, name=payloads[0][:200])
+    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
+    assignment = create_assignment(
+        classroom=classroom,
+        by=teacher,
+        title=payloads[1][:200],
+        due_at=timezone.now() + timedelta(days=3),
+        articles=[article],
+        instructions="\n".join(payloads),
+    )
+    for sentence, payload in zip(body, payloads, strict=False):
+        tag_claim(
+            sentence=sentence,
+            reviewer=student,
+            label="sourced",
+            cited_source=payload[:300],
+            note=payload[:2000],
+        )
+    student.first_name = payloads[2][:150]
+    student.save()
+
+    context = new_context()
+    page = log_in(context, "teacher")
+    seen = watch(context, page)
+    fired: list[str] = []
+    page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+    for path in (
+        f"/articles/{article.pk}/?view=all",
+        f"/classes/{classroom.pk}/",
+        f"/classes/assignments/{assignment.pk}/",
+        f"/classes/articles/{article.pk}/disagreements/",
+        "/classes/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status < 500, path
+        page.wait_for_timeout(100)
+
+    assert fired == []
+    assert [s for s in seen if s.startswith("script error")] == []
