@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 MUST_HOLD = [
     "auth_user",
-    "authtoken_token",
+    "knox_authtoken",
     "annotator_article",
     "annotator_claimtag",
     "annotator_tagrevision",
