@@ -321,7 +321,7 @@ def _save(
     reviewer: AbstractBaseUser,
     label: str,
     checked: CheckedClaim,
-    suggestion_version: str,
+    suggestion_version: str = "",
 ) -> Tagged:
     """Write the checked claim; the reviewer is the one who acts."""
     for attempt in range(1, _RETRIES + 1):

@@ -12,7 +12,6 @@ import zipfile
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -25,13 +24,6 @@ from annotator.usernames import UNAVAILABLE
 from classroom.roster import add_students, parse_roster
 from classroom.services import create_join_code
 from tests.conftest import make_user
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
