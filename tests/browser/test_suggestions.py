@@ -56,7 +56,10 @@ def test_a_teacher_accepts_a_suggestion_by_key_and_it_is_recorded(
 
 def test_a_student_before_handing_in_sees_no_suggestion(new_context, log_in, seeds, student):
     page = log_in(new_context(), "student1")
-    page.get_by_role("link", name=seeds["001"].title).click()
+    # Wait for the workspace's own request for suggestions (refused), not for the
+    # network to fall quiet: a busy machine may never give "networkidle" in time.
+    with page.expect_response(lambda r: "/api/suggestions/" in r.url) as answer:
+        page.get_by_role("link", name=seeds["001"].title).click()
+    assert answer.value.status == 403
     page.wait_for_selector("#panel")
-    page.wait_for_load_state("networkidle")
     expect(page.locator(".ghost")).to_have_count(0)
