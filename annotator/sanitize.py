@@ -106,7 +106,8 @@ class MarkupTooComplex(ValueError):
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
-_VOID = frozenset(
+# HTML's void elements: never any content or end tag (the markup reader uses them too).
+VOID_TAGS = frozenset(
     [
         "area",
         "base",
@@ -213,7 +214,7 @@ def check_nesting(html: str) -> None:
             if name in stack:
                 del stack[len(stack) - 1 - stack[::-1].index(name) :]
             continue
-        if name in _VOID or self_closing:
+        if name in VOID_TAGS or self_closing:
             continue
         ends = _ENDS.get(name) or (frozenset({"p"}) if name in _CLOSES_P else None)
         if ends:

@@ -26,7 +26,13 @@ from html.parser import HTMLParser
 
 import markdown
 
-from annotator.sanitize import MAX_NESTING, MarkupTooComplex, check_nesting, clean_html
+from annotator.sanitize import (
+    MAX_NESTING,
+    VOID_TAGS,
+    MarkupTooComplex,
+    check_nesting,
+    clean_html,
+)
 
 #: Elements that start and end a line of the text.
 BLOCK_TAGS: frozenset[str] = frozenset(
@@ -106,29 +112,10 @@ DROPPED_TAGS: frozenset[str] = frozenset(
 # Table cells are not blocks (a row is one line) but their words must not run together.
 _CELL_TAGS = frozenset({"td", "th"})
 
-# Void elements never have content or an end tag.
-_VOID_TAGS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    }
-)
 
 # In HTML "<x/>" means "<x>" except for void elements and the roots of SVG and MathML,
 # where the slash really does close the element.
-_SELF_CLOSING_TAGS = _VOID_TAGS | {"svg", "math"}
+_SELF_CLOSING_TAGS = VOID_TAGS | {"svg", "math"}
 
 # What may appear in <head>; any other start tag means the body has begun, as in a browser.
 _HEAD_TAGS = frozenset(
@@ -287,7 +274,7 @@ class _Reducer(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag in _SELF_CLOSING_TAGS and tag not in _VOID_TAGS:
+        if tag in _SELF_CLOSING_TAGS and tag not in VOID_TAGS:
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -309,7 +296,7 @@ class _Reducer(HTMLParser):
         if tag == "head":
             self._in_head = False
             return
-        if tag in _VOID_TAGS:
+        if tag in VOID_TAGS:
             return
         if self._emitting(tag):
             self.markup.append(f"</{tag}>")
