@@ -6,7 +6,11 @@ A trained model is saved with its version as one joblib file under
 checked before the file is unpickled: a file changed since it was written is refused.
 Without a saved model the suggester trains one in memory from the labelled file shipped
 with the app (annotator/suggest/data/training.jsonl), once per process: nothing is
-downloaded, ever."""
+downloaded, ever.
+
+scikit-learn, SciPy, NumPy and joblib are imported where a model is built, trained, used
+or stored, not with this module: the URL conf imports it, and loading them costs every
+server process over a second and about 170 MB before anyone asks for a suggestion."""
 
 from __future__ import annotations
 
@@ -19,14 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import joblib
-import numpy as np
-import sklearn
 from django.conf import settings
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits
 
 from annotator.models import Label
 from annotator.suggest import lexicons
@@ -133,6 +130,9 @@ class Suggester:
     """A trained model: `predict` gives each sentence's label probabilities."""
 
     def __init__(self, *, version: str, trained_on: int, data_hash: str) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         self.version = version
         self.trained_on = trained_on
         self.data_hash = data_hash
@@ -143,6 +143,9 @@ class Suggester:
         self.cue_weight = 1.0
 
     def _matrix(self, texts: Sequence[str], analyses: Sequence[Analysis], *, fit: bool):
+        import numpy as np
+        from scipy import sparse
+
         words = self.vectorizer.fit_transform(texts) if fit else self.vectorizer.transform(texts)
         cues = sparse.csr_matrix(
             np.array([cue_features(a) + style_features(a.text) for a in analyses], dtype=float)
@@ -150,6 +153,8 @@ class Suggester:
         return sparse.hstack([words, cues * self.cue_weight], format="csr")
 
     def fit(self, examples: Sequence[Example]) -> Suggester:
+        from threadpoolctl import threadpool_limits
+
         texts = [e.text for e in examples]
         analyses = [analyse(t) for t in texts]
         matrix = self._matrix(texts, analyses, fit=True)
@@ -212,6 +217,9 @@ def model_path() -> Path:
 def save(model: Suggester, path: Path | None = None) -> Path:
     """Write the model and the SHA-256 of its file (written last, so that a half-written
     model is never taken for a whole one)."""
+    import joblib
+    import sklearn
+
     path = path or model_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
@@ -232,6 +240,9 @@ class ModelFileError(Exception):
 def load(path: Path | None = None) -> Suggester:
     """The model saved at `path` (by default the configured one), after checking its
     SHA-256. Raises FileNotFoundError, or ModelFileError."""
+    import joblib
+    import sklearn
+
     path = path or model_path()
     data = path.read_bytes()
     try:

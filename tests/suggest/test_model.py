@@ -3,6 +3,9 @@ and training only on settled labels (never a student's unsubmitted answer)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -127,3 +130,19 @@ def test_the_bot_pre_annotates_and_its_history_names_the_model(seeds, model_dir)
     assert {r.suggestion_version for r in revisions} == {learned.current().version}
     with pytest.raises(CommandError, match="no article with id 999999"):
         call_command("suggest", "--articles", "999999")
+
+
+def test_a_server_process_loads_scikit_learn_only_when_a_suggestion_is_asked_for():
+    # Loading it costs every worker over a second and about 170 MB at start-up.
+    probe = (
+        "import sys, django; django.setup(); import annotator.urls; "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "annotator.settings"},
+    )
+    assert result.stdout.strip() == "[]"
