@@ -148,21 +148,13 @@ def update_article(
         validate_unique=False,
         validate_constraints=False,
     )
-    article.save(
-        update_fields=[
-            "title",
-            "byline",
-            "url",
-            "published_on",
-            "publisher",
-            "publisher_signal",
-            "origin",
-            "origin_signal",
-            "origin_unknown",
-        ]
-    )
+    article.save(update_fields=["title", "byline", "url", "published_on", *_OUTLET_FIELDS])
     OutletCorrection.objects.bulk_create(corrections)
     return article
+
+
+# What _correct changes on an article.
+_OUTLET_FIELDS = ["publisher", "publisher_signal", "origin", "origin_signal", "origin_unknown"]
 
 
 def _correct(
@@ -206,15 +198,7 @@ def correct_outlets(
         origin=_outlet(origin, "origin"),
     )
     if corrections:
-        article.save(
-            update_fields=[
-                "publisher",
-                "publisher_signal",
-                "origin",
-                "origin_signal",
-                "origin_unknown",
-            ]
-        )
+        article.save(update_fields=_OUTLET_FIELDS)
         OutletCorrection.objects.bulk_create(corrections)
     return article
 
