@@ -8,22 +8,14 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from annotator.suggest import model as learned
 from annotator.tagging import tag_claim
 from classroom.models import Membership
 from classroom.services import create_assignment, create_class, submit
-from tests.conftest import api_key
+from tests.api.conftest import client_for
 
 URL = "/api/suggestions/"
-
-
-def client_for(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
-    return client
 
 
 @pytest.fixture
