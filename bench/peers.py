@@ -1,0 +1,697 @@
+"""This project next to Label Studio and doccano on one workload: `.venv/bin/python bench/peers.py`.
+
+The workload (issue 19): 200 articles (the five seeds cycled, each made unique by one added
+sentence, as bench/ingest.py builds them, with the manifest's publisher and origin), every
+claim sentence of each tagged as a span (headline, body, boilerplate and comments: 31 an
+article on average, about 6,200 in all; bylines and credit lines are not claims), one
+reviewer. Every tool is driven through its own REST API over loopback, as a
+script of a researcher would, each on a fresh database, and measured on:
+
+- import: the 200 articles, in as few requests as the tool allows (this project:
+  `POST /api/articles/bulk/` when the server has it, else one `POST /api/articles/` an
+  article; Label Studio: one `POST /api/projects/<id>/import`; doccano: one request an
+  example, its API has no synchronous bulk import);
+- bulk tagging: the 6,600 spans, one request an article (this project `POST
+  /api/tags/bulk/`, Label Studio one annotation of 33 results a task, doccano has no bulk
+  span endpoint and sends one request a span);
+- single tagging: 300 more spans, one request each: milliseconds a request, and the
+  server's CPU time a request (its processes' user + system time);
+- export of every span (this project `/api/export/?format=jsonl`, Label Studio
+  `/api/projects/<id>/export?exportType=JSON`, doccano its examples and spans pages);
+- an article page: this project's article page (HTML, with the reviewer's tags), the
+  peers' API read of a task with its annotations (their pages are single-page apps that
+  make that read);
+- server memory: the proportional set size (PSS) of the server's whole process tree
+  after the workload.
+
+Rounds interleave the tools (round 1: each tool once, round 2: again...) so a machine
+that gets busier or quieter part way through weighs on every tool alike; each figure is
+printed as the median over the rounds with its range, and as a ratio to the best peer
+(higher is better for this project).
+
+The peers run only where they are installed, each in a virtual environment given by
+LABEL_STUDIO_VENV (label-studio 1.23.2) and DOCCANO_VENV (doccano 1.8.4); without them the
+project's own figures are printed alone. Options: --rounds N (default 3), --articles N,
+--singles N, --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL
+points at a server). The peers bind 127.0.0.1 only; in a network namespace when
+`unshare -rn` is available (--isolate) they cannot reach anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from api import (  # noqa: E402  (bench/api.py: the same server and client the API bench uses)
+    PYTHON,
+    free_port,
+    manage,
+    postgres_database,
+    server_env,
+)
+
+LABELS = ("sourced", "unsourced", "opinion", "speculation")
+CLAIMS = ("headline", "body", "comment", "boilerplate")
+
+# Run with `manage.py shell -c`: the seed outlets, one editor (who imports and tags), a
+# token and a logged-in session for the article page.
+SETUP = """
+import json
+from django.contrib.auth.models import Group, User
+from django.conf import settings
+from django.test import Client
+from annotator.api.tokens import issue_token
+from annotator.roles import EDITORS
+from annotator.seeds import read_manifest
+from sources.services import save_outlet
+for outlet in read_manifest()["outlets"]:
+    save_outlet(**outlet)
+user = User.objects.create_user("peer-bench")
+user.groups.add(Group.objects.get(name=EDITORS))
+browser = Client()
+browser.force_login(user)
+session = browser.cookies[settings.SESSION_COOKIE_NAME].value
+print("BENCH", json.dumps({"token": issue_token(user=user).key, "session": session}))
+"""
+
+
+@dataclass
+class Record:
+    text: str
+    publisher: str
+    origin: str
+
+
+def corpus(count: int) -> list[Record]:
+    """The five seeds cycled, each copy made unique by one added sentence, with the
+    publisher and origin the manifest gives (the seeds do not all name them)."""
+    manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
+    seeds = [(ROOT / "seeds" / a["file"]).read_text(encoding="utf-8") for a in manifest["articles"]]
+    return [
+        Record(
+            seeds[n % len(seeds)].rstrip("\n") + f"\nThis is copy {n} of the report.\n",
+            manifest["articles"][n % len(seeds)]["publisher"],
+            manifest["articles"][n % len(seeds)]["origin"],
+        )
+        for n in range(count)
+    ]
+
+
+@dataclass
+class Span:
+    article: int  # index into the corpus
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class Figures:
+    import_s: float = 0.0
+    bulk_s: float = 0.0
+    single_ms: float = 0.0
+    single_cpu_ms: float = 0.0
+    export_s: float = 0.0
+    page_ms: float = 0.0
+    memory_mb: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def tree_pids(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def tree_cpu_seconds(root: int) -> float:
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def tree_pss_mb(root: int) -> float:
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def wait_for(check: Callable[[], bool], what: str, process: subprocess.Popen, limit: float) -> None:
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        if process.poll() is not None:
+            sys.exit(f"{what} stopped while starting (exit {process.returncode})")
+        if time.monotonic() > deadline:
+            sys.exit(f"{what} did not start within {limit:.0f} s")
+        time.sleep(0.3)
+
+
+class Http:
+    """A kept-alive connection with fixed headers (authentication). http.client, not
+    bench/api.py's lean client: the peers answer in chunks and with every kind of header;
+    its cost on the client's side is the same for every tool."""
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port = port
+        self.headers = {
+            **headers,
+            "Host": "127.0.0.1",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def call(self, method: str, path: str, payload: object = None, ok=(200, 201)) -> object:
+        body = None if payload is None else json.dumps(payload).encode()
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=self.headers)
+                answer = self.conn.getresponse()
+                data = answer.read()
+                break
+            except (OSError, http.client.HTTPException):
+                # a kept-alive connection the server closed: send once more on a new one
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        if answer.status not in ok:
+            where = answer.getheader("Location", "")
+            raise RuntimeError(f"{method} {path}: {answer.status} {where} {data[:300]!r}")
+        kind = answer.getheader("Content-Type", "")
+        return json.loads(data) if "json" in kind and "jsonl" not in kind else data
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class Tool:
+    """One tool's server, started on a fresh database for a round."""
+
+    name = ""
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def import_articles(self, texts: list[Record]) -> None: ...
+    def prepare(self) -> None:
+        """Untimed work between import and tagging (reading back ids)."""
+
+    def tag_bulk(self, spans: list[list[Span]]) -> None: ...
+    def tag_single(self, span: Span) -> None: ...
+    def export(self) -> int: ...
+    def page(self, article: int) -> None: ...
+
+    def measure(self, texts: list[Record], spans: list[list[Span]], singles: list[Span]) -> Figures:
+        figures = Figures()
+        self.start()
+        try:
+            began = time.perf_counter()
+            self.import_articles(texts)
+            figures.import_s = time.perf_counter() - began
+            self.prepare()
+
+            began = time.perf_counter()
+            self.tag_bulk(spans)
+            figures.bulk_s = time.perf_counter() - began
+
+            cpu = tree_cpu_seconds(self.process.pid)
+            began = time.perf_counter()
+            for span in singles:
+                self.tag_single(span)
+            figures.single_ms = (time.perf_counter() - began) / len(singles) * 1000
+            figures.single_cpu_ms = (tree_cpu_seconds(self.process.pid) - cpu) / len(singles) * 1000
+
+            began = time.perf_counter()
+            exported = self.export()
+            figures.export_s = time.perf_counter() - began
+            expected = sum(map(len, spans)) + len(singles)
+            if exported != expected:
+                figures.notes.append(f"export held {exported} spans, {expected} sent")
+
+            self.page(0)  # warm
+            began = time.perf_counter()
+            for n in range(20):
+                self.page(n % len(texts))
+            figures.page_ms = (time.perf_counter() - began) / 20 * 1000
+            figures.memory_mb = tree_pss_mb(self.process.pid)
+        finally:
+            self.stop()
+        return figures
+
+
+class Project(Tool):
+    """This project under gunicorn as gunicorn.conf.py configures it, on SQLite or on a
+    temporary PostgreSQL database."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.name = f"this project ({'PostgreSQL' if database else 'SQLite'})"
+
+    def start(self) -> None:
+        if self.database:
+            self.url, self.drop = postgres_database(self.database)
+        else:
+            self.work = tempfile.mkdtemp(prefix="bench-peers-")
+            self.url = f"sqlite:///{self.work}/bench.sqlite3"
+            self.drop = lambda: shutil.rmtree(self.work, ignore_errors=True)
+        env = {
+            **server_env(self.url),
+            "API_THROTTLE_IMPORT": "100000000/hour",
+            "STATIC_ROOT": f"{tempfile.gettempdir()}/bench-peers-static",
+        }
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
+        setup = json.loads(manage(env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{self.port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # its access log; failures show as statuses here
+        )
+        self.api = Http(self.port, {"Authorization": f"Token {setup['token']}"})
+        self.browser = Http(self.port, {"Cookie": f"sessionid={setup['session']}"})
+        wait_for(lambda: bool(self.api.call("GET", "/api/me/")), self.name, self.process, 60)
+        self.articles: list[int] = []
+        self.sentences: dict[int, list[tuple[int, int, int]]] = {}
+
+    def stop(self) -> None:
+        self.api.close()
+        self.browser.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.drop()
+
+    def import_articles(self, texts: list[Record]) -> None:
+        records = [
+            {"text": r.text, "format": "text", "publisher": r.publisher, "origin": r.origin}
+            for r in texts
+        ]
+        try:
+            answer = self.api.call("POST", "/api/articles/bulk/", records, ok=(200, 201, 202))
+            results = answer["results"] if isinstance(answer, dict) else answer
+            self.articles = [r["article"]["id"] if "article" in r else r["id"] for r in results]
+        except RuntimeError as error:
+            if " 404 " not in str(error) and ": 404" not in str(error):
+                raise
+            self.articles = [
+                self.api.call("POST", "/api/articles/", record)["id"] for record in records
+            ]
+
+    def prepare(self) -> None:
+        """Each article's sentences as (id, start, end), read through the API."""
+        for index, article in enumerate(self.articles):
+            page = self.api.call("GET", f"/api/sentences/?article={article}&page_size=500")
+            self.sentences[index] = [(s["id"], s["start"], s["end"]) for s in page["results"]]
+
+    def survey(self) -> list[tuple[str, list[tuple[int, int, str]]]]:
+        """Each imported article's stored text and its sentences (start, end, section)."""
+        found = []
+        for article in self.articles:
+            detail = self.api.call("GET", f"/api/articles/{article}/")
+            found.append(
+                (
+                    detail["text"],
+                    [(s["start"], s["end"], s["section"]) for s in detail["sentences"]],
+                )
+            )
+        return found
+
+    def sentence_of(self, span: Span) -> int:
+        for pk, start, end in self.sentences[span.article]:
+            if start <= span.start and span.end <= end:
+                return pk
+        raise ValueError(f"no sentence holds {span}")
+
+    def body(self, span: Span) -> dict:
+        return {
+            "sentence": self.sentence_of(span),
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+        }
+
+    def tag_bulk(self, spans: list[list[Span]]) -> None:
+        for article in spans:
+            self.api.call("POST", "/api/tags/bulk/", {"tags": [self.body(s) for s in article]})
+
+    def tag_single(self, span: Span) -> None:
+        self.api.call("POST", "/api/tags/", self.body(span))
+
+    def export(self) -> int:
+        data = self.api.call("GET", "/api/export/?format=jsonl")
+        return sum(len(json.loads(line)["tags"]) for line in data.decode().splitlines() if line)
+
+    def page(self, article: int) -> None:
+        self.browser.call("GET", f"/articles/{self.articles[article]}/")
+
+
+def plan(count: int, singles: int) -> tuple[list[Record], list[list[Span]], list[Span]]:
+    """The corpus and its spans. A first import into this project (on SQLite, untimed)
+    gives each article's stored text and sentence boundaries; each article's claim
+    sentences are its spans, so every tool gets the same texts and offsets, and
+    `singles` more spans are the first word of claim sentences."""
+    records = corpus(count)
+    survey = Project("")
+    survey.start()
+    try:
+        survey.import_articles(records)
+        stored = survey.survey()
+    finally:
+        survey.stop()
+    texts, spans, extra = [], [], []
+    for index, (text, sentences) in enumerate(stored):
+        texts.append(Record(text, records[index].publisher, records[index].origin))
+        body = [(a, b) for a, b, section in sentences if section in CLAIMS and text[a:b].strip()]
+        spans.append([Span(index, a, b, LABELS[n % 4]) for n, (a, b) in enumerate(body)])
+        for a, b in body:  # a different claim: a span inside a tagged sentence
+            word = text[a:b].split(" ", 1)[0]
+            extra.append(Span(index, a, a + len(word), "opinion"))
+    return texts, spans, extra[:singles]
+
+
+class LabelStudio(Tool):
+    """Label Studio 1.23 as `label-studio start` serves it (its SQLite database, in a
+    temporary data folder), one project with a span-labelling config."""
+
+    name = "Label Studio"
+    CONFIG = (
+        '<View><Labels name="label" toName="text">'
+        + "".join(f'<Label value="{label}"/>' for label in LABELS)
+        + '</Labels><Text name="text" value="$text"/></View>'
+    )
+
+    def __init__(self, venv: Path) -> None:
+        self.venv = venv
+
+    def start(self) -> None:
+        self.work = tempfile.mkdtemp(prefix="bench-peers-ls-")
+        self.port = free_port()
+        token = os.urandom(20).hex()
+        env = {
+            **os.environ,
+            "LABEL_STUDIO_BASE_DATA_DIR": self.work,
+            "LABEL_STUDIO_USERNAME": "bench@example.com",
+            "LABEL_STUDIO_PASSWORD": os.urandom(12).hex(),
+            "LABEL_STUDIO_USER_TOKEN": token,
+            "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+            "DEBUG": "false",
+            "LOG_LEVEL": "ERROR",
+            "SENTRY_DSN": "",
+            "FRONTEND_SENTRY_DSN": "",
+            "COLLECT_ANALYTICS": "false",
+        }
+        self.process = subprocess.Popen(
+            [
+                str(self.venv / "bin" / "label-studio"),
+                *("start", "--no-browser", "--internal-host", "127.0.0.1"),
+                *("--port", str(self.port)),
+            ],
+            cwd=self.work,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.api = Http(self.port, {"Authorization": f"Token {token}"})
+        wait_for(lambda: bool(self.api.call("GET", "/api/projects/")), self.name, self.process, 300)
+        project = self.api.call(
+            "POST", "/api/projects/", {"title": "bench", "label_config": self.CONFIG}
+        )
+        self.project = project["id"]
+
+    def stop(self) -> None:
+        self.api.close()
+        os.killpg(self.process.pid, 15)
+        self.process.wait(timeout=60)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def import_articles(self, texts: list[Record]) -> None:
+        self.texts = texts
+        self.api.call(
+            "POST", f"/api/projects/{self.project}/import", [{"text": r.text} for r in texts]
+        )
+
+    def prepare(self) -> None:
+        tasks = self.api.call(
+            "GET", f"/api/tasks/?project={self.project}&page_size={len(self.texts) + 10}"
+        )
+        tasks = tasks["tasks"] if isinstance(tasks, dict) else tasks
+        by_text = {task["data"]["text"]: task["id"] for task in tasks}
+        self.tasks = [by_text[r.text] for r in self.texts]
+
+    def result(self, span: Span) -> dict:
+        return {
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": span.start,
+                "end": span.end,
+                "text": self.texts[span.article].text[span.start : span.end],
+                "labels": [span.label],
+            },
+        }
+
+    def tag_bulk(self, spans: list[list[Span]]) -> None:
+        for article in spans:
+            self.api.call(
+                "POST",
+                f"/api/tasks/{self.tasks[article[0].article]}/annotations/",
+                {"result": [self.result(s) for s in article]},
+            )
+
+    def tag_single(self, span: Span) -> None:
+        self.api.call(
+            "POST",
+            f"/api/tasks/{self.tasks[span.article]}/annotations/",
+            {"result": [self.result(span)]},
+        )
+
+    def export(self) -> int:
+        tasks = self.api.call("GET", f"/api/projects/{self.project}/export?exportType=JSON")
+        return sum(
+            len(annotation["result"]) for task in tasks for annotation in task["annotations"]
+        )
+
+    def page(self, article: int) -> None:
+        self.api.call("GET", f"/api/tasks/{self.tasks[article]}/")
+
+
+class Doccano(Tool):
+    """doccano 1.8 as `doccano webserver` serves it (gunicorn, its SQLite database in a
+    temporary folder), one sequence-labelling project. Its file import and export run
+    through a Celery worker; this drives the REST endpoints that need none."""
+
+    name = "doccano"
+
+    def __init__(self, venv: Path) -> None:
+        self.venv = venv
+
+    def start(self) -> None:
+        self.work = tempfile.mkdtemp(prefix="bench-peers-doccano-")
+        self.port = free_port()
+        password = os.urandom(12).hex()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{self.work}/db.sqlite3",
+            "DEBUG": "False",
+            "SECRET_KEY": os.urandom(24).hex(),
+            "ALLOWED_HOSTS": "127.0.0.1",
+        }
+        doccano = str(self.venv / "bin" / "doccano")
+        for args in (["init"], ["createuser", "--username", "bench", "--password", password]):
+            done = subprocess.run([doccano, *args], env=env, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"doccano {args[0]} failed:\n{done.stderr[-2000:]}")
+        self.process = subprocess.Popen(
+            [doccano, "webserver", "--port", str(self.port)],
+            cwd=self.work,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        login = Http(self.port, {})
+        wait_for(
+            lambda: bool(
+                login.call("POST", "/v1/auth/login/", {"username": "bench", "password": password})
+            ),
+            self.name,
+            self.process,
+            300,
+        )
+        key = login.call("POST", "/v1/auth/login/", {"username": "bench", "password": password})
+        login.close()
+        self.api = Http(self.port, {"Authorization": f"Token {key['key']}"})
+        project = self.api.call(
+            "POST",
+            "/v1/projects",
+            {
+                "name": "bench",
+                "description": "bench",
+                "guideline": "",
+                "project_type": "SequenceLabeling",
+                "resourcetype": "SequenceLabelingProject",
+                "allow_overlapping": True,
+            },
+        )
+        self.project = project["id"]
+        self.types = {
+            label: self.api.call(
+                "POST",
+                f"/v1/projects/{self.project}/span-types",
+                {"text": label, "background_color": "#209cee", "text_color": "#ffffff"},
+            )["id"]
+            for label in LABELS
+        }
+
+    def stop(self) -> None:
+        self.api.close()
+        os.killpg(self.process.pid, 15)
+        self.process.wait(timeout=60)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def import_articles(self, texts: list[Record]) -> None:
+        self.examples = [
+            self.api.call("POST", f"/v1/projects/{self.project}/examples", {"text": r.text})["id"]
+            for r in texts
+        ]
+
+    def tag_single(self, span: Span) -> None:
+        self.api.call(
+            "POST",
+            f"/v1/projects/{self.project}/examples/{self.examples[span.article]}/spans",
+            {"label": self.types[span.label], "start_offset": span.start, "end_offset": span.end},
+        )
+
+    def tag_bulk(self, spans: list[list[Span]]) -> None:
+        for article in spans:
+            for span in article:
+                self.tag_single(span)
+
+    def export(self) -> int:
+        total = 0
+        for example in self.examples:
+            spans = self.api.call("GET", f"/v1/projects/{self.project}/examples/{example}/spans")
+            total += len(spans)
+        return total
+
+    def page(self, article: int) -> None:
+        example = self.examples[article]
+        self.api.call("GET", f"/v1/projects/{self.project}/examples/{example}")
+        self.api.call("GET", f"/v1/projects/{self.project}/examples/{example}/spans")
+
+
+ROWS = [
+    ("import", "import_s", "s", False),
+    ("tag, one bulk request an article", "bulk_s", "s", False),
+    ("tag, one span a request", "single_ms", "ms a request", False),
+    ("  server CPU", "single_cpu_ms", "ms a request", False),
+    ("export all spans", "export_s", "s", False),
+    ("article page", "page_ms", "ms", False),
+    ("server memory (PSS)", "memory_mb", "MB", False),
+]
+
+
+def summary(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None:
+    print(f"\n{articles} articles, {spans} spans tagged in bulk; median over rounds (range)")
+    names = list(results)
+    peers = [name for name in names if not name.startswith("this project")]
+    for title, attr, unit, _ in ROWS:
+        print(f"\n{title} ({unit})")
+        best = None
+        if peers:
+            best = min(summary([getattr(f, attr) for f in results[p]])[0] for p in peers)
+        for name in names:
+            median, low, high = summary([getattr(f, attr) for f in results[name]])
+            ratio = ""
+            if best and name not in peers and median:
+                ratio = f"   {best / median:5.1f}x the best peer"
+            print(f"  {name:32} {median:9.3f}  ({low:.3f}-{high:.3f}){ratio}")
+    for name in names:
+        for note in {note for f in results[name] for note in f.notes}:
+            print(f"  note, {name}: {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--sqlite-only", action="store_true")
+    options = parser.parse_args()
+
+    tools: list[Tool] = [Project("")]
+    url = os.environ.get("DATABASE_URL", "")
+    if not options.sqlite_only and urlsplit(url).scheme in ("postgres", "postgresql"):
+        tools.append(Project(url))
+    for variable, kind in (("LABEL_STUDIO_VENV", LabelStudio), ("DOCCANO_VENV", Doccano)):
+        if os.environ.get(variable):
+            tools.append(kind(Path(os.environ[variable])))
+        else:
+            print(f"{kind.name}: not measured ({variable} is not set)")
+
+    texts, spans, singles = plan(options.articles, options.singles)
+    results: dict[str, list[Figures]] = {tool.name: [] for tool in tools}
+    for number in range(1, options.rounds + 1):
+        for tool in tools:
+            figures = tool.measure(texts, spans, singles)
+            results[tool.name].append(figures)
+            print(
+                f"round {number}, {tool.name}: import {figures.import_s:.2f} s, "
+                f"bulk {figures.bulk_s:.2f} s, single {figures.single_ms:.1f} ms, "
+                f"export {figures.export_s:.2f} s, page {figures.page_ms:.1f} ms, "
+                f"{figures.memory_mb:.0f} MB",
+                flush=True,
+            )
+    report(results, sum(map(len, spans)), len(texts))
+
+
+if __name__ == "__main__":
+    main()
