@@ -30,11 +30,21 @@ printed as the median over the rounds with its range, and as a ratio to the best
 (higher is better for this project).
 
 The peers run only where they are installed, each in a virtual environment given by
-LABEL_STUDIO_VENV (label-studio 1.23.2) and DOCCANO_VENV (doccano 1.8.4); without them the
-project's own figures are printed alone. Options: --rounds N (default 3), --articles N,
---singles N, --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL
-points at a server). The peers bind 127.0.0.1 only; in a network namespace when
-`unshare -rn` is available (--isolate) they cannot reach anything else.
+LABEL_STUDIO_VENV and DOCCANO_VENV; without them the project's own figures are printed
+alone. They install from PyPI (doccano 1.8.4 needs two pins its own metadata lacks):
+
+    python3.11 -m venv /opt/peers/ls && /opt/peers/ls/bin/pip install label-studio==1.23.2
+    python3.11 -m venv /opt/peers/doccano && /opt/peers/doccano/bin/pip install \
+        doccano==1.8.4 'marshmallow<4' 'numpy<2'
+
+Every server binds 127.0.0.1 only. To keep the peers from reaching out (telemetry,
+update checks), run the whole script in a network namespace of its own, where only
+loopback exists (PostgreSQL then through its Unix socket):
+
+    unshare -rn sh -c 'ip link set lo up && .venv/bin/python bench/peers.py'
+
+Options: --rounds N (default 3), --articles N (200), --singles N (300), --sqlite-only
+(without it, PostgreSQL is measured too when DATABASE_URL points at a server).
 """
 
 from __future__ import annotations
@@ -436,6 +446,8 @@ class LabelStudio(Tool):
             "LABEL_STUDIO_PASSWORD": os.urandom(12).hex(),
             "LABEL_STUDIO_USER_TOKEN": token,
             "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+            # the token above, sent as `Authorization: Token …` (1.23 defaults to JWTs)
+            "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
             "DEBUG": "false",
             "LOG_LEVEL": "ERROR",
             "SENTRY_DSN": "",
