@@ -73,3 +73,32 @@ def test_the_benchmark_client_sends_again_when_a_kept_alive_connection_closes():
         assert conn.send(post, b"{}") == (201, b"{}")
         conn.close()
         thread.join(timeout=30)
+
+
+def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
+    """bench/peers.py prints the project's own figures when no peer is installed, and
+    its export holds every span it tagged (in bulk and one by one)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
+    }
+    result = subprocess.run(
+        [sys.executable, "bench/peers.py", "--articles", "5", "--rounds", "1", "--singles", "7"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Label Studio: not measured (LABEL_STUDIO_VENV is not set)" in out
+    assert "doccano: not measured (DOCCANO_VENV is not set)" in out
+    assert re.search(r"round 1, this project \(SQLite\): import [\d.]+ s, bulk [\d.]+ s", out)
+    spans = int(re.search(r"5 articles, (\d+) spans tagged in bulk", out).group(1))
+    assert spans > 5 * 20  # every claim sentence of five seed copies
+    for figure in ("import (s)", "article page (ms)", "server memory (PSS) (MB)"):
+        assert f"\n{figure}\n  this project (SQLite) " in out
+    assert "export held" not in out  # the export holds exactly the spans sent
