@@ -54,6 +54,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -678,6 +679,9 @@ def main() -> None:
     parser.add_argument("--singles", type=int, default=300)
     parser.add_argument("--sqlite-only", action="store_true")
     options = parser.parse_args()
+    # A stopped run stops its servers too (the peers run in sessions of their own, so
+    # they would outlive it): SIGTERM unwinds through each tool's stop().
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
     tools: list[Tool] = [Project("")]
     url = os.environ.get("DATABASE_URL", "")
