@@ -37,9 +37,10 @@ def open_context(browser: Browser, live_server, viewport: dict) -> BrowserContex
     touch = viewport["width"] < 1024
     context = browser.new_context(
         base_url=live_server.url,
-        viewport=viewport,
+        viewport={"width": viewport["width"], "height": viewport["height"]},
         is_mobile=touch,
         has_touch=touch,
+        java_script_enabled=viewport.get("javascript", True),
     )
     context.set_default_timeout(30_000)
     return context
@@ -156,8 +157,8 @@ def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     assert article.text[span.start : span.end] == "28 terrorists were killed"
     whole = ClaimTag.objects.get(reviewer=student, label=Label.SOURCED)
     assert (whole.cited_source, whole.note) == ("Syrian Defense Ministry", "Named ministry")
-    if viewport is PHONE:
-        save_screenshot(page, "workspace-phone.png")
+    # The README's pictures (docs/workspace-phone.png, -tablet.png) are these.
+    save_screenshot(page, "workspace-phone.png" if viewport is PHONE else "workspace-tablet.png")
 
     # Clear the span's tag from the bar; the whole sentence's tag stays.
     bar.get_by_role("button", name="Clear").tap()
@@ -176,6 +177,32 @@ def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     assert sentence_box["y"] + sentence_box["height"] <= bar.bounding_box()["y"] + 1
     assert sentence_box["y"] >= 0
     assert errors == []
+
+
+def test_without_javascript_a_phone_shows_the_whole_menu_and_tags_through_the_panel(
+    contexts, seeds, student
+):
+    article = seeds["001"]
+    defense = Sentence.objects.get(article=article, text__startswith=DEFENSE)
+    context = contexts({**PHONE, "javascript": False})
+    page = log_in(context, "student1", [])
+    # No Menu button: the menu wraps onto more lines, every link on the screen.
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    log_out = page.get_by_role("button", name="Log out")
+    expect(log_out).to_be_visible()
+    assert log_out.bounding_box()["x"] + log_out.bounding_box()["width"] <= PHONE["width"]
+    assert page_fits_the_screen(page)
+
+    page.get_by_role("link", name=article.title).click()
+    page.locator(f"#s{defense.pk} a.pick").click()
+    expect(page.locator("[data-panel=position]")).to_have_text(
+        page.locator(f"#s{defense.pk}").get_attribute("data-position")
+    )
+    page.locator("#panel label.t-sourced").click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#s{defense.pk} .marker.t-sourced.mine")).to_be_visible()
+    assert page_fits_the_screen(page)
+    assert ClaimTag.objects.get(reviewer=student).label == Label.SOURCED
 
 
 def make_class_world(seeds, teacher, student) -> None:
