@@ -333,6 +333,11 @@ def test_axe_finds_no_serious_violation_on_any_page(contexts, seeds, teacher, st
         seen |= result["seen"]
         problems.update(result["problems"])
 
+    if not phone:
+        # A desktop's top bar shows the whole menu, with no Menu button.
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(page.locator(".topbar nav a").first).to_be_visible()
     if phone:
         # The chart keeps its 13px text at 12px or more: it scrolls sideways in a box
         # that the keyboard reaches, rather than shrinking to a thumbnail.
