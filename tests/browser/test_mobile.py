@@ -152,6 +152,7 @@ def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     # Narrow to words: the bar now tags just that span.
     select_words(page, sid, "28 terrorists were killed")
     expect(bar.locator("[data-panel=claim]")).to_have_text("Span: “28 terrorists were killed”")
+    assert bar.get_by_role("button", name="Use the whole sentence").bounding_box()["height"] >= 44
     bar.locator("label.t-unsourced").tap()
     expect(page.locator(f"#{sid} mark.t-unsourced")).to_have_text("28 terrorists were killed")
     span = ClaimTag.objects.get(reviewer=student, label=Label.UNSOURCED)
