@@ -518,6 +518,11 @@
     else shortcuts.showModal();
   }
 
+  // The label bar's Next button (labelbar.js, small screens) does what `n` does.
+  panel.addEventListener("click", function (event) {
+    if (event.target.closest('[data-action="next"]')) nextUntagged();
+  });
+
   panel.querySelector('[data-action="shortcuts"]').addEventListener("click", function (event) {
     if (!shortcuts) return;
     event.preventDefault();
