@@ -4,6 +4,8 @@ views), errors all at once in plain words, and the way into a class from the log
 from __future__ import annotations
 
 import re
+import socketserver
+import threading
 
 import pytest
 from django.core import mail
@@ -220,3 +222,50 @@ def test_the_class_page_shows_a_join_link_and_its_qr_code(client, teacher):
     link = f"http://testserver/classes/join/?code={code.display}"
     assert f'value="{link}"' in page
     assert f'<svg role="img" aria-label="QR code of the join link {link}"' in page
+
+
+class _SMTPSink(socketserver.StreamRequestHandler):
+    """Just enough of an SMTP server (RFC 5321, no extensions) to receive one message."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        self.reply("220 sink ready")
+        while line := self.rfile.readline().decode():
+            command = line.strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                self.reply("250 sink")
+            elif command == "DATA":
+                self.reply("354 end with a dot")
+                body = []
+                while (data := self.rfile.readline().decode()) not in {".\r\n", ""}:
+                    body.append(data)
+                self.server.messages.append("".join(body))
+                self.reply("250 queued")
+            elif command == "QUIT":
+                self.reply("221 bye")
+                return
+            else:  # MAIL FROM, RCPT TO, RSET, NOOP
+                self.reply("250 ok")
+
+
+def test_a_reset_is_sent_through_the_smtp_server_the_settings_name(client, student, settings):
+    student.email = "ana@example.org"
+    student.save()
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPSink) as server:
+        server.messages = []
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = server.server_address
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+        try:
+            client.post(reverse("password_reset"), {"email": "ana@example.org"})
+        finally:
+            server.shutdown()
+
+    (message,) = server.messages
+    assert "To: ana@example.org" in message
+    assert "Subject: Set a new password for the claim annotator" in message
+    assert re.search(r"http://testserver/accounts/password/reset/\S+/\S+/", message)

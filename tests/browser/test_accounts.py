@@ -5,12 +5,17 @@ join link and QR code that fill a class code in)."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import expect
 
 from annotator.tagging import tag_claim
+from classroom.models import Classroom
+from classroom.services import create_join_code
 from sources.framing import wilson
 from sources.models import Outlet
 
@@ -91,3 +96,104 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
     expect(notes).not_to_contain_text("Speculation")
     expect(notes).not_to_contain_text("Disputed")
     save_screenshot(page, "compare-intervals.png")
+
+
+NEW = "a-much-Longer-passphrase-42"
+
+
+def test_a_student_changes_their_password_seeing_every_error_at_once(new_context, log_in, student):
+    page = log_in(new_context(), "student1")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Change your password").click()
+    expect(page.get_by_label("Current password")).to_be_focused()
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password again").fill("different")
+    page.get_by_role("button", name="Change my password").click()
+
+    errors = page.get_by_role("alert")
+    expect(errors).to_contain_text("That is not your current password")
+    expect(errors).to_contain_text("The two new passwords are not the same")
+    expect(page.get_by_label("Current password")).to_be_focused()  # the first at fault
+
+    page.get_by_label("Current password").fill("pw-student1")
+    page.get_by_label("New password", exact=True).fill(NEW)
+    page.get_by_label("New password again").fill(NEW)
+    page.get_by_role("button", name="Change my password").click()
+    expect(page.get_by_role("status").filter(has_text="Your password is changed.")).to_be_visible()
+
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Username").fill("student1")
+    page.get_by_label("Password").fill(NEW)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+
+
+def test_a_forgotten_password_is_reset_through_the_console_e_mail(
+    new_context, student, settings, capfd
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    student.email = "ana@example.org"
+    student.save()
+    page = new_context().new_page()
+
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("E-mail address").fill("ana@example.org")
+    page.get_by_role("button", name="Send me the link").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+
+    printed = capfd.readouterr().out  # the console backend writes the message here
+    assert "To: ana@example.org" in printed
+    link = re.search(r"http://\S+/accounts/password/reset/\S+/\S+/", printed)[0]
+    page.goto(link)
+    expect(page.get_by_text("For the account student1")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill(NEW)
+    page.get_by_label("New password again").fill(NEW)
+    page.get_by_role("button", name="Set my new password").click()
+    expect(page.get_by_role("heading", name="Your new password is set")).to_be_visible()
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("student1")
+    page.get_by_label("Password").fill(NEW)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+    page.goto(link)
+    expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
+
+
+def test_the_join_link_and_its_qr_code_fill_the_code_in(
+    new_context, log_in, teacher, save_screenshot
+):
+    classroom = Classroom.objects.create(name="10B", teacher=teacher)
+    code = create_join_code(classroom=classroom, by=teacher)
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = log_in(context, "teacher")
+
+    page.goto(f"/classes/{classroom.pk}/")
+    field = page.get_by_label(f"Join link for the code {code.display}")
+    link = field.input_value()
+    assert link.endswith(f"/classes/join/?code={code.display}")
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+    # The QR code, read from the screen as a phone's camera reads it.
+    qr = page.get_by_role("img", name=f"QR code of the join link {link}")
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert found.text == link
+    save_screenshot(page, "class-join-link.png")
+
+    # A student without an account opens the link: the code is in, the next field focused.
+    visitor = new_context().new_page()
+    visitor.goto(found.text)
+    expect(visitor.get_by_label("Join code")).to_have_value(code.display)
+    expect(visitor.get_by_label("Username")).to_be_focused()
+
+    # From the login page, without a link: the code field is focused, empty.
+    visitor.goto("/accounts/login/")
+    visitor.get_by_role("link", name="Join your class").click()
+    expect(visitor.get_by_role("heading", name="Join a class")).to_be_visible()
+    expect(visitor.get_by_label("Join code")).to_be_focused()
+    expect(visitor.get_by_label("Join code")).to_have_value("")
