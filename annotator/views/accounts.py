@@ -26,7 +26,7 @@ from annotator.clients import client_address
 
 TOO_MANY = (
     "Too many reset requests from here or for this address. Try again in {minutes} "
-    "minutes, or ask your teacher or an administrator."
+    "minutes, or ask an administrator."
 )
 
 

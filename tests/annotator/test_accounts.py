@@ -9,6 +9,8 @@ import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classroom.models import Classroom
@@ -269,3 +271,37 @@ def test_a_reset_is_sent_through_the_smtp_server_the_settings_name(client, stude
     assert "To: ana@example.org" in message
     assert "Subject: Set a new password for the claim annotator" in message
     assert re.search(r"http://testserver/accounts/password/reset/\S+/\S+/", message)
+
+
+@pytest.mark.parametrize("name", ["login", "password_reset", "class-join"])
+def test_the_anonymous_account_pages_read_nothing_from_the_database(
+    client, django_assert_num_queries, name
+):
+    with django_assert_num_queries(0):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_password_change_page_reads_only_the_session_and_its_user(
+    client, student, django_assert_num_queries
+):
+    client.force_login(student)
+
+    with django_assert_num_queries(3):  # session, user, the user's permissions (the nav)
+        assert client.get(reverse("password_change")).status_code == 200
+
+
+def test_join_links_cost_the_class_page_no_query_per_code(client, teacher):
+    classroom = Classroom.objects.create(name="10B", teacher=teacher)
+    client.force_login(teacher)
+    url = reverse("class-detail", args=[classroom.pk])
+    create_join_code(classroom=classroom, by=teacher)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        create_join_code(classroom=classroom, by=teacher)
+
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+
+    assert page.count('class="join-link"') == 4
+    assert len(four) == len(one)

@@ -45,6 +45,7 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
 
     # The workspace: a sourced tag's marker, its colour and letter.
     page.goto(f"/articles/{seeds['001'].pk}/")
+    page.wait_for_load_state("networkidle")  # its requests answered before we leave
     marker = page.locator(f"#s{body[0].pk} .marker").first
     expect(marker).to_have_text(re.compile(r"^\s*S"))
     workspace_green = marker.evaluate("m => getComputedStyle(m).backgroundColor")
@@ -101,7 +102,9 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
 NEW = "a-much-Longer-passphrase-42"
 
 
-def test_a_student_changes_their_password_seeing_every_error_at_once(new_context, log_in, student):
+def test_a_student_changes_their_password_seeing_every_error_at_once(
+    new_context, log_in, student, save_screenshot
+):
     page = log_in(new_context(), "student1")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
@@ -116,6 +119,7 @@ def test_a_student_changes_their_password_seeing_every_error_at_once(new_context
     expect(errors).to_contain_text("That is not your current password")
     expect(errors).to_contain_text("The two new passwords are not the same")
     expect(page.get_by_label("Current password")).to_be_focused()  # the first at fault
+    save_screenshot(page, "password-change-errors.png")
 
     page.get_by_label("Current password").fill("pw-student1")
     page.get_by_label("New password", exact=True).fill(NEW)
