@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from annotator.labels import LETTERS as LABEL_LETTERS
@@ -294,8 +294,11 @@ def interval_chart(rows: Sequence[Figures], *, title: str, prefix: str = "interv
                 percent(tick),
             )
         )
+    # Each row's shares once (Figures.shares works them out on every call).
+    shares = [None if f.withheld or not f.total else f.shares for f in rows]
+    names = [escape(f.key) for f in rows]
     y = top
-    for label in LABELS:
+    for index, label in enumerate(LABELS):
         letter, colour, _ = STYLES[label]
         parts.append(
             format_html(
@@ -313,77 +316,48 @@ def interval_chart(rows: Sequence[Figures], *, title: str, prefix: str = "interv
             )
         )
         y += HEAD
-        for figures in rows:
-            index = LABELS.index(label)
-            share = None if figures.withheld or not figures.total else figures.shares[index]
+        for figures, row_shares, name in zip(rows, shares, names, strict=True):
+            share = None if row_shares is None else row_shares[index]
             middle = y + ROW / 2
+            # Plain f-strings: only the row's name and the counts' words are text, escaped
+            # above once per row (format_html's escaping of every number is most of the
+            # chart's time otherwise).
             parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="end">{} <tspan class="n">(n = {})</tspan>'
-                    "</text>",
-                    AXIS_X - 10,
-                    middle + 4,
-                    figures.key,
-                    figures.claims_text,
-                )
+                f'<text x="{AXIS_X - 10}" y="{middle + 4}" text-anchor="end">{name} '
+                f'<tspan class="n">(n = {escape(figures.claims_text)})</tspan></text>'
             )
             if share is None or share.interval is None:
+                words = (
+                    share.withheld
+                    if share is not None
+                    else f"{figures.claims_text} claims: too few to show"
+                    if figures.withheld
+                    else "no claims"
+                )
                 parts.append(
-                    format_html(
-                        '<text x="{}" y="{}" class="none">{}</text>',
-                        AXIS_X + 6,
-                        middle + 4,
-                        share.withheld
-                        if share is not None
-                        else f"{figures.claims_text} claims: too few to show"
-                        if figures.withheld
-                        else "no claims",
-                    )
+                    f'<text x="{AXIS_X + 6}" y="{middle + 4}" class="none">{escape(words)}</text>'
                 )
                 y += ROW
                 continue
             low, high = share.interval
+            caption = escape(
+                f"{figures.key}: {share.name} {share.percent} of {figures.total} claims, "
+                f"95% interval {share.interval_text}"
+            )
+            x_low, x_high, x_share = _at(low), _at(high), _at(share.share)
+            stroke = f'stroke="{colour}" stroke-width="2"'
             parts.append(
-                format_html(
-                    '<g class="interval" data-label="{}" data-row="{}" data-share="{}" '
-                    'data-low="{}" data-high="{}"><title>{}</title>'
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2" '
-                    'class="whisker"/>'
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>'
-                    '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="2"/>'
-                    '<circle cx="{}" cy="{}" r="5" fill="{}" stroke="#fff" stroke-width="1.5" '
-                    'class="dot"/>'
-                    '<text x="{}" y="{}">{} <tspan class="n">({})</tspan></text></g>',
-                    label,
-                    figures.key,
-                    f"{share.share:.4f}",
-                    f"{low:.4f}",
-                    f"{high:.4f}",
-                    f"{figures.key}: {share.name} {share.percent} of {figures.total} claims, "
-                    f"95% interval {share.interval_text}",
-                    _at(low),
-                    _at(high),
-                    middle,
-                    middle,
-                    colour,
-                    _at(low),
-                    _at(low),
-                    middle - 5,
-                    middle + 5,
-                    colour,
-                    _at(high),
-                    _at(high),
-                    middle - 5,
-                    middle + 5,
-                    colour,
-                    _at(share.share),
-                    middle,
-                    colour,
-                    AXIS_X + AXIS_WIDTH + 12,
-                    middle + 4,
-                    share.percent,
-                    share.interval_text,
-                )
+                f'<g class="interval" data-label="{label}" data-row="{name}" '
+                f'data-share="{share.share:.4f}" data-low="{low:.4f}" data-high="{high:.4f}">'
+                f"<title>{caption}</title>"
+                f'<line x1="{x_low}" x2="{x_high}" y1="{middle}" y2="{middle}" {stroke} '
+                'class="whisker"/>'
+                f'<line x1="{x_low}" x2="{x_low}" y1="{middle - 5}" y2="{middle + 5}" {stroke}/>'
+                f'<line x1="{x_high}" x2="{x_high}" y1="{middle - 5}" y2="{middle + 5}" {stroke}/>'
+                f'<circle cx="{x_share}" cy="{middle}" r="5" fill="{colour}" stroke="#fff" '
+                'stroke-width="1.5" class="dot"/>'
+                f'<text x="{AXIS_X + AXIS_WIDTH + 12}" y="{middle + 4}">{share.percent} '
+                f'<tspan class="n">({share.interval_text})</tspan></text></g>'
             )
             y += ROW
         y += 8
