@@ -305,3 +305,17 @@ def test_join_links_cost_the_class_page_no_query_per_code(client, teacher):
 
     assert page.count('class="join-link"') == 4
     assert len(four) == len(one)
+
+
+def test_a_logged_in_student_following_a_join_link_joins_with_one_press(client, teacher, student):
+    classroom = Classroom.objects.create(name="10B", teacher=teacher)
+    code = create_join_code(classroom=classroom, by=teacher)
+    client.force_login(student)
+
+    page = client.get(reverse("class-join"), {"code": code.display}).content.decode()
+    joined = client.post(reverse("class-join"), {"code": code.display})
+
+    assert re.search(r'<input[^>]*name="code"[^>]*value="' + code.display, page)
+    assert re.search(r'<button type="submit" autofocus>Join</button>', page)
+    assert joined.status_code == 302
+    assert classroom.memberships.filter(student=student).exists()

@@ -22,6 +22,21 @@ from sources.models import Outlet
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def csp_violations(context) -> list[str]:
+    """What the Content-Security-Policy blocks on the context's pages (it should be
+    nothing: the copy button's script and the charts and QR codes are the app's own)."""
+    seen: list[str] = []
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    context.on(
+        "console",
+        lambda m: seen.append(m.text) if "CSP violation" in m.text else None,
+    )
+    return seen
+
+
 def _rgb(page, colour: str) -> str:
     """A CSS colour as the browser computes it (rgb(...)), to compare two spellings."""
     return page.evaluate(
@@ -41,7 +56,9 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
         tag_claim(sentence=sentence, reviewer=teacher, label=label)
     opening = seeds["004"].sentences.filter(section="body").first()
     tag_claim(sentence=opening, reviewer=teacher, label="opinion", outlet=wire)
-    page = log_in(new_context(), "teacher")
+    context = new_context()
+    blocked = csp_violations(context)
+    page = log_in(context, "teacher")
 
     # The workspace: a sourced tag's marker, its colour and letter.
     page.goto(f"/articles/{seeds['001'].pk}/")
@@ -97,6 +114,7 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
     expect(notes).not_to_contain_text("Speculation")
     expect(notes).not_to_contain_text("Disputed")
     save_screenshot(page, "compare-intervals.png")
+    assert blocked == []
 
 
 NEW = "a-much-Longer-passphrase-42"
@@ -173,6 +191,7 @@ def test_the_join_link_and_its_qr_code_fill_the_code_in(
     classroom = Classroom.objects.create(name="10B", teacher=teacher)
     code = create_join_code(classroom=classroom, by=teacher)
     context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    blocked = csp_violations(context)
     page = log_in(context, "teacher")
 
     page.goto(f"/classes/{classroom.pk}/")
@@ -201,3 +220,4 @@ def test_the_join_link_and_its_qr_code_fill_the_code_in(
     expect(visitor.get_by_role("heading", name="Join a class")).to_be_visible()
     expect(visitor.get_by_label("Join code")).to_be_focused()
     expect(visitor.get_by_label("Join code")).to_have_value("")
+    assert blocked == []
