@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from annotator import views
+from annotator.accounts import LoginForm
 from annotator.api import account
 from annotator.export import views as export_views
+from annotator.views import accounts
 from sources import api as sources_api
 
 urlpatterns = [
@@ -23,8 +25,34 @@ urlpatterns = [
     path("sentences/<int:pk>/tag/", views.sentence_tag, name="sentence-tag"),
     path("sentences/<int:pk>/section/", views.sentence_section, name="sentence-section"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag-delete"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Passwords: Django's own views (annotator/views/accounts.py), under Django's names.
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/reset/",
+        accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        accounts.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("account/", account.account, name="account"),
     path("export/", export_views.export_page, name="export"),
     path("api/export/", export_views.export_api, name="api-export"),

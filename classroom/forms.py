@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 
+from annotator.accounts import MISMATCH, PlainErrors
 from annotator.ids import IdMultipleChoiceField
 from annotator.models import Article, Label
 from annotator.tagging import NOTE_MAX_CHARS
@@ -25,20 +26,31 @@ class JoinCodeForm(forms.Form):
     )
 
 
-class JoinForm(forms.Form):
+class JoinForm(PlainErrors, forms.Form):
     """Joining with a code while logged in."""
 
     code = forms.CharField(max_length=20, label="Join code")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plain_words()
 
-class SignUpForm(BaseUserCreationForm):
+
+class SignUpForm(PlainErrors, BaseUserCreationForm):
     """Signing up with a code: a new reviewer account in that class."""
 
     code = forms.CharField(max_length=20, label="Join code")
+    error_messages = {**BaseUserCreationForm.error_messages, "password_mismatch": MISMATCH}
 
     class Meta:
         model = get_user_model()
         fields = ["code", "username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plain_words()
+        self.fields["password2"].label = "Password again"
+        self.fields["password2"].help_text = "The same password, to be sure of it."
 
     def clean_username(self) -> str:
         # A name taken exactly gets the same words as a look-alike of one, never

@@ -742,10 +742,11 @@ class Comparison:
             pairs = [o for o in self.overlaps if o.label == label]
             if not pairs:
                 continue
-            possible = (
-                sum(1 for f in self.figures if f.total)
-                * (sum(1 for f in self.figures if f.total) - 1)
-                // 2
+            index = LABELS.index(label)
+            possible = sum(
+                1
+                for x, y in combinations([f for f in self.figures if f.total], 2)
+                if not _both_none(x.shares[index], y.shares[index])
             )
             if len(pairs) == possible and possible > 1:
                 notes.append(
@@ -780,18 +781,25 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
 
 
+def _both_none(a: Share, b: Share) -> bool:
+    """True when neither row has a claim with the label (0% and 0%): there is no
+    difference to judge, so no pair to call "not meaningful"."""
+    return a.count == 0 and b.count == 0
+
+
 def compare_outlets(
     *, outlets: Sequence[Outlet], scope: TagScope, filters: Filters = Filters()
 ) -> Comparison:
     """Label shares of two or more outlets side by side, with the pairs whose 95% intervals
-    overlap (so that their difference is not meaningful), as the viewer whose blind rule
+    overlap (so that their difference is not meaningful; pairs where neither outlet has
+    a claim with the label are left out), as the viewer whose blind rule
     `scope` is may see them. One query."""
     figures = outlet_figures(outlets=outlets, scope=scope, filters=filters)
     overlaps = []
     for label_index, label in enumerate(LABELS):
         for x, y in combinations(figures, 2):
             a, b = x.shares[label_index], y.shares[label_index]
-            if overlap(a.interval, b.interval):
+            if overlap(a.interval, b.interval) and not _both_none(a, b):
                 overlaps.append(Overlap(label, a, b, x.outlet, y.outlet))
     return Comparison(filters=filters, figures=figures, overlaps=overlaps)
 

@@ -19,7 +19,7 @@ from annotator.roles import is_editor
 from annotator.tagging import apply_tag_to_copies
 from classroom.blindness import TagScope, fewer_than, scope_for
 from sources import framing, stories
-from sources.charts import STYLES, stacked_bars
+from sources.charts import STYLES, interval_chart, stacked_bars
 from sources.models import Outlet, Story, StoryArticle
 
 STORIES_PER_PAGE = 50
@@ -113,6 +113,12 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
                 title=f"Label shares of the claims attributed to {outlet.name}"
                 + (", by reviewer group" if by_group else ""),
             ),
+            "intervals": interval_chart(
+                profile.figures,
+                title=f"Each label's share of the claims attributed to {outlet.name}"
+                + (", by reviewer group" if by_group else "")
+                + ", with its 95% interval",
+            ),
             **_filter_context(scope, filters),
         },
     )
@@ -159,6 +165,12 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
                 comparison.figures,
                 title="Label shares of the claims attributed to "
                 + ", ".join(o.name for o in outlets),
+            ),
+            "intervals": interval_chart(
+                comparison.figures,
+                title="Each label's share for "
+                + ", ".join(o.name for o in outlets)
+                + ", with its 95% interval",
             ),
             **_filter_context(scope, filters),
         },

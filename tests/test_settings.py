@@ -177,3 +177,67 @@ def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(
         threads,
         connections,
     )
+
+
+def _email_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = (
+        "from django.conf import settings as s; import json; print(json.dumps({k: getattr(s, k)"
+        " for k in ['EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER',"
+        " 'EMAIL_USE_TLS', 'EMAIL_USE_SSL', 'DEFAULT_FROM_EMAIL']}))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
+    clean = {k: v for k, v in clean.items() if not k.startswith("EMAIL_")}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "annotator.settings"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_e_mail_goes_to_the_console_unless_an_smtp_server_is_named():
+    result = _email_settings({})
+
+    assert json.loads(result.stdout)["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_e_mail_goes_through_smtp_with_the_environment_values():
+    env = {
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "465",
+        "EMAIL_HOST_USER": "annotator",
+        "EMAIL_HOST_PASSWORD": "secret",
+        "DEFAULT_FROM_EMAIL": "Annotator <annotator@example.org>",
+    }
+
+    values = json.loads(_email_settings(env).stdout)
+
+    assert values == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": 465,
+        "EMAIL_HOST_USER": "annotator",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": True,  # port 465: TLS from the start
+        "DEFAULT_FROM_EMAIL": "Annotator <annotator@example.org>",
+    }
+
+
+def test_it_refuses_both_tls_and_ssl_for_e_mail():
+    result = _email_settings(
+        {"EMAIL_HOST": "smtp.example.org", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}
+    )
+
+    assert result.returncode != 0
+    assert "EMAIL_USE_SSL and EMAIL_USE_TLS: set one of them, not both" in result.stderr
+
+
+def test_production_settings_with_smtp_pass_the_deploy_check():
+    env = PRODUCTION_ENV | {"EMAIL_HOST": "smtp.example.org", "EMAIL_HOST_PASSWORD": "secret"}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from annotator.accounts import focus_first_error
 from classroom import ratelimit, services
 from classroom.forms import JoinForm, SignUpForm
 
@@ -19,8 +20,15 @@ def join(request: HttpRequest) -> HttpResponse:
     signing_up = not request.user.is_authenticated
     form_class = SignUpForm if signing_up else JoinForm
     if request.method != "POST":
-        form = form_class(initial={"code": request.GET.get("code", "")})
-        return render(request, "classroom/join.html", {"form": form, "signing_up": signing_up})
+        # A join link (the class page's, or its QR code) fills the code in.
+        code = request.GET.get("code", "").strip()[:20]
+        form = form_class(initial={"code": code})
+        context = {"form": form, "signing_up": signing_up, "code_given": bool(code)}
+        if code and signing_up:
+            form.fields["username"].widget.attrs["autofocus"] = True
+        elif not code:
+            form.fields["code"].widget.attrs["autofocus"] = True
+        return render(request, "classroom/join.html", context)
 
     form = form_class(request.POST)
     ip = ratelimit.client_ip(request)
@@ -35,9 +43,12 @@ def join(request: HttpRequest) -> HttpResponse:
         services.active_code(code)
     except ValidationError as exc:
         ratelimit.record_failure(ip, code)
+        # Every error at once, except whether the username is taken.
         form.is_valid()
-        form.errors.clear()
+        if form.has_error("username", "unavailable_username"):
+            del form.errors["username"]
         form.add_error("code", exc.message_dict["code"])
+        focus_first_error(form)
         return render(request, "classroom/join.html", context, status=400)
     if not form.is_valid():
         if form.has_error("username", "unavailable_username"):

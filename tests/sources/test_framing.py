@@ -284,13 +284,28 @@ def test_comparison_notes_only_the_differences_whose_intervals_overlap(seeds, st
 
     notes = comparison.notes()
     # 4 of 4 against 0 of 4: 51–100% and 0–49% do not overlap, so no note on sourced or
-    # opinion claims; 0 of 4 on both sides (0–49%) do, for the other labels.
-    assert not any(n.startswith(("Sourced", "Opinion")) for n in notes)
+    # opinion claims; 0 of 4 on both sides (0–49%) overlap too, but 0% against 0% is no
+    # difference at all, so nothing is said about the other labels either.
+    assert notes == [
+        "South Front has only 4 claims: too few for its shares to say much.",
+        "21st Century Wire has only 4 claims: too few for its shares to say much.",
+    ]
+
+
+def test_comparison_notes_a_zero_against_a_share_whose_intervals_overlap(seeds, student):
+    wire = outlet("21st Century Wire")
+    tag_claim(sentence=body(seeds["001"], 0), reviewer=student, label="sourced")
+    tag_claim(sentence=body(seeds["001"], 1), reviewer=student, label="unsourced")
+    tag_claim(sentence=body(seeds["004"], 0), reviewer=student, label="opinion", outlet=wire)
+
+    notes = compare_outlets(scope=EVERYTHING, outlets=[outlet("South Front"), wire]).notes()
+
+    # 1 of 2 (9–91%) against 0 of 1 (0–79%) overlap: that difference is not meaningful.
     assert (
-        "Unsourced: the difference between South Front (0%) and 21st Century Wire (0%) is "
+        "Unsourced: the difference between South Front (50%) and 21st Century Wire (0%) is "
         "not meaningful; their 95% intervals overlap."
     ) in notes
-    assert "South Front has only 4 claims: too few for its shares to say much." in notes
+    assert not any(n.startswith(("Speculation", "Disputed")) for n in notes)  # 0% and 0%
 
 
 def test_comparison_says_so_when_no_difference_is_meaningful(seeds, student):

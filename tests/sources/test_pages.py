@@ -186,7 +186,7 @@ def test_the_comparison_page_has_chart_table_and_notes(client, tagged, student):
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.count("<svg") == 1 and 'id="figures-table"' in page
+    assert page.count("<svg") == 2 and 'id="figures-table"' in page  # bars, intervals
     assert [f.outlet.slug for f in response.context["comparison"].figures] == COMPARE.split(",")
     assert "not meaningful" in page
 
