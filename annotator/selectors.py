@@ -107,6 +107,7 @@ class TagRow(NamedTuple):
     outlet_name: str
     cited_source: str
     note: str
+    seq: int  # the number of its last change (TagRevision.seq): what Undo names
 
 
 class OthersRow(NamedTuple):
@@ -131,7 +132,7 @@ NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
 # building these queries than the database spends running them (bench/workspace.py).
 _OWN_TAGS_SQL = """
 SELECT "tag"."id", "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label",
-    "outlet"."name", "tag"."cited_source", "tag"."note"
+    "outlet"."name", "tag"."cited_source", "tag"."note", "tag"."seq"
 FROM "annotator_claimtag" AS "tag"
 JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
 JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
@@ -193,6 +194,7 @@ class Marker:
     outlet: str = ""
     cited_source: str = ""
     note: str = ""
+    seq: int = 0
 
     @property
     def letter(self) -> str:
@@ -209,7 +211,8 @@ class Marker:
     def attrs(self) -> Markup:
         """The viewer's own tag as data attributes, for the panel to fill itself from: its
         id, label, outlet, cited source and note, and a span's offsets (a whole
-        sentence's are the sentence's). Empty for other reviewers' tags."""
+        sentence's are the sentence's), and the number of its last change (what the
+        workspace's Undo names). Empty for other reviewers' tags."""
         if self.pk is None:
             return Markup()
         span = f' data-start="{self.start}" data-end="{self.end}"' if self.excerpt else ""
@@ -219,7 +222,7 @@ class Marker:
         # one string costs the template a fraction of seven. Every text is escaped.
         return Markup(
             f' data-tag="{self.pk}" data-label="{escape(self.label)}"{span}'
-            f' data-outlet="{escape(self.outlet)}"{cited}{note}'
+            f' data-outlet="{escape(self.outlet)}"{cited}{note} data-seq="{self.seq}"'
         )
 
 
@@ -246,6 +249,10 @@ class SentenceView:
     all_tags: bool
     markers: list[Marker] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    # The article's text between the previous sentence of the paragraph and this one
+    # (a space, usually), printed before the sentence so that the page reads exactly as
+    # written; "" for a paragraph's first sentence and for a sentence drawn on its own.
+    gap: str = ""
     whole: Marker | None = None  # the viewer's whole-sentence tag
     spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
 
@@ -328,6 +335,7 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
         outlet=tag.outlet_name,
         cited_source=tag.cited_source,
         note=tag.note,
+        seq=tag.seq,
     )
 
 
@@ -448,7 +456,8 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
     """The article's sentences by paragraph with the tags `user` may see on them (their
     own; everyone's with `all_tags`, which the caller must have allowed), and the
     user's progress. Two queries (three with `all_tags`), whatever the number of
-    sentences, tags and reviewers."""
+    sentences, tags and reviewers; `article.text` must be loaded (the whitespace between
+    a paragraph's sentences is read from it)."""
     with connection.cursor() as cursor:
         cursor.execute(_SENTENCES_SQL, [article.pk])
         sentences = [SentenceRow._make(row) for row in cursor.fetchall()]
@@ -468,6 +477,8 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
             )
             for s in group
         ]
+        for before, view in pairwise(views):
+            view.gap = article.text[before.end : view.start]
         for view in views:
             if view.taggable:
                 total += 1

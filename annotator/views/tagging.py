@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from annotator import fragments, selectors
-from annotator.forms import TagForm
+from annotator.forms import TagForm, UndoForm
 from annotator.models import ClaimTag, Sentence
 from annotator.roles import is_editor
 from annotator.sentences import correct_section
-from annotator.tagging import delete_tag, tag_claim
+from annotator.tagging import delete_tag, tag_claim, undo_change
 from annotator.views.access import (
     all_tags_requested,
     own_tag,
@@ -83,6 +83,24 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
         delete_tag(tag=tag, by=request.user)
     except ClaimTag.DoesNotExist:
         raise Http404("This tag was deleted already.") from None
+    return sentence_response(request, sentence, all_tags=all_tags)
+
+
+@require_POST
+def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back one change of the reviewer's own claim on this sentence (the workspace's
+    Undo, Ctrl+Z and u): annotator.tagging.undo_change says when it may."""
+    sentence = taggable_sentence(request, pk)
+    all_tags = all_tags_requested(request)
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return refuse(request, sentence, form.message(), all_tags=all_tags)
+    try:
+        undo_change(sentence=sentence, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return refuse(request, sentence, " ".join(exc.messages), all_tags=all_tags)
+    if not request.htmx:
+        messages.success(request, "Undone.")
     return sentence_response(request, sentence, all_tags=all_tags)
 
 
