@@ -255,6 +255,10 @@ class SentenceView:
     gap: str = ""
     whole: Marker | None = None  # the viewer's whole-sentence tag
     spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+    # Inside an assignment (classroom.workspace): whether the sentence is one of its
+    # units (None: no assignment), and whether the viewer has answered it.
+    unit: bool | None = None
+    answered: bool = False
 
     @property
     def tagged(self) -> bool:
@@ -264,7 +268,8 @@ class SentenceView:
     @property
     def classes(self) -> str:
         label = f" l-{self.whole.label}" if self.whole else ""
-        return f"sentence{label}{' is-tagged' if self.tagged else ''}"
+        unit = " not-unit" if self.unit is False else ""
+        return f"sentence{label}{' is-tagged' if self.tagged else ''}{unit}"
 
     @property
     def section_name(self) -> str:
@@ -274,9 +279,12 @@ class SentenceView:
     def attrs(self) -> Markup:
         """The sentence's id and data attributes (offsets, section, position), built here
         for the same reason as Marker.attrs."""
+        unit = ""
+        if self.unit:
+            unit = f' data-unit="{"answered" if self.answered else "open"}"'
         return Markup(
             f'id="s{self.pk}" data-start="{self.start}" data-end="{self.end}" '
-            f'data-section="{escape(self.section)}" data-position="{self.position}"'
+            f'data-section="{escape(self.section)}" data-position="{self.position}"{unit}'
         )
 
 

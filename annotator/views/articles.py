@@ -14,6 +14,7 @@ from annotator.labels import GUIDE
 from annotator.roles import can_see_all_tags, can_tag, is_editor
 from annotator.sections import Section
 from annotator.views.access import all_tags_requested, readable_article, require_reader
+from classroom.workspace import assignment_context, mark_units, requested_assignment
 from sources.models import Outlet
 
 ARTICLES_PER_PAGE = 25
@@ -57,9 +58,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = readable_article(request, pk)
     all_tags = all_tags_requested(request)
+    assignment = requested_assignment(
+        request.GET.get("assignment"), user=request.user, article_id=article.pk
+    )
     workspace = selectors.workspace(article, user=request.user, all_tags=all_tags)
     current = workspace.find(request.GET.get("s")) or workspace.first_taggable()
     query = "tags=all&" if all_tags else ""
+    context = None
+    if assignment is not None:
+        context = assignment_context(assignment, user=request.user, article_id=article.pk)
+        mark_units(workspace.sentences(), context)
+        query += f"assignment={assignment.pk}&"
     return render(
         request,
         "annotator/article_detail.html",
@@ -80,6 +89,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),
             "progress_html": fragments.progress_html(workspace.progress),
+            "assignment_context": context,
+            "workspace_total": workspace.progress.total,
         },
     )
 

@@ -92,6 +92,9 @@
     if (parts.length === 2) sectionNames[parts[0]] = parts[1];
   });
 
+  // Inside an assignment: its units are data-unit ("open" or "answered"), and every
+  // request names it, so that its count and Hand in come back with each answer.
+  const inAssignment = workspace.dataset.assignment ? "assignment=" + workspace.dataset.assignment + "&" : "";
   let currentId = workspace.dataset.current || null;
   let span = null; // {start, end} in article offsets, or null for the whole sentence
   let dirty = false; // outlet, cited source or note typed and not saved yet
@@ -199,7 +202,7 @@
 
     const allLink = part("all-link");
     if (allLink) {
-      allLink.href = "?tags=all&s=" + pk + "#" + el.id;
+      allLink.href = "?tags=all&" + inAssignment + "s=" + pk + "#" + el.id;
       allLink.parentElement.hidden = el.hasAttribute("data-all");
     }
     if (sectionForm) {
@@ -751,7 +754,7 @@
       if (!el) return;
       event.preventDefault();
       clearError(el);
-      request(el, urlFor(panel.dataset.sentenceUrl, pkOf(el)) + "?tags=all", "GET");
+      request(el, urlFor(panel.dataset.sentenceUrl, pkOf(el)) + "?" + inAssignment + "tags=all", "GET");
     });
   }
   window.addEventListener("beforeunload", function (event) {
@@ -769,19 +772,28 @@
     select(next);
   }
 
+  /* The next sentence still to do: not tagged; inside an assignment, a unit not yet
+     answered (the others do not count, and are skipped). */
   function nextUntagged() {
     const list = sentences();
     const index = list.indexOf(current());
+    const open = inAssignment
+      ? function (el) {
+          return el.dataset.unit === "open";
+        }
+      : function (el) {
+          return !el.classList.contains("is-tagged");
+        };
     for (let i = 1; i <= list.length; i++) {
       const el = list[(index + i) % list.length];
-      if (!el.classList.contains("is-tagged")) {
+      if (open(el)) {
         window.getSelection().removeAllRanges();
         select(el, { scroll: false });
         el.scrollIntoView({ block: "center" });
         return;
       }
     }
-    setStatus("You have tagged every sentence.");
+    setStatus(inAssignment ? "You have answered every sentence of the assignment here." : "You have tagged every sentence.");
   }
 
   function tagWith(label) {
