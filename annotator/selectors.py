@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby, pairwise
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,18 +39,26 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class Counted(Protocol):
+    done: int
+    total: int
+
+
 def article_list(
     *,
     search: str = "",
     outlet_slug: str = "",
     reviewer: AbstractBaseUser | None = None,
     unfinished: bool = False,
+    counted: dict[int, Counted] | None = None,
 ) -> QuerySet[Article]:
     """Articles with publisher, origin and sentence count, newest import first.
 
     With `reviewer`, each article also carries `n_taggable` (its sentences that are
     claims) and `n_tagged` (those the reviewer has tagged, whole or in part), and
-    `unfinished` keeps only the articles where the reviewer has some left."""
+    `unfinished` keeps only the articles where the reviewer has some left. `counted`
+    gives some articles' `done` and `total` another way (the units of a student's open
+    assignments, classroom.workspace): `unfinished` goes by those for them."""
     sentences = Sentence.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.select_related("publisher", "origin").annotate(
         n_sentences=_count(sentences)
@@ -62,7 +70,11 @@ def article_list(
             n_taggable=_count(taggable), n_tagged=_count(taggable.filter(Exists(mine)))
         )
         if unfinished:
-            articles = articles.filter(n_tagged__lt=F("n_taggable"))
+            counted = counted or {}
+            left = [pk for pk, work in counted.items() if work.done < work.total]
+            articles = articles.filter(
+                (Q(n_tagged__lt=F("n_taggable")) & ~Q(pk__in=list(counted))) | Q(pk__in=left)
+            )
     if search:
         articles = articles.filter(title__icontains=search)
     if outlet_slug:

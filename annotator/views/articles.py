@@ -14,7 +14,12 @@ from annotator.labels import GUIDE
 from annotator.roles import can_see_all_tags, can_tag, is_editor
 from annotator.sections import Section
 from annotator.views.access import all_tags_requested, readable_article, require_reader
-from classroom.workspace import assignment_context, mark_units, requested_assignment
+from classroom.workspace import (
+    assignment_context,
+    mark_units,
+    open_assignment_progress,
+    requested_assignment,
+)
 from sources.models import Outlet
 
 ARTICLES_PER_PAGE = 25
@@ -33,10 +38,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     outlet = request.GET.get("outlet", "").strip()
     unfinished = request.GET.get("unfinished") == "1"
+    counted = open_assignment_progress(request.user)
     articles = selectors.article_list(
-        search=search, outlet_slug=outlet, reviewer=request.user, unfinished=unfinished
+        search=search,
+        outlet_slug=outlet,
+        reviewer=request.user,
+        unfinished=unfinished,
+        counted=counted,
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    for article in page:
+        # An article of an open assignment: its progress is the assignment's units.
+        work = counted.get(article.pk)
+        if work is not None:
+            article.n_tagged, article.n_taggable = work.done, work.total
+            article.assignment_id = work.assignment_id
     template = "annotator/article_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"

@@ -202,3 +202,56 @@ def test_the_page_inside_an_assignment_makes_a_fixed_few_queries(
         html = page(client, sentences[0].article, assignment)
 
     assert count(html) == "5 of 14"
+
+
+def listed(client, **query) -> str:
+    return client.get(reverse("article-list"), query).content.decode()
+
+
+def test_the_not_finished_list_counts_an_open_assignments_units(
+    client, assignment, sentences, student, seeds
+):
+    article = seeds["000"]
+    for sentence in sentences:  # every unit; the donation appeals stay untagged
+        tag(student, sentence, Label.UNSOURCED)
+    client.force_login(student)
+
+    everything = listed(client)
+    not_finished = listed(client, unfinished="1")
+
+    row = re.search(
+        rf'href="/articles/{article.pk}/\?assignment={assignment.pk}">.*?</tr>', everything, re.S
+    )
+    assert row and '14 / 14</span> <span class="hint">for your assignment' in row.group(0)
+    assert f"/articles/{article.pk}/" not in not_finished
+    assert f"/articles/{seeds['001'].pk}/" in not_finished
+
+
+def test_a_unit_left_open_keeps_the_article_not_finished(
+    client, assignment, sentences, student, seeds
+):
+    for sentence in sentences[:-1]:
+        tag(student, sentence, Label.UNSOURCED)
+    last = sentences[-1]
+    words = last.text.split()
+    tag(student, last, Label.OPINION, start=last.start, end=last.start + len(words[0]))
+    tag(student, last, Label.SOURCED, start=last.end - len(words[-1]), end=last.end)
+    client.force_login(student)
+
+    assert f"/articles/{seeds['000'].pk}/" in listed(client, unfinished="1")
+    assert count(page(client, seeds["000"], assignment)) == "13 of 14"
+
+
+def test_once_handed_in_the_list_counts_as_everywhere_else(
+    client, assignment, sentences, student, seeds
+):
+    for sentence in sentences:
+        tag(student, sentence, Label.UNSOURCED)
+    Submission.objects.create(assignment=assignment, student=student)
+    client.force_login(student)
+
+    html = listed(client)
+
+    assert "for your assignment" not in html
+    assert f'href="/articles/{seeds["000"].pk}/"' in html
+    assert f"/articles/{seeds['000'].pk}/" in listed(client, unfinished="1")  # the appeals
