@@ -5,6 +5,8 @@ Undo (button, Ctrl+Z, u) takes back clears and changes with their history."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -187,3 +189,63 @@ def test_undo_brings_back_a_cleared_tag_and_takes_back_changes(page, seeds, stud
     page.press("#id_note", "Control+z")
     expect(marker).to_have_attribute("data-label", "sourced")
     assert TagRevision.objects.filter(sentence=sentence).count() == 7
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
+    new_context, log_in, seeds, student, teacher, size
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom.models import Membership, Submission
+    from classroom.selectors import units
+    from classroom.services import create_assignment, create_class
+
+    classroom = create_class(teacher=teacher, name="Media literacy 9B")
+    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
+    assignment = create_assignment(
+        classroom=classroom,
+        by=teacher,
+        title="Who says so?",
+        due_at=timezone.now() + timedelta(days=7),
+        articles=[seeds["000"]],
+        instructions="Tag every sentence of the report.",
+    )
+    assigned = units(assignment)
+    first, last = assigned[1], assigned[-1]
+    for sentence in assigned:
+        if sentence not in (first, last):
+            tag_claim(sentence=sentence, reviewer=student, label=Label.UNSOURCED)
+
+    page = log_in(new_context(), "student1")
+    page.set_viewport_size(SIZES[size])
+    page.goto(f"/classes/assignments/{assignment.pk}/")
+    page.get_by_role("link", name=seeds["000"].title).click()
+    box = page.locator("#assignment")
+    expect(box).to_contain_text("Assignment: Who says so?")
+    expect(box).to_contain_text("Tag every sentence of the report.")
+    expect(box).to_contain_text("12 of 14 sentences of this article answered")
+    expect(box.get_by_role("button", name="Hand in")).to_have_count(0)
+
+    # The last unit, then n: past the donation appeals, round to the one left.
+    page.locator(f"#s{last.pk} .text").click()
+    page.keyboard.press("2")
+    expect(box).to_contain_text("13 of 14")
+    page.keyboard.press("n")
+    expect(page.locator(f"#s{first.pk}")).to_have_class(re.compile(r"\bis-current\b"))
+    page.keyboard.press("3")
+    expect(box).to_contain_text("14 of 14")
+
+    # Hand in asks the assignment page's question first; dismissed, nothing happens.
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    box.get_by_role("button", name="Hand in").click()
+    assert questions == ["Hand in now? Your answers are final from this moment."]
+    assert not Submission.objects.exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    box.get_by_role("button", name="Hand in").click()
+    expect(page.locator("h1")).to_have_text("Feedback")
+    expect(page.locator("main")).to_contain_text("Handed in")
+    assert Submission.objects.filter(assignment=assignment, student=student).exists()
