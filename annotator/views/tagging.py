@@ -86,14 +86,20 @@ def sentence_response(
 
 
 def refuse(
-    request: HttpRequest, sentence: Sentence, message: str, *, all_tags: bool
+    request: HttpRequest,
+    sentence: Sentence,
+    message: str,
+    *,
+    all_tags: bool,
+    assignment: Assignment | None = None,
 ) -> HttpResponse:
     """A request the rules refuse: a 400 with the reason (htmx), or the reason as a
     message on the page (a plain form)."""
     if request.htmx:
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     messages.error(request, f"Not saved: {message}")
-    return redirect(back_to(sentence, all_tags=all_tags))
+    pk = assignment.pk if assignment is not None else None
+    return redirect(back_to(sentence, all_tags=all_tags, assignment=pk))
 
 
 @require_POST
@@ -103,11 +109,13 @@ def sentence_tag(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = workspace_assignment(request, sentence)
     form = TagForm(request.POST, known=(sentence.article.origin, sentence.article.publisher))
     if not form.is_valid():
-        return refuse(request, sentence, form.message(), all_tags=all_tags)
+        return refuse(request, sentence, form.message(), all_tags=all_tags, assignment=assignment)
     try:
         tag_claim(sentence=sentence, reviewer=request.user, **form.claim())
     except ValidationError as exc:
-        return refuse(request, sentence, " ".join(exc.messages), all_tags=all_tags)
+        return refuse(
+            request, sentence, " ".join(exc.messages), all_tags=all_tags, assignment=assignment
+        )
     return sentence_response(request, sentence, all_tags=all_tags, assignment=assignment)
 
 
@@ -133,11 +141,13 @@ def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = workspace_assignment(request, sentence)
     form = UndoForm(request.POST)
     if not form.is_valid():
-        return refuse(request, sentence, form.message(), all_tags=all_tags)
+        return refuse(request, sentence, form.message(), all_tags=all_tags, assignment=assignment)
     try:
         undo_change(sentence=sentence, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return refuse(request, sentence, " ".join(exc.messages), all_tags=all_tags)
+        return refuse(
+            request, sentence, " ".join(exc.messages), all_tags=all_tags, assignment=assignment
+        )
     if not request.htmx:
         messages.success(request, "Undone.")
     return sentence_response(request, sentence, all_tags=all_tags, assignment=assignment)

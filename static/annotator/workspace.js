@@ -745,7 +745,10 @@
   });
   panel.querySelector('[data-action="whole"]').addEventListener("click", function () {
     const el = current();
-    if (el) select(el);
+    if (!el) return;
+    window.getSelection().removeAllRanges();
+    select(el);
+    announce(el);
   });
   const allLink = part("all-link");
   if (allLink) {

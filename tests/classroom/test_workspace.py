@@ -255,3 +255,27 @@ def test_once_handed_in_the_list_counts_as_everywhere_else(
     assert "for your assignment" not in html
     assert f'href="/articles/{seeds["000"].pk}/"' in html
     assert f"/articles/{seeds['000'].pk}/" in listed(client, unfinished="1")  # the appeals
+
+
+def test_without_javascript_a_tag_in_the_assignment_comes_back_to_it(
+    client, assignment, sentences, student
+):
+    client.force_login(student)
+    sentence = sentences[2]
+
+    saved = client.post(
+        reverse("sentence-tag", args=[sentence.pk]),
+        {"label": "opinion", "assignment": assignment.pk},
+    )
+    refused = client.post(
+        reverse("sentence-tag", args=[sentence.pk]), {"label": "", "assignment": assignment.pk}
+    )
+
+    url = reverse("article-detail", args=[sentence.article_id])
+    back = f"{url}?assignment={assignment.pk}&s={sentence.pk}#s{sentence.pk}"
+    assert saved.status_code == refused.status_code == 302
+    assert saved["Location"] == refused["Location"] == back
+    html = client.get(back).content.decode()
+    assert count(html) == "1 of 14"
+    assert f'name="assignment" value="{assignment.pk}"' in html
+    assert f'href="?assignment={assignment.pk}&amp;s={sentences[5].pk}#panel"' in html
