@@ -558,6 +558,23 @@ def undo_change(
     transaction, serialised with the claim's other writes, and records one revision."""
     if not by.has_perm("annotator.add_claimtag"):
         raise PermissionDenied("You are not allowed to tag claims.")
+    try:
+        return _undo(sentence=sentence, by=by, start=start, end=end, seq=seq)
+    except IntegrityError:
+        # A tag written on the claim meanwhile by the one path that takes no claim lock
+        # (the single upsert, see lock_claims): it changed since, as the check says.
+        raise ValidationError(CHANGED_SINCE) from None
+
+
+CHANGED_SINCE = (
+    "This tag has changed since (in another tab or through the API): "
+    "that change can no longer be undone."
+)
+
+
+def _undo(
+    *, sentence: Sentence, by: AbstractBaseUser, start: int, end: int, seq: int
+) -> TagRevision:
     using = router.db_for_write(ClaimTag)
     claim = {"sentence_id": sentence.pk, "reviewer_id": by.pk, "start": start, "end": end}
     with transaction.atomic(using=using):
@@ -569,10 +586,7 @@ def undo_change(
         current = ClaimTag.objects.using(using).select_for_update().filter(**claim).first()
         left = None if target.action == TagRevision.Action.DELETED else _values(target)
         if _values(current) != left:
-            raise ValidationError(
-                "This tag has changed since (in another tab or through the API): "
-                "that change can no longer be undone."
-            )
+            raise ValidationError(CHANGED_SINCE)
         before = next((r for r in history if r.seq == seq - 1), None)
         if before is not None and before.action == TagRevision.Action.DELETED:
             before = None

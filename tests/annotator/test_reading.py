@@ -58,7 +58,7 @@ def undo(client, sentence, tag_or_claim, seq):
 def history(sentence, reviewer):
     return list(
         TagRevision.objects.filter(sentence=sentence, reviewer=reviewer)
-        .order_by("seq")
+        .order_by("seq", "start")
         .values_list("seq", "action", "label", "undoes__seq")
     )
 
