@@ -279,3 +279,12 @@ def test_without_javascript_a_tag_in_the_assignment_comes_back_to_it(
     assert count(html) == "1 of 14"
     assert f'name="assignment" value="{assignment.pk}"' in html
     assert f'href="?assignment={assignment.pk}&amp;s={sentences[5].pk}#panel"' in html
+
+
+def test_the_article_list_asks_one_more_query_of_someone_in_no_class(
+    editor, django_assert_num_queries
+):
+    from classroom.workspace import open_assignment_progress
+
+    with django_assert_num_queries(1):
+        assert open_assignment_progress(editor) == {}
