@@ -99,10 +99,19 @@ class ClaimTagAdmin(ReadOnlyAdmin):
 
 @admin.register(TagRevision)
 class TagRevisionAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "seq", "action", "reviewer", "changed_by", "label", "outlet"]
+    list_display = [
+        "changed_at",
+        "seq",
+        "action",
+        "reviewer",
+        "changed_by",
+        "label",
+        "outlet",
+        "undoes",
+    ]
     list_filter = ["action", "label", "outlet", "changed_at"]
     search_fields = ["sentence__text", "reviewer__username", "cited_source", "note"]
-    list_select_related = ["reviewer", "changed_by", "outlet"]
+    list_select_related = ["reviewer", "changed_by", "outlet", "undoes"]
 
 
 @admin.register(Adjudication)

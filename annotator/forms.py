@@ -85,3 +85,17 @@ class TagForm(forms.Form):
     def message(self) -> str:
         """The errors as one line a reviewer can read."""
         return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+class UndoForm(forms.Form):
+    """The workspace's Undo: which change of the reviewer's own claim to take back (the
+    claim `start`..`end` in article offsets, and the change's number in its history)."""
+
+    _MAX = 2**31 - 1  # what the columns hold
+    start = forms.IntegerField(min_value=0, max_value=_MAX)
+    end = forms.IntegerField(min_value=0, max_value=_MAX)
+    seq = forms.IntegerField(min_value=1, max_value=_MAX)
+
+    def message(self) -> str:
+        """Every error, each with its field's name, in one line."""
+        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -280,6 +280,16 @@ class TagRevision(models.Model):
     # The suggester's model version when the change accepted a label suggestion
     # (annotator.suggest), so that figures can tell accepted from independent answers.
     suggestion_version = models.CharField(max_length=100, blank=True, default="")
+    # The change this one took back (annotator.tagging.undo_change): the workspace's Undo.
+    undoes = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+        db_index=False,
+        help_text="The change this one undid, when it was an undo.",
+    )
 
     class Meta:
         ordering = ["-changed_at", "-id"]

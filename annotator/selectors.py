@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import groupby, pairwise
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,18 +39,26 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+class Counted(Protocol):
+    done: int
+    total: int
+
+
 def article_list(
     *,
     search: str = "",
     outlet_slug: str = "",
     reviewer: AbstractBaseUser | None = None,
     unfinished: bool = False,
+    counted: dict[int, Counted] | None = None,
 ) -> QuerySet[Article]:
     """Articles with publisher, origin and sentence count, newest import first.
 
     With `reviewer`, each article also carries `n_taggable` (its sentences that are
     claims) and `n_tagged` (those the reviewer has tagged, whole or in part), and
-    `unfinished` keeps only the articles where the reviewer has some left."""
+    `unfinished` keeps only the articles where the reviewer has some left. `counted`
+    gives some articles' `done` and `total` another way (the units of a student's open
+    assignments, classroom.workspace): `unfinished` goes by those for them."""
     sentences = Sentence.objects.filter(article=OuterRef("pk"))
     articles = Article.objects.select_related("publisher", "origin").annotate(
         n_sentences=_count(sentences)
@@ -62,7 +70,11 @@ def article_list(
             n_taggable=_count(taggable), n_tagged=_count(taggable.filter(Exists(mine)))
         )
         if unfinished:
-            articles = articles.filter(n_tagged__lt=F("n_taggable"))
+            counted = counted or {}
+            left = [pk for pk, work in counted.items() if work.done < work.total]
+            articles = articles.filter(
+                (Q(n_tagged__lt=F("n_taggable")) & ~Q(pk__in=list(counted))) | Q(pk__in=left)
+            )
     if search:
         articles = articles.filter(title__icontains=search)
     if outlet_slug:
@@ -107,6 +119,7 @@ class TagRow(NamedTuple):
     outlet_name: str
     cited_source: str
     note: str
+    seq: int  # the number of its last change (TagRevision.seq): what Undo names
 
 
 class OthersRow(NamedTuple):
@@ -131,7 +144,7 @@ NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
 # building these queries than the database spends running them (bench/workspace.py).
 _OWN_TAGS_SQL = """
 SELECT "tag"."id", "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label",
-    "outlet"."name", "tag"."cited_source", "tag"."note"
+    "outlet"."name", "tag"."cited_source", "tag"."note", "tag"."seq"
 FROM "annotator_claimtag" AS "tag"
 JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
 JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
@@ -193,6 +206,7 @@ class Marker:
     outlet: str = ""
     cited_source: str = ""
     note: str = ""
+    seq: int = 0
 
     @property
     def letter(self) -> str:
@@ -209,7 +223,8 @@ class Marker:
     def attrs(self) -> Markup:
         """The viewer's own tag as data attributes, for the panel to fill itself from: its
         id, label, outlet, cited source and note, and a span's offsets (a whole
-        sentence's are the sentence's). Empty for other reviewers' tags."""
+        sentence's are the sentence's), and the number of its last change (what the
+        workspace's Undo names). Empty for other reviewers' tags."""
         if self.pk is None:
             return Markup()
         span = f' data-start="{self.start}" data-end="{self.end}"' if self.excerpt else ""
@@ -219,7 +234,7 @@ class Marker:
         # one string costs the template a fraction of seven. Every text is escaped.
         return Markup(
             f' data-tag="{self.pk}" data-label="{escape(self.label)}"{span}'
-            f' data-outlet="{escape(self.outlet)}"{cited}{note}'
+            f' data-outlet="{escape(self.outlet)}"{cited}{note} data-seq="{self.seq}"'
         )
 
 
@@ -246,8 +261,16 @@ class SentenceView:
     all_tags: bool
     markers: list[Marker] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    # The article's text between the previous sentence of the paragraph and this one
+    # (a space, usually), printed before the sentence so that the page reads exactly as
+    # written; "" for a paragraph's first sentence and for a sentence drawn on its own.
+    gap: str = ""
     whole: Marker | None = None  # the viewer's whole-sentence tag
     spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+    # Inside an assignment (classroom.workspace): whether the sentence is one of its
+    # units (None: no assignment), and whether the viewer has answered it.
+    unit: bool | None = None
+    answered: bool = False
 
     @property
     def tagged(self) -> bool:
@@ -257,7 +280,8 @@ class SentenceView:
     @property
     def classes(self) -> str:
         label = f" l-{self.whole.label}" if self.whole else ""
-        return f"sentence{label}{' is-tagged' if self.tagged else ''}"
+        unit = " not-unit" if self.unit is False else ""
+        return f"sentence{label}{' is-tagged' if self.tagged else ''}{unit}"
 
     @property
     def section_name(self) -> str:
@@ -267,9 +291,12 @@ class SentenceView:
     def attrs(self) -> Markup:
         """The sentence's id and data attributes (offsets, section, position), built here
         for the same reason as Marker.attrs."""
+        unit = ""
+        if self.unit:
+            unit = f' data-unit="{"answered" if self.answered else "open"}"'
         return Markup(
             f'id="s{self.pk}" data-start="{self.start}" data-end="{self.end}" '
-            f'data-section="{escape(self.section)}" data-position="{self.position}"'
+            f'data-section="{escape(self.section)}" data-position="{self.position}"{unit}'
         )
 
 
@@ -328,6 +355,7 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
         outlet=tag.outlet_name,
         cited_source=tag.cited_source,
         note=tag.note,
+        seq=tag.seq,
     )
 
 
@@ -448,7 +476,8 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
     """The article's sentences by paragraph with the tags `user` may see on them (their
     own; everyone's with `all_tags`, which the caller must have allowed), and the
     user's progress. Two queries (three with `all_tags`), whatever the number of
-    sentences, tags and reviewers."""
+    sentences, tags and reviewers; `article.text` must be loaded (the whitespace between
+    a paragraph's sentences is read from it)."""
     with connection.cursor() as cursor:
         cursor.execute(_SENTENCES_SQL, [article.pk])
         sentences = [SentenceRow._make(row) for row in cursor.fetchall()]
@@ -468,6 +497,8 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
             )
             for s in group
         ]
+        for before, view in pairwise(views):
+            view.gap = article.text[before.end : view.start]
         for view in views:
             if view.taggable:
                 total += 1

@@ -534,3 +534,92 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
             )
             _save(connection, sentence=other, reviewer=by, label=current.label, checked=checked)
     return len(targets)
+
+
+def _values(row: ClaimTag | TagRevision | None) -> tuple | None:
+    """A tag's values as a revision records them (None: no tag)."""
+    if row is None:
+        return None
+    return (row.label, row.outlet_id, row.cited_source, row.note)
+
+
+def undo_change(
+    *, sentence: Sentence, by: AbstractBaseUser, start: int, end: int, seq: int
+) -> TagRevision:
+    """Take back change `seq` of `by`'s own claim `start`..`end` on `sentence`: put the
+    claim back as it stood before that change, and return the revision that records it
+    (it names the change it undid, `undoes`). Undoing a creation deletes the tag;
+    undoing a change restores the values before it; undoing a deletion brings the tag
+    back with its creation time, and its earlier revisions point at it again.
+
+    Only while the claim is still as that change left it: a later change (from another
+    tab, or the API) raises ValidationError, as does a change that is not one of `by`'s
+    own or does not exist; nothing is written then. Like every write here it is one
+    transaction, serialised with the claim's other writes, and records one revision."""
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    try:
+        return _undo(sentence=sentence, by=by, start=start, end=end, seq=seq)
+    except IntegrityError:
+        # A tag written on the claim meanwhile by the one path that takes no claim lock
+        # (the single upsert, see lock_claims): it changed since, as the check says.
+        raise ValidationError(CHANGED_SINCE) from None
+
+
+CHANGED_SINCE = (
+    "This tag has changed since (in another tab or through the API): "
+    "that change can no longer be undone."
+)
+
+
+def _undo(
+    *, sentence: Sentence, by: AbstractBaseUser, start: int, end: int, seq: int
+) -> TagRevision:
+    using = router.db_for_write(ClaimTag)
+    claim = {"sentence_id": sentence.pk, "reviewer_id": by.pk, "start": start, "end": end}
+    with transaction.atomic(using=using):
+        lock_claims([(by.pk, sentence.pk)], using=using)
+        history = list(TagRevision.objects.using(using).filter(**claim).order_by("seq"))
+        target = next((r for r in history if r.seq == seq), None)
+        if target is None or target.changed_by_id != by.pk:
+            raise ValidationError({"seq": "there is no such change of yours to undo"})
+        current = ClaimTag.objects.using(using).select_for_update().filter(**claim).first()
+        left = None if target.action == TagRevision.Action.DELETED else _values(target)
+        if _values(current) != left:
+            raise ValidationError(CHANGED_SINCE)
+        before = next((r for r in history if r.seq == seq - 1), None)
+        if before is not None and before.action == TagRevision.Action.DELETED:
+            before = None
+        now = timezone.now()
+        next_seq = history[-1].seq + 1
+        if before is None:  # undoing a creation
+            current.seq = next_seq
+            revision = TagRevision.of(
+                current, action=TagRevision.Action.DELETED, seq=next_seq, changed_by_id=by.pk
+            )
+            revision.undoes = target
+            revision.save(using=using)
+            current.delete(using=using)
+            return revision
+        if current is None:  # undoing a deletion: the tag comes back
+            created = max(
+                (r for r in history if r.seq < seq and r.action == TagRevision.Action.CREATED),
+                key=lambda r: r.seq,
+            )
+            current = ClaimTag(**claim, created_at=created.changed_at)
+            action = TagRevision.Action.CREATED
+        else:
+            action = TagRevision.Action.UPDATED
+        current.label, current.outlet_id, current.cited_source, current.note = _values(before)
+        current.updated_at = now
+        current.seq = next_seq
+        current.save(using=using)
+        if action == TagRevision.Action.CREATED:
+            TagRevision.objects.using(using).filter(
+                **claim, seq__gte=created.seq, seq__lt=seq, tag__isnull=True
+            ).exclude(action=TagRevision.Action.DELETED).update(tag=current)
+        revision = TagRevision.of(current, action=action, seq=next_seq, changed_by_id=by.pk)
+        revision.changed_at = now
+        revision.undoes = target
+        revision.save(using=using)
+        return revision

@@ -23,6 +23,7 @@ urlpatterns = [
     path("guidelines/", views.guidelines, name="guidelines"),
     path("sentences/<int:pk>/", views.sentence_detail, name="sentence-detail"),
     path("sentences/<int:pk>/tag/", views.sentence_tag, name="sentence-tag"),
+    path("sentences/<int:pk>/undo/", views.sentence_undo, name="sentence-undo"),
     path("sentences/<int:pk>/section/", views.sentence_section, name="sentence-section"),
     path("tags/<int:pk>/delete/", views.tag_delete, name="tag-delete"),
     path(

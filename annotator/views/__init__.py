@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from annotator.views.articles import article_detail, article_list, guidelines
 from annotator.views.provenance import article_create_origin, article_outlets
-from annotator.views.tagging import sentence_detail, sentence_section, sentence_tag, tag_delete
+from annotator.views.tagging import (
+    sentence_detail,
+    sentence_section,
+    sentence_tag,
+    sentence_undo,
+    tag_delete,
+)
 
 __all__ = [
     "article_create_origin",
@@ -15,5 +21,6 @@ __all__ = [
     "sentence_detail",
     "sentence_section",
     "sentence_tag",
+    "sentence_undo",
     "tag_delete",
 ]

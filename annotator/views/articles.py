@@ -14,6 +14,12 @@ from annotator.labels import GUIDE
 from annotator.roles import can_see_all_tags, can_tag, is_editor
 from annotator.sections import Section
 from annotator.views.access import all_tags_requested, readable_article, require_reader
+from classroom.workspace import (
+    assignment_context,
+    mark_units,
+    open_assignment_progress,
+    requested_assignment,
+)
 from sources.models import Outlet
 
 ARTICLES_PER_PAGE = 25
@@ -32,10 +38,21 @@ def article_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     outlet = request.GET.get("outlet", "").strip()
     unfinished = request.GET.get("unfinished") == "1"
+    counted = open_assignment_progress(request.user)
     articles = selectors.article_list(
-        search=search, outlet_slug=outlet, reviewer=request.user, unfinished=unfinished
+        search=search,
+        outlet_slug=outlet,
+        reviewer=request.user,
+        unfinished=unfinished,
+        counted=counted,
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    for article in page:
+        # An article of an open assignment: its progress is the assignment's units.
+        work = counted.get(article.pk)
+        if work is not None:
+            article.n_tagged, article.n_taggable = work.done, work.total
+            article.assignment_id = work.assignment_id
     template = "annotator/article_list.html"
     if request.htmx and request.htmx.target == "results":
         template += "#results"
@@ -57,9 +74,17 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = readable_article(request, pk)
     all_tags = all_tags_requested(request)
+    assignment = requested_assignment(
+        request.GET.get("assignment"), user=request.user, article_id=article.pk
+    )
     workspace = selectors.workspace(article, user=request.user, all_tags=all_tags)
     current = workspace.find(request.GET.get("s")) or workspace.first_taggable()
     query = "tags=all&" if all_tags else ""
+    context = None
+    if assignment is not None:
+        context = assignment_context(assignment, user=request.user, article_id=article.pk)
+        mark_units(workspace.sentences(), context)
+        query += f"assignment={assignment.pk}&"
     return render(
         request,
         "annotator/article_detail.html",
@@ -80,6 +105,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),
             "progress_html": fragments.progress_html(workspace.progress),
+            "assignment_context": context,
+            "workspace_total": workspace.progress.total,
         },
     )
 

@@ -4,8 +4,10 @@
  * "tag" link that selects it.
  *
  * With it: click a sentence (or move with j/k), tag with 1-4, clear with 0, select
- * words to narrow the tag to a span. Each save is one request answered with the
- * sentence's fragment and the progress bar out of band, swapped in by htmx.swap().
+ * words to narrow the tag to a span (snapped to whole words, kept inside the sentence;
+ * Shift+arrows narrow and widen it by a word), undo the last changes (u, Ctrl+Z, the
+ * Undo button). Each save is one request answered with the sentence's fragment and the
+ * progress bar out of band, swapped in by htmx.swap().
  *
  * Why fetch and not hx-post on the panel's form: the panel is one form that serves
  * whichever sentence is selected, and htmx's per-element request queue re-reads the
@@ -90,6 +92,9 @@
     if (parts.length === 2) sectionNames[parts[0]] = parts[1];
   });
 
+  // Inside an assignment: its units are data-unit ("open" or "answered"), and every
+  // request names it, so that its count and Hand in come back with each answer.
+  const inAssignment = workspace.dataset.assignment ? "assignment=" + workspace.dataset.assignment + "&" : "";
   let currentId = workspace.dataset.current || null;
   let span = null; // {start, end} in article offsets, or null for the whole sentence
   let dirty = false; // outlet, cited source or note typed and not saved yet
@@ -154,6 +159,7 @@
         outlet: d.outlet,
         cited: d.cited || "",
         note: d.note || "",
+        seq: Number(d.seq || 0),
         marker: m,
       };
     });
@@ -196,7 +202,7 @@
 
     const allLink = part("all-link");
     if (allLink) {
-      allLink.href = "?tags=all&s=" + pk + "#" + el.id;
+      allLink.href = "?tags=all&" + inAssignment + "s=" + pk + "#" + el.id;
       allLink.parentElement.hidden = el.hasAttribute("data-all");
     }
     if (sectionForm) {
@@ -277,27 +283,175 @@
     return el ? el.closest(".sentence[data-taggable]") : null;
   }
 
-  /* The selected words as {el, span} (span null: the whole sentence), or null. The
-   * server counts offsets in code points and the DOM in UTF-16 units: convert. */
+  /* Words. A span holds whole words: a selection that ends inside one takes all of it.
+   * A word is a run of letters, digits and combining marks, with an apostrophe, hyphen,
+   * point or comma between two of them ("US-backed", "Syria's", "1,000"). */
+  const WORD = /[\p{L}\p{N}\p{M}]/u;
+  const JOINER = /['’\-‐.,]/;
+  function inWord(text, i) {
+    if (i < 0 || i >= text.length) return false;
+    if (WORD.test(text[i])) return true;
+    return JOINER.test(text[i]) && WORD.test(text[i - 1] || "") && WORD.test(text[i + 1] || "");
+  }
+
+  /* [a, b) (UTF-16 units of the sentence's text) trimmed of white space and widened to
+     whole words. */
+  function snap(text, a, b) {
+    while (a < b && /\s/.test(text[a])) a++;
+    while (b > a && /\s/.test(text[b - 1])) b--;
+    if (a >= b) return [a, a];
+    if (inWord(text, a)) while (inWord(text, a - 1)) a--;
+    if (inWord(text, b - 1)) while (inWord(text, b)) b++;
+    return [a, b];
+  }
+
+  /* The sentence's words as [start, end) pairs in UTF-16 units. */
+  function wordsOf(text) {
+    const words = [];
+    let i = 0;
+    while (i < text.length) {
+      if (!inWord(text, i)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      while (inWord(text, i)) i++;
+      words.push([start, i]);
+    }
+    return words;
+  }
+
+  /* The server counts offsets in code points and the DOM in UTF-16 units: convert. */
+  const toPoints = function (text, units) {
+    return Array.from(text.slice(0, units)).length;
+  };
+  const toUnits = function (text, points) {
+    return Array.from(text).slice(0, points).join("").length;
+  };
+
+  /* The selected words as {el, span} (span null: the whole sentence), or null. A
+   * selection is kept to one sentence, the one holding most of its letters: a drag that
+   * starts a little before a sentence, or runs on into the next one, still means the
+   * words of that sentence. */
   function selectedSpan() {
     const selection = window.getSelection();
     if (!selection || !selection.rangeCount || selection.isCollapsed) return null;
-    const range = selection.getRangeAt(0);
-    const el = sentenceOf(range.startContainer);
-    if (!el || !workspace.contains(el)) return null;
+    return spanIn(selection.getRangeAt(0), selection.focusNode);
+  }
+
+  function spanIn(range, focusNode) {
+    if (!workspace.contains(range.commonAncestorContainer)) return null;
+    const focused = sentenceOf(focusNode);
+    let best = null;
+    let most = 0;
+    sentences().forEach(function (el) {
+      const textEl = el.querySelector(".text");
+      if (!range.intersectsNode(textEl)) return;
+      const text = textEl.textContent;
+      const a = offsetIn(textEl, range.startContainer, range.startOffset);
+      const b = offsetIn(textEl, range.endContainer, range.endOffset);
+      const letters = text.slice(a, b).replace(/\s/g, "").length;
+      if (letters > most || (letters && letters === most && el === focused)) {
+        best = { el: el, text: text, a: a, b: b };
+        most = letters;
+      }
+    });
+    if (!best) return null;
+    const ends = snap(best.text, best.a, best.b);
+    if (ends[0] >= ends[1]) return null;
+    return { el: best.el, span: spanOf(best.el, best.text, ends[0], ends[1]) };
+  }
+
+  /* The claim for [a, b) of a sentence's text: null when that is all of it. */
+  function spanOf(el, text, a, b) {
+    if (a <= 0 && b >= text.length) return null;
+    const base = Number(el.dataset.start);
+    return { start: base + toPoints(text, a), end: base + toPoints(text, b) };
+  }
+
+  /* Show a span as the page's selection, so that what will be tagged is what is seen. */
+  function showSpan(el, claim) {
+    const selection = window.getSelection();
+    if (!claim) {
+      if (selection.rangeCount && el.contains(selection.getRangeAt(0).commonAncestorContainer)) {
+        selection.removeAllRanges();
+      }
+      return;
+    }
     const textEl = el.querySelector(".text");
     const text = textEl.textContent;
-    let a = offsetIn(textEl, range.startContainer, range.startOffset);
-    let b = sentenceOf(range.endContainer) === el ? offsetIn(textEl, range.endContainer, range.endOffset) : text.length;
-    while (a < b && /\s/.test(text[a])) a++;
-    while (b > a && /\s/.test(text[b - 1])) b--;
-    if (a >= b) return null;
-    if (a === 0 && b === text.length) return { el: el, span: null };
     const base = Number(el.dataset.start);
-    const points = function (units) {
-      return Array.from(text.slice(0, units)).length;
-    };
-    return { el: el, span: { start: base + points(a), end: base + points(b) } };
+    const from = toUnits(text, claim.start - base);
+    const to = toUnits(text, claim.end - base);
+    const walker = document.createTreeWalker(textEl, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let at = 0;
+    let node;
+    let started = false;
+    while ((node = walker.nextNode())) {
+      const len = node.data.length;
+      if (!started && from <= at + len) {
+        range.setStart(node, from - at);
+        started = true;
+      }
+      if (started && to <= at + len) {
+        range.setEnd(node, to - at);
+        break;
+      }
+      at += len;
+    }
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  /* Say the claim in words, for screen readers (a polite live region). */
+  function announce(el) {
+    const box = part("announce");
+    if (!box) return;
+    if (!span) {
+      box.textContent = "Whole sentence " + el.dataset.position + ".";
+      return;
+    }
+    const text = el.querySelector(".text").textContent;
+    const base = Number(el.dataset.start);
+    const a = toUnits(text, span.start - base);
+    const b = toUnits(text, span.end - base);
+    const words = wordsOf(text);
+    const first = words.findIndex(function (w) {
+      return w[0] >= a;
+    });
+    let last = -1;
+    words.forEach(function (w, i) {
+      if (w[1] <= b) last = i;
+    });
+    box.textContent =
+      "Span: “" + text.slice(a, b) + "”, words " + (first + 1) + " to " + (last + 1) + " of " + words.length + ".";
+  }
+
+  /* Shift+arrows: narrow the claim by a word at one end (step +1 at the start, -1 at the
+     end), or widen it again (the other way), never past the sentence. */
+  function narrow(edge, step) {
+    const el = current();
+    if (!el) return;
+    const text = el.querySelector(".text").textContent;
+    const words = wordsOf(text);
+    if (!words.length) return;
+    const base = Number(el.dataset.start);
+    const a = span ? toUnits(text, span.start - base) : 0;
+    const b = span ? toUnits(text, span.end - base) : text.length;
+    let first = words.findIndex(function (w) {
+      return w[1] > a;
+    });
+    let last = words.length - 1;
+    while (last > 0 && words[last][0] >= b) last--;
+    if (first < 0) first = 0;
+    if (edge === "start") first = Math.min(last, Math.max(0, first + step));
+    else last = Math.max(first, Math.min(words.length - 1, last + step));
+    const whole = first === 0 && last === words.length - 1;
+    const claim = whole ? null : spanOf(el, text, words[first][0], words[last][1]);
+    select(el, { span: claim, scroll: false });
+    showSpan(el, claim);
+    announce(el);
   }
 
   document.addEventListener("selectionchange", function () {
@@ -306,6 +460,60 @@
     const same = span && picked.span.start === span.start && picked.span.end === span.end;
     if (picked.el.id !== currentId || !same) {
       select(picked.el, { span: picked.span, focus: false, scroll: false });
+    }
+  });
+
+  /* Where the mouse went down, for a drag the browser made no selection of: one that
+     starts exactly at a sentence's first letter, between two sentences, selects
+     nothing in Chromium. */
+  let downAt = null;
+  workspace.addEventListener("mousedown", function (event) {
+    const control = event.target.closest("a, button, input, label, select, textarea, summary");
+    downAt = event.button === 0 && !control ? { x: event.clientX, y: event.clientY } : null;
+  });
+
+  function caretAt(x, y) {
+    if (document.caretRangeFromPoint) {
+      const r = document.caretRangeFromPoint(x, y);
+      return r ? { node: r.startContainer, offset: r.startOffset } : null;
+    }
+    if (document.caretPositionFromPoint) {
+      const p = document.caretPositionFromPoint(x, y);
+      return p ? { node: p.offsetNode, offset: p.offset } : null;
+    }
+    return null;
+  }
+
+  /* The words a drag from `from` to `to` (screen points) went over, as {el, span}. */
+  function draggedSpan(from, to) {
+    const a = caretAt(from.x, from.y);
+    const b = caretAt(to.x, to.y);
+    if (!a || !b) return null;
+    const range = document.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(a.node, a.offset);
+    const end = document.createRange();
+    end.setStart(b.node, b.offset);
+    if (range.compareBoundaryPoints(Range.START_TO_START, end) <= 0) range.setEnd(b.node, b.offset);
+    else range.setStart(b.node, b.offset);
+    if (range.collapsed) return null;
+    return spanIn(range, b.node);
+  }
+
+  // Once a drag ends, the selection shows the whole words it will tag.
+  workspace.addEventListener("mouseup", function (event) {
+    let picked = selectedSpan();
+    const from = downAt;
+    downAt = null;
+    if (!picked && from && Math.abs(event.clientX - from.x) + Math.abs(event.clientY - from.y) > 4) {
+      picked = draggedSpan(from, { x: event.clientX, y: event.clientY });
+    }
+    if (picked && picked.span) {
+      showSpan(picked.el, picked.span);
+      if (picked.el.id !== currentId || !span || span.start !== picked.span.start || span.end !== picked.span.end) {
+        select(picked.el, { span: picked.span, focus: false, scroll: false });
+      }
+      announce(picked.el);
     }
   });
 
@@ -325,7 +533,9 @@
 
   /* ---- Saving: one request at a time, in order, each for the sentence it was for -- */
 
-  function request(el, url, method, data) {
+  /* `change`: for a write, the claim it writes ({start, end}), so that once it is
+     saved it can be undone; with `undo: true` it is an undo itself. */
+  function request(el, url, method, data, change) {
     const id = el.id;
     pending += 1;
     el.classList.add("is-saving");
@@ -333,7 +543,7 @@
     if (id === currentId) setStatus("Saving…");
     queue = queue
       .then(function () {
-        return send(id, url, method, data);
+        return send(id, url, method, data, change);
       })
       .catch(function (err) {
         fail(id, 0, String(err));
@@ -348,9 +558,10 @@
       });
   }
 
-  async function send(id, url, method, data) {
+  async function send(id, url, method, data, change) {
     let response;
     let text = "";
+    const before = change && document.getElementById(id) ? tagFor(document.getElementById(id), change) : null;
     try {
       response = await fetch(url, {
         method: method,
@@ -374,15 +585,84 @@
     if (!target) return;
     window.htmx.swap(target, text, { swapStyle: "outerHTML" });
     const fresh = document.getElementById(id);
+    const done = fresh && change ? changed(fresh, change, before) : "";
     if (fresh && id === currentId) {
       fresh.classList.add("is-current");
       fresh.tabIndex = 0;
       fresh.setAttribute("aria-current", "true");
       if (!dirty) fillPanel(fresh);
-      setStatus(method === "GET" ? "" : "Saved");
+      setStatus(method === "GET" ? "" : done === "cleared" ? "Cleared" : change && change.undo ? "Undone" : "Saved");
       if (document.activeElement === document.body) fresh.focus({ preventScroll: true });
     }
   }
+
+  /* ---- Undo: the last changes, newest first, each named by its claim and its number in
+     the claim's history (data-seq on the reviewer's own markers) --------------------- */
+
+  const undoable = [];
+  const NAMES_OF = { sourced: "Sourced", unsourced: "Unsourced", opinion: "Opinion", speculation: "Speculation" };
+
+  /* What a saved write did to its claim ("cleared", "tagged", "changed" or "" for
+     nothing), remembering it for Undo unless it was an undo itself. */
+  function changed(el, change, before) {
+    const after = tagFor(el, change);
+    let seq = 0;
+    let what = "";
+    if (after && (!before || after.seq !== before.seq)) {
+      seq = after.seq;
+      what = before ? "changed" : "tagged";
+    } else if (!after && before) {
+      seq = before.seq + 1;
+      what = "cleared";
+    }
+    if (!what) return "";
+    const where = (change.start === Number(el.dataset.start) && change.end === Number(el.dataset.end) ? "" : "a span of ") + "sentence " + el.dataset.position;
+    if (change.undo) {
+      showUndo("Undone on " + where + ".");
+      return what;
+    }
+    let words = "Tag cleared on " + where + ".";
+    if (what === "tagged") words = where[0].toUpperCase() + where.slice(1) + " tagged " + NAMES_OF[after.label] + ".";
+    if (what === "changed") {
+      words = "Tag on " + where + " changed" + (after.label !== before.label ? " to " + NAMES_OF[after.label] : "") + ".";
+    }
+    undoable.push({ id: el.id, start: change.start, end: change.end, seq: seq, words: words });
+    if (undoable.length > 100) undoable.shift();
+    showUndo(words);
+    return what;
+  }
+
+  function showUndo(words) {
+    const box = part("undo");
+    if (!box) return;
+    part("undo-text").textContent = words;
+    const button = box.querySelector('[data-action="undo"]');
+    const last = undoable[undoable.length - 1];
+    button.hidden = !last;
+    button.setAttribute("aria-label", last ? "Undo: " + last.words : "Undo");
+    box.hidden = false;
+  }
+
+  function undo() {
+    const last = undoable.pop();
+    if (!last) {
+      setStatus("Nothing to undo.");
+      return;
+    }
+    const el = document.getElementById(last.id);
+    if (!el) return;
+    if (el.id !== currentId) select(el, { scroll: false });
+    el.scrollIntoView({ block: "nearest" });
+    const data = new FormData(clearForm);
+    data.set("start", last.start);
+    data.set("end", last.end);
+    data.set("seq", last.seq);
+    if (el.hasAttribute("data-all")) data.set("tags", "all");
+    clearError(el);
+    request(el, urlFor(panel.dataset.undoUrl, pkOf(el)), "POST", data, { start: last.start, end: last.end, undo: true });
+  }
+
+  panel.querySelector('[data-action="undo"]').addEventListener("click", undo);
 
   function fail(id, status, text, what) {
     const el = document.getElementById(id);
@@ -423,7 +703,8 @@
     if (el.hasAttribute("data-all")) data.set("tags", "all");
     dirty = false;
     clearError(el);
-    request(el, tagForm.getAttribute("action"), "POST", data);
+    const claim = span || { start: Number(el.dataset.start), end: Number(el.dataset.end) };
+    request(el, tagForm.getAttribute("action"), "POST", data, { start: claim.start, end: claim.end });
   }
 
   function remove(button) {
@@ -432,7 +713,11 @@
     const data = new FormData(clearForm);
     if (el.hasAttribute("data-all")) data.set("tags", "all");
     clearError(el);
-    request(el, button.getAttribute("formaction"), "POST", data);
+    const url = button.getAttribute("formaction");
+    const tag = myTags(el).find(function (t) {
+      return urlFor(panel.dataset.deleteUrl, t.id) === url;
+    });
+    request(el, url, "POST", data, tag ? { start: tag.start, end: tag.end } : null);
   }
 
   tagForm.addEventListener("submit", function (event) {
@@ -460,7 +745,10 @@
   });
   panel.querySelector('[data-action="whole"]').addEventListener("click", function () {
     const el = current();
-    if (el) select(el);
+    if (!el) return;
+    window.getSelection().removeAllRanges();
+    select(el);
+    announce(el);
   });
   const allLink = part("all-link");
   if (allLink) {
@@ -469,7 +757,7 @@
       if (!el) return;
       event.preventDefault();
       clearError(el);
-      request(el, urlFor(panel.dataset.sentenceUrl, pkOf(el)) + "?tags=all", "GET");
+      request(el, urlFor(panel.dataset.sentenceUrl, pkOf(el)) + "?" + inAssignment + "tags=all", "GET");
     });
   }
   window.addEventListener("beforeunload", function (event) {
@@ -487,19 +775,28 @@
     select(next);
   }
 
+  /* The next sentence still to do: not tagged; inside an assignment, a unit not yet
+     answered (the others do not count, and are skipped). */
   function nextUntagged() {
     const list = sentences();
     const index = list.indexOf(current());
+    const open = inAssignment
+      ? function (el) {
+          return el.dataset.unit === "open";
+        }
+      : function (el) {
+          return !el.classList.contains("is-tagged");
+        };
     for (let i = 1; i <= list.length; i++) {
       const el = list[(index + i) % list.length];
-      if (!el.classList.contains("is-tagged")) {
+      if (open(el)) {
         window.getSelection().removeAllRanges();
         select(el, { scroll: false });
         el.scrollIntoView({ block: "center" });
         return;
       }
     }
-    setStatus("You have tagged every sentence.");
+    setStatus(inAssignment ? "You have answered every sentence of the assignment here." : "You have tagged every sentence.");
   }
 
   function tagWith(label) {
@@ -530,9 +827,17 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented) return;
     const target = event.target;
     const typing = target.closest && target.closest("textarea, select, [contenteditable], input:not([type=radio]):not([type=checkbox])");
+    // Ctrl+Z (Cmd+Z) undoes the last tag change; in a text field it stays the field's own.
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "z" && !typing) {
+      if (shortcuts && shortcuts.open) return;
+      event.preventDefault();
+      undo();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing) {
       if (event.key === "Escape" && current()) {
         event.preventDefault();
@@ -541,6 +846,12 @@
       return;
     }
     if (shortcuts && shortcuts.open && event.key !== "?") return;
+    if (event.shiftKey && event.key.indexOf("Arrow") === 0) {
+      const how = { ArrowRight: ["start", 1], ArrowUp: ["start", -1], ArrowLeft: ["end", -1], ArrowDown: ["end", 1] }[event.key];
+      event.preventDefault();
+      narrow(how[0], how[1]);
+      return;
+    }
     switch (event.key) {
       case "j":
       case "ArrowDown":
@@ -570,6 +881,9 @@
         acceptSuggestion();
         break;
       case "u":
+        undo();
+        break;
+      case "U":
         leastCertain();
         break;
       case "?":
@@ -585,6 +899,7 @@
         if (span && current()) {
           window.getSelection().removeAllRanges();
           select(current());
+          announce(current());
         }
         break;
       default:

@@ -44,8 +44,9 @@ def test_a_teacher_accepts_a_suggestion_by_key_and_it_is_recorded(
     assert revision.label == "sourced"
     assert revision.suggestion_version.startswith("builtin-")
 
-    # u: the untagged sentence whose suggestion is least certain, with its ghost.
-    page.keyboard.press("u")
+    # Shift+U: the untagged sentence whose suggestion is least certain, with its ghost
+    # (u alone is Undo).
+    page.keyboard.press("Shift+U")
     moved = page.locator(".sentence.is-current")
     expect(moved).not_to_have_id(f"s{sentence.pk}")
     expect(moved.locator(".ghost")).to_have_count(1)
