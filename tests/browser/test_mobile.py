@@ -340,13 +340,16 @@ def test_axe_finds_no_serious_violation_on_any_page(contexts, seeds, teacher, st
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         expect(page.locator(".topbar nav a").first).to_be_visible()
     if phone:
-        # The chart keeps its 13px text at 12px or more: it scrolls sideways in a box
-        # that the keyboard reaches, rather than shrinking to a thumbnail.
+        # Each chart (the shares, and their intervals) keeps its 13px text at 12px or
+        # more: it scrolls sideways in a box that the keyboard reaches, rather than
+        # shrinking to a thumbnail.
         page.goto(compare)
-        chart = page.locator(".chart-box")
-        assert chart.locator("svg").bounding_box()["width"] >= 760 * 12 / 13
-        expect(chart).to_have_attribute("tabindex", "0")
-        expect(chart).to_have_attribute("role", "region")
+        charts = page.locator(".chart-box")
+        assert charts.count() == 2
+        for chart in charts.all():
+            assert chart.locator("svg").bounding_box()["width"] >= 760 * 12 / 13
+            expect(chart).to_have_attribute("tabindex", "0")
+            expect(chart).to_have_attribute("role", "region")
 
     # The crawl reached the pages a class works with, not just the first one.
     for name in (
