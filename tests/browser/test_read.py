@@ -184,7 +184,11 @@ def test_undo_brings_back_a_cleared_tag_and_takes_back_changes(page, seeds, stud
     ]
     assert check_tag_history() == []
 
-    # Ctrl+Z in the note is the note's own undo, not the tags'.
+    # Ctrl+Z in the note is the note's own undo, not the tags'. (On a phone the note is
+    # one tap away in the label bar.)
+    more = page.get_by_role("button", name="Outlet, source, note")
+    if more.is_visible():
+        more.click()
     page.fill("#id_note", "typed")
     page.press("#id_note", "Control+z")
     expect(marker).to_have_attribute("data-label", "sourced")
