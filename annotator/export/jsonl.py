@@ -6,7 +6,9 @@ it names (`outlets`, with slug, kind, description, aliases and domains, so that 
 import into an empty database recreates them), its sentences (position, paragraph,
 offsets, section, text) and either its tags and adjudications (per reviewer) or its
 claims with one label each (`--aggregate`). Offsets are character offsets into `text`
-(Python string indices, Unicode code points); `sentence` is a sentence's position.
+(Python string indices, Unicode code points). A sentence's `position` counts from 0 (it
+orders the sentences on import); `sentence_number` on tags, adjudications and claims
+counts from 1, as the pages number sentences (`sentence_number` = `position` + 1).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def article_fields(corpus: Corpus, data: ArticleData) -> dict:
 # A tag as JSON, written without building a dict per tag: the tags are most of a large
 # export, and this is the same JSON that json.dumps writes for them.
 _TAG = (
-    '{"sentence":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
+    '{"sentence_number":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
     '"cited_source":%s,"note":%s,"reviewer":%s,"created_at":"%s","updated_at":"%s"}'
 )
 _quote = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C version)
@@ -77,7 +79,7 @@ class _TagWriter:
             parts.append(
                 _TAG
                 % (
-                    position[t.sentence_id],
+                    position[t.sentence_id] + 1,
                     t.start,
                     t.end,
                     span,
@@ -127,7 +129,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         name = corpus.outlet_name
         record["adjudications"] = [
             {
-                "sentence": position[j.sentence_id],
+                "sentence_number": position[j.sentence_id] + 1,
                 "start": j.start,
                 "end": j.end,
                 "text": text[j.start : j.end],
@@ -144,7 +146,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         outlet_ids.update(c.outlet_id for c in claims)
         record["claims"] = [
             {
-                "sentence": c.sentence.position,
+                "sentence_number": c.sentence.position + 1,
                 "start": c.start,
                 "end": c.end,
                 "text": text[c.start : c.end],
