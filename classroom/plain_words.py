@@ -39,7 +39,8 @@ def band(value: float | None) -> str:
 
 
 def split(counts: Counter) -> str:
-    """How the students who answered a sentence split, in words: "all 3 chose Opinion",
+    """How the students who answered a sentence split, in words: "all 3 chose Opinion"
+    ("both chose …" for two),
     "split 50/50: Opinion 2, Sourced 2", "split 50/25/25: …". Shares are whole percents
     of the students who answered, largest first; labels with the same count are named
     in the workspace's order (sourced, unsourced, opinion, speculation)."""
@@ -50,7 +51,7 @@ def split(counts: Counter) -> str:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], 99)))
     if len(ranked) == 1:
         label, n = ranked[0]
-        who = "the one student" if n == 1 else f"all {n}"
+        who = {1: "the one student", 2: "both"}.get(n, f"all {n}")
         return f"{who} chose {NAMES.get(label, label)}"
     shares = "/".join(str(round(100 * n / total)) for _, n in ranked)
     named = ", ".join(f"{NAMES.get(label, label)} {n}" for label, n in ranked)

@@ -50,6 +50,7 @@ def test_a_class_split_reads_as_shares_not_bits():
         "split 50/25/25: Opinion 2, Sourced 1, Speculation 1"
     )
     assert split(Counter({"unsourced": 3})) == "all 3 chose Unsourced"
+    assert split(Counter({"unsourced": 2})) == "both chose Unsourced"
     assert split(Counter({"unsourced": 1})) == "the one student chose Unsourced"
 
 
