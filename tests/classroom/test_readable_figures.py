@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from annotator.models import Adjudication
 from classroom import results, selectors
 from classroom.models import AnswerKeyEntry, Classroom, Comment, Submission
 from classroom.plain_words import band, split
 from classroom.services import add_comment, submit
+from tests.conftest import api_key
 
 from .conftest import tag
 
@@ -385,3 +387,14 @@ def test_the_gradebook_score_agrees_with_the_feedback(assignment, teacher, stude
         round(100 * result.percent, 1),
         None if result.kappa is None else round(result.kappa, 3),
     ]
+
+
+def test_the_class_api_names_the_class_time_zone(classroom, teacher):
+    classroom.time_zone = "Europe/Lisbon"
+    classroom.save()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_key(teacher)}")
+
+    response = api.get(f"/api/classes/{classroom.pk}/")
+
+    assert response.json()["time_zone"] == "Europe/Lisbon"
