@@ -64,7 +64,7 @@ class _TagWriter:
         self.outlets = {i: _quote(o.name) for i, o in corpus.outlets.items()}
         self.reviewers: dict[int, str] = {}
 
-    def __call__(self, data: ArticleData, position: dict[int, int]) -> str:
+    def __call__(self, data: ArticleData, number: dict[int, int]) -> str:
         text = data.article.text
         spans: dict[tuple[int, int], str] = {}
         reviewers, outlets = self.reviewers, self.outlets
@@ -79,7 +79,7 @@ class _TagWriter:
             parts.append(
                 _TAG
                 % (
-                    position[t.sentence_id] + 1,
+                    number[t.sentence_id],
                     t.start,
                     t.end,
                     span,
@@ -99,7 +99,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
     """The record, but for its tags (see _TagWriter)."""
     a = data.article
     text = a.text
-    position = {s.id: s.position for s in data.sentences}
+    number = {s.id: s.position + 1 for s in data.sentences}
     record = article_fields(corpus, data)
     record.update(
         text=text,
@@ -129,7 +129,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         name = corpus.outlet_name
         record["adjudications"] = [
             {
-                "sentence_number": position[j.sentence_id] + 1,
+                "sentence_number": number[j.sentence_id],
                 "start": j.start,
                 "end": j.end,
                 "text": text[j.start : j.end],
@@ -175,5 +175,5 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
         tags = _TagWriter(corpus)
         for data in corpus.articles(progress):
             record = _dumps(_record(corpus, data, None))
-            position = {s.id: s.position for s in data.sentences}
-            yield record[:-1] + ',"tags":' + tags(data, position) + "}\n"
+            number = {s.id: s.position + 1 for s in data.sentences}
+            yield record[:-1] + ',"tags":' + tags(data, number) + "}\n"

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from annotator.roles import is_editor
@@ -23,7 +24,7 @@ from classroom.forms import (
 from classroom.gradebook import gradebook_response
 from classroom.models import JoinCode, Membership
 from classroom.roster import RosterError, RosterRow, add_students, parse_roster
-from classroom.time_zones import class_time, known_time_zones
+from classroom.time_zones import class_time, known_time_zones, zone
 
 
 def class_list(request: HttpRequest) -> HttpResponse:
@@ -77,7 +78,7 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "classroom": classroom,
                 "memberships": [
-                    (m, scores.get(m.student_id))
+                    (m, scores.get(m.student_id, results.Score(0, 0)))
                     for m in classroom.memberships.select_related("student").order_by(
                         "joined_at", "id"
                     )
@@ -145,7 +146,9 @@ def code_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            f"New join code {code.display}, valid until {code.expires_at:%Y-%m-%d %H:%M} UTC.",
+            f"New join code {code.display}, valid until "
+            f"{timezone.localtime(code.expires_at, zone(classroom.time_zone)):%Y-%m-%d %H:%M} "
+            f"({classroom.time_zone}).",
         )
     else:
         messages.error(request, "A code is valid for 1 to 90 days.")

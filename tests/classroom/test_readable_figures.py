@@ -399,3 +399,26 @@ def test_the_class_api_names_the_class_time_zone(classroom, teacher):
     response = api.get(f"/api/classes/{classroom.pk}/")
 
     assert response.json()["time_zone"] == "Europe/Lisbon"
+
+
+def test_a_class_without_assignments_shows_its_students_without_a_score(client, classroom, teacher):
+    client.force_login(teacher)
+
+    response = client.get(reverse("class-detail", args=[classroom.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('<td class="num" data-score>—</td>') == 2
+
+
+def test_a_new_join_code_says_when_it_ends_in_the_class_time_zone(client, classroom, teacher):
+    classroom.time_zone = "Asia/Kolkata"
+    classroom.save()
+    client.force_login(teacher)
+
+    response = client.post(
+        reverse("class-code-create", args=[classroom.pk]), {"days": 3}, follow=True
+    )
+
+    code = classroom.join_codes.get()
+    local = timezone.localtime(code.expires_at, ZoneInfo("Asia/Kolkata"))
+    assert f"valid until {local:%Y-%m-%d %H:%M} (Asia/Kolkata)" in response.content.decode()
