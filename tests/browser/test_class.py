@@ -73,6 +73,10 @@ def test_a_teacher_reads_the_figures_adjudicates_and_discusses(
     expect(hardest).to_contain_text("split 50/50: Sourced 1, Opinion 1")
     expect(t.locator("[data-rule=hardest]").first).to_contain_text("then in reading order")
     expect(t.locator("body")).not_to_contain_text("entropy")
+    t.locator("#agreement h2").scroll_into_view_if_needed()
+    t.evaluate(
+        "window.scrollBy(0, document.querySelector('#agreement').getBoundingClientRect().top - 10)"
+    )
     save_screenshot(t, "class-figures-in-words.png")
 
     # The hardest sentence links to everyone's answers, at that sentence.

@@ -154,6 +154,7 @@ def test_the_teacher_sees_each_answers_note_and_cited_source(
 
     assert "Note: Loaded words: &#x27;terrorists&#x27;." in page
     assert "cites <em>the Asayish</em>" in page
+    assert "the most divided first (the most even split, then the most different labels)" in page
 
 
 def test_adopting_an_answer_leaves_the_key_alone_unless_ticked(
