@@ -65,9 +65,12 @@ def test_a_teacher_reads_the_figures_adjudicates_and_discusses(
     expect(t.locator(".due")).to_contain_text(f"Due {due:%Y-%m-%d %H:%M} (Europe/Berlin)")
     expect(t.locator("[data-words=among]").first).to_contain_text("In words:")
     expect(t.locator("[data-figure=alpha]").first).to_contain_text("(")  # its band
-    t.get_by_text("What these figures mean").first.click()
-    expect(t.locator(".what-figures-mean").first).to_contain_text("0.41–0.60 moderate")
-    expect(t.locator(".what-figures-mean").first).to_contain_text("undefined for these answers")
+    meaning = t.locator(".what-figures-mean").first
+    expect(meaning.locator("ul")).to_be_hidden()
+    meaning.locator("summary").click()
+    expect(meaning.locator("ul")).to_be_visible()
+    expect(meaning).to_contain_text("0.41–0.60 moderate")
+    expect(meaning).to_contain_text("undefined for these answers, not zero")
     expect(t.locator("tr[data-student=student1] [data-score]")).to_contain_text("67% (2/3)")
     hardest = t.locator(f"ol.hardest li[data-sentence='{split.pk}']").first
     expect(hardest).to_contain_text("split 50/50: Sourced 1, Opinion 1")
