@@ -82,7 +82,13 @@ def test_a_teacher_reads_the_figures_adjudicates_and_discusses(
     )
     save_screenshot(t, "class-figures-in-words.png")
 
-    # The hardest sentence links to everyone's answers, at that sentence.
+    # The hardest sentence links to itself in the article (the workspace opens on it)
+    # and to everyone's answers on it.
+    hardest.get_by_role("link", name="In the article").click()
+    expect(t.locator(f"#s{split.pk}.is-current")).to_be_visible()
+    expect(t.locator("[data-panel=position]")).to_have_text(str(split.position + 1))
+    t.go_back()
+    hardest = t.locator(f"ol.hardest li[data-sentence='{split.pk}']").first
     hardest.get_by_role("link", name="Everyone's answers").click()
     row = t.locator(f"tr#s{split.pk}")
     expect(row).to_be_visible()
