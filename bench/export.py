@@ -133,8 +133,21 @@ def build(first: int, count: int, reviewers: list[int], outlets: dict[str, objec
                 label = rng.choice(labels)
                 cited = "the ministry" if label == "sourced" else ""
                 note = "hedged" if label == "speculation" and rng.random() < 0.2 else ""
+                # seq 1: the tag as first made (its revision history is not built here).
                 rows.append(
-                    (sentence_id, reviewer, start, end, label, outlet_id, cited, note, stamp, stamp)
+                    (
+                        sentence_id,
+                        reviewer,
+                        start,
+                        end,
+                        label,
+                        outlet_id,
+                        cited,
+                        note,
+                        stamp,
+                        stamp,
+                        1,
+                    )
                 )
     quote = connection.ops.quote_name
     columns = [
@@ -148,6 +161,7 @@ def build(first: int, count: int, reviewers: list[int], outlets: dict[str, objec
         "note",
         "created_at",
         "updated_at",
+        "seq",
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(

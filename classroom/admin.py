@@ -12,6 +12,7 @@ from classroom.models import (
     AnswerKeyEntry,
     Assignment,
     Classroom,
+    Comment,
     JoinCode,
     Membership,
     Submission,
@@ -26,8 +27,8 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Classroom)
 class ClassroomAdmin(admin.ModelAdmin):
-    list_display = ["name", "teacher", "created_at"]
-    list_filter = ["teacher", "created_at"]
+    list_display = ["name", "teacher", "time_zone", "created_at"]
+    list_filter = ["teacher", "time_zone", "created_at"]
     search_fields = ["name", "teacher__username", "teacher__email"]
     list_select_related = ["teacher"]
     autocomplete_fields = ["teacher"]
@@ -90,6 +91,16 @@ class AnswerKeyEntryAdmin(admin.ModelAdmin):
     list_select_related = ["sentence", "assignment", "outlet"]
     raw_id_fields = ["sentence"]
     autocomplete_fields = ["assignment", "outlet", "promoted_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author", "assignment", "sentence", "created_at"]
+    list_filter = ["assignment__classroom", "assignment", "created_at"]
+    search_fields = ["body", "author__username", "assignment__title", "sentence__text"]
+    list_select_related = ["author", "assignment", "sentence"]
+    raw_id_fields = ["sentence"]
+    autocomplete_fields = ["assignment", "author"]
 
 
 @admin.register(Account)

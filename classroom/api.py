@@ -55,7 +55,7 @@ class ClassSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Classroom
-        fields = ["id", "name", "teacher", "teaching"]
+        fields = ["id", "name", "teacher", "teaching", "time_zone"]
 
     def get_teaching(self, obj: Classroom) -> bool:
         return services.can_manage(self.context["request"].user, obj)

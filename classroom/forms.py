@@ -18,6 +18,12 @@ from sources.models import Outlet
 
 class ClassForm(forms.Form):
     name = forms.CharField(max_length=200, label="Class name")
+    # Filled from the browser (static/classroom/time_zone.js); empty without JavaScript.
+    time_zone = forms.CharField(max_length=64, required=False)
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.CharField(max_length=64, label="Time zone")
 
 
 class JoinCodeForm(forms.Form):

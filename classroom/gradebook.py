@@ -12,15 +12,19 @@ from collections.abc import Sequence
 from django.http import HttpResponse
 
 from annotator.spreadsheet import safe_cell
-from classroom.results import GRADEBOOK_HEADER, gradebook_rows
+from classroom.results import gradebook_header, gradebook_rows
 from classroom.selectors import AssignmentData
 
 
-def gradebook_response(datas: Sequence[AssignmentData], *, filename: str) -> HttpResponse:
+def gradebook_response(
+    datas: Sequence[AssignmentData], *, filename: str, time_zone: str = "UTC"
+) -> HttpResponse:
+    """The CSV download: a header row, then one row per student and assignment, times
+    in the class's `time_zone`."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(GRADEBOOK_HEADER)
-    for row in gradebook_rows(datas):
+    writer.writerow(gradebook_header(time_zone))
+    for row in gradebook_rows(datas, time_zone=time_zone):
         writer.writerow([safe_cell(cell) for cell in row])
     return response

@@ -25,6 +25,9 @@ class Classroom(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="classes", blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # An IANA name ("Europe/Berlin"): due dates and hand-in times on the class's pages
+    # and in its gradebook are in this zone. The class form fills it from the browser.
+    time_zone = models.CharField(max_length=64, default="UTC")
 
     class Meta:
         ordering = ["name", "id"]
@@ -233,3 +236,25 @@ class AnswerKeyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (key) on sentence {self.sentence_id}"
+
+
+class Comment(models.Model):
+    """One message in a sentence's thread on an assignment's disagreement view: the
+    teacher's, or a student's once their answers are final (handed in or past due).
+    Plain text, cleaned when written and escaped when shown."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="comments")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "sentence", "created_at", "id"]
+        indexes = [models.Index(fields=["assignment", "sentence"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on sentence {self.sentence_id}"

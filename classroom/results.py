@@ -10,15 +10,19 @@
 - Class figures: agreement among the students (`annotator.agreement.reliability`, each
   unit an assigned sentence of an assignment), the feedback figures pooled over the
   students, and the hardest sentences: ranked by the share of students whose label
-  differs from the key, then by the entropy of the students' labels (bits); sentences
-  without a key label rank by entropy alone, after those with one.
+  differs from the key, then by how evenly the students split (the entropy of their
+  labels), then in reading order (assignment, article, sentence); sentences without a
+  key label rank after those with one. The pages state this rule and show the split in
+  words (`classroom.plain_words`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils.timezone import localtime
 
 from annotator.agreement import (
     LabelScore,
@@ -33,7 +37,9 @@ from annotator.agreement import (
 from annotator.models import Adjudication, Article, Label, Sentence
 from annotator.suggest.service import suggest
 from classroom.cues import deciding_cue
+from classroom.plain_words import split
 from classroom.selectors import Answer, AssignmentData
+from classroom.time_zones import zone
 
 LABELS: list[str] = list(Label.values)
 LABEL_NAMES = dict(Label.choices)
@@ -153,6 +159,38 @@ def _rows(data: AssignmentData, student_id: int, sentences: Sequence[Sentence]):
     return key, given
 
 
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The gradebook's score: answers like the key, out of every keyed unit."""
+
+    matches: int
+    keyed: int
+
+    @property
+    def share(self) -> float | None:
+        return self.matches / self.keyed if self.keyed else None
+
+
+def score(data: AssignmentData, student_id: int) -> Score:
+    """One student's score, as `feedback` counts it, without the rest of the feedback."""
+    answered = data.answers.get(student_id, {})
+    matches = sum(
+        1 for pk, k in data.key.items() if pk in answered and answered[pk].label == k.label
+    )
+    return Score(matches, len(data.key))
+
+
+def class_scores(datas: Sequence[AssignmentData]) -> dict[int, Score]:
+    """Each student's score over several assignments: matches and keyed units summed."""
+    totals: dict[int, Score] = {}
+    for data in datas:
+        for student in data.students:
+            s = score(data, student.pk)
+            before = totals.get(student.pk, Score(0, 0))
+            totals[student.pk] = Score(before.matches + s.matches, before.keyed + s.keyed)
+    return totals
+
+
 def feedback(data: AssignmentData, student_id: int) -> Feedback:
     """One student's answers against the key."""
     keyed_units = [s for s in data.units if s.pk in data.key]
@@ -208,6 +246,10 @@ class Hard:
         """The labels given, most frequent first (a template cannot call a Counter's
         methods: it looks keys up first)."""
         return self.counts.most_common()
+
+    @property
+    def split(self) -> str:
+        return split(self.counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +315,9 @@ def figures(
         spread = entropy(values)
         if (miss or 0) > 0 or spread > 0:
             hard.append(Hard(data.assignment.pk, sentence, k, Counter(values), miss, spread))
-    hard.sort(key=lambda h: (h.miss_rate is not None, h.miss_rate or 0, h.entropy), reverse=True)
+    # The rule the pages state: most differing from the key, then most evenly split,
+    # then reading order (`columns` is in assignment, article and sentence order).
+    hard.sort(key=lambda h: (h.miss_rate is None, -(h.miss_rate or 0), -h.entropy))
     return Figures(
         students=len(students),
         units=len(columns),
@@ -307,10 +351,16 @@ class DisagreementRow:
     counts: Counter
     entropy: float
     labels_for_picking: list[Answer]  # distinct answers, to adopt one as the final label
+    # The sentence's comment thread: (author as the viewer sees them, Comment), oldest first.
+    comments: list[tuple[str, object]] = field(default_factory=list)
 
     @property
     def disputed(self) -> bool:
         return len(self.counts) > 1
+
+    @property
+    def split(self) -> str:
+        return split(self.counts)
 
 
 def disagreement_rows(
@@ -322,6 +372,7 @@ def disagreement_rows(
     adjudications: Mapping[int, Adjudication],
     outlets: Mapping[int, str],
     you: int | None = None,
+    comments: Mapping[int, list[tuple[str, object]]] | None = None,
 ) -> list[DisagreementRow]:
     """One row per sentence with every coder's answer side by side, most disputed first
     (by the entropy of the labels, then by the number of labels, then reading order)."""
@@ -351,6 +402,7 @@ def disagreement_rows(
                 counts=Counter(a.label for a in given),
                 entropy=entropy(a.label for a in given),
                 labels_for_picking=list(distinct.values()),
+                comments=(comments or {}).get(sentence.pk, []),
             )
         )
     rows.sort(
@@ -361,27 +413,40 @@ def disagreement_rows(
 
 # Gradebook -------------------------------------------------------------------------------
 
+# Headers a spreadsheet user reads at a glance; what each percentage means is in the
+# README ("Gradebook") and on the assignment page. The hand-in column names its zone.
 GRADEBOOK_HEADER = [
-    "assignment",
-    "username",
-    "name",
-    "email",
-    "submitted_at",
-    "keyed_sentences",
-    "answered",
-    "matches",
-    "score_percent",
-    "agreement_percent",
-    "cohen_kappa",
+    "Assignment",
+    "Username",
+    "Name",
+    "Email",
+    "Handed in ({zone})",
+    "Sentences in key",
+    "Answered",
+    "Same as key",
+    "Score %",
+    "Agreement %",
+    "Cohen kappa",
 ]
 
 
-def gradebook_rows(datas: Sequence[AssignmentData]) -> list[list[object]]:
-    """One row per student and assignment: the figures of their feedback."""
+def gradebook_header(time_zone: str) -> list[str]:
+    return [h.format(zone=time_zone) for h in GRADEBOOK_HEADER]
+
+
+def gradebook_rows(
+    datas: Sequence[AssignmentData], *, time_zone: str = "UTC"
+) -> list[list[object]]:
+    """One row per student and assignment: the figures of their feedback, the hand-in
+    time in `time_zone` to the second (a spreadsheet reads "2026-12-02 17:31:05" as a
+    date and time)."""
+    tz = zone(time_zone)
     rows: list[list[object]] = []
     for data in datas:
         for student in data.students:
-            result = feedback(data, student.pk)
+            result = score(data, student.pk)
+            answered = data.answers.get(student.pk, {})
+            n_answered = sum(1 for pk in data.key if pk in answered)
             submission = data.submissions.get(student.pk)
             rows.append(
                 [
@@ -389,13 +454,21 @@ def gradebook_rows(datas: Sequence[AssignmentData]) -> list[list[object]]:
                     student.get_username(),
                     student.get_full_name(),
                     student.email,
-                    submission.submitted_at.isoformat() if submission else "",
+                    localtime(submission.submitted_at, tz).strftime("%Y-%m-%d %H:%M:%S")
+                    if submission
+                    else "",
                     result.keyed,
-                    result.answered,
+                    n_answered,
                     result.matches,
-                    None if result.score is None else round(100 * result.score, 1),
-                    None if result.percent is None else round(100 * result.percent, 1),
-                    None if result.kappa is None else round(result.kappa, 3),
+                    None if result.share is None else round(100 * result.share, 1),
+                    None if not n_answered else round(100 * result.matches / n_answered, 1),
+                    None if (k := _kappa(data, student.pk)) is None else round(k, 3),
                 ]
             )
     return rows
+
+
+def _kappa(data: AssignmentData, student_id: int) -> float | None:
+    keyed_units = [s for s in data.units if s.pk in data.key]
+    key, given = _rows(data, student_id, keyed_units)
+    return cohen_kappa(key, given)

@@ -33,7 +33,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from annotator.consensus import MAJORITY, decide
 from annotator.models import Adjudication, Article, ClaimTag, Sentence, TagRevision
 from annotator.sections import Section
-from classroom.models import AnswerKeyEntry, Assignment, Classroom, Membership, Submission
+from classroom.models import (
+    AnswerKeyEntry,
+    Assignment,
+    Classroom,
+    Comment,
+    Membership,
+    Submission,
+)
 
 CLAIM_SECTIONS = [Section.HEADLINE, Section.BODY]
 
@@ -369,3 +376,22 @@ def assignments_of(student: AbstractBaseUser) -> list[StudentStatus]:
         .order_by("due_at", "id")
     )
     return [student_status(a, student) for a in assignments]
+
+
+def comments(
+    assignment: Assignment, sentence_ids: Iterable[int], *, names: dict[int, str]
+) -> dict[int, list[tuple[str, Comment]]]:
+    """The comment threads of these sentences on this assignment (sentence id -> list of
+    (author's name, comment), oldest first), in one query. `names` says how the viewer
+    sees each author (real names for the teacher, pseudonyms for students); an author
+    not in it (the teacher, an admin) shows by user name."""
+    threads: dict[int, list[tuple[str, Comment]]] = defaultdict(list)
+    rows = (
+        Comment.objects.filter(assignment=assignment, sentence_id__in=list(sentence_ids))
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    for comment in rows:
+        name = names.get(comment.author_id) or comment.author.get_username()
+        threads[comment.sentence_id].append((name, comment))
+    return threads

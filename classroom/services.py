@@ -29,10 +29,12 @@ from classroom.models import (
     AnswerKeyEntry,
     Assignment,
     Classroom,
+    Comment,
     JoinCode,
     Membership,
     Submission,
 )
+from classroom.time_zones import check_time_zone
 
 # No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -53,8 +55,9 @@ def require_manager(user: AbstractBaseUser, classroom: Classroom) -> None:
 # Classes and join codes ----------------------------------------------------------------
 
 
-def create_class(*, teacher: AbstractBaseUser, name: str) -> Classroom:
-    """Create a class owned by `teacher` (a teacher/editor or an admin)."""
+def create_class(*, teacher: AbstractBaseUser, name: str, time_zone: str = "") -> Classroom:
+    """Create a class owned by `teacher` (a teacher/editor or an admin); its times are
+    shown in `time_zone` (an IANA name; empty: UTC)."""
     if not is_editor(teacher):
         raise PermissionDenied("Only teachers can create classes.")
     name = clean_text(name)
@@ -62,7 +65,17 @@ def create_class(*, teacher: AbstractBaseUser, name: str) -> Classroom:
         raise ValidationError({"name": "a class needs a name"})
     if len(name) > 200:
         raise ValidationError({"name": "at most 200 characters"})
-    return Classroom.objects.create(teacher=teacher, name=name)
+    zone = check_time_zone(time_zone or "UTC")
+    return Classroom.objects.create(teacher=teacher, name=name, time_zone=zone)
+
+
+def set_time_zone(*, classroom: Classroom, by: AbstractBaseUser, time_zone: str) -> Classroom:
+    """Show the class's due dates and hand-in times in `time_zone` (an IANA name);
+    ValidationError naming `time_zone` for an unknown one."""
+    require_manager(by, classroom)
+    classroom.time_zone = check_time_zone(time_zone)
+    classroom.save(update_fields=["time_zone"])
+    return classroom
 
 
 def normalize_code(raw: str) -> str:
@@ -294,6 +307,45 @@ def submit(*, assignment: Assignment, student: AbstractBaseUser) -> Submission:
     if not created:
         raise ValidationError("You have already handed this assignment in.")
     return submission
+
+
+# Comments ----------------------------------------------------------------------------------
+
+COMMENT_MAX_CHARS = 1000
+
+
+def may_comment(user: AbstractBaseUser, assignment: Assignment) -> bool:
+    """The teacher (and admins) always; a student of the class once their answers are
+    final (handed in, or past the due date), as they then see everyone's answers."""
+    if can_manage(user, assignment.classroom):
+        return True
+    if not assignment.classroom.memberships.filter(student=user).exists():
+        return False
+    return assignment.is_past_due() or assignment.submissions.filter(student=user).exists()
+
+
+def add_comment(
+    *, assignment: Assignment, sentence: Sentence, author: AbstractBaseUser, body: str
+) -> Comment:
+    """Add a message to the sentence's thread on this assignment. PermissionDenied for
+    anyone `may_comment` refuses; ValidationError (naming `body` or `sentence`) for an
+    empty or too long text or a sentence the assignment does not cover."""
+    if not may_comment(author, assignment):
+        raise PermissionDenied(
+            "The teacher comments any time; students once they have handed the assignment in."
+        )
+    body = clean_text(body)
+    if not body:
+        raise ValidationError({"body": "write a comment (it was empty)"})
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"body": f"at most {COMMENT_MAX_CHARS} characters (this one has {len(body)})"}
+        )
+    if sentence.pk not in {s.pk for s in selectors.units(assignment)}:
+        raise ValidationError({"sentence": "this sentence is not part of the assignment"})
+    return Comment.objects.create(
+        assignment=assignment, sentence=sentence, author=author, body=body
+    )
 
 
 # Answer key --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
         classes.student_remove,
         name="class-student-remove",
     ),
+    path("<int:pk>/time-zone/", classes.time_zone_set, name="class-time-zone"),
     path("<int:pk>/gradebook.csv", classes.class_gradebook, name="class-gradebook"),
     path("<int:pk>/assignments/new/", assignments.assignment_create, name="assignment-create"),
     path("assignments/<int:pk>/", assignments.assignment_detail, name="assignment-detail"),
@@ -45,6 +46,11 @@ urlpatterns = [
         "assignments/<int:pk>/articles/<int:article_pk>/disagreements/",
         disagreements.assignment_disagreements,
         name="assignment-disagreements",
+    ),
+    path(
+        "assignments/<int:pk>/sentences/<int:sentence_pk>/comments/",
+        disagreements.comment_add,
+        name="sentence-comment-add",
     ),
     path(
         "articles/<int:pk>/disagreements/",

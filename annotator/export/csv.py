@@ -5,7 +5,8 @@ single quote in front, so that a spreadsheet shows it as text instead of running
 formula (CSV injection). So that this can be undone exactly, a cell that begins with a
 single quote of its own gets one more: to read a cell's text back, remove the first
 character of a cell that begins with `'` (`'=1` was `=1`, `''=1` was `'=1`). Offsets are
-character offsets into the article text.
+character offsets into the article text; `sentence_number` counts from 1, as the pages
+number sentences.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ARTICLE_COLUMNS = [
     "origin",
     "published_on",
     "url",
-    "sentence",
+    "sentence_number",
     "section",
     "sentence_start",
     "sentence_end",
@@ -120,7 +121,7 @@ class _Rows:
                 head = self._sentences[sentence.id] = ",".join(
                     (
                         self.head,
-                        str(sentence.position),
+                        str(sentence.position + 1),  # numbered from 1, as on the pages
                         sentence.section,
                         str(sentence.start),
                         str(sentence.end),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django import forms
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.http import QueryDict
 
 from annotator.export.selection import OUTLET_ROLES, Selection
@@ -67,8 +68,18 @@ class ExportForm(forms.Form):
     pseudonymize = forms.CharField(required=False)
     bom = forms.CharField(required=False)
     suggestions = forms.CharField(required=False)
+    classroom = forms.CharField(required=False, help_text="A class's id.")
 
-    def __init__(self, data: QueryDict | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        user: AbstractBaseUser | None = None,
+        **kwargs: object,
+    ) -> None:
+        # `user`: whose classes the `classroom` filter may name (their own; an admin's
+        # or the command line's, any).
+        self.user = user
         if data is not None:
             # Sections and article ids may come repeated or comma-separated.
             data = data.copy()
@@ -108,6 +119,20 @@ class ExportForm(forms.Form):
             raise forms.ValidationError("article ids must be whole numbers from 1 to 2⁶³−1")
         return parsed
 
+    def clean_classroom(self) -> int | None:
+        raw = self.cleaned_data["classroom"].strip()
+        if not raw:
+            return None
+        pk = parse_id(raw)
+        if pk is None:
+            raise forms.ValidationError(f"not a class id (a whole number): {raw[:40]!r}")
+        classes = apps.get_model("classroom", "Classroom").objects.filter(pk=pk)
+        if self.user is not None and not self.user.is_superuser:
+            classes = classes.filter(teacher=self.user)
+        if not classes.exists():
+            raise forms.ValidationError(f"no class {pk} among the classes you teach")
+        return pk
+
     def clean_reviewer_group(self) -> str:
         name = self.cleaned_data["reviewer_group"].strip()
         if name and not Group.objects.filter(name=name).exists():
@@ -138,6 +163,7 @@ class ExportForm(forms.Form):
             pseudonymize=pseudonymize_by_default if pseudonymize is None else pseudonymize,
             aggregate=c["aggregate"],
             suggestions=c.get("suggestions", False),
+            classroom_id=c.get("classroom"),
         )
 
     def error_text(self) -> str:

@@ -6,7 +6,9 @@ it names (`outlets`, with slug, kind, description, aliases and domains, so that 
 import into an empty database recreates them), its sentences (position, paragraph,
 offsets, section, text) and either its tags and adjudications (per reviewer) or its
 claims with one label each (`--aggregate`). Offsets are character offsets into `text`
-(Python string indices, Unicode code points); `sentence` is a sentence's position.
+(Python string indices, Unicode code points). A sentence's `position` counts from 0 (it
+orders the sentences on import); `sentence_number` on tags, adjudications and claims
+counts from 1, as the pages number sentences (`sentence_number` = `position` + 1).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def article_fields(corpus: Corpus, data: ArticleData) -> dict:
 # A tag as JSON, written without building a dict per tag: the tags are most of a large
 # export, and this is the same JSON that json.dumps writes for them.
 _TAG = (
-    '{"sentence":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
+    '{"sentence_number":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
     '"cited_source":%s,"note":%s,"reviewer":%s,"created_at":"%s","updated_at":"%s"}'
 )
 _quote = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C version)
@@ -62,7 +64,7 @@ class _TagWriter:
         self.outlets = {i: _quote(o.name) for i, o in corpus.outlets.items()}
         self.reviewers: dict[int, str] = {}
 
-    def __call__(self, data: ArticleData, position: dict[int, int]) -> str:
+    def __call__(self, data: ArticleData, number: dict[int, int]) -> str:
         text = data.article.text
         spans: dict[tuple[int, int], str] = {}
         reviewers, outlets = self.reviewers, self.outlets
@@ -77,7 +79,7 @@ class _TagWriter:
             parts.append(
                 _TAG
                 % (
-                    position[t.sentence_id],
+                    number[t.sentence_id],
                     t.start,
                     t.end,
                     span,
@@ -97,7 +99,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
     """The record, but for its tags (see _TagWriter)."""
     a = data.article
     text = a.text
-    position = {s.id: s.position for s in data.sentences}
+    number = {s.id: s.position + 1 for s in data.sentences}
     record = article_fields(corpus, data)
     record.update(
         text=text,
@@ -127,7 +129,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         name = corpus.outlet_name
         record["adjudications"] = [
             {
-                "sentence": position[j.sentence_id],
+                "sentence_number": number[j.sentence_id],
                 "start": j.start,
                 "end": j.end,
                 "text": text[j.start : j.end],
@@ -144,7 +146,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         outlet_ids.update(c.outlet_id for c in claims)
         record["claims"] = [
             {
-                "sentence": c.sentence.position,
+                "sentence_number": c.sentence.position + 1,
                 "start": c.start,
                 "end": c.end,
                 "text": text[c.start : c.end],
@@ -173,5 +175,5 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
         tags = _TagWriter(corpus)
         for data in corpus.articles(progress):
             record = _dumps(_record(corpus, data, None))
-            position = {s.id: s.position for s in data.sentences}
-            yield record[:-1] + ',"tags":' + tags(data, position) + "}\n"
+            number = {s.id: s.position + 1 for s in data.sentences}
+            yield record[:-1] + ',"tags":' + tags(data, number) + "}\n"

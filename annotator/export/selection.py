@@ -39,8 +39,11 @@ class Selection:
     """The filters of one export. Empty values select everything.
 
     `sections` empty means the format's default (every section for JSON Lines, body
-    sentences for the others). The date range applies to the article's `published_on`
-    (inclusive); an article without a publication date is left out when a range is given.
+    sentences for the others). `classroom_id` keeps the articles of that class's
+    assignments, the tags of its students and its teacher, and the adjudications its
+    teacher (or an admin) made, as the class pages count them. The date range applies to
+    the article's `published_on` (inclusive); an article without a publication date is
+    left out when a range is given.
     """
 
     outlet_id: int | None = None
@@ -54,6 +57,7 @@ class Selection:
     pseudonymize: bool = False
     aggregate: bool = False
     suggestions: bool = False  # Label Studio: the label suggester's `predictions` too
+    classroom_id: int | None = None
 
     @property
     def filters_tags(self) -> bool:
@@ -62,8 +66,20 @@ class Selection:
         return bool(
             self.label
             or self.reviewer_group
+            or self.classroom_id is not None
             or (self.outlet_id and self.outlet_role == "attributed")
         )
+
+
+def _class_people(classroom_id: int) -> QuerySet:
+    """The ids of a class's students and its teacher, as a subquery."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__classroom_id=classroom_id) | Q(classes_taught__id=classroom_id)
+        )
+        .values("pk")
+    )
 
 
 class ArticleRow(NamedTuple):
@@ -241,6 +257,12 @@ class Corpus:
         articles: QuerySet[Article] = Article.objects.all()
         if s.article_ids:
             articles = articles.filter(pk__in=s.article_ids)
+        if s.classroom_id is not None:
+            # By lookup names only: the export knows classes through the ORM, the
+            # classroom app builds on the annotator, not the other way round.
+            articles = articles.filter(
+                pk__in=Article.objects.filter(assignments__classroom_id=s.classroom_id).values("pk")
+            )
         if s.outlet_id is not None:
             if s.outlet_role == "publisher":
                 articles = articles.filter(publisher_id=s.outlet_id)
@@ -274,6 +296,8 @@ class Corpus:
             tags = tags.filter(sentence__section__in=self.sections)
         if s.reviewer_group:
             tags = tags.filter(reviewer__groups__name=s.reviewer_group)
+        if s.classroom_id is not None:
+            tags = tags.filter(reviewer_id__in=_class_people(s.classroom_id))
         # In the aggregated variant the label and the attributed outlet are the claim's
         # consensus, decided from every vote: they are applied to claims, not to tags.
         if not s.aggregate:
@@ -296,6 +320,11 @@ class Corpus:
         rows = Adjudication.objects.filter(sentence__article_id__in=chunk)
         if set(self.sections) != set(ALL_SECTIONS):
             rows = rows.filter(sentence__section__in=self.sections)
+        if s.classroom_id is not None:
+            deciders = get_user_model().objects.filter(
+                Q(classes_taught__id=s.classroom_id) | Q(is_superuser=True)
+            )
+            rows = rows.filter(adjudicated_by_id__in=deciders.values("pk"))
         if not s.aggregate:
             if s.label:
                 rows = rows.filter(label=s.label)

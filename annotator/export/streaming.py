@@ -93,7 +93,9 @@ def export_stream(
 
 
 def filename(fmt: str, selection: Selection, *, today: dt.date | None = None) -> str:
-    """The download's file name: corpus-2025-01-31[-aggregated].jsonl and so on."""
+    """The download's file name, naming the format so that two formats with one
+    extension differ: corpus-doccano-2025-01-31[-aggregated].jsonl,
+    corpus-jsonl-2025-01-31.jsonl, corpus-csv-2025-01-31.csv and so on."""
     stamp = (today or dt.date.today()).isoformat()
     variant = "-aggregated" if selection.aggregate else ""
-    return f"corpus-{stamp}{variant}.{FORMATS[fmt].extension}"
+    return f"corpus-{fmt}-{stamp}{variant}.{FORMATS[fmt].extension}"

@@ -6,9 +6,11 @@ Downloads by anyone but an admin carry stable pseudonyms instead of user names u
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -39,6 +41,12 @@ def _download(form: ExportForm, selection: Selection) -> StreamingHttpResponse:
     return response
 
 
+def _classes(user) -> QuerySet:
+    """The classes a user may export: those they teach (an admin: every class)."""
+    classes = apps.get_model("classroom", "Classroom").objects.order_by("name", "id")
+    return classes if user.is_superuser else classes.filter(teacher=user)
+
+
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
     """The form; with `format` in the query, the download itself."""
@@ -46,7 +54,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only teachers, editors and admins can export the corpus.")
     status = 200
     if "format" in request.GET:
-        form = ExportForm(request.GET)
+        form = ExportForm(request.GET, user=request.user)
         if form.is_valid():
             return _download(
                 form, form.selection(pseudonymize_by_default=not request.user.is_superuser)
@@ -62,6 +70,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
             "formats": FORMATS.values(),
             "outlets": Outlet.objects.order_by("name"),
             "groups": Group.objects.order_by("name"),
+            "classes": _classes(request.user),
             "sections": Section.choices,
             "selected_sections": form["sections"].value() or [] if form.is_bound else [],
             "pseudonymize_default": not request.user.is_superuser,
@@ -108,6 +117,12 @@ class ExportAPIView(APIView):
             OpenApiParameter("outlet_role", str, enum=["any", "publisher", "origin", "attributed"]),
             OpenApiParameter("articles", str, description="Article ids, comma-separated."),
             OpenApiParameter("reviewer_group", str, description="A group's name."),
+            OpenApiParameter(
+                "classroom",
+                int,
+                description="A class you teach: its assignments' articles, its students' "
+                "and teacher's tags.",
+            ),
             OpenApiParameter("label", str, enum=[*Label.values]),
             OpenApiParameter(
                 "sections",
@@ -142,7 +157,7 @@ class ExportAPIView(APIView):
         unknown = sorted(set(request.query_params) - set(ExportForm.base_fields))
         if unknown:
             return Response({"detail": f"unknown parameter(s): {', '.join(unknown)}"}, status=400)
-        form = ExportForm(request.query_params)
+        form = ExportForm(request.query_params, user=request.user)
         if not form.is_valid():
             return Response({"detail": form.error_text(), "errors": form.errors}, status=400)
         return _download(

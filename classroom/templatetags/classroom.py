@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from annotator.labels import LETTERS
 from annotator.models import Label
+from classroom import plain_words
 
 register = template.Library()
 
@@ -51,3 +53,18 @@ def get(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def band(value: float | None) -> str:
+    """A kappa or alpha in words (Landis & Koch): "moderate", "undefined"."""
+    return plain_words.band(value)
+
+
+@register.filter
+def with_band(value: float | None) -> str:
+    """A kappa or alpha with its band in words beside it: 0.45 (moderate), or a dash
+    marked as undefined."""
+    if value is None:
+        return mark_safe('<abbr class="undefined" title="undefined: see below">—</abbr>')
+    return format_html('{} <span class="band">({})</span>', num(value), plain_words.band(value))

@@ -23,10 +23,16 @@ from classroom.access import (
 from classroom.forms import AssignmentForm
 from classroom.gradebook import gradebook_response
 from classroom.services import can_manage
+from classroom.time_zones import class_time
 from sources.models import Outlet
 
 
 def _assignment_form_page(request, classroom, form, assignment=None) -> HttpResponse:
+    with class_time(classroom):
+        return _render_form(request, classroom, form, assignment)
+
+
+def _render_form(request, classroom, form, assignment) -> HttpResponse:
     return render(
         request,
         "classroom/assignment_form.html",
@@ -47,7 +53,10 @@ def _save_assignment(request, form, save, **target) -> HttpResponse | None:
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = managed_class(request.user, pk)
     form = AssignmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # The due date is typed in the class's time zone.
+    with class_time(classroom):
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         assignment = _save_assignment(
             request, form, services.create_assignment, classroom=classroom
         )
@@ -69,11 +78,9 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "hints": assignment.hints,
     }
     form = AssignmentForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save_assignment(request, form, services.update_assignment, assignment=assignment)
-    ):
+    with class_time(assignment.classroom):
+        valid = request.method == "POST" and form.is_valid()
+    if valid and _save_assignment(request, form, services.update_assignment, assignment=assignment):
         messages.success(request, "Assignment saved.")
         return redirect("assignment-detail", assignment.pk)
     return _assignment_form_page(request, assignment.classroom, form, assignment)
@@ -121,37 +128,42 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _student_assignment_page(request, assignment)
     data = selectors.assignment_data(assignment)
     articles = list(assignment.articles.all())
-    return render(
-        request,
-        "classroom/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "data": data,
-            "progress": results.class_progress(data),
-            "article_totals": results.article_totals(data),
-            "figures": results.figures([data]),
-            "per_article": [(a, results.figures([data], article=a)) for a in articles],
-            "keyed": len(data.key),
-            "promoted": sum(1 for k in data.key.values() if k.basis != "teacher"),
-            "chosen": assignment.sentences.exists(),
-        },
-    )
+    scores = {s.pk: results.score(data, s.pk) for s in data.students}
+    with class_time(assignment.classroom):
+        return render(
+            request,
+            "classroom/assignment_detail.html",
+            {
+                "assignment": assignment,
+                "data": data,
+                "progress": [(p, scores[p.student.pk]) for p in results.class_progress(data)],
+                "article_totals": results.article_totals(data),
+                "figures": results.figures([data]),
+                "per_article": [(a, results.figures([data], article=a)) for a in articles],
+                "keyed": len(data.key),
+                "promoted": sum(1 for k in data.key.values() if k.basis != "teacher"),
+                "chosen": assignment.sentences.exists(),
+            },
+        )
 
 
 def _student_assignment_page(request: HttpRequest, assignment) -> HttpResponse:
     data = selectors.assignment_data(assignment)
-    return render(
-        request,
-        "classroom/assignment_student.html",
-        {
-            "assignment": assignment,
-            "progress": results.progress(data, request.user.pk),
-            "sees_results": sees_results(request.user, assignment),
-            "chosen_units": [(s, s.pk in data.answers.get(request.user.pk, {})) for s in data.units]
-            if assignment.sentences.exists()
-            else [],
-        },
-    )
+    with class_time(assignment.classroom):
+        return render(
+            request,
+            "classroom/assignment_student.html",
+            {
+                "assignment": assignment,
+                "progress": results.progress(data, request.user.pk),
+                "sees_results": sees_results(request.user, assignment),
+                "chosen_units": [
+                    (s, s.pk in data.answers.get(request.user.pk, {})) for s in data.units
+                ]
+                if assignment.sentences.exists()
+                else [],
+            },
+        )
 
 
 @require_POST
@@ -181,26 +193,31 @@ def feedback(request: HttpRequest, pk: int, student_pk: int | None = None) -> Ht
     if student is None:
         raise Http404("Not a student of this class.")
     outlets = dict(Outlet.objects.values_list("pk", "name"))
-    return render(
-        request,
-        "classroom/feedback.html",
-        {
-            "assignment": assignment,
-            "student": student,
-            "managing": managing,
-            "name": student.get_username() if managing else "you",
-            "result": results.feedback(data, student.pk),
-            "progress": results.progress(data, student.pk),
-            "outlets": outlets,
-            "class_figures": results.figures([data], frozen_only=not managing, hardest=5),
-        },
-    )
+    with class_time(assignment.classroom):
+        return render(
+            request,
+            "classroom/feedback.html",
+            {
+                "assignment": assignment,
+                "student": student,
+                "managing": managing,
+                "name": student.get_username() if managing else "you",
+                "result": results.feedback(data, student.pk),
+                "progress": results.progress(data, student.pk),
+                "outlets": outlets,
+                "class_figures": results.figures([data], frozen_only=not managing, hardest=5),
+            },
+        )
 
 
 def gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = managed_assignment(request.user, pk)
     data = selectors.assignment_data(assignment)
-    return gradebook_response([data], filename=f"gradebook-assignment-{assignment.pk}.csv")
+    return gradebook_response(
+        [data],
+        filename=f"gradebook-assignment-{assignment.pk}.csv",
+        time_zone=assignment.classroom.time_zone,
+    )
 
 
 @require_POST

@@ -7,15 +7,24 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from annotator.roles import is_editor
 from classroom import results, selectors, services
 from classroom.access import managed_class, visible_class
-from classroom.forms import AddStudentForm, ClassForm, JoinCodeForm, JoinForm, RosterForm
+from classroom.forms import (
+    AddStudentForm,
+    ClassForm,
+    JoinCodeForm,
+    JoinForm,
+    RosterForm,
+    TimeZoneForm,
+)
 from classroom.gradebook import gradebook_response
 from classroom.models import JoinCode, Membership
 from classroom.roster import RosterError, RosterRow, add_students, parse_roster
+from classroom.time_zones import class_time, known_time_zones, zone
 
 
 def class_list(request: HttpRequest) -> HttpResponse:
@@ -40,7 +49,11 @@ def class_create(request: HttpRequest) -> HttpResponse:
     form = ClassForm(request.POST)
     if form.is_valid():
         try:
-            classroom = services.create_class(teacher=request.user, name=form.cleaned_data["name"])
+            classroom = services.create_class(
+                teacher=request.user,
+                name=form.cleaned_data["name"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
         except ValidationError as exc:
             messages.error(request, "; ".join(exc.messages))
         else:
@@ -57,39 +70,70 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _student_class_page(request, classroom)
     assignments = list(selectors.assignments_for(classroom))
     datas = [selectors.assignment_data(a) for a in assignments]
-    return render(
-        request,
-        "classroom/class_detail.html",
-        {
-            "classroom": classroom,
-            "memberships": classroom.memberships.select_related("student").order_by(
-                "joined_at", "id"
-            ),
-            "codes": classroom.join_codes.all(),
-            "code_form": JoinCodeForm(),
-            "add_form": AddStudentForm(),
-            "roster_form": RosterForm(),
-            "assignments": [(data, len(data.submissions), len(data.students)) for data in datas],
-            "figures": results.figures(datas) if datas else None,
-        },
-    )
+    scores = results.class_scores(datas)
+    with class_time(classroom):
+        return render(
+            request,
+            "classroom/class_detail.html",
+            {
+                "classroom": classroom,
+                "memberships": [
+                    (m, scores.get(m.student_id, results.Score(0, 0)))
+                    for m in classroom.memberships.select_related("student").order_by(
+                        "joined_at", "id"
+                    )
+                ],
+                "time_zones": sorted(known_time_zones()),
+                "codes": classroom.join_codes.all(),
+                "code_form": JoinCodeForm(),
+                "add_form": AddStudentForm(),
+                "roster_form": RosterForm(),
+                "assignments": [
+                    (data, len(data.submissions), len(data.students)) for data in datas
+                ],
+                "figures": results.figures(datas) if datas else None,
+            },
+        )
 
 
 def _student_class_page(request: HttpRequest, classroom) -> HttpResponse:
     assignments = [
         (a, selectors.student_status(a, request.user)) for a in selectors.assignments_for(classroom)
     ]
-    return render(
-        request,
-        "classroom/class_student.html",
-        {"classroom": classroom, "assignments": assignments},
-    )
+    with class_time(classroom):
+        return render(
+            request,
+            "classroom/class_student.html",
+            {"classroom": classroom, "assignments": assignments},
+        )
+
+
+@require_POST
+def time_zone_set(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = managed_class(request.user, pk)
+    form = TimeZoneForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"time_zone": "choose a time zone"})
+        services.set_time_zone(
+            classroom=classroom, by=request.user, time_zone=form.cleaned_data["time_zone"]
+        )
+    except ValidationError as exc:
+        return HttpResponse(
+            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    messages.success(request, f"Times in this class are now shown in {classroom.time_zone}.")
+    return redirect("class-detail", classroom.pk)
 
 
 def class_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = managed_class(request.user, pk)
     datas = [selectors.assignment_data(a) for a in selectors.assignments_for(classroom)]
-    return gradebook_response(datas, filename=f"gradebook-class-{classroom.pk}.csv")
+    return gradebook_response(
+        datas, filename=f"gradebook-class-{classroom.pk}.csv", time_zone=classroom.time_zone
+    )
 
 
 @require_POST
@@ -102,7 +146,9 @@ def code_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            f"New join code {code.display}, valid until {code.expires_at:%Y-%m-%d %H:%M} UTC.",
+            f"New join code {code.display}, valid until "
+            f"{timezone.localtime(code.expires_at, zone(classroom.time_zone)):%Y-%m-%d %H:%M} "
+            f"({classroom.time_zone}).",
         )
     else:
         messages.error(request, "A code is valid for 1 to 90 days.")

@@ -1,12 +1,15 @@
 """Disagreements per article, side by side, and adjudication: a teacher or editor sets
-the final label of a sentence (and may make it the assignment's key)."""
+the final label of a sentence (and, if they tick "Also make it the key", the
+assignment's key). On an assignment each sentence has a short comment thread."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,6 +24,7 @@ from classroom.access import managed_assignment, require_results, visible_assign
 from classroom.forms import AdjudicationForm
 from classroom.models import AnswerKeyEntry, Assignment
 from classroom.results import LABELS, disagreement_rows
+from classroom.time_zones import class_time
 from sources.models import Outlet
 
 
@@ -32,24 +36,41 @@ def _assignment_rows(request: HttpRequest, assignment: Assignment, sentences: li
     """Rows for the assignment's view: real names for the teacher; for a student, the
     classmates whose answers are final, under pseudonyms, and "You"."""
     data = selectors.assignment_data(assignment)
+    answers = data.answers
     wanted = {s.pk for s in sentences}
     sentences = [s for s in data.units if s.pk in wanted]
     if services.can_manage(request.user, assignment.classroom):
         coders = [(s.pk, s.get_username()) for s in data.students]
+        names = dict(coders)
     else:
         coders = [
             (s.pk, "You" if s.pk == request.user.pk else data.pseudonyms[s.pk])
             for s in data.students
             if data.is_frozen(s.pk)
         ]
+        # In a thread, a classmate is their pseudonym whether or not they handed in.
+        names = {**data.pseudonyms, request.user.pk: "You"}
+        # A classmate's note is theirs: a student sees the labels, outlets and cited
+        # sources of the others, and only their own notes.
+        answers = {
+            coder: {
+                pk: a if coder == request.user.pk else replace(a, note="")
+                for pk, a in given.items()
+            }
+            for coder, given in answers.items()
+        }
+    teacher = assignment.classroom.teacher
+    names.setdefault(teacher.pk, f"{teacher.get_username()} (teacher)")
+    threads = selectors.comments(assignment, [s.pk for s in sentences], names=names)
     return coders, disagreement_rows(
         sentences,
         coders=coders,
-        answers=data.answers,
+        answers=answers,
         key=data.key,
         adjudications=data.adjudications,
         outlets=_outlets(),
         you=request.user.pk,
+        comments=threads,
     )
 
 
@@ -67,10 +88,18 @@ def _editor_rows(sentences: list[Sentence]):
     )
 
 
+def _permissions(request: HttpRequest, assignment: Assignment | None) -> dict[str, object]:
+    return {
+        "can_adjudicate": is_editor(request.user)
+        and (assignment is None or services.can_manage(request.user, assignment.classroom)),
+        "can_comment": assignment is not None and services.may_comment(request.user, assignment),
+        "comment_max": services.COMMENT_MAX_CHARS,
+        "labels": LABELS,
+        "outlets": Outlet.objects.order_by("name"),
+    }
+
+
 def _page(request, *, article, coders, rows, assignment=None) -> HttpResponse:
-    can_adjudicate = is_editor(request.user) and (
-        assignment is None or services.can_manage(request.user, assignment.classroom)
-    )
     return render(
         request,
         "classroom/disagreements.html",
@@ -80,9 +109,7 @@ def _page(request, *, article, coders, rows, assignment=None) -> HttpResponse:
             "coders": coders,
             "rows": rows,
             "disputed": sum(1 for r in rows if r.disputed),
-            "can_adjudicate": can_adjudicate,
-            "labels": LABELS,
-            "outlets": Outlet.objects.order_by("name"),
+            **_permissions(request, assignment),
         },
     )
 
@@ -93,7 +120,8 @@ def assignment_disagreements(request: HttpRequest, pk: int, article_pk: int) -> 
     article = get_object_or_404(assignment.articles.defer("text", "html"), pk=article_pk)
     sentences = [s for s in selectors.units(assignment) if s.article_id == article.pk]
     coders, rows = _assignment_rows(request, assignment, sentences)
-    return _page(request, article=article, coders=coders, rows=rows, assignment=assignment)
+    with class_time(assignment.classroom):
+        return _page(request, article=article, coders=coders, rows=rows, assignment=assignment)
 
 
 def article_disagreements(request: HttpRequest, pk: int) -> HttpResponse:
@@ -112,7 +140,7 @@ def article_disagreements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, sentence: Sentence, assignment: Assignment | None) -> HttpResponse:
-    """The adjudicated row alone for htmx; otherwise back to the page, at that row."""
+    """The changed row alone for htmx; otherwise back to the page, at that row."""
     if request.htmx:
         if assignment is not None:
             coders, rows = _assignment_rows(request, assignment, [sentence])
@@ -120,23 +148,32 @@ def _back(request: HttpRequest, sentence: Sentence, assignment: Assignment | Non
             coders, rows = _editor_rows([sentence])
         if not rows:
             raise Http404("The sentence is not part of this assignment.")
-        return render(
-            request,
-            "classroom/_disagreement_row.html",
-            {
-                "row": rows[0],
-                "coders": coders,
-                "assignment": assignment,
-                "can_adjudicate": True,
-                "labels": LABELS,
-                "outlets": Outlet.objects.order_by("name"),
-            },
-        )
+        return _row(request, rows[0], coders, assignment)
     if assignment is not None:
         url = reverse("assignment-disagreements", args=[assignment.pk, sentence.article_id])
     else:
         url = reverse("article-disagreements", args=[sentence.article_id])
     return redirect(f"{url}#s{sentence.pk}")
+
+
+def _row(request, row, coders, assignment) -> HttpResponse:
+    if assignment is not None:
+        with class_time(assignment.classroom):
+            return _render_row(request, row, coders, assignment)
+    return _render_row(request, row, coders, assignment)
+
+
+def _render_row(request, row, coders, assignment) -> HttpResponse:
+    return render(
+        request,
+        "classroom/_disagreement_row.html",
+        {
+            "row": row,
+            "coders": coders,
+            "assignment": assignment,
+            **_permissions(request, assignment),
+        },
+    )
 
 
 def _assignment_of(request: HttpRequest) -> Assignment | None:
@@ -149,13 +186,25 @@ def _assignment_of(request: HttpRequest) -> Assignment | None:
     return managed_assignment(request.user, pk)
 
 
+def _adopted(post: QueryDict) -> QueryDict:
+    """The form data, with an adopted answer (the `answer` button's value, "label|outlet
+    id|cited source") spread over the label, outlet and cited source fields."""
+    if "answer" not in post:
+        return post
+    data = post.copy()
+    label, _, rest = post["answer"].partition("|")
+    outlet, _, cited_source = rest.partition("|")
+    data["label"], data["outlet"], data["cited_source"] = label, outlet, cited_source
+    return data
+
+
 @require_POST
 def adjudicate_sentence(request: HttpRequest, pk: int) -> HttpResponse:
     if not is_editor(request.user):
         raise PermissionDenied("Only teachers, editors and admins can adjudicate claims.")
     sentence = get_object_or_404(Sentence.objects.select_related("article"), pk=pk)
     assignment = _assignment_of(request)
-    form = AdjudicationForm(request.POST)
+    form = AdjudicationForm(_adopted(request.POST))
     if not form.is_valid():
         return HttpResponse(
             "Choose one of the four labels.", status=400, content_type="text/plain; charset=utf-8"
@@ -199,3 +248,27 @@ def adjudication_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         messages.success(request, "Adjudication withdrawn: the majority counts again.")
     return _back(request, adjudication.sentence, assignment)
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int, sentence_pk: int) -> HttpResponse:
+    """Add to a sentence's comment thread on an assignment (the teacher; a student once
+    handed in); answers with the row (htmx) or back at the row."""
+    assignment = visible_assignment(request.user, pk)
+    sentence = get_object_or_404(Sentence.objects.select_related("article"), pk=sentence_pk)
+    try:
+        services.add_comment(
+            assignment=assignment,
+            sentence=sentence,
+            author=request.user,
+            body=request.POST.get("body", ""),
+        )
+    except ValidationError as exc:
+        return HttpResponse(
+            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in exc.message_dict.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    if not request.htmx:
+        messages.success(request, "Comment added.")
+    return _back(request, sentence, assignment)

@@ -100,10 +100,11 @@ def test_a_class_from_join_code_to_feedback(
     expect(t.locator("[data-figure=alpha]").first).not_to_have_text("—")
     save_screenshot(t, "class-assignment.png")
 
-    # She adjudicates the third sentence: Ana's "opinion" becomes the final label and
-    # the key (the row is swapped in place by htmx).
+    # She adjudicates the third sentence: Ana's "opinion" becomes the final label and,
+    # as she ticks "Also make it the key", the key (the row is swapped in place by htmx).
     t.get_by_role("link", name="Disagreements").click()
     row = t.locator(f"tr#s{third}")
+    row.locator("form.adopt").get_by_label("Also make it the key").check()
     row.get_by_role("button", name="Adopt Opinion").click()
     expect(t.locator(f"tr#s{third} .adjudicated .lab.t-opinion")).to_be_visible()
     expect(t.locator(f"tr#s{third} td.key .lab.t-opinion")).to_be_visible()

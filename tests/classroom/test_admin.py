@@ -10,13 +10,14 @@ from classroom.models import (
     AnswerKeyEntry,
     Assignment,
     Classroom,
+    Comment,
     JoinCode,
     Membership,
     Submission,
 )
-from classroom.services import create_join_code, put_in_key, submit
+from classroom.services import add_comment, create_join_code, put_in_key, submit
 
-MODELS = [Classroom, Membership, JoinCode, Assignment, Submission, AnswerKeyEntry]
+MODELS = [Classroom, Membership, JoinCode, Assignment, Submission, AnswerKeyEntry, Comment]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -32,6 +33,7 @@ def test_every_classroom_model_is_searchable_and_filterable_in_the_admin(
         label="opinion",
         outlet_id=sentences[1].article.origin_id,
     )
+    add_comment(assignment=assignment, sentence=sentences[1], author=teacher, body="Why?")
     model_admin = admin.site._registry[model]
     assert model_admin.search_fields and model_admin.list_filter
     client.force_login(admin_user)

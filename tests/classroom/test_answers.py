@@ -299,7 +299,7 @@ def test_the_gradebook_neutralises_formulas_in_cells(assignment, teacher, studen
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     row = next(r for r in rows if r[1] == "student1")
 
-    assert rows[0][0] == "assignment"
+    assert rows[0][0] == "Assignment"
     assert row[2].startswith("'=HYPERLINK")
     assert row[3] == "'@evil@example.org"
     assert row[8] == "0.0"  # a number stays a number

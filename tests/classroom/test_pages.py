@@ -77,7 +77,7 @@ def test_the_teacher_sees_progress_per_student_and_article_and_the_agreement(
 
     response = client.get(reverse("assignment-detail", args=[assignment.pk]))
 
-    progress = {p.student.username: (p.done, p.total) for p in response.context["progress"]}
+    progress = {p.student.username: (p.done, p.total) for p, _ in response.context["progress"]}
     assert progress == {"student1": (4, len(sentences)), "student2": (1, len(sentences))}
     figures = response.context["figures"]
     assert figures.among.units == 1
@@ -132,7 +132,7 @@ def test_the_gradebook_is_a_csv_download(client, assignment, teacher):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     lines = response.content.decode().splitlines()
-    assert lines[0].startswith("assignment,username,name,email")
+    assert lines[0].startswith("Assignment,Username,Name,Email,Handed in (UTC),")
     assert len(lines) == 3  # two students
     assert whole_class.content == response.content  # one assignment: the same rows
 

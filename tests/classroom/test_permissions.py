@@ -16,6 +16,7 @@ from annotator.models import Adjudication, ClaimTag
 from classroom.models import (
     AnswerKeyEntry,
     Classroom,
+    Comment,
     JoinCode,
     Membership,
     Submission,
@@ -50,6 +51,7 @@ def snapshot() -> list:
             AnswerKeyEntry,
             Adjudication,
             ClaimTag,
+            Comment,
         )
     ]
 
@@ -69,6 +71,7 @@ PAGES = [
     Row("get", "/classes/{class}/roster/", None, (LOGIN, NF, DENY, DENY, NF, R, R)),
     Row("post", "/classes/{class}/students/", {"name": "Ann Lee", "email": "ann@example.org"}, (LOGIN, NF, DENY, DENY, NF, (200, True), (200, True))),
     Row("post", "/classes/{class}/students/{student2}/remove/", None, (LOGIN, NF, DENY, DENY, NF, DONE, DONE)),
+    Row("post", "/classes/{class}/time-zone/", {"time_zone": "Europe/Berlin"}, (LOGIN, NF, DENY, DENY, NF, DONE, DONE)),
     Row("get", "/classes/{class}/gradebook.csv", None, (LOGIN, NF, DENY, DENY, NF, R, R)),
     Row("get", "/classes/{class}/assignments/new/", None, (LOGIN, NF, DENY, DENY, NF, R, R)),
     Row("get", "/classes/assignments/{assignment}/", None, (LOGIN, NF, R, R, NF, R, R)),
@@ -80,6 +83,7 @@ PAGES = [
     Row("get", "/classes/assignments/{assignment}/gradebook.csv", None, (LOGIN, NF, DENY, DENY, NF, R, R)),
     Row("post", "/classes/assignments/{assignment}/key/promote/", None, (LOGIN, NF, DENY, DENY, NF, DONE, DONE)),
     Row("get", "/classes/assignments/{assignment}/articles/{article}/disagreements/", None, (LOGIN, NF, DENY, DENY, NF, R, R)),
+    Row("post", "/classes/assignments/{assignment}/sentences/{unit}/comments/", {"body": "Why opinion?"}, (LOGIN, NF, DENY, DENY, NF, DONE, DONE)),
     Row("get", "/classes/articles/{article}/disagreements/", None, (LOGIN, DENY, DENY, DENY, R, R, R)),
     Row("post", "/classes/sentences/{sentence}/adjudicate/", {"label": "opinion"}, (LOGIN, DENY, DENY, DENY, DONE, DONE, DONE)),
     Row("post", "/classes/sentences/{sentence}/adjudicate/", {"label": "opinion", "assignment": "{assignment}", "use_as_key": "on"}, (LOGIN, DENY, DENY, DENY, NF, DONE, DONE)),
@@ -111,6 +115,7 @@ def places(classroom, assignment, teacher, sentences, student, other_student, se
         "{student2}": str(other_student.pk),
         "{article}": str(seeds["000"].pk),
         "{sentence}": str(sentences[1].pk),
+        "{unit}": str(sentences[1].pk),
     }
 
 
@@ -173,6 +178,7 @@ def test_the_grid_covers_every_route():
         "{code}": "<int:pk>",
         "{sentence}": "<int:pk>",
         "{student2}": "<int:student_pk>",
+        "{unit}": "<int:sentence_pk>",
     }
     normalised = set()
     for url in covered:

@@ -133,7 +133,7 @@ def test_json_lines_carries_articles_sentences_and_tags_complete(corpus):
     sourced = [t for t in record["tags"] if t["cited_source"] == "Syrian Defense Ministry"]
     assert sourced == [
         {
-            "sentence": corpus.majority.position,
+            "sentence_number": corpus.majority.position + 1,
             "start": corpus.majority.start,
             "end": corpus.majority.end,
             "text": corpus.majority.text,

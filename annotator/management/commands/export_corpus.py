@@ -48,6 +48,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--bom", action="store_true", help="UTF-8 byte order mark (Excel)")
         parser.add_argument(
+            "--classroom",
+            default="",
+            help="a class's id: its assignments' articles, its students' and teacher's tags",
+        )
+        parser.add_argument(
             "--suggestions",
             action="store_true",
             help="labelstudio: add the label suggester's predictions (with model_version)",
@@ -70,6 +75,7 @@ class Command(BaseCommand):
                     "pseudonymize": options["pseudonymize"],
                     "bom": options["bom"],
                     "suggestions": options["suggestions"],
+                    "classroom": options["classroom"],
                 }
             )
         )
