@@ -54,6 +54,23 @@ def test_the_page_shows_the_assignment_and_counts_only_its_units(
     assert "Hand in</button>" not in html
 
 
+def test_the_due_date_is_shown_in_the_class_time_zone(client, assignment, student, seeds):
+    import zoneinfo
+
+    from classroom.services import set_time_zone
+
+    set_time_zone(
+        classroom=assignment.classroom, time_zone="Asia/Tokyo", by=assignment.classroom.teacher
+    )
+    client.force_login(student)
+
+    html = page(client, seeds["000"], assignment)
+
+    local = assignment.due_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert f'Due {local:%Y-%m-%d %H:%M} <span class="tz">(Asia/Tokyo)</span>' in html
+    assert "UTC" not in re.search(r'<p class="due">.*?</p>', html).group(0)
+
+
 def test_tagging_in_the_assignment_answers_with_the_new_count(
     client, assignment, sentences, student
 ):
