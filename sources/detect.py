@@ -14,7 +14,7 @@ Where only one of the two is found, the caller decides what the other is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.sections import (
@@ -173,10 +173,12 @@ def detect_outlets(
     index: OutletIndex,
     *,
     line_numbers: Sequence[int] | None = None,
+    credit_lines: Collection[int] | None = None,
 ) -> Detection:
     """Suggest publisher and origin for a text given as (paragraph text, section) pairs
     (`line_numbers`, if given, are the paragraphs' line numbers in the text, for the
-    evidence).
+    evidence; `credit_lines`, if given, the indexes of the paragraphs that may hold a
+    republishing credit, as annotator.sections.classify finds them).
 
     Origin, strongest first: a republishing credit ("The original source of this article
     is X", "Originally published at X", "Source: X"...; an unknown X is reported as
@@ -194,7 +196,11 @@ def detect_outlets(
     boilerplate: list[tuple[str, int | None]] = []
     lead_ins: list[_Evidence] = []
     unknown_datelines: list[_Evidence] = []
-    hinted = lines_with_credit_hints([line for line, _ in paragraphs])
+    hinted = (
+        lines_with_credit_hints([line for line, _ in paragraphs])
+        if credit_lines is None
+        else credit_lines
+    )
 
     for n, (line, section) in enumerate(paragraphs):
         if section == Section.COMMENT:
