@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,10 +70,6 @@ class Phrases:
 
     def __init__(self, phrases: Sequence[tuple[str, str]]) -> None:
         self._phrases = [(word, re.compile(pattern, re.IGNORECASE)) for word, pattern in phrases]
-        # For a scan of a whole text (see _lines_holding). A phrase's word is letters and
-        # single spaces, so the 20 or more spaces of a blanked quotation (see unquoted)
-        # never join into one.
-        self.words = tuple(dict.fromkeys(word.strip() for word, _ in phrases))
 
     def search(self, line: str) -> bool:
         """Whether `line` holds one of the phrases."""
@@ -109,6 +106,22 @@ _BOILERPLATE_ANYWHERE = Phrases(
         ("sign up for ", r"\bsign up for (?:our|the) newsletter\b"),
         ("was originally ", r"\bwas originally (?:released|published) on\b.*:$"),
     ]
+)
+# Every phrase of _BOILERPLATE_ANYWHERE holds one of these (a URL appeal "donat", "patreon"
+# or "paypal"; "cross-post" "post"; "was originally" "original"), and none of them holds
+# a quotation's blanked run of spaces (see unquoted).
+_APPEAL_WORDS = (
+    "support",
+    "donat",
+    "patreon",
+    "paypal",
+    "become a",
+    "subscri",
+    "copyright",
+    "post",
+    "fair use",
+    "newsletter",
+    "original",
 )
 
 _BYLINE = re.compile(
@@ -220,6 +233,9 @@ def _image_hint(lowered: str) -> bool:
 # Where a credit may begin inside a line: after a sentence's end, or after "; " or " | "
 # that follow a byline ("Written by A; Originally appeared at X").
 _CREDIT_STARTS = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*|\s[–—]\s*")
+# The same for a line without dashes: every alternative then begins with a mark, which
+# the engine skips to (a space may begin the one with a dash, and a line has many).
+_CREDIT_STARTS_NO_DASH = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*")
 
 IMAGE_CREDIT = re.compile(
     r"[(\[*_\s]*(?:"
@@ -264,14 +280,14 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|forward this article|crosspost on your blog|visit and follow us on|\|\s*permalink\b",
     re.IGNORECASE,
 )
-# Every phrase of _FURNITURE_ANYWHERE holds one of these.
+# Every phrase of _FURNITURE_ANYWHERE holds one of these ("crosspost" "post").
 _FURNITURE_WORDS = (
     "permalink",
     "translate",
     "newsletter",
     "share button",
     "forward this",
-    "crosspost",
+    "post",
     "follow us",
 )
 
@@ -282,6 +298,17 @@ _APPEAL = 2  # _BOILERPLATE_ANYWHERE's words: an appeal, a rights notice
 _IMAGE = 4  # _IMAGE_WORDS: an image credit
 _FURNITURE = 8  # _FURNITURE_WORDS
 _ALL = _CREDIT | _APPEAL | _IMAGE | _FURNITURE
+# Each word with the checks it may open: the families share some words, and each is
+# looked for once.
+_HINT_WORDS: dict[str, int] = {}
+for _bit, _words in (
+    (_CREDIT, _CREDIT_HINTS),
+    (_APPEAL, _APPEAL_WORDS),
+    (_IMAGE, _IMAGE_WORDS),
+    (_FURNITURE, _FURNITURE_WORDS),
+):
+    for _word in _words:
+        _HINT_WORDS[_word] = _HINT_WORDS.get(_word, 0) | _bit
 
 # An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
 _BIO = re.compile(
@@ -313,18 +340,44 @@ def credit_at(line: str) -> list[re.Match[str]]:
     """The republishing credits in a line, each at the start of the line or a sentence
     and outside quotation marks, in order (a list to read, not to change: the answer is
     cached, since sections and outlet detection read the same lines of an article)."""
-    if not _credit_hint(line.lower()):
-        return []
     plain = unquoted(line)
-    found = []
-    m = ORIGIN_CREDIT.match(plain)
-    if m:
-        found.append(m)
-    for start in _CREDIT_STARTS.finditer(plain):
-        m = ORIGIN_CREDIT.match(plain, start.end())
+    lowered = plain.lower()
+    if len(lowered) == len(plain):
+        # Every credit holds a hint word before the next place where a credit may start
+        # (its words hold no mark, semicolon, bar or dash): only the places followed by
+        # one are tried.
+        hints = _positions(lowered, _CREDIT_HINTS)
+        if not hints:
+            return []
+        stop = hints[-1] + 1
+    elif _credit_hint(lowered):
+        hints, stop = None, len(plain)
+    else:
+        return []
+    starts = _CREDIT_STARTS if "–" in plain or "—" in plain else _CREDIT_STARTS_NO_DASH
+    places = [0, *(m.end() for m in starts.finditer(plain, 0, stop)), len(plain)]
+    found: list[re.Match[str]] = []
+    for place, following in itertools.pairwise(places):
+        if hints is not None:
+            nearest = bisect.bisect_left(hints, place)
+            if nearest == len(hints) or hints[nearest] >= following:
+                continue
+        m = ORIGIN_CREDIT.match(plain, place)
         if m and (not found or m.start("rule") > found[-1].start("rule")):
             found.append(m)
     return found
+
+
+def _positions(lowered: str, words: Iterable[str]) -> list[int]:
+    """Where `words` occur in `lowered`, sorted."""
+    positions = []
+    for word in words:
+        at = lowered.find(word)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(word, at + 1)
+    positions.sort()
+    return positions
 
 
 def is_furniture(line: str) -> bool:
@@ -349,12 +402,8 @@ def _is_furniture(stripped: str, may: int) -> bool:
         and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
     ):
         return True
-    if may & _FURNITURE:
-        lowered = stripped.lower()
-        if any(word in lowered for word in _FURNITURE_WORDS) and _FURNITURE_ANYWHERE.search(
-            stripped
-        ):
-            return True
+    if may & _FURNITURE and _FURNITURE_ANYWHERE.search(stripped):
+        return True
     # A credit line is short; a credit inside a paragraph is one of its sentences.
     credits = credit_at(stripped) if may & _CREDIT and size <= 300 else []
     return bool(credits) and _starts_the_line(stripped, credits[0])
@@ -442,14 +491,18 @@ def _hints(text: str, starts: list[int]) -> list[int]:
     if len(lowered) != len(text):  # lower() moved the offsets ("İ"): try every check
         return [_ALL] * len(starts)
     may = [0] * len(starts)
-    for bit, words in (
-        (_CREDIT, _CREDIT_HINTS),
-        (_APPEAL, _BOILERPLATE_ANYWHERE.words),
-        (_IMAGE, _IMAGE_WORDS),
-        (_FURNITURE, _FURNITURE_WORDS),
-    ):
-        for line in _lines_holding(lowered, starts, words):
-            may[line] |= bit
+    last = len(starts) - 1
+    find = lowered.find
+    # As _lines_holding, inline: most words are in no line, and a call per word costs
+    # as much as looking for it.
+    for word, bits in _HINT_WORDS.items():
+        at = find(word)
+        while at != -1:
+            line = max(bisect.bisect_right(starts, at) - 1, 0)
+            may[line] |= bits
+            if line == last:
+                break
+            at = find(word, starts[line + 1])
     return may
 
 
@@ -494,9 +547,9 @@ def classify(text: str, spans: Sequence[Span], *, comments_start: str = "") -> C
 
     # Lines of the text by paragraph index, from the spans themselves.
     line_bounds: dict[int, tuple[int, int]] = {}
-    for span in spans:
-        first_start, _ = line_bounds.get(span.paragraph, (span.start, span.end))
-        line_bounds[span.paragraph] = (first_start, span.end)
+    for start, end, paragraph in spans:
+        first_start, _ = line_bounds.get(paragraph, (start, end))
+        line_bounds[paragraph] = (first_start, end)
 
     paragraphs = list(line_bounds)  # in order, as the spans are
     may = _hints(text, [start for start, _ in line_bounds.values()])
@@ -541,6 +594,13 @@ def classify(text: str, spans: Sequence[Span], *, comments_start: str = "") -> C
                 credit_starts.update(start + m.start("rule") for m in credit_at(line))
             if may[n] & _IMAGE:
                 image_paragraphs.add(paragraph)
+    if not credit_starts and not image_paragraphs:
+        # The common case: every sentence takes its paragraph's section.
+        return Classified(
+            [by_paragraph[p] if s < comments_from else Section.COMMENT for s, _, p in spans],
+            [(start, end, by_paragraph[p]) for p, (start, end) in line_bounds.items()],
+            frozenset(n for n, bits in enumerate(may) if bits & _CREDIT),
+        )
     sections = []
     first_sections: dict[int, str] = {}
     for span in spans:
