@@ -98,6 +98,7 @@ _BOILERPLATE_ANYWHERE = Phrases(
         ("donate ", r"\bdonate (?:now|today|here)\b"),
         ("subscribe ", r"\bsubscribe (?:now|today|here|to|for)\b"),
         ("support us ", r"\bsupport us (?:now|today|here)\b"),
+        ("fund", r"\bfund-?raising (?:goal|target|drive|appeal|campaign)\b"),
         # rights notices
         ("contains copyrighted material", r"contains copyrighted material"),
         ("grants permission to cross-post", r"grants permission to cross-post"),
@@ -108,7 +109,8 @@ _BOILERPLATE_ANYWHERE = Phrases(
     ]
 )
 # Every phrase of _BOILERPLATE_ANYWHERE holds one of these (a URL appeal "donat", "patreon"
-# or "paypal"; "cross-post" "post"; "was originally" "original"), and none of them holds
+# or "paypal"; "cross-post" "post"; "was originally" "original"; a fund-raising goal
+# "raising"), and none of them holds
 # a quotation's blanked run of spaces (see unquoted).
 _APPEAL_WORDS = (
     "support",
@@ -116,6 +118,7 @@ _APPEAL_WORDS = (
     "patreon",
     "paypal",
     "become a",
+    "raising",
     "subscri",
     "copyright",
     "post",
