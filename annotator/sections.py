@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -56,43 +58,73 @@ _BOILERPLATE_START = re.compile(
     ),
     re.IGNORECASE,
 )
-_BOILERPLATE_ANYWHERE = re.compile(
-    "|".join(
-        [
-            # donation and membership appeals
-            r"please support (?:the|our) (?:project|work|site|journalism)",
-            r"(?:https?://|www\.)\S*(?:donate|donation|patreon|paypal)",
-            r"\bpaypal\s*:",
-            r"\bbecome a (?:member|patron|subscriber)\b",
-            r"\bplease (?:consider )?(?:donating|making a donation|a donation|donate)\b",
-            r"\b(?:donate|subscribe|support us) (?:now|today|here)\b",
-            # rights notices
-            r"contains copyrighted material",
-            r"grants permission to cross-post",
-            r"[\"“]fair use[\"”]",
-            # subscriptions and promotion of other material
-            r"\bsubscribe (?:to|for)\b",
-            r"\bsign up for (?:our|the) newsletter\b",
-            r"\bwas originally (?:released|published) on\b.*:$",
-        ]
-    ),
-    re.IGNORECASE,
-)
 
-# Every phrase of _BOILERPLATE_ANYWHERE holds one of these words: a plain substring test
-# rules out most body paragraphs before the regular expression runs.
-_BOILERPLATE_WORDS = (
+
+class Phrases:
+    """Phrases to look for anywhere in a line, each a regular expression that begins with
+    a literal word (given in lower case), matched without regard to case.
+
+    A search of one expression joining them all tries every alternative at every position
+    of a paragraph, which made boilerplate checks a quarter of an import; here `str.find`
+    (a C loop) finds the words, and a phrase's expression runs only where its word is."""
+
+    def __init__(self, phrases: Sequence[tuple[str, str]]) -> None:
+        self._phrases = [(word, re.compile(pattern, re.IGNORECASE)) for word, pattern in phrases]
+
+    def search(self, line: str) -> bool:
+        """Whether `line` holds one of the phrases."""
+        lowered = line.lower()
+        if len(lowered) != len(line):  # lower() moved the offsets ("İ"): search each one
+            return any(pattern.search(line) for _, pattern in self._phrases)
+        for word, pattern in self._phrases:
+            at = lowered.find(word)
+            while at != -1:
+                if pattern.match(line, at):
+                    return True
+                at = lowered.find(word, at + 1)
+        return False
+
+
+_URL_APPEAL = r"\S*(?:donate|donation|patreon|paypal)"
+_BOILERPLATE_ANYWHERE = Phrases(
+    [
+        # donation and membership appeals
+        ("please support", r"please support (?:the|our) (?:project|work|site|journalism)"),
+        ("http", r"https?://" + _URL_APPEAL),
+        ("www.", r"www\." + _URL_APPEAL),
+        ("paypal", r"\bpaypal\s*:"),
+        ("become a", r"\bbecome a (?:member|patron|subscriber)\b"),
+        ("please", r"\bplease (?:consider )?(?:donating|making a donation|a donation|donate)\b"),
+        ("donate ", r"\bdonate (?:now|today|here)\b"),
+        ("subscribe ", r"\bsubscribe (?:now|today|here|to|for)\b"),
+        ("support us ", r"\bsupport us (?:now|today|here)\b"),
+        ("fund", r"\bfund-?raising (?:goal|target|drive|appeal|campaign)\b"),
+        # rights notices
+        ("contains copyrighted material", r"contains copyrighted material"),
+        ("grants permission to cross-post", r"grants permission to cross-post"),
+        ("fair use", r"(?<=[\"“])fair use[\"”]"),
+        # subscriptions and promotion of other material
+        ("sign up for ", r"\bsign up for (?:our|the) newsletter\b"),
+        ("was originally ", r"\bwas originally (?:released|published) on\b.*:$"),
+    ]
+)
+# Every phrase of _BOILERPLATE_ANYWHERE holds one of these (a URL appeal "donat", "patreon"
+# or "paypal"; "cross-post" "post"; "was originally" "original"; a fund-raising goal
+# "raising"), and none of them holds
+# a quotation's blanked run of spaces (see unquoted).
+_APPEAL_WORDS = (
     "support",
     "donat",
     "patreon",
     "paypal",
     "become a",
+    "raising",
+    "subscri",
     "copyright",
-    "cross-post",
+    "post",
     "fair use",
-    "subscribe",
-    "sign up",
-    "originally",
+    "newsletter",
+    "original",
 )
 
 _BYLINE = re.compile(
@@ -163,47 +195,50 @@ def _credit_hint(lowered: str) -> bool:
 
 def lines_with_credit_hints(lines: Sequence[str]) -> frozenset[int]:
     """The indexes of the lines that may hold a republishing credit (see credit_at): one
-    scan of the whole text per hint word, since most lines hold none. Cached, since
-    sections and outlet detection ask it about the same lines."""
-    return _lines_with_credit_hints(tuple(lines))
-
-
-@functools.lru_cache(maxsize=8)
-def _lines_with_credit_hints(lines: tuple[str, ...]) -> frozenset[int]:
+    scan of the whole text per hint word, since most lines hold none."""
     joined = "\n".join(lines)
     lowered = joined.lower()
     if len(lowered) != len(joined):  # lower() changed offsets ("İ"): line by line
         return frozenset(i for i, line in enumerate(lines) if _credit_hint(line.lower()))
-    positions = []
-    for hint in _CREDIT_HINTS:
-        at = lowered.find(hint)
-        while at != -1:
-            positions.append(at)
-            at = lowered.find(hint, at + 1)
-    if not positions:
-        return frozenset()
     starts = []
     offset = 0
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    return frozenset(bisect.bisect_right(starts, at) - 1 for at in positions)
+    return frozenset(_lines_holding(lowered, starts, _CREDIT_HINTS))
+
+
+def _lines_holding(lowered: str, starts: Sequence[int], words: Iterable[str]) -> set[int]:
+    """The indexes of the lines that hold one of `words` (lower case), in a lower-cased
+    text whose lines begin at the offsets `starts` (sorted): one `str.find` per word and
+    line that holds it. Never misses a line; may name one whose gap to the next holds a
+    word."""
+    found: set[int] = set()
+    last = len(starts) - 1
+    for word in words:
+        at = lowered.find(word)
+        while at != -1:
+            line = max(bisect.bisect_right(starts, at) - 1, 0)
+            found.add(line)
+            if line == last:
+                break
+            at = lowered.find(word, starts[line + 1])
+    return found
+
+
+_IMAGE_WORDS = ("image", "photo", "pic", "illustration", "graphic", "screenshot")
 
 
 def _image_hint(lowered: str) -> bool:
-    return (
-        "image" in lowered
-        or "photo" in lowered
-        or "pic" in lowered
-        or "illustration" in lowered
-        or "graphic" in lowered
-        or "screenshot" in lowered
-    )
+    return any(word in lowered for word in _IMAGE_WORDS)
 
 
 # Where a credit may begin inside a line: after a sentence's end, or after "; " or " | "
 # that follow a byline ("Written by A; Originally appeared at X").
 _CREDIT_STARTS = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*|\s[–—]\s*")
+# The same for a line without dashes: every alternative then begins with a mark, which
+# the engine skips to (a space may begin the one with a dash, and a line has many).
+_CREDIT_STARTS_NO_DASH = re.compile(r"[.!?…][\"”’)\]]*\s+|[;|]\s*")
 
 IMAGE_CREDIT = re.compile(
     r"[(\[*_\s]*(?:"
@@ -248,6 +283,36 @@ _FURNITURE_ANYWHERE = re.compile(
     r"|forward this article|crosspost on your blog|visit and follow us on|\|\s*permalink\b",
     re.IGNORECASE,
 )
+# Every phrase of _FURNITURE_ANYWHERE holds one of these ("crosspost" "post").
+_FURNITURE_WORDS = (
+    "permalink",
+    "translate",
+    "newsletter",
+    "share button",
+    "forward this",
+    "post",
+    "follow us",
+)
+
+# Which of the checks that need certain words a line may pass (the words are looked for
+# in the whole text at once, see _hints): a bit each, _ALL when not known.
+_CREDIT = 1  # _CREDIT_HINTS: a republishing credit
+_APPEAL = 2  # _BOILERPLATE_ANYWHERE's words: an appeal, a rights notice
+_IMAGE = 4  # _IMAGE_WORDS: an image credit
+_FURNITURE = 8  # _FURNITURE_WORDS
+_ALL = _CREDIT | _APPEAL | _IMAGE | _FURNITURE
+# Each word with the checks it may open: the families share some words, and each is
+# looked for once.
+_HINT_WORDS: dict[str, int] = {}
+for _bit, _words in (
+    (_CREDIT, _CREDIT_HINTS),
+    (_APPEAL, _APPEAL_WORDS),
+    (_IMAGE, _IMAGE_WORDS),
+    (_FURNITURE, _FURNITURE_WORDS),
+):
+    for _word in _words:
+        _HINT_WORDS[_word] = _HINT_WORDS.get(_word, 0) | _bit
+_HINT_BYTES = [(word.encode("ascii"), bits) for word, bits in _HINT_WORDS.items()]
 
 # An author's bio, at the foot of an article: "Jane Doe is an independent journalist…".
 _BIO = re.compile(
@@ -279,33 +344,60 @@ def credit_at(line: str) -> list[re.Match[str]]:
     """The republishing credits in a line, each at the start of the line or a sentence
     and outside quotation marks, in order (a list to read, not to change: the answer is
     cached, since sections and outlet detection read the same lines of an article)."""
-    if not _credit_hint(line.lower()):
-        return []
     plain = unquoted(line)
-    found = []
-    m = ORIGIN_CREDIT.match(plain)
-    if m:
-        found.append(m)
-    for start in _CREDIT_STARTS.finditer(plain):
-        m = ORIGIN_CREDIT.match(plain, start.end())
+    lowered = plain.lower()
+    if len(lowered) == len(plain):
+        # Every credit holds a hint word before the next place where a credit may start
+        # (its words hold no mark, semicolon, bar or dash): only the places followed by
+        # one are tried.
+        hints = _positions(lowered, _CREDIT_HINTS)
+        if not hints:
+            return []
+        stop = hints[-1] + 1
+    elif _credit_hint(lowered):
+        hints, stop = None, len(plain)
+    else:
+        return []
+    starts = _CREDIT_STARTS if "–" in plain or "—" in plain else _CREDIT_STARTS_NO_DASH
+    places = [0, *(m.end() for m in starts.finditer(plain, 0, stop)), len(plain)]
+    found: list[re.Match[str]] = []
+    for place, following in itertools.pairwise(places):
+        if hints is not None:
+            nearest = bisect.bisect_left(hints, place)
+            if nearest == len(hints) or hints[nearest] >= following:
+                continue
+        m = ORIGIN_CREDIT.match(plain, place)
         if m and (not found or m.start("rule") > found[-1].start("rule")):
             found.append(m)
     return found
 
 
+def _positions(lowered: str, words: Iterable[str]) -> list[int]:
+    """Where `words` occur in `lowered`, sorted."""
+    positions = []
+    for word in words:
+        at = lowered.find(word)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(word, at + 1)
+    positions.sort()
+    return positions
+
+
 def is_furniture(line: str) -> bool:
     """Whether a line is page furniture or a credit (see Section.CREDIT)."""
-    stripped = line.strip()
-    return _is_furniture(stripped, stripped.lower())
+    return _is_furniture(line.strip(), _ALL)
 
 
-def _is_furniture(stripped: str, lowered: str, credits_possible: bool = True) -> bool:
+def _is_furniture(stripped: str, may: int) -> bool:
+    """Whether a stripped line is furniture or a credit, trying only the checks that
+    `may` allows (see _ALL)."""
     size = len(stripped)
     # Furniture is short: a long paragraph is body text (or a bio, see is_bio).
     if size > FURNITURE_MAX_CHARS:
         return False
     if _FURNITURE_START.match(stripped) or (
-        _image_hint(lowered[:40]) and IMAGE_CREDIT.match(stripped)
+        may & _IMAGE and _image_hint(stripped[:40].lower()) and IMAGE_CREDIT.match(stripped)
     ):
         return True
     if (
@@ -314,18 +406,10 @@ def _is_furniture(stripped: str, lowered: str, credits_possible: bool = True) ->
         and (DATELINE.match(stripped) or _DATE_ONLY.match(stripped))
     ):
         return True
-    if (
-        "permalink" in lowered
-        or "translate" in lowered
-        or "newsletter" in lowered
-        or "share button" in lowered
-        or "forward this" in lowered
-        or "crosspost" in lowered
-        or "follow us" in lowered
-    ) and _FURNITURE_ANYWHERE.search(stripped):
+    if may & _FURNITURE and _FURNITURE_ANYWHERE.search(stripped):
         return True
     # A credit line is short; a credit inside a paragraph is one of its sentences.
-    credits = credit_at(stripped) if credits_possible and size <= 300 else []
+    credits = credit_at(stripped) if may & _CREDIT and size <= 300 else []
     return bool(credits) and _starts_the_line(stripped, credits[0])
 
 
@@ -365,15 +449,17 @@ def classify_paragraph(
     paragraph after it if known, helps tell a question headline from a question;
     `credits_possible` False says that the line holds no credit, see
     lines_with_credit_hints)."""
-    stripped = line.strip()
-    lowered = stripped.lower()
+    may = _ALL if credits_possible else _ALL & ~_CREDIT
+    return _classify(line.strip(), first=first, next_line=next_line, may=may)
+
+
+def _classify(stripped: str, *, first: bool, next_line: str, may: int) -> str:
+    """classify_paragraph for a stripped line, trying only the checks that `may` allows."""
     if _BOILERPLATE_START.match(stripped):
         return Section.BOILERPLATE
-    if _is_furniture(stripped, lowered, credits_possible):
+    if _is_furniture(stripped, may):
         return Section.CREDIT
-    if any(word in lowered for word in _BOILERPLATE_WORDS) and _BOILERPLATE_ANYWHERE.search(
-        unquoted(stripped)
-    ):
+    if may & _APPEAL and _BOILERPLATE_ANYWHERE.search(unquoted(stripped)):
         return Section.BOILERPLATE
     # Every alternative is anchored: match, not search, which would try every position.
     if len(stripped) <= 120 and _BYLINE.match(stripped):
@@ -401,6 +487,33 @@ def _question_headline(line: str, next_line: str) -> bool:
     )
 
 
+def _hints(text: str, starts: list[int]) -> list[int]:
+    """For each line of `text` (beginning at the offsets `starts`), which of the checks
+    that need certain words it may pass (see _ALL): one scan of the text per word, since
+    most lines hold none."""
+    if "\u0130" in text or "\u212a" in text:
+        # The two characters that lower-case to ASCII letters ("İ", the Kelvin sign):
+        # try every check.
+        return [_ALL] * len(starts)
+    # The words are ASCII: in one byte per character (the others become "?"), lower-cased
+    # as ASCII, they are found at the same offsets as in text.lower(), and faster.
+    lowered = text.encode("latin-1", "replace").lower()
+    may = [0] * len(starts)
+    last = len(starts) - 1
+    find = lowered.find
+    # As _lines_holding, inline: most words are in no line, and a call per word costs
+    # as much as looking for it.
+    for word, bits in _HINT_BYTES:
+        at = find(word)
+        while at != -1:
+            line = max(bisect.bisect_right(starts, at) - 1, 0)
+            may[line] |= bits
+            if line == last:
+                break
+            at = find(word, starts[line + 1])
+    return may
+
+
 def _credit_starts_sentence(text: str, start: int, credit_starts: set[int]) -> bool:
     """Whether a credit begins the sentence at `start` (after "(", "*" or the like)."""
     return any(start + lead in credit_starts for lead in range(4))
@@ -411,6 +524,25 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
 
     `comments_start` is the text with which reader comments begin (it must occur in
     the text): every sentence from there on is a reader comment."""
+    return classify(text, spans, comments_start=comments_start).sections
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """The sections of a text's sentences, and its paragraphs as outlet detection reads
+    them (sources.detect.detect_outlets)."""
+
+    sections: list[str]  # one per span
+    # One per paragraph: its first sentence's start, its last one's end, and the section
+    # of its first sentence.
+    paragraphs: list[tuple[int, int, str]]
+    # The indexes (into `paragraphs`) of the paragraphs that may hold a republishing
+    # credit (see lines_with_credit_hints).
+    credit_lines: frozenset[int]
+
+
+def classify(text: str, spans: Sequence[Span], *, comments_start: str = "") -> Classified:
+    """classify_sections, with the paragraphs that outlet detection reads."""
     comments_from = len(text) + 1
     if comments_start:
         found = text.find(comments_start.strip())
@@ -423,14 +555,12 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
 
     # Lines of the text by paragraph index, from the spans themselves.
     line_bounds: dict[int, tuple[int, int]] = {}
-    for span in spans:
-        first_start, _ = line_bounds.get(span.paragraph, (span.start, span.end))
-        line_bounds[span.paragraph] = (first_start, span.end)
+    for start, end, paragraph in spans:
+        first_start, _ = line_bounds.get(paragraph, (start, end))
+        line_bounds[paragraph] = (first_start, end)
 
-    paragraphs = sorted(line_bounds)
-    hinted = lines_with_credit_hints([text[start:end] for start, end in line_bounds.values()])
-    hinted = {paragraphs[i] for i in hinted}
-    images_possible = _image_hint(text.lower())
+    paragraphs = list(line_bounds)  # in order, as the spans are
+    may = _hints(text, [start for start, _ in line_bounds.values()])
     by_paragraph: dict[int, str] = {}
     for n, paragraph in enumerate(paragraphs):
         start, end = line_bounds[paragraph]
@@ -438,15 +568,15 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
             by_paragraph[paragraph] = Section.COMMENT
         elif paragraph == 0:
             following = line_bounds.get(paragraphs[n + 1]) if n + 1 < len(paragraphs) else None
-            by_paragraph[paragraph] = classify_paragraph(
-                text[start:end],
+            by_paragraph[paragraph] = _classify(
+                text[start:end].strip(),
                 first=True,
                 next_line=text[following[0] : following[1]] if following else "",
-                credits_possible=paragraph in hinted,
+                may=may[n],
             )
         else:
-            by_paragraph[paragraph] = classify_paragraph(
-                text[start:end], first=False, credits_possible=paragraph in hinted
+            by_paragraph[paragraph] = _classify(
+                text[start:end].strip(), first=False, next_line="", may=may[n]
             )
 
     # Author bios: body-like lines with nothing but non-claims after them.
@@ -462,26 +592,42 @@ def classify_sections(text: str, spans: Sequence[Span], *, comments_start: str =
     # by X."), as offsets into the text where such a sentence starts.
     credit_starts: set[int] = set()
     image_paragraphs: set[int] = set()
-    for paragraph, (start, end) in line_bounds.items():
-        if by_paragraph[paragraph] in (Section.BODY, Section.HEADLINE):
-            if paragraph in hinted:
+    for n, (paragraph, (start, end)) in enumerate(line_bounds.items()):
+        if may[n] & (_CREDIT | _IMAGE) and by_paragraph[paragraph] in (
+            Section.BODY,
+            Section.HEADLINE,
+        ):
+            if may[n] & _CREDIT:
                 line = text[start:end]
                 credit_starts.update(start + m.start("rule") for m in credit_at(line))
-            if images_possible and _image_hint(text[start:end].lower()):
+            if may[n] & _IMAGE:
                 image_paragraphs.add(paragraph)
+    if not credit_starts and not image_paragraphs:
+        # The common case: every sentence takes its paragraph's section.
+        return Classified(
+            [by_paragraph[p] if s < comments_from else Section.COMMENT for s, _, p in spans],
+            [(start, end, by_paragraph[p]) for p, (start, end) in line_bounds.items()],
+            frozenset(n for n, bits in enumerate(may) if bits & _CREDIT),
+        )
     sections = []
+    first_sections: dict[int, str] = {}
     for span in spans:
         if span.start >= comments_from:
-            sections.append(Section.COMMENT)
-            continue
-        section = by_paragraph[span.paragraph]
-        if section in (Section.BODY, Section.HEADLINE) and (
-            (credit_starts and _credit_starts_sentence(text, span.start, credit_starts))
-            or (
-                span.paragraph in image_paragraphs
-                and IMAGE_CREDIT.match(text, span.start, span.end)
-            )
-        ):
-            section = Section.CREDIT
+            section = Section.COMMENT
+        else:
+            section = by_paragraph[span.paragraph]
+            if section in (Section.BODY, Section.HEADLINE) and (
+                (credit_starts and _credit_starts_sentence(text, span.start, credit_starts))
+                or (
+                    span.paragraph in image_paragraphs
+                    and IMAGE_CREDIT.match(text, span.start, span.end)
+                )
+            ):
+                section = Section.CREDIT
         sections.append(section)
-    return sections
+        first_sections.setdefault(span.paragraph, section)
+    return Classified(
+        sections,
+        [(start, end, first_sections[p]) for p, (start, end) in line_bounds.items()],
+        frozenset(n for n, bits in enumerate(may) if bits & _CREDIT),
+    )

@@ -34,6 +34,12 @@ _MARKS = ".!?…‽؟۔"
 # byte order mark): a sentence neither begins nor ends with them, and after a mark they
 # separate as a space does.
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068\u2069\u061c\ufeff"
+# Whitespace but line breaks (every character for which str.isspace() holds, as \s, but
+# "\n", U+2028 and U+2029), spelt out so that the gap after a mark is one character class.
+_SPACES = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
 # Line breaks: a sentence never crosses one.
 _LINE_BREAKS = re.compile("[\n\u2028\u2029]")
 # Closing quotes and parentheses stay with the sentence they close. "]" is left out on purpose:
@@ -50,7 +56,7 @@ _LEADERS = _OPENERS + _BULLETS + "-–—*"
 # bounded, so odd input cannot make the regex backtrack for long.
 _RUN = re.compile(
     rf"(?P<term>(?>[{_MARKS}]+(?:\ [{_MARKS}]+){{0,6}}))(?P<close>[{_CLOSERS}]*)"
-    rf"(?:[^\S\n\u2028\u2029]|[{_INVISIBLE}])*"
+    rf"[{re.escape(_SPACES + _INVISIBLE)}]*"
 )
 # Emoji (and their modifiers) between a sentence's final mark and the next sentence:
 # "Great news! 🎉 The army…" ends after the emoji.
@@ -285,7 +291,7 @@ def _nothing_before(text: str, at: int, sentence_start: int) -> bool:
 def _after_full_stop(text: str, word: str, nxt: int) -> bool:
     """Whether a single full stop after ``word`` ends the sentence, given what starts at ``nxt``."""
     bare = word.lstrip(_LEADERS)
-    if "–" in bare or "—" in bare or "-" in bare:
+    if not bare.isalpha() and ("–" in bare or "—" in bare or "-" in bare):
         # A range of abbreviations ("Jan.–Mar. 2018"): the last one decides.
         bare = re.split("[–—-]", bare)[-1] or bare
     key = bare.lower()

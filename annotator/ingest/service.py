@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from annotator.cleaning import clean_text
 from annotator.models import Article, Sentence
 from annotator.sanitize import clean_html
-from annotator.sections import Section, classify_sections
+from annotator.sections import Section, classify
 from annotator.segment import split_sentences
 from sources.detect import OutletIndex, detect_outlets
 from sources.models import Outlet
@@ -106,20 +106,19 @@ def import_article(
 
     digest = content_hash(text)
     spans = split_sentences(text)
-    sections = classify_sections(text, spans, comments_start=comments_start)
+    classified = classify(text, spans, comments_start=comments_start)
+    sections = classified.sections
 
     publisher_signal = "given" if publisher else ""
     origin_signal = "given" if origin else ""
     origin_unknown = ""
     if publisher is None or origin is None:
-        paragraphs: dict[int, tuple[int, int, str]] = {}
-        for span, section in zip(spans, sections, strict=True):
-            first = paragraphs.get(span.paragraph, (span.start, span.end, section))
-            paragraphs[span.paragraph] = (first[0], span.end, first[2])
+        paragraphs = classified.paragraphs
         found = detect_outlets(
-            [(text[start:end], section) for start, end, section in paragraphs.values()],
+            [(text[start:end], section) for start, end, section in paragraphs],
             outlet_index or OutletIndex.load(),
-            line_numbers=_line_numbers(text, [start for start, _, _ in paragraphs.values()]),
+            line_numbers=_line_numbers(text, [start for start, _, _ in paragraphs]),
+            credit_lines=classified.credit_lines,
         )
         if origin is None and found.origin is not None:
             origin, origin_signal = found.origin, found.origin_signal

@@ -649,6 +649,20 @@ def test_it_handles_the_held_out_cases(text: str, expected: list[str]) -> None:
     assert [text[s.start : s.end] for s in spans] == expected
 
 
+# Every character that str.isspace() calls whitespace but the three line breaks.
+SPACES_BUT_LINE_BREAKS = [
+    c for c in map(chr, range(0x110000)) if c.isspace() and c not in "\n\u2028\u2029"
+]
+
+
+@pytest.mark.parametrize("space", SPACES_BUT_LINE_BREAKS, ids=lambda c: f"U+{ord(c):04X}")
+def test_any_space_after_a_full_stop_separates_two_sentences_on_one_line(space: str) -> None:
+    text = f"The army advanced.{space}It stopped."
+    spans = assert_invariants(text)
+    assert [text[s.start : s.end] for s in spans] == ["The army advanced.", "It stopped."]
+    assert [s.paragraph for s in spans] == [0, 0]
+
+
 def test_a_line_break_u2028_starts_a_new_paragraph() -> None:
     spans = assert_invariants("One.\u2028Two.\u2029Three.")
     assert [s.paragraph for s in spans] == [0, 1, 2]
