@@ -9,7 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+# `expect(...)` waits have a bound of their own (5 s by default), apart from the
+# context's: on a loaded 2-core machine a save's answer has taken longer. The same
+# generous bound as every other wait (see new_context).
+expect.set_options(timeout=30_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
