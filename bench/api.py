@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -95,9 +94,9 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(root: Path, env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [PYTHON, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
     )
     if done.returncode:
         sys.exit(f"manage.py {args[0]} failed:\n{done.stderr}")
@@ -257,14 +256,39 @@ def stored_tags(database_url: str) -> tuple[set[tuple[str, int, int, int]], int]
         return set(db.execute(tags_sql).fetchall()), db.execute(revisions_sql).fetchone()[0]
 
 
-def run(label: str, database_url: str, options: argparse.Namespace) -> None:
+@dataclass
+class Prepared:
+    """A database migrated and seeded by the code in `root`, ready to be copied for a
+    round: its URL, the reviewers' tokens and each client's claims."""
+
+    root: Path
+    database_url: str
+    tokens: dict[str, str]
+    work: list[tuple[int, int, int]]
+
+
+def prepare(root: Path, database_url: str, options: argparse.Namespace) -> Prepared:
     env = server_env(database_url)
-    manage(env, "migrate", "--noinput")
-    output = manage(env, "shell", "-c", SETUP % (REVIEWERS[: options.clients],))
+    manage(root, env, "migrate", "--noinput")
+    output = manage(root, env, "shell", "-c", SETUP % (REVIEWERS[: options.clients],))
     setup = json.loads(output.split("BENCH ", 1)[1])
-    tokens: dict[str, str] = setup["tokens"]
-    per_client = options.requests // options.clients
-    work = claims(setup["sentences"], per_client)
+    work = claims(setup["sentences"], options.requests // options.clients)
+    return Prepared(root, database_url, setup["tokens"], work)
+
+
+@dataclass
+class Figures:
+    rate: float  # requests/s
+    cpu: float  # server CPU ms a request
+    ok: bool
+
+
+def run(label: str, prepared: Prepared, database_url: str, options: argparse.Namespace) -> Figures:
+    """One round: serve the code of `prepared.root` on `database_url` (a fresh copy of
+    `prepared.database_url`), send the requests, print the figures and check the tags."""
+    env = server_env(database_url)
+    tokens, work = prepared.tokens, prepared.work
+    per_client = len(work)
     expected = {(name, *claim) for name in tokens for claim in work}
 
     port = free_port()
@@ -273,8 +297,8 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
             *(PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}"),
             *("--log-level", "warning"),
         ],
-        cwd=ROOT,
-        # gunicorn.conf.py (read from ROOT) as deployed, with these numbers.
+        cwd=prepared.root,
+        # gunicorn.conf.py (read from the code's root) as deployed, with these numbers.
         env={
             **env,
             "WEB_CONCURRENCY": str(options.workers),
@@ -349,24 +373,100 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
         f"  tags expected {len(expected)}, found {len(found)}, "
         f"exactly the ones sent: {found == expected}; revisions {revisions}"
     )
-    if errors or found != expected or revisions != len(expected):
+    ok = not errors and found == expected and revisions == len(expected)
+    if not ok:
         print("  FAILED: errors, or the database does not hold exactly the tags sent")
+    sys.stdout.flush()
+    return Figures(sent / elapsed, cpu / sent * 1000, ok)
 
 
-def postgres_database(url: str) -> tuple[str, Callable[[], None]]:
-    """A new, empty database on the server of `url`; returns its URL and a dropper."""
-    import psycopg
+class SQLite:
+    """Databases as files in a temporary directory; a copy is a file copy."""
 
-    name = f"annotator_bench_{os.getpid()}"
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    label = "SQLite"
 
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def __init__(self, work: Path) -> None:
+        self.work = work
 
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
+    def new(self, name: str) -> str:
+        return f"sqlite:///{self.work / f'{name}.sqlite3'}"
+
+    def copy(self, source: str, name: str) -> str:
+        target = self.new(name)
+        with (
+            sqlite3.connect(source.removeprefix("sqlite:///")) as src,
+            sqlite3.connect(target.removeprefix("sqlite:///")) as dst,
+        ):
+            src.backup(dst)
+        return target
+
+    def drop_all(self) -> None:
+        pass  # the temporary directory goes
+
+
+class PostgreSQL:
+    """New databases on the server of `url`, named after its database (so that a run
+    only makes and drops names of its own), dropped at the end; a copy is a database
+    made from another as its template."""
+
+    label = "PostgreSQL"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.prefix = f"{urlsplit(url).path.strip('/') or 'annotator'}_bench_{os.getpid()}"
+        self.made: list[str] = []
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            admin.execute(sql)
+
+    def new(self, name: str, template: str | None = None) -> str:
+        full = f"{self.prefix}_{name}"
+        self._admin(f'CREATE DATABASE "{full}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self.made.append(full)
+        return urlunsplit(urlsplit(self.url)._replace(path=f"/{full}"))
+
+    def copy(self, source: str, name: str) -> str:
+        return self.new(name, template=urlsplit(source).path.strip("/"))
+
+    def drop_all(self) -> None:
+        for name in reversed(self.made):
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure(databases: SQLite | PostgreSQL, options: argparse.Namespace) -> None:
+    """The rounds on one database. Alone: one round of this checkout's code. With
+    --compare: this code and the other, in turns (ABBA: who goes first alternates), each
+    round on a fresh copy of a database that code migrated and seeded."""
+    codes = {"this": ROOT}
+    if options.compare:
+        codes = {"old": Path(options.compare).resolve(), "new": ROOT}
+    prepared = {
+        name: prepare(root, databases.new(f"{name}_seed"), options) for name, root in codes.items()
+    }
+    figures: dict[str, list[Figures]] = {name: [] for name in codes}
+    for round_ in range(options.rounds):
+        order = list(codes) if round_ % 2 == 0 else list(reversed(codes))
+        for name in order:
+            url = databases.copy(prepared[name].database_url, f"{name}_{round_}")
+            label = databases.label if name == "this" else f"{databases.label} [{name}]"
+            figures[name].append(run(label, prepared[name], url, options))
+    if options.compare:
+        print(f"\n{databases.label}, {options.rounds} rounds each, interleaved:")
+        for name in codes:
+            rates = [f.rate for f in figures[name]]
+            cpus = [f.cpu for f in figures[name]]
+            print(
+                f"  {name}: {min(rates):.0f}-{max(rates):.0f} requests/s "
+                f"(median {statistics.median(rates):.0f}); server CPU "
+                f"{min(cpus):.1f}-{max(cpus):.1f} ms a request; "
+                f"all checks passed: {all(f.ok for f in figures[name])}"
+            )
+        old = statistics.median(f.rate for f in figures["old"])
+        new = statistics.median(f.rate for f in figures["new"])
+        print(f"  new / old (medians): {new / old:.2f}")
 
 
 def main() -> None:
@@ -376,20 +476,24 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--compare", metavar="DIR", help="another checkout of the app to measure in turns"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each code")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
-        run("SQLite", f"sqlite:///{Path(work) / 'bench.sqlite3'}", options)
+        measure(SQLite(Path(work)), options)
 
     url = os.environ.get("DATABASE_URL", "")
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):
         print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
         return
-    database_url, drop = postgres_database(url)
+    databases = PostgreSQL(url)
     try:
-        run("PostgreSQL", database_url, options)
+        measure(databases, options)
     finally:
-        drop()
+        databases.drop_all()
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 request comes in, so a deployment or a test can change it; over the rate, a client gets
 429 with a Retry-After header.
 
-Counts live in Django's default cache, which every server process shares (a table in
-the database, or Redis with REDIS_URL), and each is one atomic increment, so the limits
-hold for the whole site however many processes serve it. Anonymous clients are told
-apart by address, read behind proxies as annotator.clients reads it.
+Counts live in the site's shared cache, which every server process shares (a table in
+the database, or Redis with REDIS_URL), and each is an atomic increment, so the limits
+hold for the whole site however many processes serve it; a request's counts (a write
+counts as a request and as a write) are made together, in one round trip. Anonymous
+clients are told apart by address, read behind proxies as annotator.clients reads it.
 
 Each client has one counter per period (a fixed window: "3000/hour" allows 3,000 from one
 full hour to the next). DRF's own throttles keep the time of every request in the window
@@ -18,48 +19,56 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache.backends.base import BaseCache
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from annotator.cache import count
 from annotator.clients import client_address
 
 
 class _CountPerWindow:
-    """The rate from the settings, counted per client and window (see above)."""
+    """The rate from the settings, counted per client and window (see above).
+
+    A view's throttles count together: the first to be asked counts the request in the
+    counters of all of them that apply, in one round trip to the cache
+    (annotator.cache.count), and each then reads its own count. DRF asks every throttle
+    of the view, refused or not, so every applicable counter counts every request, as
+    when each counted on its own."""
 
     scope: str
     rate: str | None
     num_requests: int
     duration: int
-    cache: BaseCache
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if self.rate is None:
-            return True
+    def counts(self, request: Request) -> bool:
+        """Whether this throttle counts `request` at all (by its method)."""
+        return True
+
+    def window(self, request: Request, view: object, now: float) -> tuple[str, int] | None:
+        """The key of this throttle's counter for the request in the window of `now`, and
+        the counter's lifetime; None when the request is not counted here."""
+        if self.rate is None or not self.counts(request):
+            return None
         key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
         if key is None:
-            return True
-        now = time.time()
-        window = int(now // self.duration)
-        key = f"{key}:{window}"
-        self.retry_after = (window + 1) * self.duration - now
-        return self._count(key) <= self.num_requests
+            return None
+        return f"{key}:{int(now // self.duration)}", self.duration
 
-    def _count(self, key: str) -> int:
-        """Count one more request in the window's counter and return the count: one cache
-        call, except for the window's first request, which starts the counter."""
-        try:
-            return self.cache.incr(key)
-        except ValueError:  # no counter yet for this window (or it just expired)
-            if self.cache.add(key, 1, self.duration):
-                return 1
-            return self.cache.incr(key)  # another request started it meanwhile
+    def allow_request(self, request: Request, view: object) -> bool:
+        counted = getattr(request, "_window_counts", None)
+        if counted is None:
+            counted = request._window_counts = _count_request(request, view)
+        if type(self) not in counted:
+            return True
+        count, moment = counted[type(self)]
+        window = int(moment // self.duration)
+        self.retry_after = (window + 1) * self.duration - moment
+        return count <= self.num_requests
 
     def get_ident(self, request: Request) -> str:
         return client_address(request)
@@ -67,6 +76,25 @@ class _CountPerWindow:
     def wait(self) -> float:
         """Seconds until the next window, for the Retry-After header."""
         return self.retry_after
+
+
+def _count_request(request: Request, view: object) -> dict[type, tuple[int, float]]:
+    """Count `request` in the counters of the view's throttles that apply to it, in one
+    go; each throttle class's count, with the time it was counted at."""
+    moment = time.time()
+    keys: dict[type, str] = {}
+    timeouts: dict[str, int] = {}
+    for throttle in view.get_throttles():  # type: ignore[attr-defined]
+        found = (
+            throttle.window(request, view, moment)
+            if isinstance(throttle, _CountPerWindow)
+            else None
+        )
+        if found is not None:
+            keys[type(throttle)], timeout = found
+            timeouts[found[0]] = timeout
+    counts = count(timeouts) if timeouts else {}
+    return {kind: (counts[key], moment) for kind, key in keys.items()}
 
 
 class AnonThrottle(_CountPerWindow, AnonRateThrottle):
@@ -87,10 +115,8 @@ class WriteThrottle(_CountPerWindow, UserRateThrottle):
 
     scope = "write"
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
+    def counts(self, request: Request) -> bool:
+        return request.method not in SAFE_METHODS
 
 
 class ImportThrottle(_CountPerWindow, UserRateThrottle):
@@ -98,10 +124,8 @@ class ImportThrottle(_CountPerWindow, UserRateThrottle):
 
     scope = "import"
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.method != "POST":
-            return True
-        return super().allow_request(request, view)
+    def counts(self, request: Request) -> bool:
+        return request.method == "POST"
 
 
 DEFAULT = [AnonThrottle, UserThrottle]
