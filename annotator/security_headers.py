@@ -57,7 +57,10 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
-            patch_cache_control(response, private=True, no_store=True)
+            if "Cache-Control" in response:
+                patch_cache_control(response, private=True, no_store=True)
+            else:  # what patch_cache_control writes, without parsing a header first
+                response["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -62,7 +62,7 @@ class _CountPerWindow:
     def allow_request(self, request: Request, view: object) -> bool:
         counted = getattr(request, "_window_counts", None)
         if counted is None:
-            counted = request._window_counts = _count_request(request, view)
+            counted = request._window_counts = _count_request(self, request, view)
         if type(self) not in counted:
             return True
         count, moment = counted[type(self)]
@@ -78,21 +78,26 @@ class _CountPerWindow:
         return self.retry_after
 
 
-def _count_request(request: Request, view: object) -> dict[type, tuple[int, float]]:
+def _count_request(
+    asking: _CountPerWindow, request: Request, view: object
+) -> dict[type, tuple[int, float]]:
     """Count `request` in the counters of the view's throttles that apply to it, in one
-    go; each throttle class's count, with the time it was counted at."""
+    go; each throttle class's count, with the time it was counted at. `asking` is the
+    view's throttle that asks first (the others are made here, as the view makes them)."""
     moment = time.time()
     keys: dict[type, str] = {}
     timeouts: dict[str, int] = {}
-    for throttle in view.get_throttles():  # type: ignore[attr-defined]
+    for kind in view.throttle_classes:  # type: ignore[attr-defined]
+        throttle = asking if type(asking) is kind else kind()
         found = (
             throttle.window(request, view, moment)
             if isinstance(throttle, _CountPerWindow)
             else None
         )
         if found is not None:
-            keys[type(throttle)], timeout = found
-            timeouts[found[0]] = timeout
+            key, timeout = found
+            keys[kind] = key
+            timeouts[key] = timeout
     counts = count(timeouts) if timeouts else {}
     return {kind: (counts[key], moment) for kind, key in keys.items()}
 
