@@ -18,14 +18,23 @@ The price is that a client may send up to twice its rate across a window's edge.
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
+from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from annotator.cache import count
+from annotator.cache import DatabaseCache, count
 from annotator.clients import client_address
+
+
+class Window(NamedTuple):
+    throttle: type
+    before: str  # the counter's key up to the user's id
+    after: str  # and after it
+    lifetime: int  # seconds
 
 
 class _CountPerWindow:
@@ -100,6 +109,45 @@ def _count_request(
             timeouts[key] = timeout
     counts = count(timeouts) if timeouts else {}
     return {kind: (counts[key], moment) for kind, key in keys.items()}
+
+
+_USER = "{user}"  # where the user's id goes in a counter's key
+
+
+def per_user_windows(request: Request, view: object) -> tuple[float, list[Window]] | None:
+    """For counting a token's request in the statement that finds the token
+    (annotator/api/authentication.py, on PostgreSQL): the time, and the counters the
+    view's throttles count the request in, each with its key as the database cache
+    stores it split around the user's id, and its lifetime. None when a throttle of the
+    view counts otherwise, or the cache is not the database: the throttles count then."""
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return None
+    moment = time.time()
+    windows = []
+    for kind in getattr(view, "throttle_classes", ()):
+        if not issubclass(kind, _CountPerWindow):
+            return None
+        throttle = kind()
+        if throttle.rate is None or not throttle.counts(request):
+            continue
+        if isinstance(throttle, AnonRateThrottle):
+            continue  # counts only requests without a user
+        if not isinstance(throttle, UserRateThrottle):
+            return None
+        key = throttle.cache_format % {"scope": throttle.scope, "ident": _USER}
+        made = backend.make_and_validate_key(f"{key}:{int(moment // throttle.duration)}")
+        if made.count(_USER) != 1:
+            return None
+        before, after = made.split(_USER)
+        windows.append(Window(kind, before, after, throttle.duration))
+    return moment, windows
+
+
+def counted(request: Request, moment: float, counts: dict[type, int]) -> None:
+    """Record the request's counts made at `moment` (by per_user_windows' counters) for
+    the throttles, which then count nothing more."""
+    request._window_counts = {kind: (n, moment) for kind, n in counts.items()}
 
 
 class AnonThrottle(_CountPerWindow, AnonRateThrottle):

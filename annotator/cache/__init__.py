@@ -55,26 +55,30 @@ def count(timeouts: Mapping[str, int], *, alias: str = "default") -> dict[str, i
     return counts
 
 
-@cache
-def _count_sql(vendor: str, rows: int) -> str:
-    """The upsert that bumps `rows` counters (PostgreSQL and SQLite 3.35+ alike). A
-    counter whose expiry has passed starts again at 1, with the new expiry."""
+def count_sql(rows: str) -> str:
+    """The upsert that bumps counters (PostgreSQL and SQLite 3.35+ alike), the rows
+    (key, 1, expiry) given by the SQL `rows` (VALUES, or a SELECT), then two parameters
+    for the time now. A counter whose expiry has passed starts again at 1, with the new
+    expiry. Returns (key, count) rows."""
     from annotator.cache.models import Counter  # the models import this module
 
     meta = Counter._meta
-    table = meta.db_table
     key, value, expires = (
         f'"{meta.get_field(name).column}"' for name in ("key", "count", "expires")
     )
-    values = ", ".join(["(%s, 1, %s)"] * rows)
     return f"""
-INSERT INTO "{table}" AS "counter" ({key}, {value}, {expires}) VALUES {values}
+INSERT INTO "{meta.db_table}" AS "counter" ({key}, {value}, {expires}) {rows}
 ON CONFLICT ({key}) DO UPDATE SET
     {value} = CASE WHEN "counter".{expires} < %s THEN 1 ELSE "counter".{value} + 1 END,
     {expires} = CASE WHEN "counter".{expires} < %s
         THEN "excluded".{expires} ELSE "counter".{expires} END
 RETURNING {key}, {value}
 """
+
+
+@cache
+def _count_sql(vendor: str, rows: int) -> str:
+    return count_sql("VALUES " + ", ".join(["(%s, 1, %s)"] * rows))
 
 
 def _cull_sql() -> str:
