@@ -13,8 +13,8 @@ annotator/api/throttling.py), where the cache's own add-then-incr takes two to f
 round trips a counter (Django's Redis incr asks whether the key exists first): it bumps
 all of a request's counters in one round trip, exactly across processes. The database
 keeps these counts as integers in a table of their own (`Counter`), bumped by one
-upsert; Redis in a MULTI/EXEC pipeline of SET NX (start the counter with its expiry)
-and INCR per counter."""
+upsert; Redis with one script that runs SET NX (start the counter with its expiry) and
+INCR per counter."""
 
 from __future__ import annotations
 
@@ -166,18 +166,33 @@ class DatabaseCache(db.DatabaseCache):
                 stored = None  # another process counted meanwhile, or it expired
 
 
+# Start each counter (KEYS[i]) with its lifetime in seconds (ARGV[i]) if it is not there,
+# then add one: a script runs whole, so no counter expires between the two.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+    counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
+
+
 class RedisCache(redis.RedisCache):
     """Django's RedisCache, with `count()`."""
 
     def count(self, timeouts: Mapping[str, int]) -> dict[str, int]:
-        """`count()` with this cache: one pipeline, run as a transaction (MULTI/EXEC) so
-        that no counter expires between its SET and its INCR."""
+        """`count()` with this cache: one script (EVALSHA), which Redis runs whole."""
         keys = [(self.make_and_validate_key(key), key) for key in timeouts]
         if not keys:
             return {}
-        pipeline = self._cache.get_client(None, write=True).pipeline(transaction=True)
-        for made, key in keys:
-            pipeline.set(made, 0, ex=timeouts[key], nx=True)
-            pipeline.incr(made)
-        answers = pipeline.execute()
-        return {key: answers[2 * i + 1] for i, (_, key) in enumerate(keys)}
+        # One client and script object kept for the counts (Django makes a client for
+        # every call; all of them share the connection pool).
+        if "_counter" not in self.__dict__:
+            client = self._cache.get_client(None, write=True)
+            self._counter = client, client.register_script(_COUNT_SCRIPT)
+        client, script = self._counter
+        counts = script(
+            keys=[made for made, _ in keys], args=[timeouts[key] for _, key in keys], client=client
+        )
+        return {key: int(n) for (_, key), n in zip(keys, counts, strict=True)}
