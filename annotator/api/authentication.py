@@ -7,9 +7,10 @@ token by the key's first characters; the key's SHA-512 digest must then match.
 On PostgreSQL the same statement also counts the request for the view's rates
 (annotator/api/throttling.py), in the user's counters of the database cache, when the
 digest matches: a script's request then costs one round trip to the database fewer,
-which is what most of its time goes to on a busy server (bench/api.py). So there a
-request the view's permissions then refuse (403) has counted too, as every request
-does that reaches the throttles elsewhere."""
+which is what most of its time goes to on a busy server (bench/api.py). So on
+PostgreSQL a token's request that the view's permissions then refuse (403) has been
+counted too; elsewhere DRF checks the permissions first and counts only what they let
+through."""
 
 from __future__ import annotations
 
