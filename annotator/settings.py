@@ -100,7 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the policy built once (annotator/security_headers.py).
+    "annotator.security_headers.CSPMiddleware",
     "annotator.security_headers.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -187,7 +188,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL", "").strip():
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, counting a request's rates in one round trip.
+            "BACKEND": "annotator.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"].strip(),
         }
     }

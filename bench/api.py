@@ -13,9 +13,49 @@ For SQLite, and for PostgreSQL when DATABASE_URL points at a PostgreSQL server, 
    must hold exactly the 5,000 tags sent (and a revision for each), no more, no less.
 
 Options: --requests N, --clients N, --workers N, --threads N (per worker),
---sqlite-only. Throttling is raised out of the way for the run (API_THROTTLE_*).
+--sqlite-only. Throttling is raised out of the way for the run (API_THROTTLE_*): the
+rates are still counted, as on every request. --compare DIR measures another checkout
+of the app (DIR, an older commit say, run with this venv) beside this one: both serve at
+once, each from a database it migrated and seeded, and the clients send the requests in
+--rounds batches (default 10) to each in turn; it prints each one's requests/s, server
+CPU, the range over batches and the ratio of each pair of batches. On a shared machine
+whose load changes from one second to the next, only such close turns compare.
 
 Target (issue 4): on PostgreSQL at least 300 requests/s, no errors, no lost tag.
+Issue 13: within 10% of the code before it (e44e7bd).
+
+Where a tag create's time goes (profiled in-process: cProfile, and Python calls counted
+per request over 200 requests; and under gunicorn, the workers' CPU time):
+
+- Waiting for the database. The 4 clients wait for their answers, and each statement
+  on PostgreSQL is a round trip that, with the machine loaded, takes longer than the
+  Python around it (1-4 ms, against 2 ms of the server's CPU a request). e44e7bd made
+  3: the token with its user, the sentence, the tag with its revision (one WITH).
+  Issue 13's shared rate counters made it 5 (the user's and the write counter, each
+  read and written in the database cache; Django's Redis incr is 2 round trips each,
+  hence 482 requests/s with REDIS_URL). Now a request's counters are one statement
+  (annotator.cache.count: one upsert, or one Redis script), and on PostgreSQL that
+  upsert runs inside the token's statement (annotator/api/authentication.py): 3 round
+  trips again. SQLite has no data-modifying WITH: its count stays a write of its own,
+  7 statements where e44e7bd made 6, and one more write that takes SQLite's lock.
+- Python. e44e7bd ran 2,521 Python calls a request on SQLite (2,593 on PostgreSQL);
+  issue 13 and 14 brought it to 3,253: django-csp building its policy on every answer
+  (333 calls), the counters (288, against 118 counting in local memory, which is not
+  shared), the token's SHA-512 and expiry (+37), the security-header, axes and outage
+  middleware (~70), the unknown-field check (+26), the tag's sequence number (+30), a
+  second authentication backend asked for permissions (+20). Now the CSP header is
+  built once for the settings (annotator/security_headers.py) and the counting is
+  leaner: 2,886 calls on SQLite, 2,856 on PostgreSQL (+11-14%), which is what the
+  server CPU figures show.
+
+Measured so (`--compare` with e44e7bd unpacked, `--rounds 20`, 5,000 requests, on two
+cores shared with six other sessions; 2 December 2026): PostgreSQL 344 against 356
+requests/s (0.97; batch by batch 0.71-1.18, median 1.00), server CPU 2.24 against 2.05
+ms a request; SQLite 443 against 534 (0.83; 0.58-1.07, median 0.86), 2.15 against 1.89
+ms: there the exact shared count is a write of its own, which also waits for SQLite's
+one write lock, where e44e7bd counted in each process's memory (not shared, so two
+workers allowed twice the rate). With REDIS_URL (SQLite, counts in Redis): 290 against
+366 (0.79; median 0.76), 2.17 against 1.80 ms.
 """
 
 from __future__ import annotations
@@ -34,7 +74,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -95,9 +134,9 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(root: Path, env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [PYTHON, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
     )
     if done.returncode:
         sys.exit(f"manage.py {args[0]} failed:\n{done.stderr}")
@@ -185,7 +224,11 @@ def head(method: str, path: str, key: str) -> bytes:
 
 
 def client(
-    port: int, key: str, work: list[tuple[int, int, int]], start: threading.Barrier, out: Result
+    port: int,
+    key: str,
+    work: list[tuple[int, int, int]],
+    start: threading.Barrier,
+    out: Result,
 ) -> None:
     conn = Connection(port)
     for _ in range(10):  # warm-up: connections, caches; not counted
@@ -257,46 +300,76 @@ def stored_tags(database_url: str) -> tuple[set[tuple[str, int, int, int]], int]
         return set(db.execute(tags_sql).fetchall()), db.execute(revisions_sql).fetchone()[0]
 
 
-def run(label: str, database_url: str, options: argparse.Namespace) -> None:
-    env = server_env(database_url)
-    manage(env, "migrate", "--noinput")
-    output = manage(env, "shell", "-c", SETUP % (REVIEWERS[: options.clients],))
-    setup = json.loads(output.split("BENCH ", 1)[1])
-    tokens: dict[str, str] = setup["tokens"]
-    per_client = options.requests // options.clients
-    work = claims(setup["sentences"], per_client)
-    expected = {(name, *claim) for name in tokens for claim in work}
+@dataclass
+class Prepared:
+    """A database migrated and seeded by the code in `root`, ready to be copied for a
+    round: its URL, the reviewers' tokens and each client's claims."""
 
+    root: Path
+    database_url: str
+    tokens: dict[str, str]
+    work: list[tuple[int, int, int]]
+
+
+def prepare(root: Path, database_url: str, options: argparse.Namespace) -> Prepared:
+    env = server_env(database_url)
+    manage(root, env, "migrate", "--noinput")
+    output = manage(root, env, "shell", "-c", SETUP % (REVIEWERS[: options.clients],))
+    setup = json.loads(output.split("BENCH ", 1)[1])
+    work = claims(setup["sentences"], options.requests // options.clients)
+    return Prepared(root, database_url, setup["tokens"], work)
+
+
+def start_server(root: Path, database_url: str, options: argparse.Namespace):
+    """gunicorn serving the code in `root` on `database_url`, up and answering; returns
+    the process and its port."""
     port = free_port()
     server = subprocess.Popen(
         [
-            *(PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{port}"),
+            *(
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "annotator.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ),
             *("--log-level", "warning"),
         ],
-        cwd=ROOT,
-        # gunicorn.conf.py (read from ROOT) as deployed, with these numbers.
+        cwd=root,
+        # gunicorn.conf.py (read from the code's root) as deployed, with these numbers.
         env={
-            **env,
+            **server_env(database_url),
             "WEB_CONCURRENCY": str(options.workers),
             "GUNICORN_THREADS": str(options.threads),
         },
     )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            try:
-                conn.request("GET", "/api/me/")
-                if conn.getresponse().status == 401:
-                    break
-            except OSError:
-                pass
-            finally:
-                conn.close()  # not left open beside the clients' connections
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit("gunicorn did not start")
-            time.sleep(0.2)
+    deadline = time.monotonic() + 60
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/api/me/")
+            if conn.getresponse().status == 401:
+                return server, port
+        except OSError:
+            pass
+        finally:
+            conn.close()  # not left open beside the clients' connections
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            sys.exit("gunicorn did not start")
+        time.sleep(0.2)
 
+
+def run(label: str, prepared: Prepared, database_url: str, options: argparse.Namespace) -> None:
+    """One round: serve the code of `prepared.root` on `database_url` (a fresh copy of
+    `prepared.database_url`), send the requests, print the figures and check the tags."""
+    tokens, work = prepared.tokens, prepared.work
+    per_client = len(work)
+    expected = {(name, *claim) for name in tokens for claim in work}
+
+    server, port = start_server(prepared.root, database_url, options)
+    try:
         results = [Result() for _ in tokens]
         start = threading.Barrier(len(tokens) + 1)
         threads = [
@@ -349,24 +422,203 @@ def run(label: str, database_url: str, options: argparse.Namespace) -> None:
         f"  tags expected {len(expected)}, found {len(found)}, "
         f"exactly the ones sent: {found == expected}; revisions {revisions}"
     )
-    if errors or found != expected or revisions != len(expected):
+    ok = not errors and found == expected and revisions == len(expected)
+    if not ok:
         print("  FAILED: errors, or the database does not hold exactly the tags sent")
 
 
-def postgres_database(url: str) -> tuple[str, Callable[[], None]]:
-    """A new, empty database on the server of `url`; returns its URL and a dropper."""
-    import psycopg
+class SQLite:
+    """Databases as files in a temporary directory; a copy is a file copy."""
 
-    name = f"annotator_bench_{os.getpid()}"
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    label = "SQLite"
 
-    def drop() -> None:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def __init__(self, work: Path) -> None:
+        self.work = work
 
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
+    def new(self, name: str) -> str:
+        return f"sqlite:///{self.work / f'{name}.sqlite3'}"
+
+    def copy(self, source: str, name: str) -> str:
+        target = self.new(name)
+        with (
+            sqlite3.connect(source.removeprefix("sqlite:///")) as src,
+            sqlite3.connect(target.removeprefix("sqlite:///")) as dst,
+        ):
+            src.backup(dst)
+        return target
+
+    def drop_all(self) -> None:
+        pass  # the temporary directory goes
+
+
+class PostgreSQL:
+    """New databases on the server of `url`, named after its database (so that a run
+    only makes and drops names of its own), dropped at the end; a copy is a database
+    made from another as its template."""
+
+    label = "PostgreSQL"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.prefix = f"{urlsplit(url).path.strip('/') or 'annotator'}_bench_{os.getpid()}"
+        self.made: list[str] = []
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            admin.execute(sql)
+
+    def new(self, name: str, template: str | None = None) -> str:
+        full = f"{self.prefix}_{name}"
+        self._admin(f'CREATE DATABASE "{full}"' + (f' TEMPLATE "{template}"' if template else ""))
+        self.made.append(full)
+        return urlunsplit(urlsplit(self.url)._replace(path=f"/{full}"))
+
+    def copy(self, source: str, name: str) -> str:
+        return self.new(name, template=urlsplit(source).path.strip("/"))
+
+    def drop_all(self) -> None:
+        for name in reversed(self.made):
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure(databases: SQLite | PostgreSQL, options: argparse.Namespace) -> None:
+    """This checkout's code on one database; with --compare, beside the other's."""
+    if options.compare:
+        compare(databases, options)
+        return
+    prepared = prepare(ROOT, databases.new("seed"), options)
+    run(databases.label, prepared, databases.copy(prepared.database_url, "run"), options)
+
+
+def compare(databases: SQLite | PostgreSQL, options: argparse.Namespace) -> None:
+    """The other checkout's code ("old") and this one ("new"), each migrating and seeding
+    a database of its own and served by a gunicorn of its own, both up at once. The
+    clients send the requests in --rounds batches to each in turn (ABBA: who goes
+    first alternates), so that both meet the same load from the rest of the machine,
+    which changes from one second to the next on a shared one. Prints each one's
+    requests/s over all its batches, the range over its batches, and the ratios of
+    the batches sent one after the other."""
+    codes = {"old": Path(options.compare).resolve(), "new": ROOT}
+    prepared = {
+        name: prepare(root, databases.new(f"{name}_seed"), options) for name, root in codes.items()
+    }
+    urls = {name: databases.copy(prepared[name].database_url, name) for name in codes}
+    size = len(prepared["new"].work) // options.rounds
+    servers: dict[str, tuple[subprocess.Popen, int]] = {}
+    try:
+        for name, root in codes.items():
+            servers[name] = start_server(root, urls[name], options)
+        connections = {
+            name: [Connection(servers[name][1]) for _ in prepared[name].tokens] for name in codes
+        }
+        for name in codes:  # warm-up: connections, caches; not counted
+            for conn, key in zip(connections[name], prepared[name].tokens.values(), strict=True):
+                for _ in range(10):
+                    conn.send(head("GET", "/api/me/", key))
+        results = {name: [Result() for _ in prepared[name].tokens] for name in codes}
+        rates: dict[str, list[float]] = {name: [] for name in codes}
+        cpu = dict.fromkeys(codes, 0.0)
+        for batch in range(options.rounds):
+            order = list(codes) if batch % 2 == 0 else list(reversed(codes))
+            for name in order:
+                server, _ = servers[name]
+                work = prepared[name].work[batch * size : (batch + 1) * size]
+                cpu_before = worker_cpu_seconds(server.pid)
+                elapsed = send_batch(
+                    connections[name],
+                    list(prepared[name].tokens.values()),
+                    work,
+                    results[name],
+                )
+                cpu[name] += worker_cpu_seconds(server.pid) - cpu_before
+                rates[name].append(size * len(prepared[name].tokens) / elapsed)
+        for conns in connections.values():
+            for conn in conns:
+                conn.close()
+    finally:
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
+
+    print(
+        f"\n{databases.label}: {options.rounds} batches of {size} tag creates a client, "
+        f"{len(prepared['new'].tokens)} clients, {options.workers} workers of "
+        f"{options.threads} threads, old and new in turns"
+    )
+    overall = {}
+    for name in codes:
+        sent = size * options.rounds * len(prepared[name].tokens)
+        overall[name] = sent / sum(sent / options.rounds / rate for rate in rates[name])
+        latencies = sorted(x for r in results[name] for x in r.latencies)
+        statuses: dict[int, int] = {}
+        for r in results[name]:
+            for status, n in r.statuses.items():
+                statuses[status] = statuses.get(status, 0) + n
+        failures = [f for r in results[name] for f in r.failures]
+        errors = sum(n for status, n in statuses.items() if status != 201) + len(failures)
+        found, revisions = stored_tags(urls[name])
+        claims_sent = prepared[name].work[: size * options.rounds]
+        expected = {(who, *claim) for who in prepared[name].tokens for claim in claims_sent}
+        ok = not errors and found == expected and revisions == len(expected)
+        print(
+            f"  {name}: {overall[name]:.0f} requests/s (batches {min(rates[name]):.0f}-"
+            f"{max(rates[name]):.0f}, median {statistics.median(rates[name]):.0f}); "
+            f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms; "
+            f"server CPU {cpu[name] / sent * 1000:.2f} ms a request; errors {errors}; "
+            f"exactly the tags sent: {found == expected}, revisions {revisions}"
+        )
+        if not ok:
+            print("  FAILED: errors, or the database does not hold exactly the tags sent")
+    pairs = [new / old for new, old in zip(rates["new"], rates["old"], strict=True)]
+    print(
+        f"  new / old: {overall['new'] / overall['old']:.2f} overall; batch by batch "
+        f"{min(pairs):.2f}-{max(pairs):.2f}, median {statistics.median(pairs):.2f}"
+    )
+    sys.stdout.flush()
+
+
+def send_batch(
+    connections: list[Connection],
+    keys: list[str],
+    work: list[tuple[int, int, int]],
+    results: list[Result],
+) -> float:
+    """Each client sends a tag create for each claim of `work` on its connection, all
+    clients at once; returns the seconds until the last is answered."""
+    start = threading.Barrier(len(keys) + 1)
+
+    def send(conn: Connection, key: str, out: Result) -> None:
+        post = head("POST", "/api/tags/", key)
+        bodies = [
+            json.dumps({"sentence": pk, "start": b, "end": e, "label": "opinion"}).encode()
+            for pk, b, e in work
+        ]
+        start.wait()
+        for body in bodies:
+            sent = time.perf_counter()
+            try:
+                status, _ = conn.send(post, body)
+            except OSError as exc:
+                out.failures.append(f"{type(exc).__name__}: {exc}")
+                conn.close()
+                continue
+            out.latencies.append(time.perf_counter() - sent)
+            out.statuses[status] = out.statuses.get(status, 0) + 1
+
+    threads = [
+        threading.Thread(target=send, args=args)
+        for args in zip(connections, keys, results, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
 
 
 def main() -> None:
@@ -376,20 +628,31 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="another checkout of the app to measure in turns",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="with --compare: batches sent to each code",
+    )
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
-        run("SQLite", f"sqlite:///{Path(work) / 'bench.sqlite3'}", options)
+        measure(SQLite(Path(work)), options)
 
     url = os.environ.get("DATABASE_URL", "")
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):
         print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
         return
-    database_url, drop = postgres_database(url)
+    databases = PostgreSQL(url)
     try:
-        run("PostgreSQL", database_url, options)
+        measure(databases, options)
     finally:
-        drop()
+        databases.drop_all()
 
 
 if __name__ == "__main__":

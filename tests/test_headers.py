@@ -64,3 +64,39 @@ def test_no_template_holds_an_inline_script_or_event_handler():
         if inline_script.search(text) or handler.search(text) or "javascript:" in text:
             found.append(str(path.relative_to(TEMPLATES)))
     assert found == []
+
+
+def test_the_policy_follows_the_settings(client, db, settings):
+    before = directives(client.get(reverse("login")))
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'self'"]}
+    }
+    after = directives(client.get(reverse("login")))
+
+    assert before["img-src"] == ["'self'", "data:"]
+    assert after["img-src"] == ["'self'"]
+
+
+def test_answers_get_the_headers_django_csp_would_give_them(rf):
+    from csp.middleware import CSPMiddleware as DjangoCSP
+    from django.http import HttpResponse
+
+    from annotator.security_headers import CSPMiddleware
+
+    def answers(middleware_class) -> list[dict]:
+        middleware = middleware_class(lambda request: HttpResponse())
+        found = []
+        for attributes in ({}, {"_csp_exempt": True}, {"_csp_update": {"img-src": "x.test"}}):
+            request = rf.get("/api/me/")
+            middleware.process_request(request)
+            response = HttpResponse()
+            for name, value in attributes.items():
+                setattr(response, name, value)
+            found.append(dict(middleware.process_response(request, response).items()))
+        return found
+
+    ours, theirs = answers(CSPMiddleware), answers(DjangoCSP)
+
+    assert ours == theirs
+    assert "Content-Security-Policy" not in ours[1]
+    assert "x.test" in ours[2]["Content-Security-Policy"]

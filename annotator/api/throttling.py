@@ -3,10 +3,11 @@
 request comes in, so a deployment or a test can change it; over the rate, a client gets
 429 with a Retry-After header.
 
-Counts live in Django's default cache, which every server process shares (a table in
-the database, or Redis with REDIS_URL), and each is one atomic increment, so the limits
-hold for the whole site however many processes serve it. Anonymous clients are told
-apart by address, read behind proxies as annotator.clients reads it.
+Counts live in the site's shared cache, which every server process shares (a table in
+the database, or Redis with REDIS_URL), and each is an atomic increment, so the limits
+hold for the whole site however many processes serve it; a request's counts (a write
+counts as a request and as a write) are made together, in one round trip. Anonymous
+clients are told apart by address, read behind proxies as annotator.clients reads it.
 
 Each client has one counter per period (a fixed window: "3000/hour" allows 3,000 from one
 full hour to the next). DRF's own throttles keep the time of every request in the window
@@ -17,49 +18,66 @@ The price is that a client may send up to twice its rate across a window's edge.
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
-from django.core.cache.backends.base import BaseCache
+from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from annotator.cache import DatabaseCache, count
 from annotator.clients import client_address
 
 
+class Window(NamedTuple):
+    throttle: type
+    before: str  # the counter's key up to the user's id
+    after: str  # and after it
+    lifetime: int  # seconds
+
+
 class _CountPerWindow:
-    """The rate from the settings, counted per client and window (see above)."""
+    """The rate from the settings, counted per client and window (see above).
+
+    A view's throttles count together: the first to be asked counts the request in the
+    counters of all of them that apply, in one round trip to the cache
+    (annotator.cache.count), and each then reads its own count. DRF asks every throttle
+    of the view, refused or not, so every applicable counter counts every request, as
+    when each counted on its own."""
 
     scope: str
     rate: str | None
     num_requests: int
     duration: int
-    cache: BaseCache
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if self.rate is None:
-            return True
+    def counts(self, request: Request) -> bool:
+        """Whether this throttle counts `request` at all (by its method)."""
+        return True
+
+    def window(self, request: Request, view: object, now: float) -> tuple[str, int] | None:
+        """The key of this throttle's counter for the request in the window of `now`, and
+        the counter's lifetime; None when the request is not counted here."""
+        if self.rate is None or not self.counts(request):
+            return None
         key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
         if key is None:
-            return True
-        now = time.time()
-        window = int(now // self.duration)
-        key = f"{key}:{window}"
-        self.retry_after = (window + 1) * self.duration - now
-        return self._count(key) <= self.num_requests
+            return None
+        return f"{key}:{int(now // self.duration)}", self.duration
 
-    def _count(self, key: str) -> int:
-        """Count one more request in the window's counter and return the count: one cache
-        call, except for the window's first request, which starts the counter."""
-        try:
-            return self.cache.incr(key)
-        except ValueError:  # no counter yet for this window (or it just expired)
-            if self.cache.add(key, 1, self.duration):
-                return 1
-            return self.cache.incr(key)  # another request started it meanwhile
+    def allow_request(self, request: Request, view: object) -> bool:
+        counted = getattr(request, "_window_counts", None)
+        if counted is None:
+            counted = request._window_counts = _count_request(self, request, view)
+        if type(self) not in counted:
+            return True
+        count, moment = counted[type(self)]
+        window = int(moment // self.duration)
+        self.retry_after = (window + 1) * self.duration - moment
+        return count <= self.num_requests
 
     def get_ident(self, request: Request) -> str:
         return client_address(request)
@@ -67,6 +85,69 @@ class _CountPerWindow:
     def wait(self) -> float:
         """Seconds until the next window, for the Retry-After header."""
         return self.retry_after
+
+
+def _count_request(
+    asking: _CountPerWindow, request: Request, view: object
+) -> dict[type, tuple[int, float]]:
+    """Count `request` in the counters of the view's throttles that apply to it, in one
+    go; each throttle class's count, with the time it was counted at. `asking` is the
+    view's throttle that asks first (the others are made here, as the view makes them)."""
+    moment = time.time()
+    keys: dict[type, str] = {}
+    timeouts: dict[str, int] = {}
+    for kind in view.throttle_classes:  # type: ignore[attr-defined]
+        throttle = asking if type(asking) is kind else kind()
+        found = (
+            throttle.window(request, view, moment)
+            if isinstance(throttle, _CountPerWindow)
+            else None
+        )
+        if found is not None:
+            key, timeout = found
+            keys[kind] = key
+            timeouts[key] = timeout
+    counts = count(timeouts) if timeouts else {}
+    return {kind: (counts[key], moment) for kind, key in keys.items()}
+
+
+_USER = "{user}"  # where the user's id goes in a counter's key
+
+
+def per_user_windows(request: Request, view: object) -> tuple[float, list[Window]] | None:
+    """For counting a token's request in the statement that finds the token
+    (annotator/api/authentication.py, on PostgreSQL): the time, and the counters the
+    view's throttles count the request in, each with its key as the database cache
+    stores it split around the user's id, and its lifetime. None when a throttle of the
+    view counts otherwise, or the cache is not the database: the throttles count then."""
+    backend = caches["default"]
+    if not isinstance(backend, DatabaseCache):
+        return None
+    moment = time.time()
+    windows = []
+    for kind in getattr(view, "throttle_classes", ()):
+        if not issubclass(kind, _CountPerWindow):
+            return None
+        throttle = kind()
+        if throttle.rate is None or not throttle.counts(request):
+            continue
+        if isinstance(throttle, AnonRateThrottle):
+            continue  # counts only requests without a user
+        if not isinstance(throttle, UserRateThrottle):
+            return None
+        key = throttle.cache_format % {"scope": throttle.scope, "ident": _USER}
+        made = backend.make_and_validate_key(f"{key}:{int(moment // throttle.duration)}")
+        if made.count(_USER) != 1:
+            return None
+        before, after = made.split(_USER)
+        windows.append(Window(kind, before, after, throttle.duration))
+    return moment, windows
+
+
+def counted(request: Request, moment: float, counts: dict[type, int]) -> None:
+    """Record the request's counts made at `moment` (by per_user_windows' counters) for
+    the throttles, which then count nothing more."""
+    request._window_counts = {kind: (n, moment) for kind, n in counts.items()}
 
 
 class AnonThrottle(_CountPerWindow, AnonRateThrottle):
@@ -87,10 +168,8 @@ class WriteThrottle(_CountPerWindow, UserRateThrottle):
 
     scope = "write"
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
+    def counts(self, request: Request) -> bool:
+        return request.method not in SAFE_METHODS
 
 
 class ImportThrottle(_CountPerWindow, UserRateThrottle):
@@ -98,10 +177,8 @@ class ImportThrottle(_CountPerWindow, UserRateThrottle):
 
     scope = "import"
 
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.method != "POST":
-            return True
-        return super().allow_request(request, view)
+    def counts(self, request: Request) -> bool:
+        return request.method == "POST"
 
 
 DEFAULT = [AnonThrottle, UserThrottle]

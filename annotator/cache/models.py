@@ -1,11 +1,12 @@
-"""The cache table, as `manage.py createcachetable` would make it. A model so that a
-migration makes it, and so that tests that empty the database empty it too."""
+"""The cache table, as `manage.py createcachetable` would make it, and the counters that
+`annotator.cache.count` bumps. Models so that a migration makes the tables, and so
+that tests that empty the database empty them too."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from annotator.cache import TABLE
+from annotator.cache import COUNTER_TABLE, TABLE
 
 
 class CacheEntry(models.Model):
@@ -19,3 +20,17 @@ class CacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.cache_key
+
+
+class Counter(models.Model):
+    """A count that expires (a client's requests in one window of a rate)."""
+
+    key = models.CharField(max_length=255, primary_key=True)
+    count = models.BigIntegerField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = COUNTER_TABLE
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

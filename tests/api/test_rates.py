@@ -128,3 +128,23 @@ def test_counts_are_kept_however_many_clients_are_counted(db):
         cache.add(f"client-{n}", 1, 3600)
 
     assert cache.incr("a-client") == 2
+
+
+def test_a_wrong_key_counts_nothing_against_the_tokens_user(db, student, sentence):
+    from annotator.cache.models import Counter
+
+    key = api_key(student)
+    # The stored token is found by the key's first characters; the rest is wrong.
+    forged = key[:15] + ("0" if key[15] != "0" else "1") + key[16:]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {forged}")
+
+    refused = client.post("/api/tags/", {"sentence": sentence.pk, "label": "opinion"})
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    accepted = client.post("/api/tags/", {"sentence": sentence.pk, "label": "opinion"})
+
+    assert refused.status_code == 401
+    assert accepted.status_code == 201
+    # The one request that got in counted once, as a request and as a write.
+    counts = Counter.objects.filter(key__contains=f"_{student.pk}:")
+    assert sorted(counts.values_list("count", flat=True)) == [1, 1]
