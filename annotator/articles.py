@@ -97,13 +97,17 @@ def create_article(
         )
     except BadInput as exc:
         raise ValidationError({field: str(exc)}) from None
+    publisher_outlet = _outlet(publisher, "publisher")
+    # One look-up when both name the same outlet, as they do for most articles.
+    same = origin.strip() == publisher.strip()
+    origin_outlet = publisher_outlet if same else _outlet(origin, "origin")
     try:
         return import_article(
             text=document.text,
             title=document.title,
             html=document.html,
-            publisher=_outlet(publisher, "publisher"),
-            origin=_outlet(origin, "origin"),
+            publisher=publisher_outlet,
+            origin=origin_outlet,
             byline=document.byline,
             url=document.url,
             published_on=document.published_on,
