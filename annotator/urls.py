@@ -7,6 +7,7 @@ from django.urls import include, path
 from annotator import views
 from annotator.api import account
 from annotator.export import views as export_views
+from annotator.views import imports
 from sources import api as sources_api
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account.account, name="account"),
     path("export/", export_views.export_page, name="export"),
+    path("import/", imports.import_page, name="import"),
+    path("import/<uuid:job_id>/", imports.import_job, name="import-job"),
     path("api/export/", export_views.export_api, name="api-export"),
     path("classes/", include("classroom.urls")),
     path("api/classes/", include("classroom.api")),
