@@ -15,6 +15,7 @@ from django.db import transaction
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
 from annotator.ingest.service import ImportResult, import_article
 from annotator.models import Article, ClaimTag, OutletCorrection
+from sources import stories
 from sources.models import Outlet
 from sources.services import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
 
@@ -102,23 +103,28 @@ def create_article(
     same = origin.strip() == publisher.strip()
     origin_outlet = publisher_outlet if same else _outlet(origin, "origin")
     try:
-        return import_article(
-            text=document.text,
-            title=document.title,
-            html=document.html,
-            publisher=publisher_outlet,
-            origin=origin_outlet,
-            byline=document.byline,
-            url=document.url,
-            published_on=document.published_on,
-            comments_start=document.comments_start,
-            source_name=document.source,
-            imported_by=by,
-        )
+        with transaction.atomic():
+            result = import_article(
+                text=document.text,
+                title=document.title,
+                html=document.html,
+                publisher=publisher_outlet,
+                origin=origin_outlet,
+                byline=document.byline,
+                url=document.url,
+                published_on=document.published_on,
+                comments_start=document.comments_start,
+                source_name=document.source,
+                imported_by=by,
+            )
+            if result.created:
+                # Filed into its story now, so that figures never change later unannounced.
+                stories.add_article(article=result.article)
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and upload is not None and "text" in exc.error_dict:
             raise ValidationError({"file": exc.error_dict["text"]}) from None
         raise
+    return result
 
 
 @transaction.atomic

@@ -34,8 +34,9 @@ from annotator.ingest.readers import (
 )
 from annotator.ingest.service import ImportResult, import_article
 from annotator.models import Article, Sentence
+from sources import stories
 from sources.detect import OutletIndex
-from sources.models import Outlet
+from sources.models import Outlet, Story
 from sources.services import UnknownOutlet, resolve_outlet
 
 CHUNK = 200  # records to a transaction
@@ -94,6 +95,7 @@ class Preview:
     origin_unknown: str = ""
     published_on: dt.date | None = None
     existing: Article | None = None  # the article it duplicates
+    story: list[Article] = field(default_factory=list)  # the other copies of its story
 
 
 # Reading entries from what a client sent
@@ -162,6 +164,7 @@ class Importer:
             raise PermissionDenied("Only teachers, editors and admins can import articles.")
         self.by = by
         self.outlets: dict[str, Outlet | UnknownOutlet] = {}
+        self.stories: dict[int, Story | None] = {}  # article -> the story it joined
         self.index = OutletIndex.load()
         self.publisher = self._given(publisher, "publisher")
         self.origin = self._given(origin, "origin")
@@ -205,7 +208,7 @@ class Importer:
             origin = self.origin or self.outlet(document.origin)
         except UnknownOutlet as exc:
             raise BadInput(f"origin: {exc.messages[0]}") from None
-        return import_article(
+        result = import_article(
             text=document.text,
             title=document.title,
             html=document.html,
@@ -219,6 +222,10 @@ class Importer:
             imported_by=self.by,
             outlet_index=self.index,
         )
+        if result.created:
+            # Filed into its story now, so that figures never change later unannounced.
+            self.stories[result.article.pk] = stories.add_article(article=result.article)
+        return result
 
     def outcome(self, number: int, item: Mapping, corrections: Mapping | None) -> Outcome:
         source = str(item.get("source", ""))
@@ -297,6 +304,17 @@ def _preview(
     rows = list(
         Sentence.objects.filter(article=article).order_by("position").values_list("section", "text")
     )
+    story = importer.stories.get(article.pk)
+    copies = (
+        list(
+            Article.objects.filter(story_copy__story=story)
+            .exclude(pk=article.pk)
+            .select_related("publisher")
+            .only("title", "publisher__name")
+        )
+        if story is not None
+        else []
+    )
     return Preview(
         number,
         source,
@@ -313,4 +331,5 @@ def _preview(
         origin_unknown=article.origin_unknown,
         published_on=article.published_on,
         existing=None if result.created else article,
+        story=copies,
     )

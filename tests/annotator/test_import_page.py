@@ -11,8 +11,10 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 
 from annotator.models import Article, ImportJob
+from sources import stories
 
 IMPORT = "/import/"
 ARTICLE = (
@@ -179,9 +181,10 @@ def test_the_preview_and_the_result_pages_make_a_fixed_number_of_queries(
     job_url = _job_url(teacher_client.post(IMPORT, {"text": ARTICLE}))
 
     # Session, user and permissions (3), the job (1), the import rolled back: the outlet
-    # index (3), savepoints, article and sentences (9), the sentences read back (1); the
-    # outlets of the selects (1).
-    with django_assert_num_queries(18):
+    # index (3), savepoints, article and sentences (9), its story (6), the sentences
+    # read back (1); the outlets of the selects (1). PostgreSQL files the story's keys
+    # with COPY, which Django does not count (2).
+    with django_assert_num_queries(24 if connection.vendor == "sqlite" else 22):
         teacher_client.get(job_url)
     teacher_client.post(job_url, {"action": "import"})
     # Session, user and permissions (3), the job (1), its results (1).
@@ -213,3 +216,14 @@ def test_a_large_batch_is_imported_in_the_background_and_its_page_follows_it(
     assert "5 imported, 0 already here (duplicates), 0 rejected" in page
     assert "Report 4." in page
     assert Article.objects.filter(title__startswith="Report ").count() == 5
+
+
+def test_the_preview_says_when_an_article_republishes_a_story_already_here(teacher_client, seeds):
+    stories.add_pending_articles()
+    original = seeds["002"]
+    copy = "Republished with thanks\n\n" + original.text
+
+    preview = _text(teacher_client.get(_job_url(teacher_client.post(IMPORT, {"text": copy}))))
+
+    assert f"Republished the same story as {original.title}" in preview
+    assert not Article.objects.filter(text=copy).exists()

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from annotator.models import Article, ImportJob, Sentence
+from sources import stories
 from tests.api.conftest import snapshot
 
 BULK = "/api/articles/bulk/"
@@ -219,3 +220,21 @@ def test_a_large_batch_runs_in_the_background_and_its_result_can_be_fetched(
     assert api("student").get(queued["url"]).status_code == 404
     job = ImportJob.objects.get()
     assert job.records.count() == 7
+
+
+def _copy_of(article: Article) -> str:
+    return "Republished with thanks\n\n" + article.text
+
+
+@pytest.mark.parametrize("endpoint", ["/api/articles/", BULK])
+def test_an_imported_copy_joins_its_story_at_once(api, seeds, endpoint):
+    stories.add_pending_articles()  # the seeds are filed
+    original = seeds["002"]
+    body = {"text": _copy_of(original)}
+
+    response = api("teacher").post(endpoint, body if endpoint != BULK else [body], format="json")
+
+    assert response.status_code == 201, response.json()
+    copy = Article.objects.get(text=_copy_of(original))
+    assert copy.story_copy.story_id == original.story_copy.story_id
+    assert stories.pending_count() == 0
