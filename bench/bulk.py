@@ -82,8 +82,10 @@ class Server:
     def __init__(self, env: dict[str, str]) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-            + ["--log-level", "warning"],
+            [
+                *(PYTHON, "-m", "gunicorn", "annotator.wsgi"),
+                *("--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"),
+            ],
             cwd=ROOT,
             env=env,
         )

@@ -50,6 +50,8 @@ def create_job(
 ) -> ImportJob:
     """Write the entries to a new job's spool file, a line each (reading them one at a
     time, so memory stays flat), and save the job. A queued job is handed to the worker."""
+    if status == ImportJob.Status.DRAFT:
+        discard_drafts(by=by)
     job = ImportJob(created_by=by, publisher=publisher, origin=origin, status=status)
     path = spool_path(job.id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,6 +66,17 @@ def create_job(
     if status == ImportJob.Status.QUEUED:
         enqueue(job)
     return job
+
+
+def discard_drafts(*, by: AbstractBaseUser) -> int:
+    """Delete the account's previews that were never imported, with their files: a new
+    preview replaces them. Returns how many."""
+    drafts = list(ImportJob.objects.filter(created_by=by, status=ImportJob.Status.DRAFT))
+    for draft in drafts:
+        if draft.spool:
+            Path(draft.spool).unlink(missing_ok=True)
+    ImportJob.objects.filter(pk__in=[d.pk for d in drafts]).delete()
+    return len(drafts)
 
 
 def enqueue(job: ImportJob) -> None:

@@ -227,3 +227,26 @@ def test_the_preview_says_when_an_article_republishes_a_story_already_here(teach
 
     assert f"Republished the same story as {original.title}" in preview
     assert not Article.objects.filter(text=copy).exists()
+
+
+def test_a_new_preview_replaces_the_previous_one_and_its_file(teacher_client, seeds, spool):
+    first = _job_url(teacher_client.post(IMPORT, {"text": ARTICLE}))
+    second = _job_url(teacher_client.post(IMPORT, {"text": ARTICLE + "More.\n"}))
+
+    assert teacher_client.get(first).status_code == 404
+    assert teacher_client.get(second).status_code == 200
+    assert len(list(spool.iterdir())) == 1
+
+
+def test_the_admin_shows_imports_read_only(client, admin_user, teacher_client, seeds):
+    job_url = _job_url(teacher_client.post(IMPORT, {"text": ARTICLE}))
+    teacher_client.post(job_url, {"action": "import"})
+    client.force_login(admin_user)
+
+    jobs = client.get("/admin/annotator/importjob/")
+    records = client.get("/admin/annotator/importrecord/")
+
+    assert jobs.status_code == records.status_code == 200
+    assert "teacher" in jobs.content.decode()
+    assert "pasted text" in records.content.decode()
+    assert client.get("/admin/annotator/importjob/add/").status_code == 403
