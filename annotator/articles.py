@@ -12,10 +12,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from annotator.ingest.batch import on_import
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
 from annotator.ingest.service import ImportResult, import_article
 from annotator.models import Article, ClaimTag, OutletCorrection
-from sources import stories
 from sources.models import Outlet
 from sources.services import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
 
@@ -118,8 +118,7 @@ def create_article(
                 imported_by=by,
             )
             if result.created:
-                # Filed into its story now, so that figures never change later unannounced.
-                stories.add_article(article=result.article)
+                on_import()
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and upload is not None and "text" in exc.error_dict:
             raise ValidationError({"file": exc.error_dict["text"]}) from None

@@ -191,13 +191,13 @@ class ScannedArticle(models.Model):
 class StoryChange(models.Model):
     """A detection run that moved articles imported earlier into or out of stories, and
     so may have changed figures that count a republished claim once: the pages say when
-    and why. (Imports through the API and the import page file each article as it
-    comes, changing no earlier figure unannounced; runs that move nothing are not kept.)"""
+    and why. Runs that move nothing are not kept."""
 
     class How(models.TextChoices):
         CHECK = "check", "pressing “Check them now” on the stories page"
         COMMAND = "command", "manage.py detect_stories"
         REBUILD = "rebuild", "a rebuild of every story (manage.py detect_stories --rebuild)"
+        IMPORT = "import", "filing the articles of an import (the background worker)"
 
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(

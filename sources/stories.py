@@ -29,10 +29,11 @@ and added. Passages are numbered in the original's reading order.
 Two ways in, with the same rules: `detect_stories()` recomputes everything (`manage.py
 detect_stories --rebuild`), and `add_pending_articles()` files the articles imported since
 the last run one by one (`manage.py detect_stories`, and the editors' button on the
-stories page), reading only the stored keys of their candidate copies. The API's imports
-and the import page file each new article with `add_article` as they import it (about
-2 ms an article), so their figures never change later without notice; articles imported
-by the commands wait for `detect_stories` (or the button).
+stories page), reading only the stored keys of their candidate copies. After an import
+through the API or the import page, the background worker files the new articles
+(`annotator.ingest.jobs.file_stories`); articles imported by the commands wait for
+`detect_stories` (or the button). Any run that moves articles imported earlier leaves a
+StoryChange, which the pages show, so figures never change without notice.
 """
 
 from __future__ import annotations

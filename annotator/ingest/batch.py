@@ -165,6 +165,11 @@ class Importer:
         self.by = by
         self.outlets: dict[str, Outlet | UnknownOutlet] = {}
         self.stories: dict[int, Story | None] = {}  # article -> the story it joined
+        # The preview files each article into its story (rolled back with it) to say
+        # which story it joins; an import leaves that to the worker (jobs.file_stories):
+        # rewriting a story of many copies costs far more than the import itself.
+        self.preview_stories = False
+        self.created = False  # whether any article was created
         self.index = OutletIndex.load()
         self.publisher = self._given(publisher, "publisher")
         self.origin = self._given(origin, "origin")
@@ -223,8 +228,9 @@ class Importer:
             outlet_index=self.index,
         )
         if result.created:
-            # Filed into its story now, so that figures never change later unannounced.
-            self.stories[result.article.pk] = stories.add_article(article=result.article)
+            self.created = True
+            if self.preview_stories:
+                self.stories[result.article.pk] = stories.add_article(article=result.article)
         return result
 
     def outcome(self, number: int, item: Mapping, corrections: Mapping | None) -> Outcome:
@@ -237,6 +243,14 @@ class Importer:
         article = result.article
         status = "created" if result.created else "duplicate"
         return Outcome(number, source, status, article=article.pk, title=article.title)
+
+
+def on_import() -> None:
+    """After an import that created articles: the background worker files them into their
+    republished stories (and says so on the pages when that moves earlier articles)."""
+    from annotator.ingest.jobs import file_stories  # the jobs module imports this one
+
+    transaction.on_commit(lambda: file_stories.enqueue())
 
 
 def import_entries(
@@ -266,6 +280,8 @@ def import_entries(
             if on_chunk is not None:
                 on_chunk(outcomes)
         yield from outcomes
+    if importer.created:
+        on_import()
 
 
 def preview_entries(
@@ -279,6 +295,7 @@ def preview_entries(
     """What importing the entries would give, record by record, with nothing saved: the
     same import runs, in a transaction that is then rolled back."""
     importer = Importer(by=by, publisher=publisher, origin=origin)
+    importer.preview_stories = True
     corrections = corrections or {}
     previews = []
     with transaction.atomic():

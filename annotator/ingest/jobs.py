@@ -25,6 +25,8 @@ from django_tasks import task
 
 from annotator.ingest.batch import Outcome, import_entries
 from annotator.models import ImportJob, ImportRecord
+from sources import stories
+from sources.models import StoryChange
 
 log = logging.getLogger(__name__)
 
@@ -164,3 +166,9 @@ def outcomes_of(records: Iterable[ImportRecord]) -> list[dict]:
         ).as_dict()
         for r in records
     ]
+
+
+@task()
+def file_stories() -> int:
+    """The background task after an import: file the new articles into their stories."""
+    return stories.add_pending_articles(how=StoryChange.How.IMPORT)

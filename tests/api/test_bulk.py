@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from annotator.models import Article, ImportJob, Sentence
 from sources import stories
+from sources.models import StoryChange
 from tests.api.conftest import snapshot
 
 BULK = "/api/articles/bulk/"
@@ -227,14 +228,19 @@ def _copy_of(article: Article) -> str:
 
 
 @pytest.mark.parametrize("endpoint", ["/api/articles/", BULK])
-def test_an_imported_copy_joins_its_story_at_once(api, seeds, endpoint):
+def test_an_imported_copy_joins_its_story_when_the_worker_has_run_and_the_pages_say_so(
+    transactional_db, api, seeds, endpoint
+):
     stories.add_pending_articles()  # the seeds are filed
     original = seeds["002"]
     body = {"text": _copy_of(original)}
 
     response = api("teacher").post(endpoint, body if endpoint != BULK else [body], format="json")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
 
     assert response.status_code == 201, response.json()
     copy = Article.objects.get(text=_copy_of(original))
     assert copy.story_copy.story_id == original.story_copy.story_id
     assert stories.pending_count() == 0
+    change = StoryChange.objects.get()
+    assert (change.how, change.articles_read, change.articles_moved) == ("import", 1, 2)
