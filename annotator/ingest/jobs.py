@@ -168,7 +168,8 @@ def outcomes_of(records: Iterable[ImportRecord]) -> list[dict]:
     ]
 
 
-@task()
+# Story filing waits behind imports: an import is what someone is watching.
+@task(priority=-10)
 def file_stories() -> int:
     """The background task after an import: file the new articles into their stories."""
     return stories.add_pending_articles(how=StoryChange.How.IMPORT)
