@@ -400,7 +400,9 @@ SUGGESTER_BOT_USERNAME = os.environ.get("SUGGESTER_BOT_USERNAME", "suggester-bot
 
 # Bulk imports (POST /api/articles/bulk/ and the import page): a batch of more records
 # than this runs as a background job (django-tasks, its database backend: run
-# `manage.py db_worker` beside the server); smaller ones are imported in the request.
+# `manage.py db_worker --queue-name '*'` beside the server, or one worker for `default`,
+# the imports, and one for `stories`, filing imported articles into their stories);
+# smaller ones are imported in the request.
 ANNOTATOR_BULK_SYNC_MAX = envint("ANNOTATOR_BULK_SYNC_MAX", 500)
 # The largest JSON array body a bulk import reads into memory, and the largest JSON
 # Lines or multipart body, which is read a line or a file at a time.
@@ -413,6 +415,6 @@ ANNOTATOR_IMPORT_SPOOL_DIR = Path(
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "stories"],
     }
 }

@@ -168,8 +168,10 @@ def outcomes_of(records: Iterable[ImportRecord]) -> list[dict]:
     ]
 
 
-# Story filing waits behind imports: an import is what someone is watching.
-@task(priority=-10)
+# Story filing has a queue of its own (and waits behind imports in a worker that serves
+# both): on a corpus of many copies it can take minutes, and an import, which someone is
+# watching, must not wait for it.
+@task(priority=-10, queue_name="stories")
 def file_stories() -> int:
     """The background task after an import: file the new articles into their stories."""
     return stories.add_pending_articles(how=StoryChange.How.IMPORT)

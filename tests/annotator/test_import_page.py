@@ -209,7 +209,7 @@ def test_a_large_batch_is_imported_in_the_background_and_its_page_follows_it(
     waiting = client.get(job_url, headers={"HX-Request": "true"})
     assert "Waiting for the background worker" in _text(waiting)
     assert 'hx-trigger="every 2s"' in waiting.content.decode()
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--queue-name", "*", "--batch", "--no-startup-delay", "--no-reload")
     finished = client.get(job_url, headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
     page = _text(client.get(job_url))

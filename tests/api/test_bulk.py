@@ -201,7 +201,7 @@ def test_a_large_batch_runs_in_the_background_and_its_result_can_be_fetched(
     assert response["Location"] == queued["url"]
     assert not Article.objects.filter(text=_article(0)).exists()
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--queue-name", "*", "--batch", "--no-startup-delay", "--no-reload")
 
     done = client.get(queued["url"], {"page_size": 5}).json()
     assert (done["status"], done["processed"], done["created"], done["rejected"]) == (
@@ -236,7 +236,7 @@ def test_an_imported_copy_joins_its_story_when_the_worker_has_run_and_the_pages_
     body = {"text": _copy_of(original)}
 
     response = api("teacher").post(endpoint, body if endpoint != BULK else [body], format="json")
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    call_command("db_worker", "--queue-name", "*", "--batch", "--no-startup-delay", "--no-reload")
 
     assert response.status_code == 201, response.json()
     copy = Article.objects.get(text=_copy_of(original))
