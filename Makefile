@@ -27,6 +27,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py create_demo_accounts
+	@# The background worker (large bulk imports, filing stories), stopped with the server.
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & trap 'kill $$!' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Install and run the whole test suite (DATABASE_URL picks the database; default SQLite).

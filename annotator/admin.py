@@ -11,7 +11,15 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from knox.models import AuthToken
 
-from annotator.models import Adjudication, Article, ClaimTag, Sentence, TagRevision
+from annotator.models import (
+    Adjudication,
+    Article,
+    ClaimTag,
+    ImportJob,
+    ImportRecord,
+    Sentence,
+    TagRevision,
+)
 from annotator.sections import Section
 from annotator.sentences import correct_section
 
@@ -141,3 +149,23 @@ class APITokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+# Bulk imports: written by annotator/ingest/jobs.py alone, so read-only here.
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["id", "created_by", "status", "total", "created", "duplicates", "rejected"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["created_by__username", "id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["created_by"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(ReadOnlyAdmin):
+    list_display = ["job", "record", "source", "status", "article", "reason"]
+    list_filter = ["status"]
+    search_fields = ["source", "title", "reason"]
+    list_select_related = ["job", "article"]

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from annotator.ingest.batch import on_import
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
 from annotator.ingest.service import ImportResult, import_article
 from annotator.models import Article, ClaimTag, OutletCorrection
@@ -97,24 +98,32 @@ def create_article(
         )
     except BadInput as exc:
         raise ValidationError({field: str(exc)}) from None
+    publisher_outlet = _outlet(publisher, "publisher")
+    # One look-up when both name the same outlet, as they do for most articles.
+    same = origin.strip() == publisher.strip()
+    origin_outlet = publisher_outlet if same else _outlet(origin, "origin")
     try:
-        return import_article(
-            text=document.text,
-            title=document.title,
-            html=document.html,
-            publisher=_outlet(publisher, "publisher"),
-            origin=_outlet(origin, "origin"),
-            byline=document.byline,
-            url=document.url,
-            published_on=document.published_on,
-            comments_start=document.comments_start,
-            source_name=document.source,
-            imported_by=by,
-        )
+        with transaction.atomic():
+            result = import_article(
+                text=document.text,
+                title=document.title,
+                html=document.html,
+                publisher=publisher_outlet,
+                origin=origin_outlet,
+                byline=document.byline,
+                url=document.url,
+                published_on=document.published_on,
+                comments_start=document.comments_start,
+                source_name=document.source,
+                imported_by=by,
+            )
+            if result.created:
+                on_import()
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and upload is not None and "text" in exc.error_dict:
             raise ValidationError({"file": exc.error_dict["text"]}) from None
         raise
+    return result
 
 
 @transaction.atomic

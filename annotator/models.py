@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -367,3 +368,79 @@ class Adjudication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (adjudicated) on sentence {self.sentence_id}"
+
+
+# Bulk imports (annotator/ingest/jobs.py): a batch too large for one request, or one
+# waiting on the import page for its preview to be confirmed.
+
+
+class ImportJob(models.Model):
+    """A batch of articles to import: its records wait in a spool file (a draft for the
+    import page's preview, then queued for a background worker) and its outcome is
+    counted as it goes, record by record in ImportRecord."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "waiting for the preview to be confirmed"
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    spool = models.CharField(max_length=500, blank=True)  # the entries, one JSON a line
+    publisher = models.CharField(max_length=200, blank=True)
+    origin = models.CharField(max_length=200, blank=True)
+    corrections = models.JSONField(default=dict, blank=True)  # record number -> fields
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import of {self.total} record(s) by {self.created_by_id}: {self.status}"
+
+    @property
+    def processed(self) -> int:
+        return self.created + self.duplicates + self.rejected
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportRecord(models.Model):
+    """What became of one record of an ImportJob."""
+
+    class Status(models.TextChoices):
+        CREATED = "created"
+        DUPLICATE = "duplicate"
+        REJECTED = "rejected"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="records")
+    record = models.PositiveIntegerField()
+    source = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=500, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["job", "record"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "record"], name="one_outcome_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"record {self.record} of {self.job_id}: {self.status}"

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "annotator",
     "classroom",
@@ -421,3 +423,24 @@ LOGGING = {
 # model, and the bot account `manage.py suggest` tags as.
 SUGGESTER_MODEL_DIR = Path(os.environ.get("SUGGESTER_MODEL_DIR", BASE_DIR / "var" / "suggester"))
 SUGGESTER_BOT_USERNAME = os.environ.get("SUGGESTER_BOT_USERNAME", "suggester-bot")
+
+# Bulk imports (POST /api/articles/bulk/ and the import page): a batch of more records
+# than this runs as a background job (django-tasks, its database backend: run
+# `manage.py db_worker --queue-name '*'` beside the server, or one worker for `default`,
+# the imports, and one for `stories`, filing imported articles into their stories);
+# smaller ones are imported in the request.
+ANNOTATOR_BULK_SYNC_MAX = envint("ANNOTATOR_BULK_SYNC_MAX", 500)
+# The largest JSON array body a bulk import reads into memory, and the largest JSON
+# Lines or multipart body, which is read a line or a file at a time.
+API_MAX_BULK_JSON_BYTES = envint("API_MAX_BULK_JSON_BYTES", 64 * 1024 * 1024)
+API_MAX_BULK_BYTES = envint("API_MAX_BULK_BYTES", 1024 * 1024 * 1024)
+# Where a background import's records wait for the worker (it must see the same folder).
+ANNOTATOR_IMPORT_SPOOL_DIR = Path(
+    os.environ.get("ANNOTATOR_IMPORT_SPOOL_DIR", BASE_DIR / "var" / "imports")
+)
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "stories"],
+    }
+}

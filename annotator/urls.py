@@ -8,7 +8,7 @@ from annotator import views
 from annotator.accounts import LoginForm
 from annotator.api import account
 from annotator.export import views as export_views
-from annotator.views import accounts
+from annotator.views import accounts, imports
 from sources import api as sources_api
 
 urlpatterns = [
@@ -56,6 +56,8 @@ urlpatterns = [
     ),
     path("account/", account.account, name="account"),
     path("export/", export_views.export_page, name="export"),
+    path("import/", imports.import_page, name="import"),
+    path("import/<uuid:job_id>/", imports.import_job, name="import-job"),
     path("api/export/", export_views.export_api, name="api-export"),
     path("classes/", include("classroom.urls")),
     path("api/classes/", include("classroom.api")),

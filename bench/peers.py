@@ -68,11 +68,11 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api import (  # noqa: E402  (bench/api.py: the same server and client the API bench uses)
+from api import (  # noqa: E402  (bench/api.py: the same server settings the API bench uses)
     PYTHON,
+    PostgreSQL,
     free_port,
     manage,
-    postgres_database,
     server_env,
 )
 
@@ -300,7 +300,8 @@ class Project(Tool):
 
     def start(self) -> None:
         if self.database:
-            self.url, self.drop = postgres_database(self.database)
+            server = PostgreSQL(self.database)
+            self.url, self.drop = server.new("peers"), server.drop_all
         else:
             self.work = tempfile.mkdtemp(prefix="bench-peers-")
             self.url = f"sqlite:///{self.work}/bench.sqlite3"
@@ -310,9 +311,9 @@ class Project(Tool):
             "API_THROTTLE_IMPORT": "100000000/hour",
             "STATIC_ROOT": f"{tempfile.gettempdir()}/bench-peers-static",
         }
-        manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
-        setup = json.loads(manage(env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
+        manage(ROOT, env, "migrate", "--noinput")
+        manage(ROOT, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
+        setup = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
         self.port = free_port()
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{self.port}"],
@@ -335,20 +336,22 @@ class Project(Tool):
         self.drop()
 
     def import_articles(self, texts: list[Record]) -> None:
-        records = [
-            {"text": r.text, "format": "text", "publisher": r.publisher, "origin": r.origin}
-            for r in texts
-        ]
+        records = [{"text": r.text, "publisher": r.publisher, "origin": r.origin} for r in texts]
         try:
-            answer = self.api.call("POST", "/api/articles/bulk/", records, ok=(200, 201, 202))
-            results = answer["results"] if isinstance(answer, dict) else answer
-            self.articles = [r["article"]["id"] if "article" in r else r["id"] for r in results]
+            answer = self.api.call("POST", "/api/articles/bulk/", records, ok=(200, 201))
         except RuntimeError as error:
-            if " 404 " not in str(error) and ": 404" not in str(error):
+            if ": 404 " not in str(error):
                 raise
+            # A server from before the bulk import: one request an article.
             self.articles = [
-                self.api.call("POST", "/api/articles/", record)["id"] for record in records
+                self.api.call("POST", "/api/articles/", {**record, "format": "text"})["id"]
+                for record in records
             ]
+            return
+        refused = [r for r in answer["results"] if r["status"] == "rejected"]
+        if refused:
+            raise RuntimeError(f"the bulk import refused {len(refused)}: {refused[0]}")
+        self.articles = [r["article"] for r in answer["results"]]
 
     def prepare(self) -> None:
         """Each article's sentences as (id, start, end), read through the API."""

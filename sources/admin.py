@@ -20,6 +20,7 @@ from sources.models import (
     SentenceKey,
     Story,
     StoryArticle,
+    StoryChange,
     StorySentence,
 )
 
@@ -153,3 +154,11 @@ class ScannedArticleAdmin(DerivedAdmin):
     search_fields = ["article__title"]
     date_hierarchy = "scanned_at"
     list_select_related = ["article"]
+
+
+@admin.register(StoryChange)
+class StoryChangeAdmin(DerivedAdmin):
+    list_display = ["changed_at", "how", "changed_by", "articles_read", "articles_moved"]
+    list_filter = ["how", "changed_at"]
+    date_hierarchy = "changed_at"
+    list_select_related = ["changed_by"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 # The pages under /outlets/ beside the outlets' profiles (/outlets/<slug>/, see
 # sources/urls.py): an outlet with one of these slugs would have its profile hidden
@@ -184,3 +186,29 @@ class ScannedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"article {self.article_id} scanned"
+
+
+class StoryChange(models.Model):
+    """A detection run that moved articles imported earlier into or out of stories, and
+    so may have changed figures that count a republished claim once: the pages say when
+    and why. Runs that move nothing are not kept."""
+
+    class How(models.TextChoices):
+        CHECK = "check", "pressing “Check them now” on the stories page"
+        COMMAND = "command", "manage.py detect_stories"
+        REBUILD = "rebuild", "a rebuild of every story (manage.py detect_stories --rebuild)"
+        IMPORT = "import", "filing the articles of an import (the background worker)"
+
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    how = models.CharField(max_length=10, choices=How.choices)
+    articles_read = models.PositiveIntegerField()
+    articles_moved = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.articles_moved} article(s) moved by {self.how} at {self.changed_at}"

@@ -29,8 +29,11 @@ and added. Passages are numbered in the original's reading order.
 Two ways in, with the same rules: `detect_stories()` recomputes everything (`manage.py
 detect_stories --rebuild`), and `add_pending_articles()` files the articles imported since
 the last run one by one (`manage.py detect_stories`, and the editors' button on the
-stories page), reading only the stored keys of their candidate copies. Importing does not
-call either: it stays as fast as it was, and detection runs after a batch of imports.
+stories page), reading only the stored keys of their candidate copies. After an import
+through the API or the import page, the background worker files the new articles
+(`annotator.ingest.jobs.file_stories`); articles imported by the commands wait for
+`detect_stories` (or the button). Any run that moves articles imported earlier leaves a
+StoryChange, which the pages show, so figures never change without notice.
 """
 
 from __future__ import annotations
@@ -52,7 +55,14 @@ from django.utils import timezone
 
 from annotator.models import Article, Sentence
 from annotator.sections import Section
-from sources.models import ScannedArticle, SentenceKey, Story, StoryArticle, StorySentence
+from sources.models import (
+    ScannedArticle,
+    SentenceKey,
+    Story,
+    StoryArticle,
+    StoryChange,
+    StorySentence,
+)
 
 MIN_WORDS = 4
 ANCHOR_WORDS = 5
@@ -324,12 +334,45 @@ def pending_count() -> int:
     return Article.objects.exclude(id__in=ScannedArticle.objects.values("article_id")).count()
 
 
-def add_pending_articles() -> int:
-    """File every article imported since detection last ran; returns how many."""
+def add_pending_articles(*, by: object = None, how: str = StoryChange.How.COMMAND) -> int:
+    """File every article imported since detection last ran; returns how many. When
+    that moves articles imported earlier (`by` whom, `how`), a StoryChange says so."""
     pending = pending_articles()
-    for article_id in pending:
-        add_article(article=Article(pk=article_id))
+    if not pending:
+        return 0
+    with recording_changes(by=by, how=how, read=len(pending)):
+        for article_id in pending:
+            add_article(article=Article(pk=article_id))
     return len(pending)
+
+
+def _groups() -> dict[int, frozenset[int]]:
+    """Each article in a story, with the articles of its story."""
+    members: dict[int, set[int]] = defaultdict(set)
+    for story_id, article_id in StoryArticle.objects.values_list("story_id", "article_id"):
+        members[story_id].add(article_id)
+    return {a: frozenset(group) for group in members.values() for a in group}
+
+
+@contextmanager
+def recording_changes(*, by: object, how: str, read: int) -> Iterator[None]:
+    """Record a StoryChange when the block moves articles between stories (story ids are
+    renewed by each write, so stories are compared by their articles)."""
+    before = _groups()
+    yield
+    after = _groups()
+    moved = sum(
+        1
+        for article_id in before.keys() | after.keys()
+        if before.get(article_id, frozenset()) != after.get(article_id, frozenset())
+    )
+    if moved:
+        StoryChange.objects.create(changed_by=by, how=how, articles_read=read, articles_moved=moved)
+
+
+def last_change() -> StoryChange | None:
+    """The latest detection run that moved articles between stories."""
+    return StoryChange.objects.select_related("changed_by").first()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from annotator.tagging import apply_tag_to_copies
 from classroom.blindness import TagScope, fewer_than, scope_for
 from sources import framing, stories
 from sources.charts import STYLES, interval_chart, stacked_bars
-from sources.models import Outlet, Story, StoryArticle
+from sources.models import Outlet, Story, StoryArticle, StoryChange
 
 STORIES_PER_PAGE = 50
 
@@ -119,6 +119,7 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
                 + (", by reviewer group" if by_group else "")
                 + ", with its 95% interval",
             ),
+            "story_change": stories.last_change(),
             **_filter_context(scope, filters),
         },
     )
@@ -197,6 +198,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(story, copies.get(story.pk, [])) for story in page],
             "pending": stories.pending_count() if is_editor(request.user) else None,
+            "story_change": stories.last_change(),
         },
     )
 
@@ -205,7 +207,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
 def story_detect(request: HttpRequest) -> HttpResponse:
     if not is_editor(request.user):
         raise PermissionDenied("Only teachers and editors can run story detection.")
-    added = stories.add_pending_articles()
+    added = stories.add_pending_articles(by=request.user, how=StoryChange.How.CHECK)
     messages.success(request, f"Read {added} new article{'s' if added != 1 else ''}.")
     return redirect("story-list")
 

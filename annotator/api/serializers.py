@@ -197,6 +197,11 @@ class ArticleDetailSerializer(ArticleSerializer):
         read_only_fields = fields
 
     def get_notes(self, article: Article) -> list[str]:
+        return self.notes_of(article)
+
+    @staticmethod
+    def notes_of(article: Article) -> list[str]:
+        """What a reader should know about the article's provenance."""
         if article.origin_unknown:
             return [f"origin named but unknown: {article.origin_unknown}"]
         return []

@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from annotator.api.errors import not_found
-from annotator.api.views import articles, me, outlets, sentences, suggestions, tags
+from annotator.api.views import articles, bulk, me, outlets, sentences, suggestions, tags
 
 
 def api(route: str, view: Callable, name: str) -> URLPattern:
@@ -26,6 +26,8 @@ urlpatterns = [
     api("outlets/<slug:slug>/", outlets.outlet_detail, "api-outlet-detail"),
     api("articles/", articles.article_list, "api-article-list"),
     api("articles/<int:pk>/", articles.article_detail, "api-article-detail"),
+    api("articles/bulk/", bulk.article_bulk, "api-article-bulk"),
+    api("articles/bulk/<uuid:job_id>/", bulk.article_bulk_job, "api-article-bulk-job"),
     api(
         "articles/<int:pk>/create-origin/",
         articles.article_create_origin,

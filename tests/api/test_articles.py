@@ -276,3 +276,47 @@ def test_imported_dates_filter_by_day(api, seeds):
     )
 
     assert _titles(response) == [seeds["000"].title]
+
+
+def test_the_import_answer_is_what_reading_the_article_back_gives(api, seeds):
+    text = "Aid reached the town\n\nThe UN said 40 trucks arrived. More may follow.\n"
+
+    created = api("teacher").post(
+        ARTICLES,
+        {
+            "text": text,
+            "publisher": "Global Research",
+            "origin": "south-front",
+            "published_on": "2019-03-01",
+            "title": "Aid",
+        },
+    )
+
+    assert created.status_code == 201, created.json()
+    read_back = api("teacher").get(f"{ARTICLES}{created.json()['id']}/")
+    assert created.json() == read_back.json()
+    assert created.json()["is_republished"] is True
+
+
+def test_an_import_naming_one_outlet_twice_looks_it_up_once(
+    api, seeds, django_assert_max_num_queries
+):
+    client = api("teacher")
+    text = "Short report\n\nThe army advanced 10 km. Officials said more would follow.\n"
+
+    with django_assert_max_num_queries(100) as queries:
+        response = client.post(
+            ARTICLES, {"text": text, "publisher": "south-front", "origin": "south-front"}
+        )
+
+    assert response.status_code == 201, response.json()
+    # Authentication and rate counting are the API's own; the import is: the outlet,
+    # the article, its sentences, and the sentences of the answer (and once committed,
+    # the task that files it into its story, which a test transaction never runs).
+    own = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not any(word in q["sql"] for word in ("annotator_cache", "knox_authtoken", "SAVEPOINT"))
+    ]
+    assert len(own) == 4, own
+    assert sum('FROM "sources_outlet"' in sql for sql in own) == 1

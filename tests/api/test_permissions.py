@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 
-from annotator.models import Sentence
+from annotator.models import ImportJob, Sentence
 from annotator.tagging import tag_claim
 from tests.api.conftest import ROLES, snapshot
 
@@ -61,6 +61,14 @@ GRID = [
         {"text": "A new article. It says things."},
         *(A, N, N, N, W(201), W(201)),
     ),
+    row(
+        "post",
+        "/api/articles/bulk/",
+        [{"text": "A new article. It says things."}],
+        *(A, N, N, N, W(201), W(201)),
+    ),
+    # {job}: the teacher's bulk import, theirs (and the admins') to read.
+    row("get", "/api/articles/bulk/{job}/", None, A, N, H, H, R, R),
     row("get", "/api/articles/{article}/", None, A, N, R, R, R, R),
     row("patch", "/api/articles/{article}/", {"title": "T"}, A, N, N, N, W(200), W(200)),
     row("put", "/api/articles/{article}/", {"title": "T"}, A, N, N, N, W(200), W(200)),
@@ -117,7 +125,7 @@ GRID = [
 
 
 @pytest.fixture
-def places(seeds, student) -> dict[str, int]:
+def places(seeds, student, teacher) -> dict[str, int]:
     article = seeds["001"]
     sentences = list(Sentence.objects.filter(article=article).order_by("position"))
     tag = tag_claim(sentence=sentences[5], reviewer=student, label="unsourced")
@@ -127,6 +135,7 @@ def places(seeds, student) -> dict[str, int]:
         "sentence": sentences[5].pk,
         "other": sentences[6].pk,
         "tag": tag.pk,
+        "job": ImportJob.objects.create(created_by=teacher, status=ImportJob.Status.DONE).pk,
     }
 
 
@@ -175,6 +184,7 @@ def test_the_grid_covers_every_endpoint_and_method():
         "{untagged}": "<int:pk>",
         "{sentence}": "<int:pk>",
         "{tag}": "<int:pk>",
+        "{job}": "<uuid:job_id>",
         "south-front": "<slug:slug>",
     }
     covered = set()

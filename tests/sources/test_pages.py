@@ -325,10 +325,11 @@ def test_the_pages_make_a_constant_number_of_queries(
     jit = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
 
     # session, user, permissions (1), the blind rule (the student's groups, their open
-    # assignments), outlet, groups, figures, totals, recent articles, republishers
-    with django_assert_num_queries(11 + jit):
-        assert client.get(profile).status_code == 200
+    # assignments), outlet, groups, figures, totals, recent articles, republishers, the
+    # last change of the stories
     with django_assert_num_queries(12 + jit):
+        assert client.get(profile).status_code == 200
+    with django_assert_num_queries(13 + jit):
         assert client.get(profile, {"by": "group", "include": "boilerplate"}).status_code == 200
     # session, user, permissions (1), blind rule (2), outlets, groups, figures
     with django_assert_num_queries(8 + jit):
@@ -387,6 +388,7 @@ def test_the_story_pages_make_a_constant_number_of_queries(
     # session, user, permissions (1), story, copies, passages, my tags
     with django_assert_num_queries(7):
         assert client.get(reverse("story-detail", args=[story.pk])).status_code == 200
-    # session, user, permissions (1), count, page of stories, their copies
-    with django_assert_num_queries(6):
+    # session, user, permissions (1), count, page of stories, their copies, the last
+    # change of the stories
+    with django_assert_num_queries(7):
         assert client.get(reverse("story-list")).status_code == 200

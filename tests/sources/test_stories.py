@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from annotator.ingest.service import import_article
 from annotator.models import Article
 from sources import stories
-from sources.models import Outlet, SentenceKey, Story, StoryArticle
+from sources.models import Outlet, SentenceKey, Story, StoryArticle, StoryChange
 from sources.stories import ADDED, DROPPED, EDITED, similar, story_table, words
 
 OPENING = (
@@ -166,3 +167,33 @@ def test_the_command_reports_what_it_did(seeds, capsys):
     out = capsys.readouterr().out
     assert "Read 5 articles: 0 pairs of copies, 0 stories" in out
     assert "Read 1 new article; 1 story in all" in out
+
+
+def test_a_check_that_moves_articles_says_so_on_the_pages_when_and_why(seeds, client, teacher):
+    stories.add_pending_articles()
+    assert not StoryChange.objects.exists()  # five seeds, no story: nothing moved
+    import_as_south_front(south_fronts_original(seeds))  # as the command line imports
+    client.force_login(teacher)
+
+    client.post(reverse("story-detect"))
+
+    change = StoryChange.objects.get()
+    assert (change.how, change.changed_by, change.articles_read, change.articles_moved) == (
+        "check",
+        teacher,
+        1,
+        2,
+    )
+    for url in [reverse("story-list"), reverse("outlet-profile", args=["south-front"])]:
+        page = client.get(url).content.decode()
+        assert "by pressing “Check them now” on the stories page (teacher)" in page
+        assert "2 articles imported earlier joined or left a story" in page
+
+
+def test_a_rebuild_that_changes_nothing_leaves_no_note(seeds, client, teacher):
+    call_command("detect_stories", "--rebuild")
+    call_command("detect_stories", "--rebuild")
+
+    assert not StoryChange.objects.exists()
+    client.force_login(teacher)
+    assert "last changed" not in client.get(reverse("story-list")).content.decode()

@@ -6,8 +6,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from annotator.models import Article
 from sources import stories
-from sources.models import Story
+from sources.models import Story, StoryChange
 
 
 class Command(BaseCommand):
@@ -25,7 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, rebuild: bool = False, **options: object) -> None:
         started = time.perf_counter()
         if rebuild:
-            found = stories.detect_stories()
+            with stories.recording_changes(
+                by=None, how=StoryChange.How.REBUILD, read=Article.objects.count()
+            ):
+                found = stories.detect_stories()
             self.stdout.write(
                 f"Read {found.articles} articles: {found.article_pairs} pairs of copies, "
                 f"{found.stories} stories ({time.perf_counter() - started:.1f} s)."
