@@ -21,7 +21,7 @@ DROPPED = {
 
 
 def test_a_teacher_drops_files_previews_corrects_and_imports(
-    new_context, log_in, teacher, seeds, settings, tmp_path
+    new_context, log_in, save_screenshot, teacher, seeds, settings, tmp_path
 ):
     settings.ANNOTATOR_IMPORT_SPOOL_DIR = tmp_path
     page = log_in(new_context(), "teacher")
@@ -55,6 +55,7 @@ def test_a_teacher_drops_files_previews_corrects_and_imports(
 
     first.locator("select[name=origin-1]").select_option(label="South Front")
     first.locator("input[name=published_on-1]").fill("2019-03-01")
+    save_screenshot(page, "import-preview.png")
     page.click("button:text('Import 2 articles')")
 
     page.wait_for_selector("text=Done.")
