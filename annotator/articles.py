@@ -14,7 +14,7 @@ from django.db import transaction
 
 from annotator.ingest.batch import on_import
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
-from annotator.ingest.service import ImportResult, import_article
+from annotator.ingest.service import ImportResult, import_document
 from annotator.models import Article, ClaimTag, OutletCorrection
 from sources.models import Outlet
 from sources.services import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
@@ -104,18 +104,8 @@ def create_article(
     origin_outlet = publisher_outlet if same else _outlet(origin, "origin")
     try:
         with transaction.atomic():
-            result = import_article(
-                text=document.text,
-                title=document.title,
-                html=document.html,
-                publisher=publisher_outlet,
-                origin=origin_outlet,
-                byline=document.byline,
-                url=document.url,
-                published_on=document.published_on,
-                comments_start=document.comments_start,
-                source_name=document.source,
-                imported_by=by,
+            result = import_document(
+                document, publisher=publisher_outlet, origin=origin_outlet, imported_by=by
             )
             if result.created:
                 on_import()

@@ -32,7 +32,7 @@ from annotator.ingest.readers import (
     document_from_record,
     guess_format,
 )
-from annotator.ingest.service import ImportResult, import_article
+from annotator.ingest.service import ImportResult, import_document
 from annotator.models import Article, Sentence
 from sources import stories
 from sources.detect import OutletIndex
@@ -213,17 +213,10 @@ class Importer:
             origin = self.origin or self.outlet(document.origin)
         except UnknownOutlet as exc:
             raise BadInput(f"origin: {exc.messages[0]}") from None
-        result = import_article(
-            text=document.text,
-            title=document.title,
-            html=document.html,
+        result = import_document(
+            document,
             publisher=publisher,
             origin=origin,
-            byline=document.byline,
-            url=document.url,
-            published_on=document.published_on,
-            comments_start=document.comments_start,
-            source_name=document.source[:500],
             imported_by=self.by,
             outlet_index=self.index,
         )

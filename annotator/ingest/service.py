@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from annotator.cleaning import clean_text
+from annotator.ingest.readers import Document
 from annotator.models import Article, Sentence
 from annotator.sanitize import clean_html
 from annotator.sections import Section, classify
@@ -187,3 +188,30 @@ def import_article(
             raise
         return ImportResult(existing, created=False)
     return ImportResult(article, created=True)
+
+
+def import_document(
+    document: Document,
+    *,
+    publisher: Outlet | None,
+    origin: Outlet | None,
+    imported_by: AbstractBaseUser | None,
+    outlet_index: OutletIndex | None = None,
+) -> ImportResult:
+    """import_article() of a document read from an input (a file, a JSON Lines record, a
+    request's body), with the outlets its caller resolved: the one way the command, the
+    API and the batch importer hand a document over."""
+    return import_article(
+        text=document.text,
+        title=document.title,
+        html=document.html,
+        publisher=publisher,
+        origin=origin,
+        byline=document.byline,
+        url=document.url,
+        published_on=document.published_on,
+        comments_start=document.comments_start,
+        source_name=document.source,
+        imported_by=imported_by,
+        outlet_index=outlet_index,
+    )

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from annotator.articles import create_named_origin
 from annotator.errors import one_line
 from annotator.ingest.readers import FORMATS, Document, Rejected, read_paths
-from annotator.ingest.service import ImportResult, import_article
+from annotator.ingest.service import ImportResult, import_document
 from sources.detect import OutletIndex
 from sources.models import Outlet
 from sources.services import UnknownOutlet, resolve_outlet
@@ -123,19 +123,8 @@ class Command(BaseCommand):
         try:
             publisher = given_publisher or self._outlet(doc.publisher, outlets)
             origin = given_origin or self._outlet(doc.origin, outlets)
-            result = import_article(
-                text=doc.text,
-                title=doc.title,
-                publisher=publisher,
-                origin=origin,
-                byline=doc.byline,
-                url=doc.url,
-                published_on=doc.published_on,
-                html=doc.html,
-                source_name=doc.source,
-                comments_start=doc.comments_start,
-                imported_by=user,
-                outlet_index=index,
+            result = import_document(
+                doc, publisher=publisher, origin=origin, imported_by=user, outlet_index=index
             )
         except ValidationError as exc:
             return Rejected(doc.source, one_line(exc))
