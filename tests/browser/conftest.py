@@ -58,9 +58,8 @@ def new_context(browser, live_server):
     contexts: list[BrowserContext] = []
 
     def make(**options) -> BrowserContext:
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1360, "height": 900}, **options
-        )
+        options.setdefault("viewport", {"width": 1360, "height": 900})
+        context = browser.new_context(base_url=live_server.url, **options)
         # Waits end as soon as their condition holds; the bound only decides how long a
         # real failure takes to report. On a loaded 2-core machine a first page load
         # has taken over 5 s, so the bound is generous: a slow machine is not a failure.
