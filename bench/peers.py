@@ -428,7 +428,20 @@ def plan(count: int, singles: int) -> tuple[list[Record], list[list[Span]], list
     return texts, spans, extra[:singles]
 
 
-class LabelStudio(Tool):
+class Peer(Tool):
+    """A peer's server, started in a session of its own in a temporary folder: stopping
+    it stops its whole process group (workers, task runners) and removes the folder."""
+
+    work = ""
+
+    def stop(self) -> None:
+        self.api.close()
+        os.killpg(self.process.pid, 15)
+        self.process.wait(timeout=60)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class LabelStudio(Peer):
     """Label Studio 1.23 as `label-studio start` serves it (its SQLite database, in a
     temporary data folder), one project with a span-labelling config."""
 
@@ -479,12 +492,6 @@ class LabelStudio(Tool):
             "POST", "/api/projects/", {"title": "bench", "label_config": self.CONFIG}
         )
         self.project = project["id"]
-
-    def stop(self) -> None:
-        self.api.close()
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=60)
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def import_articles(self, texts: list[Record]) -> None:
         self.texts = texts
@@ -538,7 +545,7 @@ class LabelStudio(Tool):
         self.api.call("GET", f"/api/tasks/{self.tasks[article]}/")
 
 
-class Doccano(Tool):
+class Doccano(Peer):
     """doccano 1.8 as `doccano webserver` serves it (gunicorn, its SQLite database in a
     temporary folder), one sequence-labelling project. Its file import and export run
     through a Celery worker; this drives the REST endpoints that need none."""
@@ -605,12 +612,6 @@ class Doccano(Tool):
             )["id"]
             for label in LABELS
         }
-
-    def stop(self) -> None:
-        self.api.close()
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=60)
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def import_articles(self, texts: list[Record]) -> None:
         self.examples = [
