@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from annotator.models import Article
 
@@ -27,6 +28,8 @@ def test_a_teacher_drops_files_previews_corrects_and_imports(
     page = log_in(new_context(), "teacher")
     page.click("nav >> text=Import")
     page.wait_for_selector("h1:text('Import articles')")
+    # import.js is deferred: it has set up the drop zone once the document is loaded.
+    page.wait_for_load_state("domcontentloaded")
 
     # Drop two files on the drop zone, as dragging them from a file manager does.
     page.evaluate(
@@ -40,10 +43,7 @@ def test_a_teacher_drops_files_previews_corrects_and_imports(
         }""",
         DROPPED,
     )
-    assert page.locator("[data-drop-list] li").all_inner_texts() == [
-        "aid.txt (1 KB)",
-        "talks.md (1 KB)",
-    ]
+    expect(page.locator("[data-drop-list] li")).to_have_text(["aid.txt (1 KB)", "talks.md (1 KB)"])
     page.click("button:text('Preview')")
 
     page.wait_for_selector("h1:text('Preview: 2 articles')")
