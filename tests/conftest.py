@@ -36,6 +36,30 @@ def make_user(django_user_model, username: str, group: str | None = None, **extr
     return user
 
 
+def make_assignment(teacher, students, articles, *, class_name="9B", days=7, **fields):
+    """A class of `teacher` with `students` (joined by code) and one assignment of
+    `articles`, due in `days` days; `fields` are create_assignment's others (title,
+    instructions, …). The classroom is the assignment's `classroom`."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from classroom.models import Membership
+    from classroom.services import create_assignment, create_class
+
+    classroom = create_class(teacher=teacher, name=class_name)
+    for student in students:
+        Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
+    fields.setdefault("title", "Who says so?")
+    return create_assignment(
+        classroom=classroom,
+        by=teacher,
+        due_at=timezone.now() + timedelta(days=days),
+        articles=articles,
+        **fields,
+    )
+
+
 @pytest.fixture
 def teacher(db, django_user_model):
     return make_user(django_user_model, "teacher", EDITORS)

@@ -199,22 +199,15 @@ def test_undo_brings_back_a_cleared_tag_and_takes_back_changes(page, seeds, stud
 def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
     new_context, log_in, seeds, student, teacher, size
 ):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from classroom.models import Membership, Submission
+    from classroom.models import Submission
     from classroom.selectors import units
-    from classroom.services import create_assignment, create_class
+    from tests.conftest import make_assignment
 
-    classroom = create_class(teacher=teacher, name="Media literacy 9B")
-    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
-    assignment = create_assignment(
-        classroom=classroom,
-        by=teacher,
-        title="Who says so?",
-        due_at=timezone.now() + timedelta(days=7),
-        articles=[seeds["000"]],
+    assignment = make_assignment(
+        teacher,
+        [student],
+        [seeds["000"]],
+        class_name="Media literacy 9B",
         instructions="Tag every sentence of the report.",
     )
     assigned = units(assignment)

@@ -11,21 +11,18 @@ runs the classic vectors below instead, so the test never passes by reading noth
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page
 
 from annotator.adjudication import adjudicate
 from annotator.ingest.service import import_article
 from annotator.models import Sentence
 from annotator.tagging import tag_claim
-from classroom.models import Membership
-from classroom.services import create_assignment, create_class
 from sources.models import Outlet
 from sources.services import create_outlet
+from tests.conftest import make_assignment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -133,16 +130,16 @@ def test_payloads_in_every_user_written_field_run_nothing(
         note=vectors[61 % len(vectors)][:2000],
     )
     # Classes: class name, assignment title and instructions; accounts: names.
-    classroom = create_class(teacher=teacher, name=vectors[70 % len(vectors)][:200])
-    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
-    assignment = create_assignment(
-        classroom=classroom,
-        by=teacher,
+    assignment = make_assignment(
+        teacher,
+        [student],
+        [article],
+        class_name=vectors[70 % len(vectors)][:200],
+        days=3,
         title=vectors[71 % len(vectors)][:200],
-        due_at=timezone.now() + timedelta(days=3),
-        articles=[article],
         instructions="\n".join(cycle(vectors, 10, 72)),
     )
+    classroom = assignment.classroom
     student.first_name = vectors[90 % len(vectors)][:150]
     student.last_name = vectors[91 % len(vectors)][:150]
     student.save()

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
 from annotator.models import Sentence
 from annotator.tagging import tag_claim
-from classroom.models import Membership
-from classroom.services import create_assignment, create_class, submit
+from classroom.services import submit
+from tests.conftest import make_assignment
 
 
 def test_the_feedback_explains_the_suggestion_beside_the_key(client, seeds, teacher, student):
-    classroom = create_class(teacher=teacher, name="9B")
-    Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
-    assignment = create_assignment(
-        classroom=classroom,
-        by=teacher,
-        title="Who says so?",
-        due_at=timezone.now() + timedelta(days=7),
-        articles=[seeds["001"]],
-    )
+    assignment = make_assignment(teacher, [student], [seeds["001"]])
     defense = Sentence.objects.get(
         article=seeds["001"], text__startswith="According to the Syrian Defense Ministry"
     )
