@@ -233,6 +233,19 @@ def client(
     conn = Connection(port)
     for _ in range(10):  # warm-up: connections, caches; not counted
         conn.send(head("GET", "/api/me/", key))
+    send_tags(conn, key, work, start, out)
+    conn.close()
+
+
+def send_tags(
+    conn: Connection,
+    key: str,
+    work: list[tuple[int, int, int]],
+    start: threading.Barrier,
+    out: Result,
+) -> None:
+    """Once every client is at `start`, a tag create for each claim of `work`, one after
+    the other on `conn`; each answer's status and latency (or failure) goes to `out`."""
     post = head("POST", "/api/tags/", key)
     bodies = [
         json.dumps({"sentence": pk, "start": begin, "end": end, "label": "opinion"}).encode()
@@ -249,7 +262,6 @@ def client(
             continue
         out.latencies.append(time.perf_counter() - sent)
         out.statuses[status] = out.statuses.get(status, 0) + 1
-    conn.close()
 
 
 def worker_cpu_seconds(master: int) -> float:
@@ -590,27 +602,9 @@ def send_batch(
     clients at once; returns the seconds until the last is answered."""
     start = threading.Barrier(len(keys) + 1)
 
-    def send(conn: Connection, key: str, out: Result) -> None:
-        post = head("POST", "/api/tags/", key)
-        bodies = [
-            json.dumps({"sentence": pk, "start": b, "end": e, "label": "opinion"}).encode()
-            for pk, b, e in work
-        ]
-        start.wait()
-        for body in bodies:
-            sent = time.perf_counter()
-            try:
-                status, _ = conn.send(post, body)
-            except OSError as exc:
-                out.failures.append(f"{type(exc).__name__}: {exc}")
-                conn.close()
-                continue
-            out.latencies.append(time.perf_counter() - sent)
-            out.statuses[status] = out.statuses.get(status, 0) + 1
-
     threads = [
-        threading.Thread(target=send, args=args)
-        for args in zip(connections, keys, results, strict=True)
+        threading.Thread(target=send_tags, args=(conn, key, work, start, out))
+        for conn, key, out in zip(connections, keys, results, strict=True)
     ]
     for thread in threads:
         thread.start()
