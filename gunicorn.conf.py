@@ -1,4 +1,4 @@
-"""How gunicorn runs the app. `gunicorn annotator.wsgi --bind ADDRESS` reads this file
+"""How gunicorn runs the app. `gunicorn config.wsgi --bind ADDRESS` reads this file
 from the directory it starts in: the README's deploy line, bench/api.py and the tests
 that start a server all run with it.
 

@@ -1,31 +1,8 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class AnnotatorConfig(AppConfig):
     name = "annotator"
     verbose_name = "Articles and claim tags"
-
-    def ready(self) -> None:
-        from annotator.roles import ensure_roles
-
-        # Permissions only exist after migrate has run, as Django itself creates
-        # them in post_migrate; the role groups follow them there.
-        post_migrate.connect(ensure_roles, dispatch_uid="annotator.ensure_roles")
-        install_username_validator()
-
-
-def install_username_validator() -> None:
-    """Run annotator.usernames' rules wherever Django validates a username.
-
-    Appended to the field's validators list as loaded, not to the validators it was
-    declared with: auth.User's migrations stay Django's own."""
-    from django.contrib.auth import get_user_model
-
-    from annotator.usernames import UsernameValidator
-
-    field = get_user_model()._meta.get_field("username")
-    if UsernameValidator() not in field.validators:
-        field.validators.append(UsernameValidator())

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 
 from annotator.models import Label
-from annotator.tagging import NOTE_MAX_CHARS
+from annotator.services.tagging import NOTE_MAX_CHARS
 from sources.models import Outlet
 
 

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from annotator.sections import Section
+from core.text.sections import Section
 from sources.models import Outlet
 
 
@@ -202,7 +202,7 @@ class ClaimTag(models.Model):
     class Meta:
         ordering = ["sentence", "start", "reviewer"]
         indexes = [
-            # The outlet figures (sources.framing): the sentences whose tags name given
+            # The outlet figures (framing.selectors.framing): the sentences whose tags name given
             # outlets, then every vote on their claims, read from the index alone.
             models.Index(fields=["outlet", "sentence"], name="claimtag_outlet_sentence"),
             models.Index(
@@ -238,8 +238,8 @@ class TagRevision(models.Model):
     It records the tag as it stood after the change (for a deletion: as it stood
     before). A reviewer's claim (reviewer, sentence, start, end) numbers its changes
     1, 2, 3 ... in `seq`, across deletions and re-creations, in the order they were
-    made (annotator.tagging serialises them): replaying them in that order gives the
-    tag as stored (annotator.history checks it)."""
+    made (annotator.services.tagging serialises them): replaying them in that order gives the
+    tag as stored (annotator.selectors.history checks it)."""
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -281,7 +281,7 @@ class TagRevision(models.Model):
     # The suggester's model version when the change accepted a label suggestion
     # (annotator.suggest), so that figures can tell accepted from independent answers.
     suggestion_version = models.CharField(max_length=100, blank=True, default="")
-    # The change this one took back (annotator.tagging.undo_change): the workspace's Undo.
+    # The change this one took back (annotator.services.tagging.undo_change): the workspace's Undo.
     undoes = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -444,3 +444,133 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"record {self.record} of {self.job_id}: {self.status}"
+
+
+class Story(models.Model):
+    """Articles that carry the same report: an original and its republications.
+
+    Written only by `annotator.services.stories` (the `detect_stories` command and the import hook);
+    the pages read it. The copy marked `is_original` is the reference that the others
+    are compared with."""
+
+    title = models.CharField(max_length=500)
+    detected_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "sources_story"  # named when stories lived in the outlets app
+        ordering = ["-detected_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoryArticle(models.Model):
+    """One copy of a story. An article belongs to at most one story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="copies")
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="story_copy")
+    is_original = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "sources_storyarticle"  # named when stories lived in the outlets app
+        ordering = ["story", "-is_original", "article"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story"],
+                condition=models.Q(is_original=True),
+                name="one_original_per_story",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} in story {self.story_id}"
+
+
+class StorySentence(models.Model):
+    """Where a sentence of a story's copy stands: sentences of different copies with the
+    same `passage` number are the same text (up to small edits); a passage found in one
+    copy only was added by it (or dropped by the others)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="passages")
+    sentence = models.OneToOneField(
+        Sentence, on_delete=models.CASCADE, related_name="story_passage"
+    )
+    passage = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "sources_storysentence"  # named when stories lived in the outlets app
+        ordering = ["story", "passage"]
+        indexes = [models.Index(fields=["story", "passage"], name="storysentence_passage")]
+
+    def __str__(self) -> str:
+        return f"passage {self.passage} of story {self.story_id}"
+
+
+class SentenceKey(models.Model):
+    """Near-duplicate keys of a body sentence (its normalised text, its first and last
+    words, a min-hash of its word trigrams), kept so that a newly imported article finds
+    its candidate copies with one indexed look-up."""
+
+    key = models.BigIntegerField()
+    # True for the key of the whole normalised text: one per sentence, so counting them
+    # counts an article's distinct sentences.
+    exact = models.BooleanField()
+    # A plain number, not a foreign key: a full detection writes millions of these rows,
+    # and a third index would slow that down by a third. The keys go with their article.
+    sentence_id = models.BigIntegerField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        db_table = "sources_sentencekey"  # named when stories lived in the outlets app
+        # Named, so that a full detection can drop them while it writes and build them
+        # again afterwards (much faster than updating them row by row).
+        indexes = [
+            models.Index(fields=["key"], name="sentencekey_key"),
+            models.Index(fields=["article"], name="sentencekey_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} -> sentence {self.sentence_id}"
+
+
+class ScannedArticle(models.Model):
+    """An article that story detection has read (its keys are stored, if it has any)."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    scanned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "sources_scannedarticle"  # named when stories lived in the outlets app
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} scanned"
+
+
+class StoryChange(models.Model):
+    """A detection run that moved articles imported earlier into or out of stories, and
+    so may have changed figures that count a republished claim once: the pages say when
+    and why. Runs that move nothing are not kept."""
+
+    class How(models.TextChoices):
+        CHECK = "check", "pressing “Check them now” on the stories page"
+        COMMAND = "command", "manage.py detect_stories"
+        REBUILD = "rebuild", "a rebuild of every story (manage.py detect_stories --rebuild)"
+        IMPORT = "import", "filing the articles of an import (the background worker)"
+
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    how = models.CharField(max_length=10, choices=How.choices)
+    articles_read = models.PositiveIntegerField()
+    articles_moved = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "sources_storychange"  # named when stories lived in the outlets app
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.articles_moved} article(s) moved by {self.how} at {self.changed_at}"

@@ -1,15 +1,14 @@
+"""The annotator's pages: the article list, the workspace, accounts, import and export."""
+
 from __future__ import annotations
 
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from annotator import views
-from annotator.accounts import LoginForm
-from annotator.api import account
-from annotator.export import views as export_views
-from annotator.views import accounts, imports
-from sources import api as sources_api
+from annotator.views import account, accounts, imports
+from annotator.views import export as export_views
+from core.auth.forms import LoginForm
 
 urlpatterns = [
     path("", views.article_list, name="article-list"),
@@ -58,15 +57,4 @@ urlpatterns = [
     path("export/", export_views.export_page, name="export"),
     path("import/", imports.import_page, name="import"),
     path("import/<uuid:job_id>/", imports.import_job, name="import-job"),
-    path("api/export/", export_views.export_api, name="api-export"),
-    path("classes/", include("classroom.urls")),
-    path("api/classes/", include("classroom.api")),
-    path("outlets/", include("sources.urls")),
-    path("api/outlets/<slug:slug>/profile/", sources_api.outlet_profile, name="api-outlet-profile"),
-    path("api/compare/", sources_api.compare, name="api-compare"),
-    path("api/", include("annotator.api.urls")),
-    path("admin/", admin.site.urls),
 ]
-
-handler400 = "annotator.views.errors.bad_request"
-handler403 = "annotator.views.errors.permission_denied"

@@ -34,8 +34,8 @@ per request over 200 requests; and under gunicorn, the workers' CPU time):
   Issue 13's shared rate counters made it 5 (the user's and the write counter, each
   read and written in the database cache; Django's Redis incr is 2 round trips each,
   hence 482 requests/s with REDIS_URL). Now a request's counters are one statement
-  (annotator.cache.count: one upsert, or one Redis script), and on PostgreSQL that
-  upsert runs inside the token's statement (annotator/api/authentication.py): 3 round
+  (core.cache.count: one upsert, or one Redis script), and on PostgreSQL that
+  upsert runs inside the token's statement (core/api/authentication.py): 3 round
   trips again. SQLite has no data-modifying WITH: its count stays a write of its own,
   7 statements where e44e7bd made 6, and one more write that takes SQLite's lock.
 - Python. e44e7bd ran 2,521 Python calls a request on SQLite (2,593 on PostgreSQL);
@@ -44,7 +44,7 @@ per request over 200 requests; and under gunicorn, the workers' CPU time):
   shared), the token's SHA-512 and expiry (+37), the security-header, axes and outage
   middleware (~70), the unknown-field check (+26), the tag's sequence number (+30), a
   second authentication backend asked for permissions (+20). Now the CSP header is
-  built once for the settings (annotator/security_headers.py) and the counting is
+  built once for the settings (core/http/security_headers.py) and the counting is
   leaner: 2,886 calls on SQLite, 2,856 on PostgreSQL (+11-14%), which is what the
   server CPU figures show.
 
@@ -86,10 +86,10 @@ REVIEWERS = [f"bench{n}" for n in range(1, 9)]
 SETUP = """
 import json
 from django.contrib.auth.models import Group, User
-from annotator.api.tokens import issue_token
+from annotator.services.tokens import issue_token
 from annotator.models import Sentence
-from annotator.roles import REVIEWERS
-from annotator.seeds import load_seeds
+from core.auth.roles import REVIEWERS
+from annotator.services.seeds import load_seeds
 load_seeds()
 tokens = {}
 for name in %r:
@@ -342,7 +342,7 @@ def start_server(root: Path, database_url: str, options: argparse.Namespace):
                 PYTHON,
                 "-m",
                 "gunicorn",
-                "annotator.wsgi",
+                "config.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
             ),

@@ -60,10 +60,10 @@ from api import (  # noqa: E402  (bench/api.py: the same server set-up)
 SETUP = """
 import json
 from django.contrib.auth.models import Group, User
-from annotator.api.tokens import issue_token
-from annotator.roles import EDITORS
-from annotator.seeds import read_manifest
-from sources.services import save_outlet
+from annotator.services.tokens import issue_token
+from core.auth.roles import EDITORS
+from annotator.services.seeds import read_manifest
+from sources.services.outlets import save_outlet
 for outlet in read_manifest()["outlets"]:
     save_outlet(**outlet)
 user = User.objects.create_user("bench-teacher")
@@ -88,7 +88,7 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [
-                *(PYTHON, "-m", "gunicorn", "annotator.wsgi"),
+                *(PYTHON, "-m", "gunicorn", "config.wsgi"),
                 *("--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"),
             ],
             cwd=ROOT,

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measure as deployed: DEBUG off (Django then keeps no log of every query).
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
@@ -87,9 +87,9 @@ def build(first: int, count: int, reviewers: list[int], outlets: dict[str, objec
     """Import `count` articles numbered from `first`, and tag each with 100 tags."""
     from django.db import connection, transaction
 
-    from annotator.ingest.service import import_article
     from annotator.models import ClaimTag, Sentence
-    from sources.detect import OutletIndex
+    from annotator.services.imports import import_article
+    from sources.selectors.detect import OutletIndex
 
     seeds = sorted((ROOT / "seeds").glob("[0-9]*.txt"))
     texts = [path.read_text(encoding="utf-8") for path in seeds]
@@ -210,8 +210,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from annotator.seeds import read_manifest
-    from sources.services import save_outlet
+    from annotator.services.seeds import read_manifest
+    from sources.services.outlets import save_outlet
 
     call_command("migrate", verbosity=0)
     outlets = {o["name"]: save_outlet(**o) for o in read_manifest()["outlets"]}

@@ -15,7 +15,7 @@ It prints:
   whole request through Django's test client, DEBUG off; best of three after one warm-up
   run) at 100,000 and 1,000,000 tags, with the SQL query count of each page; and the
   same two pages for a student with an open assignment on 20 articles, whose figures go
-  through the blind rule (`classroom/blindness.py`).
+  through the blind rule (`classroom/selectors/blindness.py`).
 
 SQLite in a fresh temporary file by default. With `DATABASE_URL=postgres://…` it runs on
 PostgreSQL instead; that database must be a throwaway one: the script refuses a
@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT)]
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     WORK = Path(tempfile.mkdtemp(prefix="bench-framing-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measure as deployed: DEBUG off (no log of every query), but plain HTTP for the client.
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
@@ -67,10 +67,10 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from annotator.models import Adjudication, Article, ClaimTag, Sentence  # noqa: E402
-from annotator.roles import EDITORS, REVIEWERS  # noqa: E402
+from annotator.services import stories  # noqa: E402
 from classroom.models import Membership  # noqa: E402
-from classroom.services import create_assignment, create_class  # noqa: E402
-from sources import stories  # noqa: E402
+from classroom.services.classes import create_assignment, create_class  # noqa: E402
+from core.auth.roles import EDITORS, REVIEWERS  # noqa: E402
 from sources.models import Outlet  # noqa: E402
 
 OUTLETS = 20
@@ -376,7 +376,7 @@ def main() -> None:
     busiest = Outlet.objects.get(pk=top).slug
     five = ",".join(Outlet.objects.order_by("pk").values_list("slug", flat=True)[:5])
     # A student with an open assignment (20 of the busiest outlet's articles): their pages
-    # run the blind rule's conditions (classroom/blindness.py) and suppress small cells.
+    # run the blind rule's conditions (classroom/selectors/blindness.py) and suppress small cells.
     student = User.objects.get(username="reviewer1")
     classroom = create_class(teacher=editor, name="Bench class")
     Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)

@@ -19,8 +19,8 @@ work (issue 15) had made sections and detection 0.3 ms slower: one case-insensit
 alternation of appeal phrases searched through every paragraph, credit checks at every
 sentence of long paragraphs, and outlet names matched case-insensitively behind a
 lookbehind. Now the phrases' words are found with str.find and each check runs only on the
-lines that hold its words (annotator/sections.py, _hints), and names are matched in the
-lower-cased line (sources/detect.py).
+lines that hold its words (core/text/sections.py, _hints), and names are matched in the
+lower-cased line (sources/selectors/detect.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 WORK = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measure as deployed: DEBUG off (Django then keeps no log of every query).
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
@@ -50,8 +50,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from annotator.models import Article, Sentence  # noqa: E402
-from annotator.seeds import read_manifest  # noqa: E402
-from sources.services import save_outlet  # noqa: E402
+from annotator.services.seeds import read_manifest  # noqa: E402
+from sources.services.outlets import save_outlet  # noqa: E402
 
 SIZES = (500, 2000)
 

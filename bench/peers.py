@@ -86,10 +86,10 @@ import json
 from django.contrib.auth.models import Group, User
 from django.conf import settings
 from django.test import Client
-from annotator.api.tokens import issue_token
-from annotator.roles import EDITORS
-from annotator.seeds import read_manifest
-from sources.services import save_outlet
+from annotator.services.tokens import issue_token
+from core.auth.roles import EDITORS
+from annotator.services.seeds import read_manifest
+from sources.services.outlets import save_outlet
 for outlet in read_manifest()["outlets"]:
     save_outlet(**outlet)
 user = User.objects.create_user("peer-bench")
@@ -318,7 +318,7 @@ class Project(Tool):
         setup = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "annotator.wsgi", "--bind", f"127.0.0.1:{self.port}"],
+            [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

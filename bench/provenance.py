@@ -93,8 +93,8 @@ def expected_sections(case: Case, spans: list) -> list[str] | None:
 
 def score(cases: list[Case]) -> dict:
     """Import every case and compare (needs a database with the outlets loaded)."""
-    from annotator.ingest.service import import_article
-    from annotator.segment import split_sentences
+    from annotator.services.imports import import_article
+    from core.text.segment import split_sentences
 
     right_articles = right_sentences = total_sentences = 0
     failures = []
@@ -138,7 +138,7 @@ def score(cases: list[Case]) -> dict:
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-provenance-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
     sys.path.insert(0, str(ROOT))
     import django
@@ -146,8 +146,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from annotator.seeds import read_manifest
-    from sources.services import load_directory, save_outlet
+    from annotator.services.seeds import read_manifest
+    from sources.services.outlets import load_directory, save_outlet
 
     call_command("migrate", verbosity=0)
     for outlet in read_manifest()["outlets"]:

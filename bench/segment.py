@@ -1,4 +1,4 @@
-"""Sentence segmentation speed and accuracy: ``annotator.segment`` against pySBD.
+"""Sentence segmentation speed and accuracy: ``core.text.segment`` against pySBD.
 
 Run as ``.venv/bin/python bench/segment.py``. It cycles the seed articles up to about 2 MB,
 segments that text with ours and a slice of it with pySBD (which is far slower), and prints
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from annotator.segment import split_sentences  # noqa: E402
+from core.text.segment import split_sentences  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 GOLDEN_RULES = (

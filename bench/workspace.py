@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 WORK = Path(tempfile.mkdtemp(prefix="bench-workspace-"))
 os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measure as deployed: DEBUG off (no query log, cached templates, hashed static files).
 os.environ["DEBUG"] = "0"
 os.environ.setdefault("SECRET_KEY", os.urandom(32).hex())
@@ -52,10 +52,10 @@ from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, include, path, reverse  # noqa: E402
 
-from annotator.ingest.service import import_article  # noqa: E402
 from annotator.models import ClaimTag, Label, Sentence  # noqa: E402
-from annotator.roles import EDITORS, REVIEWERS, ensure_roles  # noqa: E402
-from sources.services import save_outlet  # noqa: E402
+from annotator.services.imports import import_article  # noqa: E402
+from core.auth.roles import EDITORS, REVIEWERS, ensure_roles  # noqa: E402
+from sources.services.outlets import save_outlet  # noqa: E402
 
 SENTENCES = 300
 REVIEWERS_COUNT = 20
@@ -66,7 +66,7 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/minimal/", minimal), path("", include("annotator.urls"))]
+urlpatterns = [path("bench/minimal/", minimal), path("", include("config.urls"))]
 
 
 def build() -> tuple[int, Sentence, list]:

@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.core.exceptions import ValidationError
 
-from annotator.accounts import MISMATCH, PlainErrors
-from annotator.ids import IdMultipleChoiceField
 from annotator.models import Article, Label
-from annotator.tagging import NOTE_MAX_CHARS
-from annotator.usernames import validate_new_username
-from classroom.services import CODE_MAX_DAYS
+from annotator.services.tagging import NOTE_MAX_CHARS
+from classroom.services.classes import CODE_MAX_DAYS
+from core.auth.forms import MISMATCH, PlainErrors
+from core.auth.usernames import validate_new_username
+from core.ids import IdMultipleChoiceField
 from sources.models import Outlet
 
 
@@ -60,7 +60,7 @@ class SignUpForm(PlainErrors, BaseUserCreationForm):
 
     def clean_username(self) -> str:
         # A name taken exactly gets the same words as a look-alike of one, never
-        # "already exists": see annotator.usernames.UNAVAILABLE.
+        # "already exists": see core.auth.usernames.UNAVAILABLE.
         try:
             return validate_new_username(self.cleaned_data["username"])
         except ValidationError as exc:

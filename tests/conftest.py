@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 
-from annotator.cache import DatabaseCache
-from annotator.roles import EDITORS, REVIEWERS
-from annotator.seeds import load_seeds
+from annotator.services.seeds import load_seeds
+from core.auth.roles import EDITORS, REVIEWERS
+from core.cache import DatabaseCache
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def make_assignment(teacher, students, articles, *, class_name="9B", days=7, **f
     from django.utils import timezone
 
     from classroom.models import Membership
-    from classroom.services import create_assignment, create_class
+    from classroom.services.classes import create_assignment, create_class
 
     classroom = create_class(teacher=teacher, name=class_name)
     for student in students:

@@ -62,7 +62,7 @@ def gunicorn(
     }
     server = subprocess.Popen(
         [
-            *(sys.executable, "-m", "gunicorn", "annotator.wsgi"),
+            *(sys.executable, "-m", "gunicorn", "config.wsgi"),
             *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
         ],
         cwd=settings.BASE_DIR,

@@ -1,5 +1,5 @@
 """PostgreSQL connections are kept between requests and checked before each request
-uses one (annotator/backends/postgresql): a connection the server has closed is replaced
+uses one (core/db/backends/postgresql): a connection the server has closed is replaced
 without failing the request, and a quiet one is checked without a statement."""
 
 from __future__ import annotations

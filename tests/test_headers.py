@@ -81,7 +81,7 @@ def test_answers_get_the_headers_django_csp_would_give_them(rf):
     from csp.middleware import CSPMiddleware as DjangoCSP
     from django.http import HttpResponse
 
-    from annotator.security_headers import CSPMiddleware
+    from core.http.security_headers import CSPMiddleware
 
     def answers(middleware_class) -> list[dict]:
         middleware = middleware_class(lambda request: HttpResponse())

@@ -53,7 +53,7 @@ def _credentials(student, sentence) -> tuple[dict, dict, bytes]:
     key = api_key(student)
     session = SessionStore()
     session[SESSION_KEY] = str(student.pk)
-    session[BACKEND_SESSION_KEY] = "annotator.auth.RoleBackend"
+    session[BACKEND_SESSION_KEY] = "core.auth.backend.RoleBackend"
     session[HASH_SESSION_KEY] = student.get_session_auth_hash()
     session.save()
     api = {"Authorization": f"Token {key}", "Content-Type": "application/json"}

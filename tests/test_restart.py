@@ -32,7 +32,7 @@ def _start(port: int, database_url: str) -> subprocess.Popen:
     }
     return subprocess.Popen(
         [
-            *(sys.executable, "-m", "gunicorn", "annotator.wsgi"),
+            *(sys.executable, "-m", "gunicorn", "config.wsgi"),
             *("--bind", f"127.0.0.1:{port}", "--log-level", "critical"),
         ],
         cwd=settings.BASE_DIR,

@@ -61,13 +61,13 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean():
 @pytest.mark.parametrize(
     ("url", "engine"),
     [
-        ("postgres://u:p@db.example.org:5432/annotator", "annotator.backends.postgresql"),
+        ("postgres://u:p@db.example.org:5432/annotator", "core.db.backends.postgresql"),
         ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
     ],
 )
 def test_database_url_picks_the_database(url, engine):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "annotator.settings"}
+    env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
     clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -96,7 +96,7 @@ def test_postgresql_prepares_statements_unless_told_not_to(prepared, options):
     env = {
         "DATABASE_URL": "postgres://u:p@db.example.org:5432/annotator",
         "DATABASE_PREPARED_STATEMENTS": prepared,
-        "DJANGO_SETTINGS_MODULE": "annotator.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     clean = {k: v for k, v in os.environ.items() if k not in INHERITED_BUT_NOT_WANTED}
     result = subprocess.run(
@@ -134,7 +134,7 @@ def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     served = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env=clean | env | {"DJANGO_SETTINGS_MODULE": "annotator.settings"},
+        env=clean | env | {"DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -158,7 +158,7 @@ def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(
     unset = ("WEB_CONCURRENCY", "GUNICORN_THREADS")
     env = {k: v for k, v in os.environ.items() if k not in unset} | numbers
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--print-config", "annotator.wsgi"],
+        [sys.executable, "-m", "gunicorn", "--print-config", "config.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -190,7 +190,7 @@ def _email_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
-        env=clean | {"DJANGO_SETTINGS_MODULE": "annotator.settings"} | env,
+        env=clean | {"DJANGO_SETTINGS_MODULE": "config.settings"} | env,
         capture_output=True,
         text=True,
         timeout=60,

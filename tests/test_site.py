@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Sentence, TagRevision
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from sources.models import Outlet, OutletAlias, OutletDomain
 
 

@@ -18,10 +18,10 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from annotator.api.pagination import PARAMS as PAGE_PARAMS
 from annotator.models import Article, ClaimTag, Label, Sentence
-from annotator.roles import can_see_all_tags
-from annotator.sections import Section
+from core.api.pagination import PARAMS as PAGE_PARAMS
+from core.auth.roles import can_see_all_tags
+from core.text.sections import Section
 from sources.models import Outlet, OutletKind
 
 NO_OUTLET = "there is no outlet with this slug (see /api/outlets/)"

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
-from annotator.articles import UPLOAD_FORMATS
 from annotator.models import Article, ClaimTag, Label, Sentence
-from annotator.sections import Section
-from annotator.tagging import NOTE_MAX_CHARS
+from annotator.services.articles import UPLOAD_FORMATS
+from annotator.services.tagging import NOTE_MAX_CHARS
+from core.text.sections import Section
 from sources.models import Outlet, OutletKind
 
 MAX_ID = 2**63 - 1  # the largest primary key; anything larger matches nothing

@@ -7,23 +7,13 @@ describe the API and hold no data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from annotator.api.errors import not_found
-from annotator.api.views import articles, bulk, me, outlets, sentences, suggestions, tags
-
-
-def api(route: str, view: Callable, name: str) -> URLPattern:
-    return path(route, login_not_required(view), name=name)
-
+from annotator.api.views import articles, bulk, me, sentences, suggestions, tags
+from annotator.views import export as export_views
+from core.api.routing import api
 
 urlpatterns = [
-    api("outlets/", outlets.outlet_list, "api-outlet-list"),
-    api("outlets/<slug:slug>/", outlets.outlet_detail, "api-outlet-detail"),
     api("articles/", articles.article_list, "api-article-list"),
     api("articles/<int:pk>/", articles.article_detail, "api-article-detail"),
     api("articles/bulk/", bulk.article_bulk, "api-article-bulk"),
@@ -44,6 +34,5 @@ urlpatterns = [
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).
     api("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), "api-docs"),
-    # [\s\S], not ".": a path holding a newline (%0A) is an API path too, answered in JSON.
-    re_path(r"^(?P<path>[\s\S]*)$", login_not_required(not_found), name="api-not-found"),
+    api("export/", export_views.export_api, "api-export"),
 ]

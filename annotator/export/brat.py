@@ -28,9 +28,9 @@ import re
 import zipfile
 from collections.abc import Iterator
 
-from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY
 from annotator.export.selection import DEFAULT_SECTIONS, Corpus, Progress
 from annotator.models import Label
+from annotator.stats.consensus import ADJUDICATED, DISPUTED, MAJORITY
 
 EXTENSION = "zip"
 CONTENT_TYPE = "application/zip"

@@ -23,7 +23,7 @@ from annotator.export.selection import (
     isoformat,
 )
 from annotator.models import Label
-from annotator.spreadsheet import safe_text
+from core.spreadsheet import safe_text
 
 EXTENSION = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -72,7 +72,7 @@ CLAIM_COLUMNS = [
 
 def safe(value: str | None) -> str:
     """The cell text, neutralised if a spreadsheet would read it as a formula
-    (annotator.spreadsheet, shared by every CSV the app writes)."""
+    (core.spreadsheet, shared by every CSV the app writes)."""
     return safe_text(value)
 
 

@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from annotator.consensus import DISPUTED
 from annotator.export.jsonl import article_fields
 from annotator.export.labelstudio import by_reviewer, outlets_block
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress
+from annotator.stats.consensus import DISPUTED
 
 EXTENSION = "jsonl"
 CONTENT_TYPE = "application/jsonl; charset=utf-8"

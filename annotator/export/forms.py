@@ -12,10 +12,10 @@ from django.http import QueryDict
 
 from annotator.export.selection import OUTLET_ROLES, Selection
 from annotator.export.streaming import FORMATS
-from annotator.ids import parse_id
 from annotator.models import Label
-from annotator.sections import Section
-from sources.services import UnknownOutlet, resolve_outlet
+from core.ids import parse_id
+from core.text.sections import Section
+from sources.services.outlets import UnknownOutlet, resolve_outlet
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}

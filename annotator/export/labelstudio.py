@@ -26,10 +26,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from annotator.consensus import DISPUTED
 from annotator.export.jsonl import article_fields
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress, TagRow
 from annotator.models import Label
+from annotator.stats.consensus import DISPUTED
 
 EXTENSION = "json"
 CONTENT_TYPE = "application/json; charset=utf-8"
@@ -122,7 +122,7 @@ def _task(corpus: Corpus, data: ArticleData, claims: list | None) -> dict:
 def _suggested(data: ArticleData) -> dict:
     """The label suggester's labels for the article's claims, as a Label Studio
     prediction with its model version and each region's confidence as `score`."""
-    from annotator.selectors import UNTAGGABLE_SECTIONS
+    from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
     from annotator.suggest.service import cached_for_article
 
     text = data.article.text

@@ -6,7 +6,7 @@ the chunk's articles, sentences, tags and adjudications, as plain tuples (no mod
 instances). Memory holds one chunk at a time, however large the corpus.
 
 The aggregated variant of every format takes its one label per claim from
-`Corpus.claims()`, which applies the project's consensus rule (`annotator.consensus`).
+`Corpus.claims()`, which applies the project's consensus rule (`annotator.stats.consensus`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet
 
-from annotator.consensus import ADJUDICATED, MAJORITY, decide
 from annotator.export.pseudonyms import pseudonym
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
-from annotator.sections import Section
+from annotator.stats.consensus import ADJUDICATED, MAJORITY, decide
+from core.text.sections import Section
 from sources.models import Outlet
 
 CHUNK_SIZE = 200

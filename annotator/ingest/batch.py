@@ -25,19 +25,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from annotator.errors import one_line
 from annotator.ingest.readers import (
     BadInput,
     decode,
     document_from_record,
     guess_format,
 )
-from annotator.ingest.service import ImportResult, import_document
-from annotator.models import Article, Sentence
-from sources import stories
-from sources.detect import OutletIndex
-from sources.models import Outlet, Story
-from sources.services import UnknownOutlet, resolve_outlet
+from annotator.models import Article, Sentence, Story
+from annotator.services import stories
+from annotator.services.imports import ImportResult, import_document
+from core.errors import one_line
+from sources.models import Outlet
+from sources.selectors.detect import OutletIndex
+from sources.services.outlets import UnknownOutlet, resolve_outlet
 
 CHUNK = 200  # records to a transaction
 BODY_KEYS = {"text": "text", "markdown": "markdown", "html": "html"}

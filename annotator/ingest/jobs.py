@@ -24,9 +24,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from annotator.ingest.batch import Outcome, import_entries
-from annotator.models import ImportJob, ImportRecord
-from sources import stories
-from sources.models import StoryChange
+from annotator.models import ImportJob, ImportRecord, StoryChange
+from annotator.services import stories
 
 log = logging.getLogger(__name__)
 

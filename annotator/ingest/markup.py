@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 import markdown
 
-from annotator.sanitize import (
+from core.sanitize import (
     MAX_NESTING,
     VOID_TAGS,
     MarkupTooComplex,

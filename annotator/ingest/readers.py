@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from annotator.ingest.markup import html_to_text, markdown_to_text
-from annotator.sanitize import MarkupTooComplex
+from core.sanitize import MarkupTooComplex
 
 FORMATS = ("text", "markdown", "html", "jsonl")
 EXTENSIONS = {

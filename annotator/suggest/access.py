@@ -11,7 +11,7 @@
 Suggestions come from the text and a model, never from anyone's tags directly. But the
 installation's model is trained on its settled labels: answer keys, adjudications and
 handed-in answers (`annotator.suggest.corpus`), the very labels the blind rule
-(`classroom.blindness`) hides from a student who has not handed in. So hints before
+(`classroom.selectors.blindness`) hides from a student who has not handed in. So hints before
 handing in come from the model trained on the shipped file alone (`HINTS`), which has
 seen none of them; the installation's model (`FULL`) is for teachers/editors and for a
 student who has handed in or is past the due date."""
@@ -22,9 +22,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from annotator.roles import can_read, is_editor
 from annotator.suggest import model as learned
 from classroom.models import Assignment, Submission
+from core.auth.roles import can_read, is_editor
 
 HIDDEN = (
     "Suggestions are hidden until you hand in this assignment, unless your teacher "

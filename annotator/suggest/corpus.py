@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from annotator.models import Adjudication, ClaimTag, Sentence
-from annotator.roles import EDITORS
 from annotator.suggest.model import Example
+from core.auth.roles import EDITORS
 
 
 def _text(sentence_text: str, sentence_start: int, start: int, end: int) -> str:
@@ -29,7 +29,7 @@ def _text(sentence_text: str, sentence_start: int, start: int, end: int) -> str:
 def installation_examples() -> list[Example]:
     """The settled claims of this installation as labelled examples (see the module)."""
     from classroom.models import AnswerKeyEntry, Assignment, Submission
-    from classroom.selectors import _tags_as_of, cutoff
+    from classroom.selectors.assignments import _tags_as_of, cutoff
 
     claims: dict[tuple[int, int, int], Example] = {}
 

@@ -1,4 +1,4 @@
-"""Password pages: Django's own views with the forms of annotator/accounts.py.
+"""Password pages: Django's own views with the forms of core/auth/forms.py.
 
 - Change: any logged-in account, from the Account page; the session stays logged in,
   other sessions of the account end (Django's session hash).
@@ -16,13 +16,13 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 
-from annotator.accounts import (
+from core.auth.forms import (
     PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
     take_reset_request,
 )
-from annotator.clients import client_address
+from core.http.clients import client_address
 
 TOO_MANY = (
     "Too many reset requests from here or for this address. Try again in {minutes} "

@@ -9,17 +9,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from annotator import fragments, selectors
 from annotator.labels import GUIDE
-from annotator.roles import can_see_all_tags, can_tag, is_editor
-from annotator.sections import Section
-from annotator.views.access import all_tags_requested, readable_article, require_reader
-from classroom.workspace import (
+from annotator.permissions import all_tags_requested, readable_article, require_reader
+from annotator.presenters import fragments
+from annotator.selectors import workspace as selectors
+from classroom.selectors.workspace import (
     assignment_context,
     mark_units,
     open_assignment_progress,
     requested_assignment,
 )
+from core.auth.roles import can_see_all_tags, can_tag, is_editor
+from core.text.sections import Section
 from sources.models import Outlet
 
 ARTICLES_PER_PAGE = 25

@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from annotator.errors import one_line
 from annotator.ingest.batch import (
     CORRECTABLE,
     entries_from_file,
@@ -27,6 +26,7 @@ from annotator.ingest.batch import (
 from annotator.ingest.jobs import create_job, enqueue, entries_of, run_job
 from annotator.ingest.readers import FORMATS
 from annotator.models import ImportJob
+from core.errors import one_line
 from sources.models import Outlet
 
 PREVIEW_MAX = 50  # records shown (and correctable) on the preview

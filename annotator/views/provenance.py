@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from annotator.articles import correct_outlets, create_named_origin
-from annotator.errors import one_line
-from annotator.roles import is_editor
-from annotator.views.access import readable_article
+from annotator.permissions import readable_article
+from annotator.services.articles import correct_outlets, create_named_origin
+from core.auth.roles import is_editor
+from core.errors import one_line
 
 
 @require_POST

@@ -2,7 +2,7 @@
 correct a section.
 
 Each answers a request from the page's script (htmx) with the sentence fragment the
-article page renders in its loop (annotator/fragments.py) and the progress bar out of
+article page renders in its loop (annotator/presenters/fragments.py) and the progress bar out of
 band; a plain form POST gets a redirect back to the sentence instead."""
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from annotator import fragments, selectors
 from annotator.forms import TagForm, UndoForm
 from annotator.models import ClaimTag, Sentence
-from annotator.roles import is_editor
-from annotator.sentences import correct_section
-from annotator.tagging import delete_tag, tag_claim, undo_change
-from annotator.views.access import (
+from annotator.permissions import (
     all_tags_requested,
     own_tag,
     readable_sentence,
     taggable_sentence,
 )
+from annotator.presenters import fragments
+from annotator.selectors import workspace as selectors
+from annotator.services.sentences import correct_section
+from annotator.services.tagging import delete_tag, tag_claim, undo_change
 from classroom.models import Assignment
-from classroom.workspace import assignment_context, mark_units, requested_assignment
+from classroom.selectors.workspace import assignment_context, mark_units, requested_assignment
+from core.auth.roles import is_editor
 
 
 def back_to(sentence: Sentence, *, all_tags: bool = False, assignment: int | None = None) -> str:
@@ -135,7 +136,7 @@ def tag_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sentence_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Take back one change of the reviewer's own claim on this sentence (the workspace's
-    Undo, Ctrl+Z and u): annotator.tagging.undo_change says when it may."""
+    Undo, Ctrl+Z and u): annotator.services.tagging.undo_change says when it may."""
     sentence = taggable_sentence(request, pk)
     all_tags = all_tags_requested(request)
     assignment = workspace_assignment(request, sentence)

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from annotator.labels import LETTERS
 from annotator.models import Label
-from classroom import plain_words
+from classroom.presenters import plain_words
 
 register = template.Library()
 

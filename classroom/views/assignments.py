@@ -9,21 +9,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from annotator.ids import parse_id
 from annotator.models import Sentence
-from annotator.sections import Section
-from classroom import results, selectors, services
-from classroom.access import (
+from classroom.forms import AssignmentForm
+from classroom.permissions import (
     managed_assignment,
     managed_class,
     require_results,
     sees_results,
     visible_assignment,
 )
-from classroom.forms import AssignmentForm
-from classroom.gradebook import gradebook_response
-from classroom.services import can_manage
-from classroom.time_zones import class_time
+from classroom.presenters.gradebook import gradebook_response
+from classroom.presenters.time_zones import class_time
+from classroom.selectors import assignments as selectors
+from classroom.selectors import results
+from classroom.services import classes as services
+from classroom.services.classes import can_manage
+from core.ids import parse_id
+from core.text.sections import Section
 from sources.models import Outlet
 
 

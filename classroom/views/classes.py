@@ -10,9 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from annotator.roles import is_editor
-from classroom import results, selectors, services
-from classroom.access import managed_class, visible_class
 from classroom.forms import (
     AddStudentForm,
     ClassForm,
@@ -21,10 +18,15 @@ from classroom.forms import (
     RosterForm,
     TimeZoneForm,
 )
-from classroom.gradebook import gradebook_response
 from classroom.models import JoinCode, Membership
-from classroom.roster import RosterError, RosterRow, add_students, parse_roster
-from classroom.time_zones import class_time, known_time_zones, zone
+from classroom.permissions import managed_class, visible_class
+from classroom.presenters.gradebook import gradebook_response
+from classroom.presenters.time_zones import class_time, known_time_zones, zone
+from classroom.selectors import assignments as selectors
+from classroom.selectors import results
+from classroom.services import classes as services
+from classroom.services.roster import RosterError, RosterRow, add_students, parse_roster
+from core.auth.roles import is_editor
 
 
 def class_list(request: HttpRequest) -> HttpResponse:

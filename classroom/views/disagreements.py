@@ -14,17 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from annotator.adjudication import adjudicate, withdraw_adjudication
-from annotator.ids import parse_id
 from annotator.models import Adjudication, Article, Sentence
-from annotator.roles import is_editor
-from annotator.sections import Section
-from classroom import selectors, services
-from classroom.access import managed_assignment, require_results, visible_assignment
+from annotator.services.adjudication import adjudicate, withdraw_adjudication
 from classroom.forms import AdjudicationForm
 from classroom.models import AnswerKeyEntry, Assignment
-from classroom.results import LABELS, disagreement_rows
-from classroom.time_zones import class_time
+from classroom.permissions import managed_assignment, require_results, visible_assignment
+from classroom.presenters.time_zones import class_time
+from classroom.selectors import assignments as selectors
+from classroom.selectors.results import LABELS, disagreement_rows
+from classroom.services import classes as services
+from core.auth.roles import is_editor
+from core.ids import parse_id
+from core.text.sections import Section
 from sources.models import Outlet
 
 

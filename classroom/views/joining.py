@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from annotator.accounts import focus_first_error
-from classroom import ratelimit, services
 from classroom.forms import JoinForm, SignUpForm
+from classroom.services import classes as services
+from core import ratelimit
+from core.auth.forms import focus_first_error
 
 
 @login_not_required
@@ -66,7 +67,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
             )
-            login(request, membership.student, backend="annotator.auth.RoleBackend")
+            login(request, membership.student, backend="core.auth.backend.RoleBackend")
         else:
             membership = services.join_with_code(code=code, user=request.user)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classroom.models import Classroom
-from classroom.services import create_join_code
+from classroom.services.classes import create_join_code
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from annotator.agreement import (
+from annotator.stats.agreement import (
     cohen_kappa,
     confusion_matrix,
     entropy,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Permission
 
-from annotator.roles import EDITOR_PERMISSIONS, REVIEWER_PERMISSIONS
+from core.auth.roles import EDITOR_PERMISSIONS, REVIEWER_PERMISSIONS
 
 
 def test_a_reviewer_has_the_reviewer_permissions_read_in_one_query(

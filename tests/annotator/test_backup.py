@@ -12,10 +12,10 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from annotator.models import ClaimTag, Label
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from classroom.models import Classroom, Membership
-from classroom.selectors import units
-from classroom.services import (
+from classroom.selectors.assignments import units
+from classroom.services.classes import (
     create_assignment,
     create_class,
     create_join_code,

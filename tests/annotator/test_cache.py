@@ -1,4 +1,4 @@
-"""The shared cache's counters (annotator.cache.count), which the API's rates count in:
+"""The shared cache's counters (core.cache.count), which the API's rates count in:
 one round trip for all of a request's counters, a counter starting again once expired,
 on the database (both vendors) and on Redis. Across processes: tests/api/test_rates.py."""
 
@@ -12,9 +12,9 @@ import redis
 from django.core.cache import caches
 from django.db import transaction
 
-import annotator.cache
-from annotator.cache import RedisCache, count
-from annotator.cache.models import Counter
+import core.cache
+from core.cache import RedisCache, count
+from core.cache.models import Counter
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -59,7 +59,7 @@ def test_counting_agrees_with_its_orm_twin(db, monkeypatch):
     by_sql, by_orm = [], []
     for seconds, keys in steps:
         moment = START + timedelta(seconds=seconds)
-        monkeypatch.setattr(annotator.cache, "now", lambda moment=moment: moment)
+        monkeypatch.setattr(core.cache, "now", lambda moment=moment: moment)
         by_sql.append(count({f"sql:{k}": timeouts[k] for k in keys}))
         by_orm.append(_orm_count({f"orm:{k}": timeouts[k] for k in keys}, moment))
 
@@ -81,13 +81,13 @@ def test_a_requests_counters_are_counted_in_one_statement(db, django_assert_num_
 
 
 def test_expired_counters_are_deleted_as_counting_goes_on(db, monkeypatch):
-    monkeypatch.setattr(annotator.cache, "now", lambda: START)
+    monkeypatch.setattr(core.cache, "now", lambda: START)
     count({"old-window": 60})
-    monkeypatch.setattr(annotator.cache, "now", lambda: START + timedelta(minutes=5))
-    for _ in range(annotator.cache.CULL_EVERY):
+    monkeypatch.setattr(core.cache, "now", lambda: START + timedelta(minutes=5))
+    for _ in range(core.cache.CULL_EVERY):
         count({"this-window": 60})
 
-    assert list(Counter.objects.values_list("count", flat=True)) == [annotator.cache.CULL_EVERY]
+    assert list(Counter.objects.values_list("count", flat=True)) == [core.cache.CULL_EVERY]
 
 
 def test_clearing_the_cache_clears_the_counters(db):

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from annotator.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
+from annotator.stats.consensus import ADJUDICATED, DISPUTED, MAJORITY, decide
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """A reviewer's claim and its history: every change is one revision, numbered in order per
 claim; replaying the revisions in that order gives the tag as stored, and the history
-checker (annotator.history) says where it does not."""
+checker (annotator.selectors.history) says where it does not."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
-from annotator.history import check_tag_history
 from annotator.ingest.corpus import import_corpus
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import apply_tag_to_copies, delete_tag, tag_claim, update_tag
+from annotator.selectors.history import check_tag_history
+from annotator.services.tagging import apply_tag_to_copies, delete_tag, tag_claim, update_tag
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from annotator.models import Article, ImportJob
-from sources import stories
+from annotator.services import stories
 
 IMPORT = "/import/"
 ARTICLE = (

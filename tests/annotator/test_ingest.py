@@ -9,10 +9,10 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from annotator.ingest.service import content_hash, import_article
 from annotator.models import Article, Sentence
-from annotator.seeds import load_seeds, read_manifest
-from sources.services import save_outlet
+from annotator.services.imports import content_hash, import_article
+from annotator.services.seeds import load_seeds, read_manifest
+from sources.services.outlets import save_outlet
 
 REPORT = (
     "Army Retakes Hill 412\n"

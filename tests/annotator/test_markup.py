@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.ingest.markup import Reduced, html_to_text, markdown_to_text
-from annotator.sanitize import clean_html
+from core.sanitize import clean_html
 
 
 @pytest.mark.parametrize(

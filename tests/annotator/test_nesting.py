@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from annotator.ingest.markup import html_to_text, markdown_to_text
 from annotator.models import Article
-from annotator.sanitize import MarkupTooComplex, clean_html
+from core.sanitize import MarkupTooComplex, clean_html
 
 NESTED_DIVS = "<p>Words. More words.</p>" + "<div>" * 20_000 + "deep" + "</div>" * 20_000
 NESTED_LIST = "Words. More words.\n\n" + "\n".join(

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

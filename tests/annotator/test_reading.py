@@ -9,9 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from annotator.history import check_tag_history
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import delete_tag, tag_claim, undo_change
+from annotator.selectors.history import check_tag_history
+from annotator.services.tagging import delete_tag, tag_claim, undo_change
 from sources.models import Outlet
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from annotator.sanitize import (
+from core.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_PROTOCOLS,
     ALLOWED_TAGS,

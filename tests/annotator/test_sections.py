@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from annotator.models import Sentence
-from annotator.sections import classify_paragraph, classify_sections
-from annotator.segment import split_sentences
+from core.text.sections import classify_paragraph, classify_sections
+from core.text.segment import split_sentences
 
 # Every sentence of each seed that is not body text (reader comments aside), in order,
 # as (section, how it begins).

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.segment import Span, split_sentences
+from core.text.segment import Span, split_sentences
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import delete_tag, tag_claim
+from annotator.services.tagging import delete_tag, tag_claim
 from sources.models import Outlet
 
 

@@ -11,9 +11,9 @@ from django.db import connection
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
-from annotator.roles import REVIEWERS
-from annotator.sections import Section
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
+from core.auth.roles import REVIEWERS
+from core.text.sections import Section
 from sources.models import Outlet
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -563,7 +563,7 @@ def five_reviewers(db, django_user_model, student):
     return [student, *others]
 
 
-# The article page: session, user, the user's permissions (one query, annotator.auth), the
+# The article page: session, user, the user's permissions (one query, core.auth.backend), the
 # article, its sentences, the viewer's tags, the outlets of the panel's list; and for a
 # teacher showing all tags, everyone else's counted by claim (the issue allows 10).
 # A teacher's page also lists the recorded corrections of publisher and origin.

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from annotator.models import Article, ClaimTag, Sentence, TagRevision
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from tests.api.conftest import snapshot
 
 ARTICLES = "/api/articles/"

@@ -9,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from annotator.models import Article, ImportJob, Sentence
-from sources import stories
-from sources.models import StoryChange
+from annotator.models import Article, ImportJob, Sentence, StoryChange
+from annotator.services import stories
 from tests.api.conftest import snapshot
 
 BULK = "/api/articles/bulk/"

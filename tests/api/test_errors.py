@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from annotator.api import throttling
 from annotator.models import ClaimTag
+from core.api import throttling
 
 
 @pytest.mark.parametrize(
@@ -87,10 +87,18 @@ def test_anonymous_requests_get_401_not_a_login_page(client, seeds):
 
 
 def test_every_api_route_answers_for_itself_rather_than_redirecting():
-    [api] = [p for p in get_resolver().url_patterns if str(p.pattern) == "api/"]
-    assert isinstance(api, URLResolver)
-    for pattern in api.url_patterns:
-        assert pattern.callback.login_required is False, pattern
+    mounted = [p for p in get_resolver().url_patterns if str(p.pattern).startswith("api/")]
+    assert len(mounted) >= 4  # each app's API, and the JSON 404 for the rest
+    for resolver in mounted:
+        patterns = resolver.url_patterns if isinstance(resolver, URLResolver) else [resolver]
+        for pattern in patterns:
+            assert pattern.callback.login_required is False, pattern
+
+
+def test_the_api_404_is_the_last_route_so_no_route_after_it_is_hidden():
+    last = get_resolver().url_patterns[-1]
+
+    assert last.name == "api-not-found"
 
 
 class Clock:
@@ -150,7 +158,7 @@ def test_a_rate_that_is_not_one_stops_the_start_up():
     env = {
         **os.environ,
         "API_THROTTLE_WRITE": "lots",
-        "DJANGO_SETTINGS_MODULE": "annotator.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
     result = subprocess.run(

@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from annotator.api.urls import urlpatterns
 from annotator.models import Sentence
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from tests.conftest import api_key
 
 EXAMPLES = 12  # per operation and role

@@ -13,7 +13,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from annotator.models import Sentence
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from tests.conftest import api_key
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.seeds import read_manifest
-from sources.services import load_directory, save_outlet
+from annotator.services.seeds import read_manifest
+from sources.services.outlets import load_directory, save_outlet
 
 TEXT = (
     "Saudi-Iranian Talks Enter a New Phase\n"

@@ -131,7 +131,7 @@ def test_counts_are_kept_however_many_clients_are_counted(db):
 
 
 def test_a_wrong_key_counts_nothing_against_the_tokens_user(db, student, sentence):
-    from annotator.cache.models import Counter
+    from core.cache.models import Counter
 
     key = api_key(student)
     # The stored token is found by the key's first characters; the rest is wrong.

@@ -10,7 +10,7 @@ from rest_framework.serializers import Serializer
 
 from annotator.api.serializers import TagSerializer
 from annotator.models import ClaimTag, Sentence, TagRevision
-from annotator.tagging import tag_claim, update_tag
+from annotator.services.tagging import tag_claim, update_tag
 from tests.api.conftest import snapshot
 
 TAGS = "/api/tags/"
@@ -400,7 +400,7 @@ def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
     client.get("/api/me/")  # the throttle's first count in this window is not the point
 
     # token + user + the user's permissions (one query), the count, the page; and the
-    # throttle's count in the shared cache (annotator/cache): one statement, or on
+    # throttle's count in the shared cache (core/cache): one statement, or on
     # PostgreSQL none of its own (counted by the token's statement)
     counting = 0 if connection.vendor == "postgresql" else 1
     with django_assert_num_queries(3 + counting):

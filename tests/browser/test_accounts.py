@@ -13,10 +13,10 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from classroom.models import Classroom
-from classroom.services import create_join_code
-from sources.framing import wilson
+from classroom.services.classes import create_join_code
+from framing.selectors.framing import wilson
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from annotator.models import Adjudication, Sentence
 from classroom.models import AnswerKeyEntry, Classroom, Comment, Membership
-from classroom.services import create_assignment, submit
+from classroom.services.classes import create_assignment, submit
 from tests.classroom.conftest import tag
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)

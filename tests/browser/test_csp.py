@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.models import Sentence
 from classroom.models import Membership
-from classroom.services import create_class
+from classroom.services.classes import create_class
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.models import ClaimTag, Label, Sentence
-from annotator.tagging import tag_claim
-from classroom import services
+from annotator.services.tagging import tag_claim
+from classroom.services import classes as services
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)

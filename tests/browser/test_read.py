@@ -10,9 +10,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from annotator.history import check_tag_history
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import tag_claim
+from annotator.selectors.history import check_tag_history
+from annotator.services.tagging import tag_claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -200,7 +200,7 @@ def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
     new_context, log_in, seeds, student, teacher, size
 ):
     from classroom.models import Submission
-    from classroom.selectors import units
+    from classroom.selectors.assignments import units
     from tests.conftest import make_assignment
 
     assignment = make_assignment(

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotator.models import ClaimTag, Label, Sentence
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

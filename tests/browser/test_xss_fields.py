@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from annotator.adjudication import adjudicate
-from annotator.ingest.service import import_article
 from annotator.models import Sentence
-from annotator.tagging import tag_claim
+from annotator.services.adjudication import adjudicate
+from annotator.services.imports import import_article
+from annotator.services.tagging import tag_claim
 from sources.models import Outlet
-from sources.services import create_outlet
+from sources.services.outlets import create_outlet
 from tests.conftest import make_assignment
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from annotator.models import Sentence
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from classroom.models import Membership
-from classroom.selectors import units
-from classroom.services import create_assignment, create_class
+from classroom.selectors.assignments import units
+from classroom.services.classes import create_assignment, create_class
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from annotator.adjudication import adjudicate, withdraw_adjudication
-from annotator.consensus import ADJUDICATED, decide
 from annotator.models import Adjudication
+from annotator.services.adjudication import adjudicate, withdraw_adjudication
+from annotator.stats.consensus import ADJUDICATED, decide
 from classroom.models import AnswerKeyEntry
 
 from .conftest import tag

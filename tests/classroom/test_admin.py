@@ -15,7 +15,7 @@ from classroom.models import (
     Membership,
     Submission,
 )
-from classroom.services import add_comment, create_join_code, put_in_key, submit
+from classroom.services.classes import add_comment, create_join_code, put_in_key, submit
 
 MODELS = [Classroom, Membership, JoinCode, Assignment, Submission, AnswerKeyEntry, Comment]
 

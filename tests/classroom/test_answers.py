@@ -9,13 +9,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from annotator.adjudication import adjudicate
 from annotator.models import Label, Sentence, TagRevision
-from annotator.sections import Section
-from annotator.tagging import delete_tag
-from classroom import results, selectors, services
-from classroom.gradebook import gradebook_response, safe_cell
+from annotator.services.adjudication import adjudicate
+from annotator.services.tagging import delete_tag
 from classroom.models import AnswerKeyEntry, Submission
+from classroom.presenters.gradebook import gradebook_response, safe_cell
+from classroom.selectors import assignments as selectors
+from classroom.selectors import results
+from classroom.services import classes as services
+from core.text.sections import Section
 
 from .conftest import tag
 

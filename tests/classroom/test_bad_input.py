@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from classroom.roster import RosterError, parse_roster
+from classroom.services.roster import RosterError, parse_roster
 
 # Each breaks a naive parse in its own way: int() refuses it, or SQLite cannot hold it.
 NOT_IDS = [

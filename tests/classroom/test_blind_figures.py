@@ -1,4 +1,4 @@
-"""The blind rule on every derived figure (classroom/blindness.py), as a grid: every page
+"""The blind rule on every derived figure (classroom/selectors/blindness.py), as a grid: every page
 and endpoint that computes figures from other people's tags × every role × before and
 after handing in.
 
@@ -22,16 +22,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from annotator.models import Adjudication, ClaimTag
-from annotator.roles import EDITORS, REVIEWERS
-from annotator.tagging import apply_tag_to_copies, delete_tag, tag_claim
-from classroom.access import sees_results
-from classroom.blindness import EVERYTHING, scope_for, suppressed
+from annotator.models import Adjudication, ClaimTag, StoryArticle
+from annotator.services import stories
+from annotator.services.tagging import apply_tag_to_copies, delete_tag, tag_claim
 from classroom.models import Assignment, Membership
-from classroom.selectors import units
-from classroom.services import create_assignment, submit
-from sources import framing, stories
-from sources.models import Outlet, StoryArticle
+from classroom.permissions import sees_results
+from classroom.selectors.assignments import units
+from classroom.selectors.blindness import EVERYTHING, scope_for, suppressed
+from classroom.services.classes import create_assignment, submit
+from core.auth.roles import EDITORS, REVIEWERS
+from framing.selectors import framing
+from sources.models import Outlet
 from tests.conftest import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
 
@@ -77,7 +78,7 @@ class World:
 
 
 def _class(teacher, student, other_student):
-    from classroom.services import create_class
+    from classroom.services.classes import create_class
 
     classroom = create_class(teacher=teacher, name="Framing 10A")
     for s in (student, other_student):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotator.models import TagRevision
-from classroom.services import submit
+from classroom.services.classes import submit
 from tests.conftest import api_key
 
 from .conftest import tag

@@ -12,13 +12,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from annotator.adjudication import adjudicate
 from annotator.models import ClaimTag
-from annotator.spreadsheet import safe_cell, safe_text
+from annotator.services.adjudication import adjudicate
 from classroom.models import AnswerKeyEntry
-from classroom.services import create_class, promote_consensus
+from classroom.services.classes import create_class, promote_consensus
+from core.spreadsheet import safe_cell, safe_text
 from sources.models import Outlet
-from sources.services import create_outlet
+from sources.services.outlets import create_outlet
 
 from .conftest import tag
 

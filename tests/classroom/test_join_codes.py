@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from annotator.roles import REVIEWERS
 from classroom.models import JoinCode, Membership
-from classroom.services import (
+from classroom.services.classes import (
     CODE_ALPHABET,
     create_join_code,
     join_with_code,
     revoke_join_code,
     sign_up_with_code,
 )
+from core.auth.roles import REVIEWERS
 from tests.conftest import make_user
 
 

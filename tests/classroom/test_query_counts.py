@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from annotator.roles import REVIEWERS
 from classroom.models import Membership
-from classroom.services import add_comment, submit
+from classroom.services.classes import add_comment, submit
+from core.auth.roles import REVIEWERS
 from tests.conftest import make_user
 
 from .conftest import tag

@@ -16,10 +16,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotator.models import Adjudication
-from classroom import results, selectors
 from classroom.models import AnswerKeyEntry, Classroom, Comment, Submission
-from classroom.plain_words import band, split
-from classroom.services import add_comment, submit
+from classroom.presenters.plain_words import band, split
+from classroom.selectors import assignments as selectors
+from classroom.selectors import results
+from classroom.services.classes import add_comment, submit
 from tests.conftest import api_key
 
 from .conftest import tag

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotator.roles import REVIEWERS
 from classroom.models import Membership
-from classroom.roster import RosterError, add_students, parse_roster
+from classroom.services.roster import RosterError, add_students, parse_roster
+from core.auth.roles import REVIEWERS
 
 
 def upload(client, classroom, text: str | bytes):
@@ -149,7 +149,7 @@ def test_adding_one_student_by_hand_uses_the_same_rules(client, classroom, teach
 
 
 def _sign_up_at_the_join_page(client, teacher, email: str, username: str = "mallory"):
-    from classroom.services import create_class, create_join_code
+    from classroom.services.classes import create_class, create_join_code
 
     other = create_class(teacher=teacher, name="An open class")
     code = create_join_code(classroom=other, by=teacher, days=7)

@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
-from annotator.roles import REVIEWERS
-from annotator.sections import Section
-from annotator.tagging import tag_claim
-from annotator.usernames import UNAVAILABLE
-from classroom.roster import add_students, parse_roster
-from classroom.services import create_join_code
+from annotator.services.tagging import tag_claim
+from classroom.services.classes import create_join_code
+from classroom.services.roster import add_students, parse_roster
+from core.auth.roles import REVIEWERS
+from core.auth.usernames import UNAVAILABLE
+from core.text.sections import Section
 from tests.conftest import make_user
 
 

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotator.models import Label, Sentence
-from annotator.sections import Section
-from classroom import results, selectors
 from classroom.models import Submission
-from classroom.services import create_assignment, create_class
+from classroom.selectors import assignments as selectors
+from classroom.selectors import results
+from classroom.services.classes import create_assignment, create_class
+from core.text.sections import Section
 from tests.classroom.conftest import tag
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -57,7 +58,7 @@ def test_the_page_shows_the_assignment_and_counts_only_its_units(
 def test_the_due_date_is_shown_in_the_class_time_zone(client, assignment, student, seeds):
     import zoneinfo
 
-    from classroom.services import set_time_zone
+    from classroom.services.classes import set_time_zone
 
     set_time_zone(
         classroom=assignment.classroom, time_zone="Asia/Tokyo", by=assignment.classroom.teacher
@@ -137,7 +138,7 @@ def test_the_count_agrees_with_the_assignment_page_for_tied_spans(
 
 
 def test_chosen_sentences_are_the_units(client, assignment, sentences, student, teacher):
-    from classroom.services import choose_sentences
+    from classroom.services.classes import choose_sentences
 
     choose_sentences(assignment=assignment, by=teacher, sentences=sentences[:3])
     client.force_login(student)
@@ -203,7 +204,7 @@ def test_a_bad_assignment_is_refused_naming_the_field(
 
 # The article page inside an assignment: the seven queries of the page (see
 # tests/annotator/test_workspace.py), then the assignment, its class with the teacher
-# (classroom.access), the user's membership, that it holds the article, its chosen
+# (classroom.permissions), the user's membership, that it holds the article, its chosen
 # sentences (none) and units, the user's hand-in and their tags on the units.
 ASSIGNMENT_PAGE_QUERIES = 7 + 8
 
@@ -301,7 +302,7 @@ def test_without_javascript_a_tag_in_the_assignment_comes_back_to_it(
 def test_the_article_list_asks_one_more_query_of_someone_in_no_class(
     editor, django_assert_num_queries
 ):
-    from classroom.workspace import open_assignment_progress
+    from classroom.selectors.workspace import open_assignment_progress
 
     with django_assert_num_queries(1):
         assert open_assignment_progress(editor) == {}

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from annotator.adjudication import adjudicate
 from annotator.models import Article, Sentence
-from annotator.roles import REVIEWERS
-from annotator.tagging import tag_claim
+from annotator.services.adjudication import adjudicate
+from annotator.services.tagging import tag_claim
+from core.auth.roles import REVIEWERS
 from sources.models import Outlet
 from tests.conftest import make_user
 

@@ -13,7 +13,7 @@ from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
 from annotator.ingest.corpus import import_corpus
 from annotator.models import Adjudication, Article, ClaimTag, Sentence, TagRevision
-from annotator.sentences import correct_section
+from annotator.services.sentences import correct_section
 from sources.models import Outlet
 
 

@@ -25,7 +25,7 @@ from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
 from annotator.ingest.corpus import import_corpus
 from annotator.models import Article, ClaimTag, TagRevision
-from annotator.tagging import tag_claim
+from annotator.services.tagging import tag_claim
 from sources.models import Outlet
 from tests.export.test_import import counts, empty_the_database, remove_tags, snapshot
 

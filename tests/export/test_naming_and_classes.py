@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotator.adjudication import adjudicate
 from annotator.models import Sentence
-from annotator.roles import EDITORS
+from annotator.services.adjudication import adjudicate
 from classroom.models import Membership
-from classroom.services import create_assignment, create_class
+from classroom.services.classes import create_assignment, create_class
+from core.auth.roles import EDITORS
 from tests.conftest import api_key, make_user
 
 

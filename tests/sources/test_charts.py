@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from annotator.labels import GUIDE
-from sources.charts import COLOURS
+from framing.presenters.charts import COLOURS
 
 APP_CSS = Path(__file__).resolve().parents[2] / "static" / "annotator" / "app.css"
 

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from annotator.ingest.service import import_article
-from annotator.seeds import read_manifest
-from sources.detect import OutletIndex, detect_outlets
+from annotator.services.imports import import_article
+from annotator.services.seeds import read_manifest
 from sources.models import Outlet
-from sources.services import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
+from sources.selectors.detect import OutletIndex, detect_outlets
+from sources.services.outlets import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
 

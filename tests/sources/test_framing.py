@@ -10,14 +10,14 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from annotator.consensus import decide
-from annotator.ingest.service import import_article
-from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
-from annotator.roles import EDITORS, REVIEWERS
-from annotator.tagging import apply_tag_to_copies, tag_claim
-from classroom.blindness import EVERYTHING
-from sources import stories
-from sources.framing import (
+from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence, StoryArticle
+from annotator.services import stories
+from annotator.services.imports import import_article
+from annotator.services.tagging import apply_tag_to_copies, tag_claim
+from annotator.stats.consensus import decide
+from classroom.selectors.blindness import EVERYTHING
+from core.auth.roles import EDITORS, REVIEWERS
+from framing.selectors.framing import (
     DISPUTED,
     Filters,
     compare_outlets,
@@ -29,7 +29,7 @@ from sources.framing import (
     safe_cell,
     wilson,
 )
-from sources.models import Outlet, StoryArticle
+from sources.models import Outlet
 from tests.conftest import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.models import ClaimTag, Sentence, TagRevision
-from annotator.tagging import tag_claim
-from sources import stories
-from sources.models import Outlet, StoryArticle
+from annotator.models import ClaimTag, Sentence, StoryArticle, TagRevision
+from annotator.services import stories
+from annotator.services.tagging import tag_claim
+from sources.models import Outlet
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
 
 COMPARE = "south-front,21st-century-wire"

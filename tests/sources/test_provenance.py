@@ -10,14 +10,14 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from annotator.ingest.service import import_article
 from annotator.models import Article, OutletCorrection
-from annotator.seeds import read_manifest
-from annotator.segment import split_sentences
-from annotator.selectors import progress
+from annotator.selectors.workspace import progress
+from annotator.services.imports import import_article
+from annotator.services.seeds import read_manifest
 from bench.provenance import expected_sections, read_corpus
+from core.text.segment import split_sentences
 from sources.models import Outlet
-from sources.services import load_directory, save_outlet
+from sources.services.outlets import load_directory, save_outlet
 
 CASES = read_corpus()
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from sources import urls
+from framing import urls
 from sources.models import RESERVED_SLUGS, Outlet
-from sources.services import save_outlet
+from sources.services.outlets import save_outlet
 
 
 def first_segments() -> set[str]:

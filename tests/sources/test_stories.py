@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from annotator.ingest.service import import_article
-from annotator.models import Article
-from sources import stories
-from sources.models import Outlet, SentenceKey, Story, StoryArticle, StoryChange
-from sources.stories import ADDED, DROPPED, EDITED, similar, story_table, words
+from annotator.models import Article, SentenceKey, Story, StoryArticle, StoryChange
+from annotator.services import stories
+from annotator.services.imports import import_article
+from annotator.services.stories import ADDED, DROPPED, EDITED, similar, story_table, words
+from sources.models import Outlet
 
 OPENING = (
     "After regrouping and receiving renewed support from NATO member Turkey, ISIS are "

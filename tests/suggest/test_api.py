@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from annotator.services.tagging import tag_claim
 from annotator.suggest import model as learned
-from annotator.tagging import tag_claim
 from classroom.models import Membership
-from classroom.services import create_assignment, create_class, submit
+from classroom.services.classes import create_assignment, create_class, submit
 from tests.api.conftest import client_for
 
 URL = "/api/suggestions/"

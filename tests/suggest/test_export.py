@@ -6,8 +6,8 @@ import json
 
 from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
+from annotator.services.tagging import tag_claim
 from annotator.suggest import model as learned
-from annotator.tagging import tag_claim
 
 
 def labelstudio(**selection) -> list[dict]:

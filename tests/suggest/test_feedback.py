@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from annotator.models import Sentence
-from annotator.tagging import tag_claim
-from classroom.services import submit
+from annotator.services.tagging import tag_claim
+from classroom.services.classes import submit
 from tests.conftest import make_assignment
 
 

@@ -13,12 +13,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from annotator.models import Sentence, TagRevision
+from annotator.services.tagging import tag_claim
 from annotator.suggest import model as learned
 from annotator.suggest.corpus import installation_examples
 from annotator.suggest.service import suggest_text
-from annotator.tagging import tag_claim
 from classroom.models import Membership
-from classroom.services import create_assignment, create_class, submit
+from classroom.services.classes import create_assignment, create_class, submit
 
 
 def test_a_trained_model_is_saved_with_its_version_and_loads_back(model_dir):
@@ -135,7 +135,7 @@ def test_the_bot_pre_annotates_and_its_history_names_the_model(seeds, model_dir)
 def test_a_server_process_loads_scikit_learn_only_when_a_suggestion_is_asked_for():
     # Loading it costs every worker over a second and about 170 MB at start-up.
     probe = (
-        "import sys, django; django.setup(); import annotator.urls; "
+        "import sys, django; django.setup(); import config.urls; "
         "print(sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))"
     )
     result = subprocess.run(
@@ -143,6 +143,6 @@ def test_a_server_process_loads_scikit_learn_only_when_a_suggestion_is_asked_for
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "annotator.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
     )
     assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from annotator.models import Sentence, TagRevision
 from classroom.models import Assignment
-from classroom.services import create_class
+from classroom.services.classes import create_class
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

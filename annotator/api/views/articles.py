@@ -20,7 +20,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api import throttling
 from annotator.api.filters import (
     PAGE_PARAMETERS,
     ArticleFilter,
@@ -28,10 +27,6 @@ from annotator.api.filters import (
     filter_queryset,
     reject_unknown_params,
 )
-from annotator.api.pagination import paginate
-from annotator.api.parsers import JSONParser
-from annotator.api.permissions import EditorOrReadOnly, HasRole
-from annotator.api.schema import errors, list_errors, paginated
 from annotator.api.serializers import (
     ArticleCreateSerializer,
     ArticleDetailSerializer,
@@ -41,13 +36,18 @@ from annotator.api.serializers import (
     SentenceSerializer,
     validated,
 )
-from annotator.articles import (
+from annotator.models import Article, Sentence
+from annotator.services.articles import (
     create_article,
     create_named_origin,
     delete_article,
     update_article,
 )
-from annotator.models import Article, Sentence
+from core.api import throttling
+from core.api.pagination import paginate
+from core.api.parsers import JSONParser
+from core.api.permissions import EditorOrReadOnly, HasRole
+from core.api.schema import errors, list_errors, paginated
 
 CONFIRM = "confirm_delete_tags"
 

@@ -11,14 +11,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api import throttling
 from annotator.api.filters import reject_unknown_params
-from annotator.api.permissions import has_role
-from annotator.api.schema import errors
-from annotator.api.selectors import progress
 from annotator.api.serializers import MeSerializer, NewTokenSerializer, TokenStatusSerializer
-from annotator.api.tokens import issue_token, revoke_token, token_status
-from annotator.roles import EDITORS, REVIEWERS, is_editor
+from annotator.selectors.progress import progress
+from annotator.services.tokens import issue_token, revoke_token, token_status
+from core.api import throttling
+from core.api.permissions import has_role
+from core.api.schema import errors
+from core.auth.roles import EDITORS, REVIEWERS, is_editor
 
 
 def roles_of(user: AbstractBaseUser) -> list[str]:

@@ -10,7 +10,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api import throttling
 from annotator.api.filters import (
     PAGE_PARAMETERS,
     SentenceFilter,
@@ -18,12 +17,13 @@ from annotator.api.filters import (
     filter_queryset,
     reject_unknown_params,
 )
-from annotator.api.pagination import paginate
-from annotator.api.permissions import EditorOrReadOnly, HasRole
-from annotator.api.schema import errors, list_errors, paginated
 from annotator.api.serializers import SentenceSectionSerializer, SentenceSerializer, validated
 from annotator.models import Sentence
-from annotator.sentences import correct_section
+from annotator.services.sentences import correct_section
+from core.api import throttling
+from core.api.pagination import paginate
+from core.api.permissions import EditorOrReadOnly, HasRole
+from core.api.schema import errors, list_errors, paginated
 
 
 @extend_schema(

@@ -12,15 +12,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api import throttling
 from annotator.api.filters import reject_unknown_params
-from annotator.api.permissions import HasRole
-from annotator.api.schema import errors
 from annotator.models import Article, Sentence
-from annotator.selectors import UNTAGGABLE_SECTIONS
+from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
 from annotator.suggest import access
 from annotator.suggest import model as learned
 from annotator.suggest.service import cached_for_article
+from core.api import throttling
+from core.api.permissions import HasRole
+from core.api.schema import errors
 
 
 def _id(request: Request, name: str) -> int | None:

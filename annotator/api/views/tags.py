@@ -26,8 +26,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api import throttling
-from annotator.api.errors import validation_detail
 from annotator.api.filters import (
     PAGE_PARAMETERS,
     TagFilter,
@@ -35,9 +33,6 @@ from annotator.api.filters import (
     filter_queryset,
     reject_unknown_params,
 )
-from annotator.api.pagination import paginate
-from annotator.api.permissions import HasRole
-from annotator.api.schema import errors, list_errors, paginated
 from annotator.api.serializers import (
     MAX_BULK,
     BulkErrorSerializer,
@@ -51,9 +46,21 @@ from annotator.api.serializers import (
     validated,
 )
 from annotator.models import ClaimTag, Sentence
-from annotator.roles import can_see_all_tags
-from annotator.selectors import sentences_for_tagging
-from annotator.tagging import VALUE_FIELDS, Tagged, delete_tag, lock_claims, save_tag, update_tag
+from annotator.selectors.workspace import sentences_for_tagging
+from annotator.services.tagging import (
+    VALUE_FIELDS,
+    Tagged,
+    delete_tag,
+    lock_claims,
+    save_tag,
+    update_tag,
+)
+from core.api import throttling
+from core.api.errors import validation_detail
+from core.api.pagination import paginate
+from core.api.permissions import HasRole
+from core.api.schema import errors, list_errors, paginated
+from core.auth.roles import can_see_all_tags
 from sources.models import Outlet
 
 

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from annotator.errors import one_line
 from annotator.ingest.corpus.records import (
     ImportSummary,
     NotThisFormat,
@@ -27,11 +26,12 @@ from annotator.ingest.corpus.records import (
     as_label,
     as_str,
 )
-from annotator.ingest.service import import_article
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
-from annotator.tagging import NOTE_MAX_CHARS, lock_claims, next_seqs, record_revisions
+from annotator.services.imports import import_article
+from annotator.services.tagging import NOTE_MAX_CHARS, lock_claims, next_seqs, record_revisions
+from core.errors import one_line
 from sources.models import Outlet
-from sources.services import UnknownOutlet, resolve_outlet, save_outlet
+from sources.services.outlets import UnknownOutlet, resolve_outlet, save_outlet
 
 
 def outlets_of(record: dict) -> dict[str, dict]:

@@ -10,7 +10,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from annotator.errors import one_line
 from annotator.ingest.corpus.importer import Importer, Sentences
 from annotator.ingest.corpus.records import (
     NotThisFormat,
@@ -23,10 +22,11 @@ from annotator.ingest.corpus.records import (
     as_str,
 )
 from annotator.ingest.corpus.streams import lines
-from annotator.ingest.service import content_hash
 from annotator.models import Adjudication, Article, Sentence
-from annotator.sanitize import MarkupTooComplex, clean_html
-from annotator.sections import Section
+from annotator.services.imports import content_hash
+from core.errors import one_line
+from core.sanitize import MarkupTooComplex, clean_html
+from core.text.sections import Section
 
 
 def read(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
-from annotator.history import history_report
+from annotator.selectors.history import history_report
 
 
 class Command(BaseCommand):

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotator.models import Article
-from annotator.roles import EDITORS, REVIEWERS, ensure_roles
 from classroom.models import Assignment, Classroom, Membership
+from core.auth.roles import EDITORS, REVIEWERS, ensure_roles
 
 # username, role, what they are for
 DEMO_ACCOUNTS = [

@@ -12,7 +12,7 @@ from annotator.export.forms import ExportForm, query
 from annotator.export.selection import OUTLET_ROLES
 from annotator.export.streaming import FORMATS, export_stream
 from annotator.models import Label
-from annotator.sections import Section
+from core.text.sections import Section
 
 PROGRESS_SECONDS = 2.0
 

@@ -11,13 +11,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from annotator.articles import create_named_origin
-from annotator.errors import one_line
 from annotator.ingest.readers import FORMATS, Document, Rejected, read_paths
-from annotator.ingest.service import ImportResult, import_document
-from sources.detect import OutletIndex
+from annotator.services.articles import create_named_origin
+from annotator.services.imports import ImportResult, import_document
+from core.errors import one_line
 from sources.models import Outlet
-from sources.services import UnknownOutlet, resolve_outlet
+from sources.selectors.detect import OutletIndex
+from sources.services.outlets import UnknownOutlet, resolve_outlet
 
 PROGRESS_EVERY = 100
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.ingest.corpus import IMPORT_FORMATS, import_corpus
-from sources.services import UnknownOutlet, resolve_outlet
+from sources.services.outlets import UnknownOutlet, resolve_outlet
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from annotator.seeds import load_seeds
+from annotator.services.seeds import load_seeds
 
 
 class Command(BaseCommand):

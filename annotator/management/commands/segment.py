@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
-from annotator.sections import classify_sections
-from annotator.segment import split_sentences
+from core.text.sections import classify_sections
+from core.text.segment import split_sentences
 
 
 class Command(BaseCommand):

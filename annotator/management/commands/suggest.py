@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from annotator.models import Article, Sentence
-from annotator.roles import REVIEWERS
-from annotator.selectors import UNTAGGABLE_SECTIONS
+from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
+from annotator.services.tagging import tag_claim
 from annotator.suggest.service import cached_for_article
-from annotator.tagging import tag_claim
+from core.auth.roles import REVIEWERS
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sources.services import DIRECTORY, load_directory
+from sources.services.outlets import DIRECTORY, load_directory
 
 
 class Command(BaseCommand):

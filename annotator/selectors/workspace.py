@@ -1,0 +1,573 @@
+"""Reads that are more than a filter: the queries behind the pages and the API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import groupby, pairwise
+from typing import NamedTuple, Protocol
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from markupsafe import Markup, escape
+
+from annotator.labels import LETTERS
+from annotator.models import Article, ClaimTag, Label, Sentence
+from core.db.rows import loaded, string_agg
+from core.text.sections import Section
+from sources.models import Outlet
+
+LABEL_NAMES = dict(Label.choices)
+SECTION_NAMES = dict(Section.choices)
+# Sentences that are not claims: a byline names the author, a credit or page furniture
+# names where the article comes from; they assert nothing.
+UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
+
+
+def is_taggable(sentence: Sentence) -> bool:
+    """Whether a sentence is a claim reviewers tag (every section but the byline)."""
+    return sentence.section not in UNTAGGABLE_SECTIONS
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated subquery over sentences, as an annotation (0 when none)."""
+    counted = queryset.order_by().values("article").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+class Counted(Protocol):
+    done: int
+    total: int
+
+
+def article_list(
+    *,
+    search: str = "",
+    outlet_slug: str = "",
+    reviewer: AbstractBaseUser | None = None,
+    unfinished: bool = False,
+    counted: dict[int, Counted] | None = None,
+) -> QuerySet[Article]:
+    """Articles with publisher, origin and sentence count, newest import first.
+
+    With `reviewer`, each article also carries `n_taggable` (its sentences that are
+    claims) and `n_tagged` (those the reviewer has tagged, whole or in part), and
+    `unfinished` keeps only the articles where the reviewer has some left. `counted`
+    gives some articles' `done` and `total` another way (the units of a student's open
+    assignments, classroom.selectors.workspace): `unfinished` goes by those for them."""
+    sentences = Sentence.objects.filter(article=OuterRef("pk"))
+    articles = Article.objects.select_related("publisher", "origin").annotate(
+        n_sentences=_count(sentences)
+    )
+    if reviewer is not None:
+        taggable = sentences.exclude(section__in=UNTAGGABLE_SECTIONS)
+        mine = ClaimTag.objects.filter(sentence=OuterRef("pk"), reviewer=reviewer)
+        articles = articles.annotate(
+            n_taggable=_count(taggable), n_tagged=_count(taggable.filter(Exists(mine)))
+        )
+        if unfinished:
+            counted = counted or {}
+            left = [pk for pk, work in counted.items() if work.done < work.total]
+            articles = articles.filter(
+                (Q(n_tagged__lt=F("n_taggable")) & ~Q(pk__in=list(counted))) | Q(pk__in=left)
+            )
+    if search:
+        articles = articles.filter(title__icontains=search)
+    if outlet_slug:
+        articles = articles.filter(Q(publisher__slug=outlet_slug) | Q(origin__slug=outlet_slug))
+    return articles.order_by("-imported_at", "-id")
+
+
+# --- The annotation workspace ------------------------------------------------------
+#
+# The article page shows hundreds of sentences and, for a teacher, thousands of tags: it
+# reads plain rows (no model instances) and prepares every string the sentence fragment
+# prints, so that the template only puts them in place.
+
+
+class SentenceRow(NamedTuple):
+    """A sentence as the workspace reads it."""
+
+    id: int
+    position: int
+    paragraph: int
+    start: int
+    end: int
+    section: str
+    text: str
+
+
+# The page's queries are SQL written out, as the tagging request's are (see _OWN_TAGS_SQL).
+_SENTENCES_SQL = """
+SELECT "id", "position", "paragraph", "start", "end", "section", "text"
+FROM "annotator_sentence" WHERE "article_id" = %s ORDER BY "position"
+"""
+
+
+class TagRow(NamedTuple):
+    """One of the viewer's own tags, as the workspace shows it."""
+
+    id: int
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    outlet_name: str
+    cited_source: str
+    note: str
+    seq: int  # the number of its last change (TagRevision.seq): what Undo names
+
+
+class OthersRow(NamedTuple):
+    """Other reviewers' tags that agree on everything: claim, label, outlet, cited source
+    and note; with how many they are and who."""
+
+    sentence_id: int
+    start: int
+    end: int
+    label: str
+    outlet_name: str
+    cited_source: str
+    note: str
+    count: int
+    names: str  # the reviewers' user names, joined by NAMES_SEPARATOR
+
+
+NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
+
+# The tags of an article or of one sentence, in SQL written out: the tagging request
+# answers with the sentence's tags and the progress bar, and the ORM would spend longer
+# building these queries than the database spends running them (bench/workspace.py).
+_OWN_TAGS_SQL = """
+SELECT "tag"."id", "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label",
+    "outlet"."name", "tag"."cited_source", "tag"."note", "tag"."seq"
+FROM "annotator_claimtag" AS "tag"
+JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
+JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
+WHERE "sentence"."{within}" = %s AND "tag"."reviewer_id" = %s
+"""
+
+
+@cache
+def _others_sql(vendor: str) -> str:  # cached per database (string_agg differs)
+    """Everyone else's tags, counted in the database: a teacher's page shows 20
+    reviewers' tags on 300 sentences, and reading them one by one took most of its time."""
+    users = get_user_model()._meta.db_table
+    names = string_agg('"reviewer"."username"', "%s")
+    return f"""
+SELECT "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
+    "tag"."cited_source", "tag"."note", COUNT(*), {names}
+FROM "annotator_claimtag" AS "tag"
+JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
+JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
+JOIN "{users}" AS "reviewer" ON "reviewer"."id" = "tag"."reviewer_id"
+WHERE "sentence"."{{within}}" = %s AND "tag"."reviewer_id" <> %s
+GROUP BY "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
+    "tag"."cited_source", "tag"."note"
+"""
+
+
+_PROGRESS_SQL = f"""
+SELECT COUNT(*), COUNT(CASE WHEN EXISTS (
+    SELECT 1 FROM "annotator_claimtag" AS "tag"
+    WHERE "tag"."reviewer_id" = %s AND "tag"."sentence_id" = "sentence"."id"
+) THEN 1 END)
+FROM "annotator_sentence" AS "sentence"
+WHERE "sentence"."article_id" = %s
+    AND "sentence"."section" NOT IN ({", ".join(["%s"] * len(UNTAGGABLE_SECTIONS))})
+"""
+
+
+@dataclass(slots=True)
+class Progress:
+    """How many of an article's claims (taggable sentences) a reviewer has tagged."""
+
+    done: int
+    total: int
+
+
+@dataclass(slots=True)
+class Marker:
+    """A tag as its sentence shows it. In all-tags mode, the tags of other reviewers
+    with the same label on the same claim make one marker, with a count."""
+
+    label: str
+    start: int
+    end: int
+    mine: bool
+    excerpt: str  # the span's words; "" for a whole-sentence tag
+    title: str  # everything about it in words: tooltip, and what screen readers say
+    who: str = ""  # whose (all-tags mode), as shown
+    pk: int | None = None  # the viewer's own tags only, with what the panel edits:
+    outlet: str = ""
+    cited_source: str = ""
+    note: str = ""
+    seq: int = 0
+
+    @property
+    def letter(self) -> str:
+        return LETTERS[self.label]
+
+    @property
+    def classes(self) -> str:
+        return (
+            f"marker t-{self.label}{' mine' if self.mine else ''}"
+            f"{' is-span' if self.excerpt else ''}"
+        )
+
+    @property
+    def attrs(self) -> Markup:
+        """The viewer's own tag as data attributes, for the panel to fill itself from: its
+        id, label, outlet, cited source and note, and a span's offsets (a whole
+        sentence's are the sentence's), and the number of its last change (what the
+        workspace's Undo names). Empty for other reviewers' tags."""
+        if self.pk is None:
+            return Markup()
+        span = f' data-start="{self.start}" data-end="{self.end}"' if self.excerpt else ""
+        cited = f' data-cited="{escape(self.cited_source)}"' if self.cited_source else ""
+        note = f' data-note="{escape(self.note)}"' if self.note else ""
+        # Built here rather than in the template: the page has hundreds of these, and
+        # one string costs the template a fraction of seven. Every text is escaped.
+        return Markup(
+            f' data-tag="{self.pk}" data-label="{escape(self.label)}"{span}'
+            f' data-outlet="{escape(self.outlet)}"{cited}{note} data-seq="{self.seq}"'
+        )
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of a sentence's text, with the labels of the span tags that cover it."""
+
+    text: str
+    classes: str = ""
+
+
+@dataclass(slots=True)
+class SentenceView:
+    """Everything the sentence fragment (the `sentence` partial of
+    `annotator/article_detail.html`) shows."""
+
+    pk: int
+    position: int  # counted from 1, as people count
+    start: int
+    end: int
+    section: str
+    text: str
+    taggable: bool
+    all_tags: bool
+    markers: list[Marker] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    # The article's text between the previous sentence of the paragraph and this one
+    # (a space, usually), printed before the sentence so that the page reads exactly as
+    # written; "" for a paragraph's first sentence and for a sentence drawn on its own.
+    gap: str = ""
+    whole: Marker | None = None  # the viewer's whole-sentence tag
+    spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+    # Inside an assignment (classroom.selectors.workspace): whether the sentence is one of its
+    # units (None: no assignment), and whether the viewer has answered it.
+    unit: bool | None = None
+    answered: bool = False
+
+    @property
+    def tagged(self) -> bool:
+        """Whether the viewer has tagged it (the whole sentence or a span of it)."""
+        return self.whole is not None or bool(self.spans)
+
+    @property
+    def classes(self) -> str:
+        label = f" l-{self.whole.label}" if self.whole else ""
+        unit = " not-unit" if self.unit is False else ""
+        return f"sentence{label}{' is-tagged' if self.tagged else ''}{unit}"
+
+    @property
+    def section_name(self) -> str:
+        return SECTION_NAMES[self.section]
+
+    @property
+    def attrs(self) -> Markup:
+        """The sentence's id and data attributes (offsets, section, position), built here
+        for the same reason as Marker.attrs."""
+        unit = ""
+        if self.unit:
+            unit = f' data-unit="{"answered" if self.answered else "open"}"'
+        return Markup(
+            f'id="s{self.pk}" data-start="{self.start}" data-end="{self.end}" '
+            f'data-section="{escape(self.section)}" data-position="{self.position}"{unit}'
+        )
+
+
+@dataclass(slots=True)
+class Paragraph:
+    section: str
+    sentences: list[SentenceView]
+    # The section's name where a section begins (a run of comments is named once).
+    heading: str = ""
+
+
+@dataclass(slots=True)
+class Workspace:
+    """An article as the annotation page shows it to one user."""
+
+    paragraphs: list[Paragraph]
+    progress: Progress
+
+    def sentences(self) -> Iterator[SentenceView]:
+        for paragraph in self.paragraphs:
+            yield from paragraph.sentences
+
+    def find(self, pk: object) -> SentenceView | None:
+        """The taggable sentence with primary key `pk` (as a query string gives it)."""
+        try:
+            wanted = int(pk)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return None
+        return next((v for v in self.sentences() if v.pk == wanted and v.taggable), None)
+
+    def first_taggable(self) -> SentenceView | None:
+        return next((v for v in self.sentences() if v.taggable), None)
+
+
+def _describe(label: str, excerpt: str) -> list[str]:
+    return [LABEL_NAMES[label], *([f"span “{excerpt}”"] if excerpt else [])]
+
+
+def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
+    words = [*_describe(tag.label, excerpt), f"attributed to {tag.outlet_name}"]
+    if tag.cited_source:
+        words.append(f"cited source: {tag.cited_source}")
+    if tag.note:
+        words.append(f"note: {tag.note}")
+    if all_tags:
+        words.append("yours")
+    return Marker(
+        label=tag.label,
+        start=tag.start,
+        end=tag.end,
+        mine=True,
+        excerpt=excerpt,
+        title=" · ".join(words),
+        who="you" if all_tags else "",
+        pk=tag.id,
+        outlet=tag.outlet_name,
+        cited_source=tag.cited_source,
+        note=tag.note,
+        seq=tag.seq,
+    )
+
+
+def _others_marker(groups: list[OthersRow], excerpt: str) -> Marker:
+    """One marker for other reviewers' tags with the same label on the same claim: who,
+    with what outlet, cited source and note (reviewers who agree on those named together)."""
+    count = sum(group.count for group in groups)
+    described = []
+    for group in groups:
+        details = [group.outlet_name]
+        if group.cited_source:
+            details.append(f"cited source: {group.cited_source}")
+        if group.note:
+            details.append(f"note: {group.note}")
+        names = ", ".join(sorted(group.names.split(NAMES_SEPARATOR)))
+        described.append(f"{names} ({'; '.join(details)})")
+    described.sort()
+    by = f"by {count} reviewers: " if count > 1 else "by "
+    first = groups[0]
+    return Marker(
+        label=first.label,
+        start=first.start,
+        end=first.end,
+        mine=False,
+        excerpt=excerpt,
+        title=" · ".join([*_describe(first.label, excerpt), by + "; ".join(described)]),
+        who=first.names if count == 1 else f"×{count}",
+    )
+
+
+def _view(sentence, tags: list[TagRow], others: list[OthersRow], *, all_tags: bool) -> SentenceView:
+    """The fragment's view of one sentence (a SentenceRow, or a Sentence)
+    with the viewer's own tags on it and, in all-tags mode, everyone else's."""
+    view = SentenceView(
+        pk=sentence.id,
+        position=sentence.position + 1,
+        start=sentence.start,
+        end=sentence.end,
+        section=sentence.section,
+        text=sentence.text,
+        taggable=sentence.section not in UNTAGGABLE_SECTIONS,
+        all_tags=all_tags,
+    )
+    if not tags and not others:
+        return view
+    for tag in sorted(tags, key=lambda t: (t.start, -t.end, t.label)):
+        if (tag.start, tag.end) == (view.start, view.end):
+            view.whole = _own_marker(tag, "", all_tags=all_tags)
+        else:
+            excerpt = view.text[tag.start - view.start : tag.end - view.start]
+            view.spans.append(_own_marker(tag, excerpt, all_tags=all_tags))
+    by_claim: dict[tuple[int, int, str], list[OthersRow]] = {}
+    for group in sorted(others, key=lambda g: (g.start, -g.end, g.label)):
+        by_claim.setdefault((group.start, group.end, group.label), []).append(group)
+    view.markers = [
+        *([view.whole] if view.whole else []),
+        *view.spans,
+        *(
+            _others_marker(
+                groups,
+                ""
+                if (start, end) == (view.start, view.end)
+                else view.text[start - view.start : end - view.start],
+            )
+            for (start, end, _), groups in by_claim.items()
+        ),
+    ]
+    spans = [m for m in view.markers if m.excerpt]
+    if spans:
+        view.segments = _segments(view, spans)
+    return view
+
+
+def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
+    """Cut the sentence's text where span tags begin and end, so that each run can be
+    marked with the labels that cover it. The runs join up to exactly the text."""
+    cuts = {view.start, view.end}
+    for tag in spans:
+        cuts.update((tag.start, tag.end))
+    segments = []
+    for start, end in pairwise(sorted(cuts)):
+        labels = sorted({t.label for t in spans if t.start <= start and end <= t.end})
+        segments.append(
+            Segment(
+                view.text[start - view.start : end - view.start],
+                " ".join(f"t-{label}" for label in labels),
+            )
+        )
+    return segments
+
+
+def _tags(
+    user: AbstractBaseUser, *, all_tags: bool, within: str, pk: int
+) -> tuple[list[TagRow], list[OthersRow]]:
+    """The tags `user` may see on an article (`within="article_id"`) or on one sentence
+    (`within="id"`): their own, and everyone else's with `all_tags` (which the caller
+    must have allowed). One query, or two with `all_tags`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OWN_TAGS_SQL.format(within=within), [pk, user.pk])
+        own = [TagRow._make(row) for row in cursor.fetchall()]
+        if not all_tags:
+            return own, []
+        cursor.execute(
+            _others_sql(connection.vendor).format(within=within),
+            [NAMES_SEPARATOR, pk, user.pk],
+        )
+        return own, [OthersRow._make(row) for row in cursor.fetchall()]
+
+
+def _by_sentence(rows: list) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.sentence_id, []).append(row)
+    return grouped
+
+
+def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = False) -> Workspace:
+    """The article's sentences by paragraph with the tags `user` may see on them (their
+    own; everyone's with `all_tags`, which the caller must have allowed), and the
+    user's progress. Two queries (three with `all_tags`), whatever the number of
+    sentences, tags and reviewers; `article.text` must be loaded (the whitespace between
+    a paragraph's sentences is read from it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SENTENCES_SQL, [article.pk])
+        sentences = [SentenceRow._make(row) for row in cursor.fetchall()]
+    own, others = _tags(user, all_tags=all_tags, within="article_id", pk=article.pk)
+    own_by_sentence, others_by_sentence = _by_sentence(own), _by_sentence(others)
+
+    paragraphs: list[Paragraph] = []
+    done = total = 0
+    previous = Section.BODY
+    for _, group in groupby(sentences, key=lambda s: s.paragraph):
+        views = [
+            _view(
+                s,
+                own_by_sentence.get(s.id, []),
+                others_by_sentence.get(s.id, []),
+                all_tags=all_tags,
+            )
+            for s in group
+        ]
+        for before, view in pairwise(views):
+            view.gap = article.text[before.end : view.start]
+        for view in views:
+            if view.taggable:
+                total += 1
+                done += view.tagged
+        section = views[0].section
+        heading = SECTION_NAMES[section] if section not in (previous, Section.BODY) else ""
+        paragraphs.append(Paragraph(section=section, sentences=views, heading=heading))
+        previous = section
+    return Workspace(paragraphs=paragraphs, progress=Progress(done=done, total=total))
+
+
+_SENTENCES_FOR_TAGGING_SQL = """
+SELECT "sentence"."id", "sentence"."article_id", "sentence"."position",
+    "sentence"."paragraph", "sentence"."start", "sentence"."end", "sentence"."section",
+    "sentence"."text", "article"."origin_id", "article"."publisher_id",
+    "origin"."name", "origin"."slug", "publisher"."name", "publisher"."slug"
+FROM "annotator_sentence" AS "sentence"
+JOIN "annotator_article" AS "article" ON "article"."id" = "sentence"."article_id"
+LEFT JOIN "sources_outlet" AS "origin" ON "origin"."id" = "article"."origin_id"
+LEFT JOIN "sources_outlet" AS "publisher" ON "publisher"."id" = "article"."publisher_id"
+WHERE "sentence"."id" IN ({ids})
+"""
+_SENTENCE_COLUMNS = ["id", "article_id", "position", "paragraph", "start", "end", "section", "text"]
+
+
+def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
+    """The sentences with these primary keys (those that exist), each with what tagging
+    it needs at hand: its article's origin and publisher (the default attribution, and
+    the outlets the panel offers first). One query, written out (see _OWN_TAGS_SQL);
+    the rest of the article (its text above all) is loaded only if asked for."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    sql = _SENTENCES_FOR_TAGGING_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
+        origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = row[8:]
+        article = loaded(
+            Article,
+            {"id": sentence.article_id, "origin_id": origin_id, "publisher_id": publisher_id},
+        )
+        if origin_id is not None:
+            article.origin = loaded(
+                Outlet, {"id": origin_id, "name": origin_name, "slug": origin_slug}
+            )
+        if publisher_id is not None:
+            article.publisher = loaded(
+                Outlet, {"id": publisher_id, "name": publisher_name, "slug": publisher_slug}
+            )
+        sentence.article = article
+        found[sentence.pk] = sentence
+    return found
+
+
+def sentence_view(
+    sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
+) -> SentenceView:
+    """One sentence as `workspace` shows it (one query; two with `all_tags`)."""
+    own, others = _tags(user, all_tags=all_tags, within="id", pk=sentence.pk)
+    return _view(sentence, own, others, all_tags=all_tags)
+
+
+def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:
+    """`user`'s progress on an article (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PROGRESS_SQL, [user.pk, article_id, *sorted(UNTAGGABLE_SECTIONS)])
+        total, done = cursor.fetchone()
+    return Progress(done=done, total=total)

@@ -1,0 +1,625 @@
+"""Writing claim tags: the one write path for a reviewer's claim. Every path that tags
+(the workspace, the API single and bulk, apply-to-copies, corpus imports) calls these,
+so the rules are written once: a reviewer writes only their own tags, a span lies
+inside its sentence; writes to one reviewer's claim are serialised (`lock_claims`);
+every change appends exactly one revision, numbered after the claim's last (`seq`) and
+naming the account that acted; a tag that is already so writes nothing; changing or
+deleting a tag that is gone raises ClaimTag.DoesNotExist (the views answer 404), and
+never brings it back. Replaying a claim's revisions in `seq` order gives the stored tag
+(annotator.selectors.history checks it)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Max
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+
+from annotator.models import ClaimTag, Label, Sentence, TagRevision
+from core.db.rows import loaded
+from core.text.cleaning import clean_text
+from sources.models import Outlet
+
+NOTE_MAX_CHARS = 2000
+
+
+# Writes to one reviewer's claim are serialised, so that every change reads the tag as
+# it stands and is numbered after the change before it: two tabs, a retrying script or
+# the API beside the workspace each wait for the other instead of interleaving.
+#
+# On PostgreSQL, the tag's row lock does it for every write to an existing tag: the
+# upsert below (ON CONFLICT DO UPDATE) and the reads FOR UPDATE of the other paths wait
+# for the row and act on its latest version, whose `seq` gives the next number. Where
+# there is no row to lock (a deletion racing a re-creation), the paths that run in a
+# transaction (deleting, changing by id, bulk, apply-to-copies, imports) first take an
+# advisory lock on (reviewer, sentence); the single upsert, one statement on its own,
+# takes none (that would cost three more round trips on the busiest request): if a
+# deletion of its claim commits after it began, the number it took for the re-created
+# tag is taken already, the unique constraint one_revision_per_claim_seq refuses it,
+# and it runs again. On SQLite every transaction takes the database's write lock when
+# it begins (transaction_mode IMMEDIATE, in settings): writes are serialised already,
+# and a read inside a write transaction sees the latest state.
+_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+_LOCK_MANY = """
+SELECT pg_advisory_xact_lock("key"."reviewer", "key"."sentence")
+FROM unnest(%s::int[], %s::int[]) AS "key"("reviewer", "sentence")
+"""
+SEQ_CONSTRAINT = "one_revision_per_claim_seq"
+_RETRIES = 5
+
+
+def _int4(n: int) -> int:
+    """An id as a lock key (an int4): ids past 2**31 wrap around, and a shared key only
+    makes two claims wait for each other."""
+    return (n + 2**31) % 2**32 - 2**31
+
+
+def lock_claims(claims: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Serialise the writes to these reviewers' claims, given as (reviewer id, sentence
+    id), until the current transaction ends. Call it inside `transaction.atomic()`,
+    before reading what the write depends on (read existing tags FOR UPDATE). A
+    transaction that writes several claims locks them all here, first: they are taken
+    in one order, so two such transactions cannot deadlock."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("lock_claims() runs inside transaction.atomic()")
+    if connection.vendor == "sqlite":
+        if connection.transaction_mode != "IMMEDIATE":
+            raise ImproperlyConfigured(
+                "tag writes need SQLite's OPTIONS['transaction_mode'] = 'IMMEDIATE'"
+            )
+        return
+    keys = sorted({(_int4(reviewer), _int4(sentence)) for reviewer, sentence in claims})
+    with connection.cursor() as cursor:
+        if len(keys) == 1:
+            cursor.execute(_LOCK, keys[0])
+        elif keys:
+            # unnest yields the keys in the order given, and each is locked as it comes.
+            cursor.execute(_LOCK_MANY, [[r for r, _ in keys], [s for _, s in keys]])
+
+
+# Tagging is the request reviewers make all day, from the pages and the API, so its
+# write is SQL written out here rather than built by the ORM on each call (building the
+# statements took most of a request's time). The tag is written with an upsert, INSERT
+# ... ON CONFLICT DO UPDATE ... RETURNING, which PostgreSQL and SQLite (3.35+) both run;
+# the conflict target is the one_tag_per_reviewer_per_claim constraint, and a tag that
+# is already so is left alone (no row comes back, no revision is written). A new tag
+# takes the number after its claim's last revision (a claim deleted before has some);
+# a changed one the number after its own.
+_LAST_SEQ = """(SELECT COALESCE(MAX("seq"), 0) FROM "annotator_tagrevision"
+    WHERE "sentence_id" = %(sentence)s AND "reviewer_id" = %(reviewer)s
+        AND "start" = %(start)s AND "end" = %(end)s)"""
+_UPSERT = f"""
+INSERT INTO "annotator_claimtag" AS "tag"
+    ("sentence_id", "reviewer_id", "start", "end",
+     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at", "seq")
+VALUES (%(sentence)s, %(reviewer)s, %(start)s, %(end)s,
+    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s, {_LAST_SEQ} + 1)
+ON CONFLICT ("reviewer_id", "sentence_id", "start", "end") DO UPDATE SET
+    "label" = "excluded"."label",
+    "outlet_id" = "excluded"."outlet_id",
+    "cited_source" = "excluded"."cited_source",
+    "note" = "excluded"."note",
+    "updated_at" = "excluded"."updated_at",
+    "seq" = "tag"."seq" + 1
+WHERE "tag"."label" <> "excluded"."label"
+    OR "tag"."outlet_id" <> "excluded"."outlet_id"
+    OR "tag"."cited_source" <> "excluded"."cited_source"
+    OR "tag"."note" <> "excluded"."note"
+RETURNING "id", "created_at", "seq"
+"""
+# The revision of what was written, with the tag's number. A new row carries the
+# timestamp just sent as its creation time; an updated one keeps its own.
+_REVISION = """
+INSERT INTO "annotator_tagrevision"
+    ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "seq", "action",
+     "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at",
+     "suggestion_version")
+SELECT "written"."id", %(sentence)s, %(reviewer)s, %(by)s, "written"."seq",
+    CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
+    %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s,
+    %(suggestion_version)s
+FROM {written} AS "written"
+"""
+# PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
+# one round trip. SQLite runs them one after the other in a transaction, the revision
+# reading the tag back by its claim.
+_UPSERT_AND_RECORD = f"""
+WITH "written" AS ({_UPSERT}), "recorded" AS ({_REVISION.format(written='"written"')})
+SELECT "id", "created_at" FROM "written"
+"""
+_RECORD_AFTER_UPSERT = _REVISION.format(
+    written="""(SELECT "id", "created_at", "seq" FROM "annotator_claimtag" WHERE "reviewer_id" =
+    %(reviewer)s AND "sentence_id" = %(sentence)s AND "start" = %(start)s AND "end" = %(end)s)"""
+)
+_EXISTING = """
+SELECT "id", "created_at", "updated_at" FROM "annotator_claimtag"
+WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
+    AND "start" = %(start)s AND "end" = %(end)s
+"""
+
+
+def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
+    """Upsert the tag and record its revision: the tag's (id, created_at, updated_at) as
+    stored, updated_at None when it was written now; None when it was already so but is
+    gone by the time it is read back (deleted meanwhile: write it again)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_UPSERT_AND_RECORD, params)
+            written = cursor.fetchone()
+        else:
+            cursor.execute(_UPSERT, params)
+            written = cursor.fetchone()
+            if written is not None:
+                cursor.execute(_RECORD_AFTER_UPSERT, params)
+        if written is not None:
+            return (*written[:2], None)
+        cursor.execute(_EXISTING, params)
+        return cursor.fetchone()
+
+
+def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:
+    """A datetime column as the ORM would read it (SQLite returns text)."""
+    column = ClaimTag._meta.get_field("created_at").get_col(ClaimTag._meta.db_table)
+    for convert in connection.ops.get_db_converters(column):
+        value = convert(value, column, connection)
+    return value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedClaim:
+    """A claim's values after `check_claim`: span resolved, outlet defaulted, text trimmed."""
+
+    start: int
+    end: int
+    outlet_id: int
+    cited_source: str
+    note: str
+
+
+def check_claim(
+    *,
+    sentence: Sentence,
+    label: str,
+    outlet: Outlet | None,
+    start: int | None,
+    end: int | None,
+    cited_source: str,
+    note: str,
+) -> CheckedClaim:
+    """The rules every judgement of a claim follows, a reviewer's tag or a teacher's
+    adjudication: a known label, a non-empty span inside the sentence (the whole
+    sentence by default), a cited source only on a sourced claim, bounded texts, and the
+    article's origin as the outlet unless another is given. Raises ValidationError
+    naming the field."""
+    if label not in Label.values:
+        raise ValidationError(
+            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
+        )
+    start = sentence.start if start is None else start
+    end = sentence.end if end is None else end
+    if not sentence.start <= start < end <= sentence.end:
+        raise ValidationError(
+            {
+                "span": f"span {start}..{end} must be non-empty and inside the sentence "
+                f"({sentence.start}..{sentence.end})"
+            }
+        )
+    cited_source = clean_text(cited_source)
+    if cited_source and label != Label.SOURCED:
+        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
+    if len(cited_source) > 300:
+        raise ValidationError({"cited_source": "at most 300 characters"})
+    note = clean_text(note)
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
+    if outlet is None:
+        article = sentence.article
+        outlet_id = article.origin_id or article.publisher_id
+        if outlet_id is None:
+            raise ValidationError({"outlet": "the article has no outlet; choose one"})
+    else:
+        outlet_id = outlet.pk
+    return CheckedClaim(start, end, outlet_id, cited_source, note)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """What `save_tag` did: the tag, whether it is new, and whether anything changed
+    (a created or updated tag has a new revision; an unchanged one does not)."""
+
+    tag: ClaimTag
+    created: bool
+    changed: bool
+
+
+def tag_claim(
+    *,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    cited_source: str = "",
+    note: str = "",
+    suggestion_version: str = "",
+) -> ClaimTag:
+    """Create or update `reviewer`'s tag on a claim and return it.
+
+    The claim is the whole sentence, or the span `start`..`end` (article offsets) inside
+    it. The outlet defaults to the article's origin. Tagging the same claim twice with
+    the same values leaves one tag and one revision; a change adds a revision, which
+    records `suggestion_version` when the change accepted a label suggestion.
+    Raises ValidationError for a bad label, span or field, PermissionDenied when the
+    reviewer may not tag."""
+    return save_tag(
+        sentence=sentence,
+        reviewer=reviewer,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+        suggestion_version=suggestion_version,
+    ).tag
+
+
+def save_tag(
+    *,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    cited_source: str = "",
+    note: str = "",
+    suggestion_version: str = "",
+) -> Tagged:
+    """`tag_claim`, also saying whether the tag was created or changed (the API answers
+    201 for a new tag and 200 otherwise). Same rules, same errors."""
+    if not reviewer.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    checked = check_claim(
+        sentence=sentence,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    )
+    connection = connections[router.db_for_write(ClaimTag)]
+    write = {
+        "sentence": sentence,
+        "reviewer": reviewer,
+        "label": label,
+        "checked": checked,
+        "suggestion_version": suggestion_version[:100],
+    }
+    if connection.vendor == "postgresql":
+        # One statement, atomic on its own (or in the caller's transaction, which has
+        # locked its claims: lock_claims).
+        return _save(connection, **write)
+    with transaction.atomic(using=connection.alias):  # SQLite: the lock
+        return _save(connection, **write)
+
+
+def _save(
+    connection: BaseDatabaseWrapper,
+    *,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    checked: CheckedClaim,
+    suggestion_version: str = "",
+) -> Tagged:
+    """Write the checked claim; the reviewer is the one who acts."""
+    for attempt in range(1, _RETRIES + 1):
+        now = timezone.now()
+        params = {
+            "sentence": sentence.pk,
+            "reviewer": reviewer.pk,
+            "by": reviewer.pk,
+            "start": checked.start,
+            "end": checked.end,
+            "label": label,
+            "outlet": checked.outlet_id,
+            "cited_source": checked.cited_source,
+            "note": checked.note,
+            "now": connection.ops.adapt_datetimefield_value(now),
+            "suggestion_version": suggestion_version,
+        }
+        try:
+            stored = _write(connection, params)
+        except IntegrityError as exc:
+            # The number taken twice (see lock_claims): run again, after the other
+            # write. Inside a transaction the claim is locked and this cannot happen.
+            if connection.in_atomic_block or SEQ_CONSTRAINT not in str(exc):
+                raise
+            if attempt == _RETRIES:
+                raise
+            continue
+        if stored is not None:
+            break
+    pk, created_at, updated_at = stored
+    changed = updated_at is None
+    created_at = _datetime(connection, created_at)
+    tag = loaded(
+        ClaimTag,
+        {
+            "id": pk,
+            "sentence_id": sentence.pk,
+            "reviewer_id": reviewer.pk,
+            "start": checked.start,
+            "end": checked.end,
+            "label": label,
+            "outlet_id": checked.outlet_id,
+            "cited_source": checked.cited_source,
+            "note": checked.note,
+            "created_at": created_at,
+            "updated_at": now if changed else _datetime(connection, updated_at),
+        },
+    )
+    tag.sentence, tag.reviewer = sentence, reviewer
+    return Tagged(tag, created=changed and created_at == now, changed=changed)
+
+
+VALUE_FIELDS = ("label", "outlet", "cited_source", "note")
+
+
+def update_tag(
+    *,
+    tag: ClaimTag,
+    by: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    cited_source: str = "",
+    note: str = "",
+    keep: Collection[str] = (),
+) -> Tagged:
+    """Change the label, outlet, cited source or note of an existing tag; only its own
+    reviewer may (PermissionDenied otherwise). The claim (sentence and span) stays.
+    The fields named in `keep` (of VALUE_FIELDS) keep the values the tag has when it is
+    written, whatever is passed for them (a partial update).
+
+    Raises ClaimTag.DoesNotExist when the tag is gone (deleted meanwhile): a change
+    never brings a deleted tag back."""
+    if tag.reviewer_id != by.pk:
+        raise PermissionDenied("You can only change your own tags.")
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    connection = connections[router.db_for_write(ClaimTag)]
+    with transaction.atomic(using=connection.alias):
+        lock_claims([(tag.reviewer_id, tag.sentence_id)], using=connection.alias)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
+        kept = {name: getattr(current, name) for name in keep}
+        checked = check_claim(
+            sentence=tag.sentence,
+            label=kept.get("label", label),
+            outlet=kept.get("outlet", outlet),
+            start=current.start,
+            end=current.end,
+            cited_source=kept.get("cited_source", cited_source),
+            note=kept.get("note", note),
+        )
+        return _save(
+            connection,
+            sentence=tag.sentence,
+            reviewer=by,
+            label=kept.get("label", label),
+            checked=checked,
+        )
+
+
+def next_seqs(
+    claims: Iterable[tuple[int, int, int, int]], *, using: str = DEFAULT_DB_ALIAS
+) -> dict[tuple[int, int, int, int], int]:
+    """The number a new tag on each claim (sentence, reviewer, start, end) takes: the one
+    after its claim's last revision (1 for a claim never tagged). The claims must be
+    locked (`lock_claims`)."""
+    claims = set(claims)
+    if not claims:
+        return {}
+    last = (
+        TagRevision.objects.using(using)
+        .filter(sentence_id__in={c[0] for c in claims}, reviewer_id__in={c[1] for c in claims})
+        .values_list("sentence_id", "reviewer_id", "start", "end")
+        .annotate(last=Max("seq"))
+        .order_by()
+    )
+    found = {tuple(row[:4]): row[4] for row in last}
+    return {claim: found.get(claim, 0) + 1 for claim in claims}
+
+
+def record_revisions(changes: Sequence[tuple[ClaimTag, str]], *, changed_by_id: int | None) -> None:
+    """Append one revision for each (tag, action) just written, numbered `tag.seq` (a
+    new tag's from `next_seqs`, a changed or deleted one's seq + 1), by `changed_by_id`
+    (None: no account, a command run without one). The claims must be locked
+    (`lock_claims`, the tags read FOR UPDATE) in the current transaction."""
+    now = timezone.now()
+    TagRevision.objects.using(router.db_for_write(TagRevision)).bulk_create(
+        TagRevision.of(tag, action=action, seq=tag.seq, changed_by_id=changed_by_id, changed_at=now)
+        for tag, action in changes
+    )
+
+
+def delete_tag(*, tag: ClaimTag, by: AbstractBaseUser) -> None:
+    """Delete a tag; only its own reviewer may. Its history stays, ending with a
+    revision of the values the tag had when it was deleted. Raises
+    ClaimTag.DoesNotExist when it is gone already (deleted meanwhile): nothing is
+    recorded twice."""
+    if tag.reviewer_id != by.pk:
+        raise PermissionDenied("You can only delete your own tags.")
+    using = router.db_for_write(ClaimTag)
+    with transaction.atomic(using=using):
+        lock_claims([(tag.reviewer_id, tag.sentence_id)], using=using)
+        current = ClaimTag.objects.using(using).select_for_update().get(pk=tag.pk)
+        current.seq += 1
+        record_revisions([(current, TagRevision.Action.DELETED)], changed_by_id=by.pk)
+        current.delete()
+
+
+def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
+    """Give the same tag on the matching sentence of every other copy of the tag's story
+    (see annotator.services.stories); returns how many copies were tagged.
+
+    A span is placed where its text occurs in the copy's sentence; a copy whose sentence
+    lacks it is skipped. Only the tag's own reviewer may (PermissionDenied otherwise):
+    the copies are their tags, written as they are, with the values the tag has when
+    they are written, in one transaction. ClaimTag.DoesNotExist when the tag is gone."""
+    from annotator.models import StorySentence
+
+    if tag.reviewer_id != by.pk:
+        raise PermissionDenied("Only the tag's reviewer can apply it to other copies.")
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    sentence = tag.sentence
+    here = StorySentence.objects.filter(sentence=sentence).first()
+    if here is None:
+        return 0
+    whole = (tag.start, tag.end) == (sentence.start, sentence.end)
+    fragment = sentence.text[tag.start - sentence.start : tag.end - sentence.start]
+    connection = connections[router.db_for_write(ClaimTag)]
+    with transaction.atomic(using=connection.alias):
+        copies = (
+            StorySentence.objects.filter(story_id=here.story_id, passage=here.passage)
+            .exclude(sentence__article_id=sentence.article_id)
+            .select_related("sentence__article")
+            .order_by("sentence__article_id", "sentence__position")
+        )
+        targets: dict[int, tuple[Sentence, int, int]] = {}
+        for row in copies:
+            other = row.sentence
+            if other.article_id in targets:
+                continue  # a passage repeated within one copy: its first occurrence
+            if whole:
+                targets[other.article_id] = (other, other.start, other.end)
+            else:
+                found = other.text.find(fragment)
+                if found >= 0:
+                    start = other.start + found
+                    targets[other.article_id] = (other, start, start + len(fragment))
+        claims = [(by.pk, sentence.pk)] + [(by.pk, t[0].pk) for t in targets.values()]
+        lock_claims(claims, using=connection.alias)
+        current = (
+            ClaimTag.objects.using(connection.alias)
+            .select_for_update(of=("self",))
+            .select_related("outlet")
+            .get(pk=tag.pk)
+        )
+        for other, start, end in targets.values():
+            checked = check_claim(
+                sentence=other,
+                label=current.label,
+                outlet=current.outlet,
+                start=start,
+                end=end,
+                cited_source=current.cited_source,
+                note=current.note,
+            )
+            _save(connection, sentence=other, reviewer=by, label=current.label, checked=checked)
+    return len(targets)
+
+
+def _values(row: ClaimTag | TagRevision | None) -> tuple | None:
+    """A tag's values as a revision records them (None: no tag)."""
+    if row is None:
+        return None
+    return (row.label, row.outlet_id, row.cited_source, row.note)
+
+
+def undo_change(
+    *, sentence: Sentence, by: AbstractBaseUser, start: int, end: int, seq: int
+) -> TagRevision:
+    """Take back change `seq` of `by`'s own claim `start`..`end` on `sentence`: put the
+    claim back as it stood before that change, and return the revision that records it
+    (it names the change it undid, `undoes`). Undoing a creation deletes the tag;
+    undoing a change restores the values before it; undoing a deletion brings the tag
+    back with its creation time, and its earlier revisions point at it again.
+
+    Only while the claim is still as that change left it: a later change (from another
+    tab, or the API) raises ValidationError, as does a change that is not one of `by`'s
+    own or does not exist; nothing is written then. Like every write here it is one
+    transaction, serialised with the claim's other writes, and records one revision."""
+    if not by.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    try:
+        return _undo(sentence=sentence, by=by, start=start, end=end, seq=seq)
+    except IntegrityError:
+        # A tag written on the claim meanwhile by the one path that takes no claim lock
+        # (the single upsert, see lock_claims): it changed since, as the check says.
+        raise ValidationError(CHANGED_SINCE) from None
+
+
+CHANGED_SINCE = (
+    "This tag has changed since (in another tab or through the API): "
+    "that change can no longer be undone."
+)
+
+
+def _undo(
+    *, sentence: Sentence, by: AbstractBaseUser, start: int, end: int, seq: int
+) -> TagRevision:
+    using = router.db_for_write(ClaimTag)
+    claim = {"sentence_id": sentence.pk, "reviewer_id": by.pk, "start": start, "end": end}
+    with transaction.atomic(using=using):
+        lock_claims([(by.pk, sentence.pk)], using=using)
+        history = list(TagRevision.objects.using(using).filter(**claim).order_by("seq"))
+        target = next((r for r in history if r.seq == seq), None)
+        if target is None or target.changed_by_id != by.pk:
+            raise ValidationError({"seq": "there is no such change of yours to undo"})
+        current = ClaimTag.objects.using(using).select_for_update().filter(**claim).first()
+        left = None if target.action == TagRevision.Action.DELETED else _values(target)
+        if _values(current) != left:
+            raise ValidationError(CHANGED_SINCE)
+        before = next((r for r in history if r.seq == seq - 1), None)
+        if before is not None and before.action == TagRevision.Action.DELETED:
+            before = None
+        now = timezone.now()
+        next_seq = history[-1].seq + 1
+        if before is None:  # undoing a creation
+            current.seq = next_seq
+            revision = TagRevision.of(
+                current, action=TagRevision.Action.DELETED, seq=next_seq, changed_by_id=by.pk
+            )
+            revision.undoes = target
+            revision.save(using=using)
+            current.delete(using=using)
+            return revision
+        if current is None:  # undoing a deletion: the tag comes back
+            created = max(
+                (r for r in history if r.seq < seq and r.action == TagRevision.Action.CREATED),
+                key=lambda r: r.seq,
+            )
+            current = ClaimTag(**claim, created_at=created.changed_at)
+            action = TagRevision.Action.CREATED
+        else:
+            action = TagRevision.Action.UPDATED
+        current.label, current.outlet_id, current.cited_source, current.note = _values(before)
+        current.updated_at = now
+        current.seq = next_seq
+        current.save(using=using)
+        if action == TagRevision.Action.CREATED:
+            TagRevision.objects.using(using).filter(
+                **claim, seq__gte=created.seq, seq__lt=seq, tag__isnull=True
+            ).exclude(action=TagRevision.Action.DELETED).update(tag=current)
+        revision = TagRevision.of(current, action=action, seq=next_seq, changed_by_id=by.pk)
+        revision.changed_at = now
+        revision.undoes = target
+        revision.save(using=using)
+        return revision

@@ -1,0 +1,101 @@
+"""Authentication backend: Django's ModelBackend, with a user's permissions read in one
+query instead of two (their own, then their groups'): every tagging request checks them,
+so the query is written out once rather than built by the ORM on each request. Token
+requests get them with the token's user, in the same statement (permissions_column)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.db.rows import string_agg
+
+_NAME = """"type"."app_label" || '.' || "permission"."codename" """
+_PERMISSIONS = """
+FROM "auth_permission" AS "permission"
+JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
+"""
+_EVERY_PERMISSION = f"SELECT {_NAME}{_PERMISSIONS}"
+# The user's own permissions and their groups'; {user} is the SQL of the user's id.
+_GRANTED = """
+WHERE "permission"."id" IN (
+    SELECT "permission_id" FROM "auth_user_user_permissions" WHERE "user_id" = {user}
+    UNION
+    SELECT "granted"."permission_id"
+    FROM "auth_group_permissions" AS "granted"
+    JOIN "auth_user_groups" AS "member" ON "member"."group_id" = "granted"."group_id"
+    WHERE "member"."user_id" = {user}
+)"""
+_USER_PERMISSIONS = _EVERY_PERMISSION + _GRANTED.format(user="%s")
+SEPARATOR = ","  # permission codenames are identifiers: no commas
+
+
+def permissions_column(user: str) -> str:
+    """A scalar subquery, to select beside a user row: that user's permissions
+    ("app.codename") joined by SEPARATOR, NULL when none. `user` is the SQL of their id."""
+    joined = string_agg(_NAME, f"'{SEPARATOR}'")
+    return f"(SELECT {joined}{_PERMISSIONS}{_GRANTED.format(user=user)})"
+
+
+def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:
+    """Give `user` the permissions a permissions_column read, so that the backend does
+    not read them again in this request. A superuser has them all: not from the column."""
+    if not user.is_superuser:
+        user._perm_cache = set(joined.split(SEPARATOR)) if joined else set()
+
+
+class RoleBackend(ModelBackend):
+    def get_all_permissions(self, user_obj: AbstractBaseUser, obj: object = None) -> set[str]:
+        """The user's own and their groups' permissions ("app.codename"), cached on the
+        user object for the rest of the request, as ModelBackend does."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            with connection.cursor() as cursor:
+                if user_obj.is_superuser:
+                    cursor.execute(_EVERY_PERMISSION)
+                else:
+                    cursor.execute(_USER_PERMISSIONS, [user_obj.pk] * 2)
+                user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
+        return user_obj._perm_cache
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address that login failures are counted against: the same as join codes',
+    or None when the request has none (django-axes stores it in an address column)."""
+    from core.ratelimit import client_ip
+
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
+
+
+LOCKED_OUT = (
+    "Too many failed logins for this account or from this address. Try again in "
+    "{minutes} minutes, or ask an administrator to unlock it."
+)
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The login page again, saying that logins are locked for now (django-axes calls
+    this instead of checking the password): 429."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username")})
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "locked_out": LOCKED_OUT.format(minutes=minutes)},
+        status=429,
+    )

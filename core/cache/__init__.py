@@ -1,0 +1,198 @@
+"""The site's shared cache: Django's database cache when no Redis is configured, in a
+table made by this app's migration (so `migrate` makes it wherever the app runs, and
+the test database has it), with an increment that is exact across processes; Django's
+Redis cache with REDIS_URL. Both also count several things at once (`count`).
+
+Django's database cache increments by reading the value and writing the sum: two
+processes that read the same count both write count + 1, and the join-code limits
+(which count in this cache) let through more than they say. Here the write only happens
+if the value is still the one read, else it reads again.
+
+`count` is for counters that every API request bumps (the request rates,
+core/api/throttling.py), where the cache's own add-then-incr takes two to four
+round trips a counter (Django's Redis incr asks whether the key exists first): it bumps
+all of a request's counters in one round trip, exactly across processes. The database
+keeps these counts as integers in a table of their own (`Counter`), bumped by one
+upsert; Redis with one script that runs SET NX (start the counter with its expiry) and
+INCR per counter."""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from collections.abc import Mapping
+from datetime import timedelta
+from functools import cache
+
+from django.core.cache import caches
+from django.core.cache.backends import db, redis
+from django.db import connections, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.timezone import now
+
+TABLE = "annotator_cache"
+COUNTER_TABLE = "annotator_cache_counter"
+# A process deletes the expired counters (past windows: their keys are not used again)
+# after this many counts of its own.
+CULL_EVERY = 1000
+
+
+def count(timeouts: Mapping[str, int], *, alias: str = "default") -> dict[str, int]:
+    """Add one to each counter named in `timeouts` (key: seconds it lives once started)
+    in the cache `alias`, and return the new counts. A counter that is missing or
+    expired starts at 1. Exact however many processes count at once; one round trip
+    for all of them with the database cache and Redis (see above), an incr, or an add,
+    per counter with another cache."""
+    backend = caches[alias]
+    if isinstance(backend, DatabaseCache | RedisCache):
+        return backend.count(timeouts)
+    counts = {}
+    for key, timeout in timeouts.items():
+        try:
+            counts[key] = backend.incr(key)
+        except ValueError:  # not started (or just expired)
+            counts[key] = 1 if backend.add(key, 1, timeout) else backend.incr(key)
+    return counts
+
+
+def count_sql(rows: str) -> str:
+    """The upsert that bumps counters (PostgreSQL and SQLite 3.35+ alike), the rows
+    (key, 1, expiry) given by the SQL `rows` (VALUES, or a SELECT), then two parameters
+    for the time now. A counter whose expiry has passed starts again at 1, with the new
+    expiry. Returns (key, count) rows."""
+    from core.cache.models import Counter  # the models import this module
+
+    meta = Counter._meta
+    key, value, expires = (
+        f'"{meta.get_field(name).column}"' for name in ("key", "count", "expires")
+    )
+    return f"""
+INSERT INTO "{meta.db_table}" AS "counter" ({key}, {value}, {expires}) {rows}
+ON CONFLICT ({key}) DO UPDATE SET
+    {value} = CASE WHEN "counter".{expires} < %s THEN 1 ELSE "counter".{value} + 1 END,
+    {expires} = CASE WHEN "counter".{expires} < %s
+        THEN "excluded".{expires} ELSE "counter".{expires} END
+RETURNING {key}, {value}
+"""
+
+
+@cache
+def _count_sql(vendor: str, rows: int) -> str:
+    return count_sql("VALUES " + ", ".join(["(%s, 1, %s)"] * rows))
+
+
+def _cull_sql() -> str:
+    from core.cache.models import Counter
+
+    meta = Counter._meta
+    return f'DELETE FROM "{meta.db_table}" WHERE "{meta.get_field("expires").column}" < %s'
+
+
+class DatabaseCache(db.DatabaseCache):
+    """Django's DatabaseCache with an atomic incr() (and so decr())."""
+
+    def __init__(self, table: str, params: dict) -> None:
+        super().__init__(table, params)
+        # The value this process last wrote for each key it counts: usually still the
+        # stored one (a client's requests mostly reach the same worker), so an increment
+        # is one statement, a write conditional on it, instead of a read and a write.
+        self._last: dict[str, str] = {}
+        self._counted = 0  # counts since this process last deleted expired counters
+
+    def _connection(self) -> BaseDatabaseWrapper:
+        return connections[router.db_for_write(self.cache_model_class)]
+
+    def count(self, timeouts: Mapping[str, int]) -> dict[str, int]:
+        """`count()` with this cache: one statement for all the counters."""
+        keys = sorted({self.make_and_validate_key(key): key for key in timeouts}.items())
+        if not keys:
+            return {}
+        connection = self._connection()
+        ops = connection.ops
+        moment = now()
+        params: list[object] = []
+        for made, key in keys:
+            params += [
+                made,
+                ops.adapt_datetimefield_value(moment + timedelta(seconds=timeouts[key])),
+            ]
+        when = ops.adapt_datetimefield_value(moment)
+        params += [when, when]
+        with connection.cursor() as cursor:
+            # In key order: two requests that bump the same counters lock them in the
+            # same order and cannot deadlock.
+            cursor.execute(_count_sql(connection.vendor, len(keys)), params)
+            counted = dict(cursor.fetchall())
+            self._counted += 1
+            if self._counted >= CULL_EVERY:
+                self._counted = 0
+                cursor.execute(_cull_sql(), [when])
+        return {key: counted[made] for made, key in keys}
+
+    def clear(self) -> None:
+        super().clear()
+        connection = self._connection()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(COUNTER_TABLE)}")
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        key = self.make_and_validate_key(key, version=version)
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        quote = connection.ops.quote_name
+        table, value, cache_key = quote(self._table), quote("value"), quote("cache_key")
+        read = f"SELECT {value} FROM {table} WHERE {cache_key} = %s AND {quote('expires')} >= %s"
+        write = (
+            f"UPDATE {table} SET {value} = %s "
+            f"WHERE {cache_key} = %s AND {value} = %s AND {quote('expires')} >= %s"
+        )
+        when = connection.ops.adapt_datetimefield_value(now())
+        stored = self._last.pop(key, None)
+        with connection.cursor() as cursor:
+            while True:
+                if stored is None:
+                    cursor.execute(read, [key, when])
+                    row = cursor.fetchone()
+                    if row is None:
+                        raise ValueError(f"Key '{key}' not found")
+                    stored = connection.ops.process_clob(row[0])
+                count = pickle.loads(base64.b64decode(stored.encode())) + delta
+                new = base64.b64encode(pickle.dumps(count, self.pickle_protocol)).decode()
+                cursor.execute(write, [new, key, stored, when])
+                if cursor.rowcount == 1:
+                    if len(self._last) >= 10_000:
+                        self._last.clear()
+                    self._last[key] = new
+                    return count
+                stored = None  # another process counted meanwhile, or it expired
+
+
+# Start each counter (KEYS[i]) with its lifetime in seconds (ARGV[i]) if it is not there,
+# then add one: a script runs whole, so no counter expires between the two.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    redis.call('SET', key, 0, 'EX', ARGV[i], 'NX')
+    counts[i] = redis.call('INCR', key)
+end
+return counts
+"""
+
+
+class RedisCache(redis.RedisCache):
+    """Django's RedisCache, with `count()`."""
+
+    def count(self, timeouts: Mapping[str, int]) -> dict[str, int]:
+        """`count()` with this cache: one script (EVALSHA), which Redis runs whole."""
+        keys = [(self.make_and_validate_key(key), key) for key in timeouts]
+        if not keys:
+            return {}
+        # One client and script object kept for the counts (Django makes a client for
+        # every call; all of them share the connection pool).
+        if "_counter" not in self.__dict__:
+            client = self._cache.get_client(None, write=True)
+            self._counter = client, client.register_script(_COUNT_SCRIPT)
+        client, script = self._counter
+        counts = script(
+            keys=[made for made, _ in keys], args=[timeouts[key] for _, key in keys], client=client
+        )
+        return {key: int(n) for (_, key), n in zip(keys, counts, strict=True)}

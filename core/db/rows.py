@@ -1,0 +1,27 @@
+"""For the SQL the hot paths write out (annotator/services/tagging.py says why): the pieces that
+differ between the databases, and model instances from the rows it reads."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
+
+
+def loaded(model: type[M], values: dict[str, object]) -> M:
+    """An instance of `model` from some of its columns, as the ORM loads one: the other
+    fields are deferred, read from the database if ever asked for. The values must be
+    what the fields hold (ids, numbers, text, booleans come so from both drivers;
+    convert anything else first, as tagging does its datetimes)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def string_agg(expression: str, separator: str) -> str:
+    """SQL that joins `expression` over a group with `separator` (SQL too: a literal or
+    a parameter): PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT."""
+    function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    return f"{function}({expression}, {separator})"
