@@ -50,9 +50,9 @@ sys.path[:0] = [str(ROOT / "bench")]
 
 from api import (  # noqa: E402  (bench/api.py: the same server set-up)
     PYTHON,
+    PostgreSQL,
     free_port,
     manage,
-    postgres_database,
     server_env,
     worker_cpu_seconds,
 )
@@ -237,8 +237,8 @@ def run(label: str, database_url: str, options: argparse.Namespace, work: Path) 
             "GUNICORN_THREADS": "2",
         }
     )
-    manage(env, "migrate", "--noinput")
-    token = json.loads(manage(env, "shell", "-c", SETUP).split("BENCH ", 1)[1])["token"]
+    manage(ROOT, env, "migrate", "--noinput")
+    token = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])["token"]
     print(f"\n{label}")
     server = Server(env)
     try:
@@ -249,7 +249,9 @@ def run(label: str, database_url: str, options: argparse.Namespace, work: Path) 
     finally:
         server.stop()
     expected = 3 * 200 + 200 + (0 if options.skip_large else 22000)
-    articles, repeated = map(int, manage(env, "shell", "-c", COUNT).split("BENCH ", 1)[1].split())
+    articles, repeated = map(
+        int, manage(ROOT, env, "shell", "-c", COUNT).split("BENCH ", 1)[1].split()
+    )
     ok = articles == expected and repeated == 0
     verdict = "ok" if ok else "FAILED"
     print(
@@ -269,12 +271,12 @@ def main() -> None:
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):
         print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
         return
-    database_url, drop = postgres_database(url)
+    databases = PostgreSQL(url)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-bulk-") as work:
-            run("PostgreSQL", database_url, options, Path(work))
+            run("PostgreSQL", databases.new("bulk"), options, Path(work))
     finally:
-        drop()
+        databases.drop_all()
 
 
 if __name__ == "__main__":

@@ -296,3 +296,93 @@ def test_the_segment_command_names_a_bad_file(tmp_path):
 
     with pytest.raises(CommandError, match=r"image\.png: binary file"):
         call_command("segment", str(path), stdout=io.StringIO())
+
+
+# Importing in batches (annotator/ingest/batch.py): records are checked one by one and
+# saved together, a chunk at a time.
+
+
+def _report(n: int) -> str:
+    return (
+        f"Army Retakes Hill {n}\n"
+        "By Jane Doe\n"
+        f"The army retook the hill on day {n}. According to the ministry, {n} soldiers "
+        "were hurt.\nMore fighting may follow.\n"
+    )
+
+
+def _entries(texts: list[str]) -> list[dict]:
+    return [{"source": f"record {n}", "record": {"text": t}} for n, t in enumerate(texts, 1)]
+
+
+def test_a_batch_keeps_each_records_outcome_new_known_repeated_or_bad(outlets, teacher):
+    from annotator.ingest.batch import import_entries
+
+    known = import_article(text=_report(1)).article
+    texts = [_report(2), _report(1), "   \n", _report(2), _report(3), _report(1)]
+
+    outcomes = list(import_entries(_entries(texts), by=teacher))
+
+    assert [o.status for o in outcomes] == [
+        "created",
+        "duplicate",
+        "rejected",
+        "duplicate",
+        "created",
+        "duplicate",
+    ]
+    second = Article.objects.get(text=_report(2))
+    assert [o.article for o in outcomes] == [
+        second.pk,
+        known.pk,
+        None,
+        second.pk,
+        Article.objects.get(text=_report(3)).pk,
+        known.pk,
+    ]
+    assert outcomes[1].title == known.title == "Army Retakes Hill 1"
+    assert "empty" in outcomes[2].reason
+    assert Article.objects.count() == 3
+    for article in Article.objects.all():  # every article's sentences, each once
+        alone = import_article(text=article.text + "\nOne more.\n").article
+        expected = list(alone.sentences.values_list("text", flat=True))[:-1]
+        assert list(article.sentences.order_by("position").values_list("text", flat=True)) == (
+            expected
+        )
+        alone.delete()
+
+
+def test_a_text_another_import_saved_meanwhile_is_a_duplicate_and_the_others_are_kept(
+    outlets,
+):
+    from annotator.ingest.service import prepare_article, save_articles
+
+    prepared = [prepare_article(text=_report(n)) for n in (4, 5, 6)]
+    meanwhile = import_article(text=_report(5)).article  # after the batch looked
+
+    results = save_articles(prepared)
+
+    assert [r.created for r in results] == [True, False, True]
+    assert results[1].article.pk == meanwhile.pk
+    assert Article.objects.count() == 3
+    assert Sentence.objects.filter(article=meanwhile).count() == len(prepared[1].sentences)
+    for result, ready in zip(results, prepared, strict=True):
+        assert result.article.sentences.count() == len(ready.sentences) > 0
+
+
+def test_a_larger_batch_costs_no_more_queries(outlets, teacher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.ingest.batch import import_entries
+
+    list(import_entries(_entries([_report(99)]), by=teacher))  # the account's permissions
+    counts = []
+    for size, first in ((5, 100), (40, 200)):
+        texts = [_report(n) for n in range(first, first + size)]
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = list(import_entries(_entries(texts), by=teacher))
+        assert [o.status for o in outcomes] == ["created"] * size
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
