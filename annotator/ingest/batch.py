@@ -128,6 +128,25 @@ def entries_from_json(data: object) -> list[dict]:
     return [entry(f"record {number}", record) for number, record in enumerate(data, start=1)]
 
 
+def read_lines(stream: BinaryIO, *, block: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of a binary stream (each with its newline), read a block at a time.
+
+    A request body read line by line costs gunicorn a read of 1 KB at a time, three
+    quarters of the worker's time on a large JSON Lines upload; a block of 1 MB is one
+    call. Memory stays at a block and the longest line."""
+    pending: list[bytes] = []  # the start of a line that goes on in the next block
+    while data := stream.read(block):
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            pending.append(data[start : end + 1])
+            yield b"".join(pending)
+            pending, start = [], end + 1
+        if start < len(data):
+            pending.append(data[start:])
+    if pending:
+        yield b"".join(pending)
+
+
 def entries_from_jsonl(lines: Iterable[bytes], *, source: str) -> Iterator[dict]:
     """The entries of JSON Lines, one record a line (blank lines skipped), read a line at
     a time so that memory stays flat."""

@@ -386,3 +386,18 @@ def test_a_larger_batch_costs_no_more_queries(outlets, teacher):
         counts.append(len(queries.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_json_lines_read_in_blocks_come_out_line_for_line(block):
+    from annotator.ingest.batch import read_lines
+
+    body = (
+        b'{"text": "one"}\n\n{"text": "a line longer than a block \xc3\xa9\xc3\xa9"}\r\n'
+        + b'{"text": "'
+        + b"x" * 200
+        + b'"}\n   \n{"text": "last, with no newline"}'
+    )
+
+    assert list(read_lines(io.BytesIO(body), block=block)) == body.splitlines(keepends=True)
+    assert list(read_lines(io.BytesIO(b""), block=block)) == []
