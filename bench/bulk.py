@@ -42,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -84,14 +85,15 @@ def article(tag: str, n: int) -> str:
 
 
 class Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], root: Path = ROOT) -> None:
         self.port = free_port()
+        self.database_url = env["DATABASE_URL"]
         self.process = subprocess.Popen(
             [
                 *(PYTHON, "-m", "gunicorn", "annotator.wsgi"),
                 *("--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"),
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
         )
         deadline = time.monotonic() + 60
@@ -122,6 +124,10 @@ class Server:
         finally:
             conn.close()
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds used so far by the gunicorn workers and by the database."""
+        return worker_cpu_seconds(self.process.pid), database_cpu_seconds(self.database_url)
+
     def workers(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
@@ -131,6 +137,31 @@ class Server:
         self.process.wait(timeout=30)
 
 
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(database_url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to the database (on
+    this machine; 0 for SQLite, whose work is the app's own). The wall time of a request
+    depends on the machine's load; the CPU it costs, the app's and the database's, does
+    not."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return 0.0
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return sum(process_cpu_seconds(pid) for (pid,) in pids)
+
+
 def peak_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -138,37 +169,75 @@ def peak_mb(pid: int) -> float:
     return 0.0
 
 
-def small_batches(server: Server, token: str) -> None:
-    print("  200 articles, one POST /api/articles/bulk/ (JSON array):")
-    times = []
-    for round_ in range(3):
-        body = json.dumps([{"text": article(f"round {round_}", n)} for n in range(200)])
-        cpu = worker_cpu_seconds(server.process.pid)
-        began = time.perf_counter()
-        status, answer = server.request(
-            "POST", "/api/articles/bulk/", token, body.encode(), "application/json"
+def warm_up(server: Server, token: str, tag: str) -> int:
+    """A few small imports at once, so that each worker has loaded the import code and
+    the outlet index (about 0.3 s of CPU, once per worker) before the rounds counted.
+    Returns how many articles they sent."""
+    bodies = [json.dumps([{"text": article(f"{tag} {n}", 0)}]).encode() for n in range(4)]
+    threads = [
+        threading.Thread(
+            target=server.request,
+            args=("POST", "/api/articles/bulk/", token, body, "application/json"),
         )
-        seconds = time.perf_counter() - began
-        cpu = worker_cpu_seconds(server.process.pid) - cpu
+        for body in bodies
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(bodies)
+
+
+def one_round(server: Server, token: str, tag: str) -> tuple[float, float, float, int]:
+    """200 new articles in one bulk request: seconds end to end, the workers' and the
+    database's CPU seconds, and how many were created."""
+    body = json.dumps([{"text": article(tag, n)} for n in range(200)]).encode()
+    cpu, database = server.cpu()
+    began = time.perf_counter()
+    status, answer = server.request("POST", "/api/articles/bulk/", token, body, "application/json")
+    seconds = time.perf_counter() - began
+    cpu_after, database_after = server.cpu()
+    if status != 201:
+        sys.exit(f"expected 201, got {status}: {answer}")
+    return seconds, cpu_after - cpu, database_after - database, answer["created"]
+
+
+def cpu_figures(cpu: float, database: float) -> str:
+    per = f"server CPU {cpu / 200 * 1000:.2f} ms an article"
+    return per + (f" + database {database / 200 * 1000:.2f} ms" if database else "")
+
+
+def small_batches(server: Server, token: str, rounds: int) -> int:
+    """The 200-article rounds and the same 200 one request each. Returns how many
+    articles were sent."""
+    sent = warm_up(server, token, "warm-up")
+    print(f"  200 articles, one POST /api/articles/bulk/ (JSON array), {rounds} rounds:")
+    times = []
+    for round_ in range(rounds):
+        seconds, cpu, database, created = one_round(server, token, f"round {round_}")
         times.append(seconds)
         print(
             f"    round {round_ + 1}: {seconds:.3f} s ({200 / seconds:.0f} articles/s), "
-            f"server CPU {cpu / 200 * 1000:.2f} ms an article, status {status}, "
-            f"created {answer.get('created')}"
+            f"{cpu_figures(cpu, database)}, created {created}"
         )
-    print(f"    median {statistics.median(times):.3f} s (target <= 0.4 s on PostgreSQL)")
-    cpu = worker_cpu_seconds(server.process.pid)
+    sent += 200 * rounds
+    print(
+        f"    median {statistics.median(times):.3f} s, range {min(times):.3f}-{max(times):.3f}"
+        " (target <= 0.4 s on PostgreSQL)"
+    )
+    cpu, database = server.cpu()
     began = time.perf_counter()
     statuses = set()
     for n in range(200):
         body = json.dumps({"text": article("one by one", n)}).encode()
         statuses.add(server.request("POST", "/api/articles/", token, body, "application/json")[0])
     seconds = time.perf_counter() - began
-    cpu = worker_cpu_seconds(server.process.pid) - cpu
+    cpu_after, database_after = server.cpu()
     print(
-        f"  the same as 200 POST /api/articles/: {seconds:.3f} s, server CPU "
-        f"{cpu / 200 * 1000:.2f} ms an article, statuses {sorted(statuses)}"
+        f"  the same as 200 POST /api/articles/: {seconds:.3f} s, "
+        f"{cpu_figures(cpu_after - cpu, database_after - database)}, statuses {sorted(statuses)}"
     )
+    return sent + 200
 
 
 def large_batch(server: Server, token: str, env: dict[str, str], count: int, work: Path) -> None:
@@ -194,6 +263,7 @@ def large_batch(server: Server, token: str, env: dict[str, str], count: int, wor
     try:
         time.sleep(2)  # the worker is up and polling, as it is when deployed
         web_peaks = {pid: peak_mb(pid) for pid in server.workers()}
+        database = database_cpu_seconds(server.database_url)
         began = time.perf_counter()
         with path.open("rb") as body:
             status, job = server.request(
@@ -209,12 +279,17 @@ def large_batch(server: Server, token: str, env: dict[str, str], count: int, wor
                 break
             time.sleep(0.2)
         seconds = time.perf_counter() - began
+        worker_cpu = process_cpu_seconds(worker.pid)
+        database = database_cpu_seconds(server.database_url) - database
         web = max(peak_mb(pid) - web_peaks.get(pid, 0) for pid in server.workers())
         print(
             f"  {count:,} articles, one JSON Lines body ({path.stat().st_size / 1e6:.0f} MB): "
             f"{seconds:.1f} s end to end ({count / seconds:.0f} articles/s; upload answered "
             f"202 in {accepted:.1f} s), {job['status']}: created {job['created']}, "
-            f"rejected {job['rejected']}; peak memory: db_worker {peak_mb(worker.pid):.0f} MB, "
+            f"rejected {job['rejected']}; db_worker CPU {worker_cpu / count * 1000:.2f} ms an "
+            f"article"
+            + (f" + database {database / count * 1000:.2f} ms" if database else "")
+            + f"; peak memory: db_worker {peak_mb(worker.pid):.0f} MB, "
             f"web worker grew {web:.0f} MB"
         )
     finally:
@@ -227,7 +302,9 @@ def large_batch(server: Server, token: str, env: dict[str, str], count: int, wor
         path.unlink()
 
 
-def run(label: str, database_url: str, options: argparse.Namespace, work: Path) -> None:
+def prepare(root: Path, database_url: str, work: Path) -> tuple[dict[str, str], str]:
+    """Migrate the database for the checkout at `root`, add the outlets and a teacher:
+    the server's environment and the teacher's token."""
     env = server_env(database_url)
     env.update(
         {
@@ -237,36 +314,92 @@ def run(label: str, database_url: str, options: argparse.Namespace, work: Path) 
             "GUNICORN_THREADS": "2",
         }
     )
-    manage(ROOT, env, "migrate", "--noinput")
-    token = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])["token"]
-    print(f"\n{label}")
-    server = Server(env)
-    try:
-        small_batches(server, token)
-        if not options.skip_large:
-            for count in (2000, 20000):
-                large_batch(server, token, env, count, work)
-    finally:
-        server.stop()
-    expected = 3 * 200 + 200 + (0 if options.skip_large else 22000)
-    articles, repeated = map(
-        int, manage(ROOT, env, "shell", "-c", COUNT).split("BENCH ", 1)[1].split()
-    )
-    ok = articles == expected and repeated == 0
-    verdict = "ok" if ok else "FAILED"
+    manage(root, env, "migrate", "--noinput")
+    token = json.loads(manage(root, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])["token"]
+    return env, token
+
+
+def check(root: Path, env: dict[str, str], expected: int) -> None:
+    out = manage(root, env, "shell", "-c", COUNT).split("BENCH ", 1)[1]
+    articles, repeated = map(int, out.split())
+    verdict = "ok" if articles == expected and repeated == 0 else "FAILED"
     print(
         f"  articles stored {articles:,} (sent {expected:,}), "
         f"texts stored twice {repeated}: {verdict}"
     )
 
 
+def run(label: str, database_url: str, options: argparse.Namespace, work: Path) -> None:
+    env, token = prepare(ROOT, database_url, work)
+    print(f"\n{label}")
+    server = Server(env)
+    try:
+        sent = small_batches(server, token, options.rounds)
+        if not options.skip_large:
+            for count in (2000, 20000):
+                large_batch(server, token, env, count, work)
+                sent += count
+    finally:
+        server.stop()
+    check(ROOT, env, sent)
+
+
+def compare(label: str, database_urls: list[str], options: argparse.Namespace, work: Path) -> None:
+    """The 200-article rounds of this checkout and of --compare DIR, each serving from a
+    database of its own at the same time, in turns (which goes first alternates)."""
+    roots = [ROOT, Path(options.compare).resolve()]
+    names = ["this", roots[1].name]
+    prepared = [
+        prepare(root, url, work / name)
+        for root, url, name in zip(roots, database_urls, names, strict=True)
+    ]
+    servers = [Server(env, root) for (env, _), root in zip(prepared, roots, strict=True)]
+    print(
+        f"\n{label}: 200 articles, one POST /api/articles/bulk/, "
+        f"{options.rounds} rounds each, in turns"
+    )
+    figures: list[list[tuple[float, float, float, int]]] = [[], []]
+    try:
+        for n, server in enumerate(servers):
+            warm_up(server, prepared[n][1], "warm-up")
+        for round_ in range(options.rounds):
+            for n in (0, 1) if round_ % 2 == 0 else (1, 0):
+                figures[n].append(one_round(servers[n], prepared[n][1], f"round {round_}"))
+    finally:
+        for server in servers:
+            server.stop()
+    for name, rounds in zip(names, figures, strict=True):
+        seconds = [f[0] for f in rounds]
+        cpu = statistics.median(f[1] for f in rounds)
+        database = statistics.median(f[2] for f in rounds)
+        print(
+            f"  {name}: median {statistics.median(seconds):.3f} s, range "
+            f"{min(seconds):.3f}-{max(seconds):.3f}; median {cpu_figures(cpu, database)}"
+        )
+    ratios = [b[0] / a[0] for a, b in zip(*figures, strict=True)]
+    print(
+        f"  {names[1]} / this, round by round: {min(ratios):.2f}-{max(ratios):.2f}, "
+        f"median {statistics.median(ratios):.2f}"
+    )
+    for root, (env, _) in zip(roots, prepared, strict=True):
+        check(root, env, 4 + 200 * options.rounds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--skip-large", action="store_true", help="only the 200-article figures")
+    parser.add_argument("--rounds", type=int, default=5, help="200-article rounds (default 5)")
+    parser.add_argument(
+        "--compare", metavar="DIR", help="another checkout: its 200-article rounds in turns"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-bulk-") as work:
-        run("SQLite", f"sqlite:///{Path(work) / 'bench.sqlite3'}", options, Path(work))
+        if options.compare:
+            urls = [f"sqlite:///{Path(work) / f'bench-{n}.sqlite3'}" for n in range(2)]
+            compare("SQLite", urls, options, Path(work))
+        else:
+            run("SQLite", f"sqlite:///{Path(work) / 'bench.sqlite3'}", options, Path(work))
     url = os.environ.get("DATABASE_URL", "")
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):
         print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
@@ -274,7 +407,11 @@ def main() -> None:
     databases = PostgreSQL(url)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-bulk-") as work:
-            run("PostgreSQL", databases.new("bulk"), options, Path(work))
+            if options.compare:
+                urls = [databases.new(f"bulk{n}") for n in range(2)]
+                compare("PostgreSQL", urls, options, Path(work))
+            else:
+                run("PostgreSQL", databases.new("bulk"), options, Path(work))
     finally:
         databases.drop_all()
 
