@@ -401,3 +401,32 @@ def test_json_lines_read_in_blocks_come_out_line_for_line(block):
 
     assert list(read_lines(io.BytesIO(body), block=block)) == body.splitlines(keepends=True)
     assert list(read_lines(io.BytesIO(b""), block=block)) == []
+
+
+def test_sentences_saved_in_one_statement_match_the_orms_on_awkward_text(outlets):
+    """The sentences' insert is hand-written (COPY on PostgreSQL): it stores what the
+    ORM's bulk_create stores, backslashes, tabs, quotes and all."""
+    from annotator.ingest.service import prepare_article, save_articles
+
+    text = (
+        'Army Says \\N "Hill" Retaken\tAgain\n'
+        "The ministry said: C:\\temp\\new is a path, not a place. Officials were 'sure'.\n"
+        "Über 12 € were paid;\tnobody knows why.\\\n"
+    )
+    prepared = prepare_article(text=text)
+    [result] = save_articles([prepared])
+    twin = import_article(text=text + "Twin.\n").article
+    Sentence.objects.filter(article=twin).delete()
+    fields = ["position", "paragraph", "start", "end", "section", "text"]
+    Sentence.objects.bulk_create(
+        Sentence(article=twin, **dict(zip(fields, row[1:], strict=True)))
+        for row in prepared.sentences
+    )
+
+    def stored(article):
+        return list(article.sentences.order_by("position").values_list(*fields))
+
+    assert stored(result.article) == stored(twin)
+    assert len(stored(twin)) >= 3
+    for *_, start, end, _, sentence in stored(result.article):
+        assert sentence == text[start:end]
