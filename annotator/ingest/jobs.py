@@ -59,7 +59,7 @@ def create_job(
     total = 0
     with path.open("w", encoding="utf-8") as spool:
         for item in entries:
-            spool.write(json.dumps(item, ensure_ascii=False))
+            spool.write(json.dumps(item))  # escaping non-ASCII is 2-3 times faster
             spool.write("\n")
             total += 1
     job.spool, job.total = str(path), total

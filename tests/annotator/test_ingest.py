@@ -296,3 +296,137 @@ def test_the_segment_command_names_a_bad_file(tmp_path):
 
     with pytest.raises(CommandError, match=r"image\.png: binary file"):
         call_command("segment", str(path), stdout=io.StringIO())
+
+
+# Importing in batches (annotator/ingest/batch.py): records are checked one by one and
+# saved together, a chunk at a time.
+
+
+def _report(n: int) -> str:
+    return (
+        f"Army Retakes Hill {n}\n"
+        "By Jane Doe\n"
+        f"The army retook the hill on day {n}. According to the ministry, {n} soldiers "
+        "were hurt.\nMore fighting may follow.\n"
+    )
+
+
+def _entries(texts: list[str]) -> list[dict]:
+    return [{"source": f"record {n}", "record": {"text": t}} for n, t in enumerate(texts, 1)]
+
+
+def test_a_batch_keeps_each_records_outcome_new_known_repeated_or_bad(outlets, teacher):
+    from annotator.ingest.batch import import_entries
+
+    known = import_article(text=_report(1)).article
+    texts = [_report(2), _report(1), "   \n", _report(2), _report(3), _report(1)]
+
+    outcomes = list(import_entries(_entries(texts), by=teacher))
+
+    assert [o.status for o in outcomes] == [
+        "created",
+        "duplicate",
+        "rejected",
+        "duplicate",
+        "created",
+        "duplicate",
+    ]
+    second = Article.objects.get(text=_report(2))
+    assert [o.article for o in outcomes] == [
+        second.pk,
+        known.pk,
+        None,
+        second.pk,
+        Article.objects.get(text=_report(3)).pk,
+        known.pk,
+    ]
+    assert outcomes[1].title == known.title == "Army Retakes Hill 1"
+    assert "empty" in outcomes[2].reason
+    assert Article.objects.count() == 3
+    for article in Article.objects.all():  # every article's sentences, each once
+        alone = import_article(text=article.text + "\nOne more.\n").article
+        expected = list(alone.sentences.values_list("text", flat=True))[:-1]
+        assert list(article.sentences.order_by("position").values_list("text", flat=True)) == (
+            expected
+        )
+        alone.delete()
+
+
+def test_a_text_another_import_saved_meanwhile_is_a_duplicate_and_the_others_are_kept(
+    outlets,
+):
+    from annotator.services.imports import prepare_article, save_articles
+
+    prepared = [prepare_article(text=_report(n)) for n in (4, 5, 6)]
+    meanwhile = import_article(text=_report(5)).article  # after the batch looked
+
+    results = save_articles(prepared)
+
+    assert [r.created for r in results] == [True, False, True]
+    assert results[1].article.pk == meanwhile.pk
+    assert Article.objects.count() == 3
+    assert Sentence.objects.filter(article=meanwhile).count() == len(prepared[1].sentences)
+    for result, ready in zip(results, prepared, strict=True):
+        assert result.article.sentences.count() == len(ready.sentences) > 0
+
+
+def test_a_larger_batch_costs_no_more_queries(outlets, teacher):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotator.ingest.batch import import_entries
+
+    list(import_entries(_entries([_report(99)]), by=teacher))  # the account's permissions
+    counts = []
+    for size, first in ((5, 100), (40, 200)):
+        texts = [_report(n) for n in range(first, first + size)]
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = list(import_entries(_entries(texts), by=teacher))
+        assert [o.status for o in outcomes] == ["created"] * size
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 20])
+def test_json_lines_read_in_blocks_come_out_line_for_line(block):
+    from annotator.ingest.batch import read_lines
+
+    body = (
+        b'{"text": "one"}\n\n{"text": "a line longer than a block \xc3\xa9\xc3\xa9"}\r\n'
+        + b'{"text": "'
+        + b"x" * 200
+        + b'"}\n   \n{"text": "last, with no newline"}'
+    )
+
+    assert list(read_lines(io.BytesIO(body), block=block)) == body.splitlines(keepends=True)
+    assert list(read_lines(io.BytesIO(b""), block=block)) == []
+
+
+def test_sentences_saved_in_one_statement_match_the_orms_on_awkward_text(outlets):
+    """The sentences' insert is hand-written (COPY on PostgreSQL): it stores what the
+    ORM's bulk_create stores, backslashes, tabs, quotes and all."""
+    from annotator.services.imports import prepare_article, save_articles
+
+    text = (
+        'Army Says \\N "Hill" Retaken\tAgain\n'
+        "The ministry said: C:\\temp\\new is a path, not a place. Officials were 'sure'.\n"
+        "Über 12 € were paid;\tnobody knows why.\\\n"
+    )
+    prepared = prepare_article(text=text)
+    [result] = save_articles([prepared])
+    twin = import_article(text=text + "Twin.\n").article
+    Sentence.objects.filter(article=twin).delete()
+    fields = ["position", "paragraph", "start", "end", "section", "text"]
+    Sentence.objects.bulk_create(
+        Sentence(article=twin, **dict(zip(fields, row[1:], strict=True)))
+        for row in prepared.sentences
+    )
+
+    def stored(article):
+        return list(article.sentences.order_by("position").values_list(*fields))
+
+    assert stored(result.article) == stored(twin)
+    assert len(stored(twin)) >= 3
+    for *_, start, end, _, sentence in stored(result.article):
+        assert sentence == text[start:end]

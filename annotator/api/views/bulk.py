@@ -30,6 +30,7 @@ from annotator.ingest.batch import (
     entries_from_json,
     entries_from_jsonl,
     import_entries,
+    read_lines,
 )
 from annotator.ingest.jobs import create_job, outcomes_of, take
 from annotator.models import ImportJob
@@ -83,7 +84,7 @@ class JSONLinesParser(parsers.BaseParser):
         request = (parser_context or {}).get("request")
         if request is not None:
             _refuse_over(request, settings.API_MAX_BULK_BYTES, "API_MAX_BULK_BYTES")
-        return entries_from_jsonl(stream if stream is not None else [], source="line")
+        return entries_from_jsonl(read_lines(stream) if stream is not None else [], source="line")
 
 
 class JSONLParser(JSONLinesParser):
