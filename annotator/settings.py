@@ -181,6 +181,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # How long to wait for another process's write lock before "database is locked".
         "timeout": DATABASE_LOCK_TIMEOUT,
     }
+    # The shared cache (rate counters, limits) in a SQLite file of its own, so that
+    # counting a request does not queue for the app's write lock: annotator/cache/routers.py.
+    from annotator.cache.routers import sqlite_cache_database
+
+    DATABASES["cache"] = sqlite_cache_database(DATABASES["default"])
+    DATABASE_ROUTERS = ["annotator.cache.routers.CacheRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -218,8 +224,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes first: it refuses a locked-out login before a password is hashed.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "annotator.auth.RoleBackend"]
+# django-axes' check comes first in it: a locked-out login is refused before a password
+# is hashed (annotator/auth.py).
+AUTHENTICATION_BACKENDS = ["annotator.auth.RoleBackend"]
 
 # Login throttling (django-axes): after LOGIN_MAX_FAILURES failed logins for one account,
 # or from one address, logins for it (or from it) are refused for LOGIN_LOCKOUT_MINUTES,

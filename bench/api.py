@@ -452,11 +452,14 @@ class SQLite:
 
     def copy(self, source: str, name: str) -> str:
         target = self.new(name)
-        with (
-            sqlite3.connect(source.removeprefix("sqlite:///")) as src,
-            sqlite3.connect(target.removeprefix("sqlite:///")) as dst,
-        ):
-            src.backup(dst)
+        files = [(source.removeprefix("sqlite:///"), target.removeprefix("sqlite:///"))]
+        # The shared cache's file beside it, where the code has one (annotator/cache/routers.py).
+        cache = Path(files[0][0]).with_suffix(".cache.sqlite3")
+        if cache.exists():
+            files.append((str(cache), str(Path(files[0][1]).with_suffix(".cache.sqlite3"))))
+        for src_path, dst_path in files:
+            with sqlite3.connect(src_path) as src, sqlite3.connect(dst_path) as dst:
+                src.backup(dst)
         return target
 
     def drop_all(self) -> None:

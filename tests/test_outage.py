@@ -100,7 +100,7 @@ def test_a_locked_sqlite_database_is_a_503_then_the_site_recovers(tmp_path, stud
         lock.execute("PRAGMA locking_mode=EXCLUSIVE")
         lock.execute("BEGIN EXCLUSIVE")
         # A write makes the lock exclusive in WAL mode too (rolled back below).
-        lock.execute("INSERT INTO annotator_cache VALUES ('lock', '', '2000-01-01')")
+        lock.execute("CREATE TABLE held_lock (x)")
         try:
             _assert_fails_cleanly(port, api, page, body)
         finally:
