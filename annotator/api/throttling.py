@@ -82,7 +82,9 @@ class _CountPerWindow:
         return f"{key}:{int(now // self.duration)}", self.duration
 
     def allow_request(self, request: Request, view: object) -> bool:
-        counted = getattr(request, "_window_counts", None)
+        # From the instance itself: DRF's Request looks a missing attribute up on
+        # Django's request, then on itself, raising twice on the way.
+        counted = vars(request).get("_window_counts")
         if counted is None:
             counted = request._window_counts = _count_request(self, request, view)
         if type(self) not in counted:
