@@ -47,6 +47,27 @@ per request over 200 requests; and under gunicorn, the workers' CPU time):
   built once for the settings (core/http/security_headers.py) and the counting is
   leaner: 2,886 calls on SQLite, 2,856 on PostgreSQL (+11-14%), which is what the
   server CPU figures show.
+- SQLite, profiled again for its 0.72 (c9afec4; in-process: the WSGI handler called
+  with 1,500 tag creates, CPU time per layer by process_time wrappers, interleaved
+  with e44e7bd; the machine loaded, so ranges): a request took 1.25-1.32 ms of CPU
+  against 1.04-1.10. The throttles 124-133 us against 46 (e44e7bd counted in local
+  memory): 93-98 us of it the count, a write of its own in the app's file, queued
+  behind the tag writes for SQLite's one write lock, the rest DRF making and parsing
+  each throttle anew (3 on the view, 2 more for the shared count) and Django checking
+  each counter's key character by character. Token authentication 162-173 us against
+  121 (knox: the key's SHA-512, the expiry, the prefix lookup; kept). The tag write
+  250 -> 277-299 us and the body checks (the tag's sequence, unknown fields, nesting:
+  not the rates' code). The middleware that issue 13 and 14 added (CSP, security
+  headers, axes, outage): ~35 us, 120 calls. Axes' backend beside ours made Django
+  load and ask two backends on each permission check (+20 calls). Python calls a
+  request: 2,531 (e44e7bd), 2,991, now 2,860.
+  Now: the cache's tables live in a SQLite file of their own (core/cache/
+  routers.py: a second DATABASES alias and a router, SQLite only), not synced, so
+  a count waits only for other counts; the count goes through SQLite's own cursor
+  (Django's rewrote its placeholders with a regular expression on every call) with
+  one expiry per lifetime; each throttle parses its rate once; axes' check sits in
+  RoleBackend. Throttles 102 us, the count 70 us of it (SQLite's write transaction
+  alone is ~30 us: the floor for an exact count shared by processes on SQLite).
 
 Measured so (`--compare` with e44e7bd unpacked, `--rounds 20`, 5,000 requests, on two
 cores shared with six other sessions; 2 December 2026): PostgreSQL 344 against 356
@@ -452,11 +473,14 @@ class SQLite:
 
     def copy(self, source: str, name: str) -> str:
         target = self.new(name)
-        with (
-            sqlite3.connect(source.removeprefix("sqlite:///")) as src,
-            sqlite3.connect(target.removeprefix("sqlite:///")) as dst,
-        ):
-            src.backup(dst)
+        files = [(source.removeprefix("sqlite:///"), target.removeprefix("sqlite:///"))]
+        # The shared cache's file beside it, where the code has one (core/cache/routers.py).
+        cache = Path(files[0][0]).with_suffix(".cache.sqlite3")
+        if cache.exists():
+            files.append((str(cache), str(Path(files[0][1]).with_suffix(".cache.sqlite3"))))
+        for src_path, dst_path in files:
+            with sqlite3.connect(src_path) as src, sqlite3.connect(dst_path) as dst:
+                src.backup(dst)
         return target
 
     def drop_all(self) -> None:

@@ -183,6 +183,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # How long to wait for another process's write lock before "database is locked".
         "timeout": DATABASE_LOCK_TIMEOUT,
     }
+    # The shared cache (rate counters, limits) in a SQLite file of its own, so that
+    # counting a request does not queue for the app's write lock: core/cache/routers.py.
+    from core.cache.routers import sqlite_cache_database
+
+    DATABASES["cache"] = sqlite_cache_database(DATABASES["default"])
+    DATABASE_ROUTERS = ["core.cache.routers.CacheRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -220,8 +226,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes first: it refuses a locked-out login before a password is hashed.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "core.auth.backend.RoleBackend"]
+# django-axes' check comes first in it: a locked-out login is refused before a password
+# is hashed (core/auth/backend.py).
+AUTHENTICATION_BACKENDS = ["core.auth.backend.RoleBackend"]
 
 # Login throttling (django-axes): after LOGIN_MAX_FAILURES failed logins for one account,
 # or from one address, logins for it (or from it) are refused for LOGIN_LOCKOUT_MINUTES,

@@ -11,6 +11,43 @@ from core.auth.roles import EDITORS, REVIEWERS
 from core.cache import DatabaseCache
 
 
+def pytest_collection_modifyitems(items):
+    """On SQLite the shared cache has a database of its own (core/cache/routers.py),
+    which every API request counts in: each test that uses the database gets it too."""
+    from django.conf import settings
+    from pytest_django.fixtures import validate_django_db
+
+    from core.cache.routers import ALIAS
+
+    if ALIAS not in settings.DATABASES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            transaction, reset_sequences, databases, serialized, apps = validate_django_db(marker)
+        elif {"db", "transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            transaction, reset_sequences, databases, serialized, apps = (
+                False,
+                False,
+                None,
+                False,
+                None,
+            )
+        else:
+            continue
+        if databases == "__all__":
+            continue
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=transaction,
+                reset_sequences=reset_sequences,
+                databases=sorted({"default", *(databases or ()), ALIAS}),
+                serialized_rollback=serialized,
+                available_apps=apps,
+            )
+        )
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Every test hashes passwords quickly: the cast and the accounts tests make are many,

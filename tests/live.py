@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
+
+from core.cache.routers import ALIAS, sqlite_cache_database
 
 
 def _free_port() -> int:
@@ -29,9 +31,14 @@ def live_database_url(tmp_path: Path) -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         path = tmp_path / "live.sqlite3"
-        connection.ensure_connection()
-        with sqlite3.connect(path) as copy:
-            connection.connection.backup(copy)
+        copies = [(connection, path)]
+        if ALIAS in connections:  # the shared cache's own file (core/cache/routers.py)
+            cache = connections[ALIAS]
+            copies.append((cache, sqlite_cache_database({"NAME": path})["NAME"]))
+        for source, target in copies:
+            source.ensure_connection()
+            with sqlite3.connect(target) as copy:
+                source.connection.backup(copy)
         return f"sqlite:///{path}"
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

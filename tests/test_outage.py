@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from annotator.models import Sentence
+from core.cache.routers import sqlite_cache_database
 from tests.conftest import api_key
 from tests.live import gunicorn, live_database_url
 
@@ -100,9 +101,38 @@ def test_a_locked_sqlite_database_is_a_503_then_the_site_recovers(tmp_path, stud
         lock.execute("PRAGMA locking_mode=EXCLUSIVE")
         lock.execute("BEGIN EXCLUSIVE")
         # A write makes the lock exclusive in WAL mode too (rolled back below).
-        lock.execute("INSERT INTO annotator_cache VALUES ('lock', '', '2000-01-01')")
+        lock.execute("CREATE TABLE held_lock (x)")
         try:
             _assert_fails_cleanly(port, api, page, body)
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        _assert_recovers(port, api, page)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite keeps the shared cache in a file of its own (core/cache/routers.py)",
+)
+def test_a_locked_cache_database_is_a_503_for_the_api_then_it_recovers(tmp_path, student, sentence):
+    api, page, body = _credentials(student, sentence)
+    url = live_database_url(tmp_path)
+    cache_file = sqlite_cache_database({"NAME": url.removeprefix("sqlite:///")})["NAME"]
+    with gunicorn(url, workers=1, env={"DATABASE_LOCK_TIMEOUT": "1"}) as port:
+        assert _request(port, "POST", "/api/tags/", api, body)[0] == 201
+        # Another process holds the cache's file: the API cannot count a request.
+        lock = sqlite3.connect(cache_file, isolation_level=None)
+        lock.execute("PRAGMA locking_mode=EXCLUSIVE")
+        lock.execute("BEGIN EXCLUSIVE")
+        lock.execute("CREATE TABLE held_lock (x)")
+        try:
+            status, headers, content = _request(port, "POST", "/api/tags/", api, body)
+            assert status == 503, content[:300]
+            assert headers["Content-Type"] == "application/json"
+            assert int(headers["Retry-After"]) > 0
+            assert "database is unavailable" in json.loads(content)["detail"]
+            # Pages count nothing: they still answer.
+            assert _request(port, "GET", "/", page)[0] == 200
         finally:
             lock.execute("ROLLBACK")
             lock.close()

@@ -93,7 +93,7 @@ def test_a_new_master_starts_at_once_while_the_old_workers_finish(tmp_path, stud
         lock.execute("PRAGMA locking_mode=EXCLUSIVE")
         lock.execute("BEGIN EXCLUSIVE")
         # A write makes the lock exclusive in WAL mode too (rolled back below).
-        lock.execute("INSERT INTO annotator_cache VALUES ('lock', '', '2000-01-01')")
+        lock.execute("CREATE TABLE held_lock (x)")
         answers: list[int] = []
         auth = {"Authorization": f"Token {key}"}
         in_flight = threading.Thread(target=lambda: answers.append(_status(port, auth, 120)))

@@ -20,7 +20,7 @@ from hmac import compare_digest
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.crypto import hash_token
@@ -84,14 +84,16 @@ class TokenAuthentication(authentication.TokenAuthentication):
             self._request = None
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, AuthToken]:
+        # The connection once: each use of django.db.connection looks it up again.
+        db = connections[DEFAULT_DB_ALIAS]
         moment = timezone.now()
-        now = connection.ops.adapt_datetimefield_value(moment)
+        now = db.ops.adapt_datetimefield_value(moment)
         digest = hash_token(key)
         params = [key[: CONSTANTS.TOKEN_KEY_LENGTH], now]
         request = getattr(self, "_request", None)
         view = request.parser_context.get("view") if request is not None else None
         found = None
-        if connection.vendor == "postgresql" and view is not None:
+        if db.vendor == "postgresql" and view is not None:
             found = per_user_windows(request, view)
         if found and found[1]:
             clock, windows = found
@@ -101,8 +103,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 params += [window.before, window.after, expires]
             params += [digest, now, now]
         else:
-            sql = _token_user_sql(connection.vendor)
-        with connection.cursor() as cursor:
+            sql = _token_user_sql(db.vendor)
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         row = next((r for r in rows if compare_digest(r[0], digest)), None)

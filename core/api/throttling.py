@@ -18,13 +18,14 @@ The price is that a client may send up to twice its rate across a window's edge.
 from __future__ import annotations
 
 import time
+from functools import cache
 from typing import NamedTuple
 
 from django.core.cache import caches
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from core.cache import DatabaseCache, count
 from core.http.clients import client_address
@@ -35,6 +36,12 @@ class Window(NamedTuple):
     before: str  # the counter's key up to the user's id
     after: str  # and after it
     lifetime: int  # seconds
+
+
+@cache
+def _parse_rate(rate: str | None) -> tuple[int | None, int | None]:
+    """DRF's reading of a rate ("3000/hour"): requests and seconds."""
+    return SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
 
 
 class _CountPerWindow:
@@ -50,6 +57,12 @@ class _CountPerWindow:
     rate: str | None
     num_requests: int
     duration: int
+
+    def __init__(self) -> None:
+        # DRF's parses the rate again for every throttle of every request (a view makes
+        # its throttles anew for each); the rate only changes with the settings.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = _parse_rate(self.rate)
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
@@ -69,7 +82,9 @@ class _CountPerWindow:
         return f"{key}:{int(now // self.duration)}", self.duration
 
     def allow_request(self, request: Request, view: object) -> bool:
-        counted = getattr(request, "_window_counts", None)
+        # From the instance itself: DRF's Request looks a missing attribute up on
+        # Django's request, then on itself, raising twice on the way.
+        counted = vars(request).get("_window_counts")
         if counted is None:
             counted = request._window_counts = _count_request(self, request, view)
         if type(self) not in counted:

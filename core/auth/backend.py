@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -51,7 +52,26 @@ def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:
         user._perm_cache = set(joined.split(SEPARATOR)) if joined else set()
 
 
-class RoleBackend(ModelBackend):
+class RoleBackend(AxesStandaloneBackend, ModelBackend):
+    """Django's ModelBackend, with django-axes' check first: a locked-out login is
+    refused before its password is hashed (AxesStandaloneBackend raises). One backend
+    rather than axes' beside this one: Django loads and asks every configured backend on
+    each permission check, and every API request checks a role."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: object,
+    ) -> AbstractBaseUser | None:
+        AxesStandaloneBackend.authenticate(
+            self, request, username=username, password=password, **kwargs
+        )
+        return ModelBackend.authenticate(
+            self, request, username=username, password=password, **kwargs
+        )
+
     def get_all_permissions(self, user_obj: AbstractBaseUser, obj: object = None) -> set[str]:
         """The user's own and their groups' permissions ("app.codename"), cached on the
         user object for the rest of the request, as ModelBackend does."""

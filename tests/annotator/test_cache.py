@@ -5,16 +5,22 @@ on the database (both vendors) and on Redis. Across processes: tests/api/test_ra
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, connections, router, transaction
 
 import core.cache
-from core.cache import RedisCache, count
+from core.cache import COUNTER_TABLE, TABLE, RedisCache, count
 from core.cache.models import Counter
+from core.cache.routers import ALIAS
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -25,7 +31,7 @@ def _orm_count(timeouts: dict[str, int], moment: datetime) -> dict[str, int]:
     by row."""
     cache = caches["default"]
     counts = {}
-    with transaction.atomic():
+    with transaction.atomic(using=router.db_for_write(Counter)):
         for key, timeout in sorted(timeouts.items()):
             made = cache.make_and_validate_key(key)
             counter = Counter.objects.select_for_update().filter(key=made).first()
@@ -74,7 +80,7 @@ def test_counting_agrees_with_its_orm_twin(db, monkeypatch):
 def test_a_requests_counters_are_counted_in_one_statement(db, django_assert_num_queries):
     count({"first": 60})
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1, connection=connections[router.db_for_write(Counter)]):
         counts = count({"first": 60, "second": 3600, "third": 86400})
 
     assert counts == {"first": 2, "second": 1, "third": 1}
@@ -128,3 +134,48 @@ def test_a_redis_counter_that_expired_starts_again(redis_cache):
 
     assert cache.count({"minute": 60}) == {"minute": 1}
     assert server.ttl(cache.make_and_validate_key("minute")) > 0
+
+
+def test_on_sqlite_the_counts_live_in_a_database_of_their_own(db, django_user_model):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import api_key
+
+    user = django_user_model.objects.create_user("counted")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
+    assert client.get("/api/me/").status_code == 200
+
+    assert Counter.objects.filter(key__contains=f"_{user.pk}:").count() == 1
+    if connection.vendor == "sqlite":
+        # Not in the app's file, where each count would wait for the tag writes' lock.
+        assert router.db_for_write(Counter) == ALIAS
+        assert COUNTER_TABLE not in connection.introspection.table_names()
+        assert COUNTER_TABLE in connections[ALIAS].introspection.table_names()
+    else:  # PostgreSQL: one database; the token's statement counts (api/authentication.py)
+        assert ALIAS not in connections
+        assert COUNTER_TABLE in connection.introspection.table_names()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's cache file; PostgreSQL has one database"
+)
+def test_migrate_makes_the_caches_file_beside_the_apps(tmp_path):
+    app = tmp_path / "site.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{app}"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+    def tables(path):
+        with closing(sqlite3.connect(path)) as db:
+            return {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+
+    assert {TABLE, COUNTER_TABLE} <= tables(tmp_path / "site.cache.sqlite3")
+    assert not {TABLE, COUNTER_TABLE} & tables(app)
+    assert "annotator_claimtag" in tables(app)
