@@ -129,10 +129,11 @@ TEMPLATES = [
     {
         # The workspace's sentence fragment is rendered 300 times for one article page;
         # Jinja2 renders it several times faster than Django's engine (bench/workspace.py).
-        # Only `.jinja` templates are rendered with it, through annotator.presenters.fragments.
+        # Its templates live apart, in jinja2/ (Django's convention), and are rendered
+        # through annotator.presenters.fragments only: neither engine sees the other's files.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
     },
@@ -285,12 +286,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # Hashed, compressed files in production (after `collectstatic`); plain
-        # files while developing and testing, so no build step is needed.
+        # Hashed, compressed files in production (after `collectstatic`), the imports
+        # between JavaScript modules included; plain files while developing and
+        # testing, so no build step is needed.
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "core.staticfiles.ModuleAwareStaticFilesStorage"
         ),
     },
 }

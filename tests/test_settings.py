@@ -124,6 +124,12 @@ def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())
     hashed = manifest["paths"]["annotator/app.css"]
     assert hashed != "annotator/app.css"  # the name carries the content hash
+    # The workspace's ES modules import one another by those hashed names too, so that
+    # a page never runs one module's new version with another's old one.
+    main = (tmp_path / manifest["paths"]["annotator/workspace/main.js"]).read_text()
+    state = manifest["paths"]["annotator/workspace/state.js"].rsplit("/", 1)[1]
+    assert f'from "./{state}";' in main
+    assert 'from "./state.js";' not in main
     code = (
         "import django; django.setup();"
         "from django.test import Client;"

@@ -1,7 +1,7 @@
 """The workspace's sentence fragment, rendered with Jinja2.
 
 An article page renders one fragment per sentence (300 and more), and each tagging request
-answers with one; both go through the same template, `annotator/_sentence.jinja`. Jinja2
+answers with one; both go through the same template, `jinja2/annotator/_sentence.jinja`. Jinja2
 renders it several times faster than Django's engine, which is what keeps the page within
 its budget (bench/workspace.py). Autoescaping is on: every value is escaped, so the
 output is safe markup.

@@ -5,8 +5,8 @@
  * note" opens the rest of the panel). Tagging never means scrolling to the panel and back.
  *
  * The bar *is* the panel (the same form, the same buttons), restyled by app.css while
- * the workspace carries `has-labelbar`: what workspace.js does with the panel (select,
- * save, clear, undo) works the same in the bar. Next asks workspace.js for the next
+ * the workspace carries `has-labelbar`: what the workspace's script does with the panel
+ * (select, save, clear, undo) works the same in the bar. Next asks it for the next
  * untagged sentence through its `data-action="next"` hook, as the key `n` does.
  *
  * Without JavaScript the panel stays below the article, as it was.
@@ -23,24 +23,8 @@
   const narrow = window.matchMedia("(max-width: 900px)");
   const root = document.documentElement;
 
-  const next = document.createElement("button");
-  next.type = "button";
-  next.className = "bar-only";
-  next.dataset.action = "next";
-  next.setAttribute("aria-keyshortcuts", "n");
-  next.textContent = "Next";
-  next.title = "The next sentence you have not tagged";
-
-  const more = document.createElement("button");
-  more.type = "button";
-  more.className = "bar-only more-toggle";
-  more.setAttribute("aria-expanded", "false");
-  more.setAttribute("aria-controls", "panel");
-  more.textContent = "Outlet, source, note";
-
-  const status = actions.querySelector(".status");
-  actions.insertBefore(next, status);
-  actions.insertBefore(more, status);
+  // The bar's own buttons are the panel's (_panel.html), shown only in the bar (app.css).
+  const more = actions.querySelector(".more-toggle");
 
   function expand(open) {
     panel.classList.toggle("is-expanded", open);
@@ -76,7 +60,7 @@
     }
   }
 
-  // Esc inside the opened fields folds them away again (workspace.js then gives the
+  // Esc inside the opened fields folds them away again (workspace/keys.js then gives the
   // focus back to the sentence).
   panel.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && panel.classList.contains("is-expanded")) expand(false);

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.template import TemplateDoesNotExist, engines
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
@@ -434,6 +435,38 @@ def test_the_panel_is_drawn_for_the_sentence_in_the_address(client, sentence, st
     assert 'value="sourced" aria-keyshortcuts="1" checked' in html
     assert 'value="Syrian Defense Ministry"' in html
     assert ">vague?</textarea>" in html
+
+
+def test_the_panel_lists_my_spans_each_with_its_delete_button_and_one_item_to_copy(
+    client, sentence, student
+):
+    start = sentence.start + sentence.text.index("28 terrorists")
+    span = tag_claim(
+        sentence=sentence, reviewer=student, label=Label.UNSOURCED, start=start, end=start + 25
+    )
+    client.force_login(student)
+
+    html = page(client, sentence.article, s=sentence.pk)
+
+    spans = re.search(r'<div class="spans" data-panel="spans">(.*?)</div>', html, re.S).group(1)
+    listed, template = spans.split('<template id="span-item">')
+    assert "“28 terrorists were killed”" in listed
+    delete = reverse("tag-delete", args=[span.pk])
+    assert f'form="clear-form" formaction="{delete}"' in listed
+    # The script fills in a copy of this item for another sentence: it draws none itself.
+    assert template.count("<li>") == 1
+    assert 'data-action="select-span"' in template
+    assert "28 terrorists" not in template
+
+
+def test_each_template_engine_finds_only_its_own_templates():
+    """Jinja2's fragments live in jinja2/, Django's templates in templates/: neither
+    engine picks up (and fails on) a template written for the other."""
+    assert engines["jinja2"].get_template("annotator/_sentence.jinja")
+    with pytest.raises(TemplateDoesNotExist):
+        engines["django"].get_template("annotator/_sentence.jinja")
+    with pytest.raises(TemplateDoesNotExist):
+        engines["jinja2"].get_template("annotator/_panel.html")
 
 
 def test_the_guidelines_define_each_label_with_a_seed_example_and_list_the_keys(

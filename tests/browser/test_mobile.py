@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.models import ClaimTag, Label, Sentence
 from annotator.services.tagging import tag_claim
-from classroom.services import classes as services
+from classroom.services.classes import classes as services
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,8 +90,10 @@ def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     page.get_by_role("link", name="Articles", exact=True).tap()
     page.get_by_role("link", name=article.title).tap()
 
-    # The bar sits at the bottom of the screen, the whole article above it.
+    # The bar sits at the bottom of the screen, the whole article above it (once the
+    # page's scripts, which run after the page is drawn, have made the panel a bar).
     bar = page.locator("#panel")
+    expect(page.locator("[data-workspace]")).to_have_class(re.compile(r"\bhas-labelbar\b"))
     expect(bar).to_be_visible()
     box = bar.bounding_box()
     assert abs(box["y"] + box["height"] - viewport["height"]) <= 1

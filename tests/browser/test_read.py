@@ -26,7 +26,7 @@ def page(request, new_context, log_in, seeds, student) -> Page:
     page = log_in(new_context(), "student1")
     page.set_viewport_size(SIZES[request.param])
     page.get_by_role("link", name=seeds["001"].title).click()
-    page.wait_for_selector("#panel")
+    page.wait_for_selector(".sentence.is-current")  # the workspace's script has started
     return page
 
 

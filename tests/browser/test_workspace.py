@@ -23,9 +23,11 @@ def sentence_id(seed_article, starts_with: str) -> str:
     return f"s{Sentence.objects.get(article=seed_article, text__startswith=starts_with).pk}"
 
 
-def open_article(page: Page, article) -> None:
+def open_article(page: Page, article, *, scripted: bool = True) -> None:
+    """Open the article from the list; with `scripted`, wait for its script to have
+    selected a sentence (it runs once the page is drawn), so that no key goes unheard."""
     page.get_by_role("link", name=article.title).click()
-    page.wait_for_selector("#panel")
+    page.wait_for_selector(".sentence.is-current" if scripted else "#panel")
 
 
 def drag_select(page: Page, sid: str, words: str) -> None:
@@ -104,6 +106,22 @@ def test_a_reviewer_tags_by_keyboard_and_by_span_and_finds_it_all_after_a_reload
     page.locator(f"#{defense}").scroll_into_view_if_needed()
     path = save_screenshot(page, "workspace.png")
     assert path.stat().st_size > 10_000
+
+    # The panel lists the sentence's span (the server's item, filled in by the script):
+    # its words select it again, its Delete button deletes it and nothing else.
+    spans = page.locator("[data-panel=spans]")
+    expect(spans.locator("li")).to_have_count(1)
+    expect(spans.locator("li .marker.t-unsourced b")).to_have_text("U")
+    spans.get_by_role("button", name="“28 terrorists were killed”", exact=True).click()
+    expect(page.locator("[data-panel=claim]")).to_have_text("Span: “28 terrorists were killed”")
+    expect(page.locator("input[value=unsourced]")).to_be_checked()
+    spans.get_by_role("button", name="Delete the tag on “28 terrorists were killed”").click()
+    expect(page.locator(f"#{defense} mark")).to_have_count(0)
+    expect(spans).to_be_hidden()
+    expect(page.locator(f"#{defense} .marker.t-sourced.mine")).to_be_visible()
+    assert list(ClaimTag.objects.filter(sentence__pk=defense[1:]).values_list("label")) == [
+        (Label.SOURCED,)
+    ]
 
 
 def test_keys_clear_a_tag_jump_to_the_next_untagged_and_show_the_shortcuts(
@@ -199,7 +217,7 @@ def test_without_javascript_the_forms_tag_and_clear_with_redirects(
     article = seeds["001"]
     maskanah = sentence_id(article, MASKANAH)
     page = log_in(new_context(java_script_enabled=False), "student1")
-    open_article(page, article)
+    open_article(page, article, scripted=False)
 
     page.locator(f"#{maskanah} a.pick").click()
     page.locator("label.choice", has_text="Opinion").click()
