@@ -13,10 +13,11 @@ from annotator.models import Label, Sentence, TagRevision
 from annotator.services.adjudication import adjudicate
 from annotator.services.tagging import delete_tag
 from classroom.models import AnswerKeyEntry, Submission
-from classroom.presenters.gradebook import gradebook_response, safe_cell
+from classroom.presenters.gradebook import gradebook_response
 from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.services import classes as services
+from core.spreadsheet import safe_cell
 from core.text.sections import Section
 
 from .conftest import tag

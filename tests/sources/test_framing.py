@@ -17,6 +17,7 @@ from annotator.services.tagging import apply_tag_to_copies, tag_claim
 from annotator.stats.consensus import decide
 from classroom.selectors.blindness import EVERYTHING
 from core.auth.roles import EDITORS, REVIEWERS
+from core.spreadsheet import safe_cell
 from framing.selectors.framing import (
     DISPUTED,
     Filters,
@@ -26,7 +27,6 @@ from framing.selectors.framing import (
     outlet_figures,
     overlap,
     parse_filters,
-    safe_cell,
     wilson,
 )
 from sources.models import Outlet
