@@ -18,8 +18,8 @@ from annotator.export.selection import (
     DEFAULT_SECTIONS,
     ArticleData,
     Corpus,
+    ExportedSentence,
     Progress,
-    SentenceRow,
     isoformat,
 )
 from annotator.models import Label
@@ -106,7 +106,7 @@ class _Rows:
         self._sentences: dict[int, str] = {}
         self._claims: dict[tuple[int, int, int], str] = {}
 
-    def claim(self, sentence: SentenceRow, start: int, end: int) -> str:
+    def claim(self, sentence: ExportedSentence, start: int, end: int) -> str:
         """The cells up to the claim's own text, joined, with a trailing comma."""
         key = (sentence.id, start, end)
         cells = self._claims.get(key)
