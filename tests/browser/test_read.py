@@ -201,7 +201,7 @@ def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
 ):
     from classroom.models import Submission
     from classroom.selectors.assignments import units
-    from tests.conftest import make_assignment
+    from tests.factories import make_assignment
 
     assignment = make_assignment(
         teacher,

@@ -170,9 +170,9 @@ def test_the_assignment_page_links_into_the_workspace_with_the_assignment(
 def test_a_bad_assignment_is_refused_naming_the_field(
     client, assignment, student, other_student, seeds, django_user_model, value, status, message
 ):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
-    other_teacher = make_user(django_user_model, "teacher2", "Editors")
+    other_teacher = make_user("teacher2", "Editors")
     elsewhere = create_class(teacher=other_teacher, name="Elsewhere")
     due = timezone.now() + timedelta(days=3)
     foreign = create_assignment(
