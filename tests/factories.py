@@ -35,6 +35,9 @@ ROLES = {
     EDITORS: EDITORS,
 }
 
+# Every article's publisher and origin unless a test says otherwise.
+OUTLET = "The Daily Example"
+
 # An article's body unless a test gives its own: plain sentences that segment one by one.
 SENTENCES = (
     "The bridge over the river was closed on Monday.",
@@ -73,7 +76,7 @@ def make_article(
     text: str | None = None,
     *,
     sentences: Sequence[str] | None = None,
-    outlet: Outlet | str | None = None,
+    outlet: Outlet | str | None = OUTLET,
     title: str | None = None,
     **fields,
 ) -> Article:
@@ -82,7 +85,8 @@ def make_article(
     Its text is `text`, or its `sentences` joined by spaces, or three plain sentences
     (SENTENCES, the first numbered so that every article is new). With `sentences`, it
     checks that the import made exactly those, in that order (all body). `outlet` (an
-    Outlet or a name) is its publisher and origin unless `publisher`/`origin` are given;
+    Outlet or a name; OUTLET unless given, None for none: tags then need an outlet of
+    their own) is its publisher and origin unless `publisher`/`origin` are given;
     `fields`: import_article's other arguments. Raises AssertionError when the same text
     was imported before (import_article would return that article instead)."""
     serial = next(_serial)

@@ -18,7 +18,7 @@ def test_the_placeholder_is_an_em_dash():
 
 
 def test_an_article_without_a_known_outlet_shows_the_placeholder_in_the_list(client, student):
-    make_article(title="Nobody signed this")
+    make_article(title="Nobody signed this", outlet=None)
     client.force_login(student)
 
     html = client.get(reverse("article-list")).content.decode()
