@@ -202,7 +202,6 @@ def test_only_the_teacher_promotes_the_key(assignment, editor, student):
 def test_feedback_compares_with_the_key_and_explains_each_difference(
     assignment, teacher, student, sentences
 ):
-    # sentence 10 of seed 000: "According to some experts, the SDF is aiming to ..."
     experts = next(s for s in sentences if s.text.startswith("According to some experts"))
     may = next(s for s in sentences if " may " in s.text)
     tag(teacher, experts, S, cited_source="some experts")
