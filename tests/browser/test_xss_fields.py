@@ -80,6 +80,7 @@ def visit(page: Page, paths: list[str]) -> list[str]:
     return fired
 
 
+@pytest.mark.slow
 def test_payloads_in_every_user_written_field_run_nothing(
     new_context, log_in, seeds, teacher, editor, student
 ):

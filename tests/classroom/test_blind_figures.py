@@ -191,6 +191,7 @@ AFTER = {
 
 @pytest.mark.parametrize("handed_in", [False, True], ids=["before hand-in", "after hand-in"])
 @pytest.mark.parametrize("role", ["teacher", "editor", "student", "stranger"])
+@pytest.mark.slow
 def test_no_derived_figure_shows_a_viewer_what_the_blind_rule_hides(
     client, world, request, role, handed_in
 ):

@@ -403,6 +403,7 @@ def test_the_class_api_names_the_class_time_zone(classroom, teacher):
     assert response.json()["time_zone"] == "Europe/Lisbon"
 
 
+@pytest.mark.slow
 def test_a_class_without_assignments_shows_its_students_without_a_score(client, classroom, teacher):
     client.force_login(teacher)
 

@@ -199,6 +199,7 @@ def test_pandas_reads_the_json_lines(corpus, tmp_path):
 
 
 @pytest.mark.interop
+@pytest.mark.slow
 def test_hugging_face_datasets_loads_the_json_lines(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

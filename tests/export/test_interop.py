@@ -496,6 +496,7 @@ def test_a_w3c_export_imported_again_exports_the_same(corpus):
     assert export("w3c") == first
 
 
+@pytest.mark.slow
 def test_an_empty_database_takes_the_outlets_from_label_studio_and_doccano(corpus):
     names = {
         a.content_hash: (a.publisher.name, a.origin.name, a.publisher.slug, a.origin.kind)

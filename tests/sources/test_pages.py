@@ -366,6 +366,7 @@ PARAMETER_VALUES = st.one_of(
         max_size=4,
     )
 )
+@pytest.mark.slow
 def test_no_parameter_makes_the_json_fail(client, tagged, student, params):
     client.force_login(student)
     params.setdefault("outlets", COMPARE)
