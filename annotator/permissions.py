@@ -8,7 +8,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from annotator.models import Article, ClaimTag, Sentence
-from annotator.selectors.workspace import is_taggable, sentences_for_tagging
+from annotator.selectors.progress import is_taggable
+from annotator.selectors.workspace import sentences_for_tagging
 from core.auth.roles import can_read, can_see_all_tags, can_tag
 
 

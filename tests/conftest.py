@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import caches
 
 from annotator.services.seeds import load_seeds
 from core.auth.roles import EDITORS, REVIEWERS
 from core.cache import DatabaseCache
+from tests.factories import make_user
 
 
 def pytest_collection_modifyitems(items):
@@ -50,8 +50,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Every test hashes passwords quickly: the cast and the accounts tests make are many,
-    and the real hasher spends a tenth of a second on each."""
+    """Every test, in every folder, hashes passwords quickly: the cast and the accounts
+    tests make are many, and the real hasher spends a tenth of a second on each. Set
+    here once, for the whole suite; no folder sets it again."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -64,63 +65,30 @@ def fresh_cache():
         caches["default"].clear()
 
 
-def make_user(django_user_model, username: str, group: str | None = None, **extra):
-    user = django_user_model.objects.create_user(
-        username=username, password="pw-" + username, **extra
-    )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def make_assignment(teacher, students, articles, *, class_name="9B", days=7, **fields):
-    """A class of `teacher` with `students` (joined by code) and one assignment of
-    `articles`, due in `days` days; `fields` are create_assignment's others (title,
-    instructions, …). The classroom is the assignment's `classroom`."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from classroom.models import Membership
-    from classroom.services.classes import create_assignment, create_class
-
-    classroom = create_class(teacher=teacher, name=class_name)
-    for student in students:
-        Membership.objects.create(classroom=classroom, student=student, via=Membership.Via.CODE)
-    fields.setdefault("title", "Who says so?")
-    return create_assignment(
-        classroom=classroom,
-        by=teacher,
-        due_at=timezone.now() + timedelta(days=days),
-        articles=articles,
-        **fields,
-    )
-
-
 @pytest.fixture
 def teacher(db, django_user_model):
-    return make_user(django_user_model, "teacher", EDITORS)
+    return make_user("teacher", EDITORS)
 
 
 @pytest.fixture
 def editor(db, django_user_model):
-    return make_user(django_user_model, "editor", EDITORS)
+    return make_user("editor", EDITORS)
 
 
 @pytest.fixture
 def student(db, django_user_model):
-    return make_user(django_user_model, "student1", REVIEWERS)
+    return make_user("student1", REVIEWERS)
 
 
 @pytest.fixture
 def other_student(db, django_user_model):
-    return make_user(django_user_model, "student2", REVIEWERS)
+    return make_user("student2", REVIEWERS)
 
 
 @pytest.fixture
 def outsider(db, django_user_model):
     """Logged in, but in no role."""
-    return make_user(django_user_model, "outsider")
+    return make_user("outsider")
 
 
 @pytest.fixture

@@ -12,9 +12,12 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
     result = subprocess.run(
@@ -75,6 +78,7 @@ def test_the_benchmark_client_sends_again_when_a_kept_alive_connection_closes():
         thread.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
     """bench/peers.py prints the project's own figures when no peer is installed, and
     its export holds every span it tagged (in bulk and one by one)."""

@@ -91,6 +91,7 @@ def _assert_recovers(port: int, api: dict, page: dict) -> None:
     connection.vendor != "sqlite",
     reason="SQLite's locked database; PostgreSQL's failures are the tests below",
 )
+@pytest.mark.slow
 def test_a_locked_sqlite_database_is_a_503_then_the_site_recovers(tmp_path, student, sentence):
     api, page, body = _credentials(student, sentence)
     url = live_database_url(tmp_path)

@@ -79,6 +79,7 @@ def _children(pid: int) -> list[int]:
     "simply); what is tested is gunicorn's port, the same on PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_a_new_master_starts_at_once_while_the_old_workers_finish(tmp_path, student):
     key = api_key(student)
     url = live_database_url(tmp_path)

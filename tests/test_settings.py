@@ -36,6 +36,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deploy_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
 
@@ -65,6 +66,7 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean():
         ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
     ],
 )
+@pytest.mark.slow
 def test_database_url_picks_the_database(url, engine):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     env = {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -88,6 +90,7 @@ def test_database_url_picks_the_database(url, engine):
         ("0", {}),
     ],
 )
+@pytest.mark.slow
 def test_postgresql_prepares_statements_unless_told_not_to(prepared, options):
     code = (
         "import json; from django.conf import settings; "
@@ -116,6 +119,7 @@ def test_postgresql_prepares_statements_unless_told_not_to(prepared, options):
     assert json.loads(result.stdout) == options | bounds, result.stderr
 
 
+@pytest.mark.slow
 def test_production_serves_hashed_static_files_through_whitenoise(tmp_path):
     env = PRODUCTION_ENV | {"STATIC_ROOT": str(tmp_path)}
     collected = manage("collectstatic", "--noinput", env=env)
@@ -203,12 +207,14 @@ def _email_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_e_mail_goes_to_the_console_unless_an_smtp_server_is_named():
     result = _email_settings({})
 
     assert json.loads(result.stdout)["EMAIL_BACKEND"].endswith("console.EmailBackend")
 
 
+@pytest.mark.slow
 def test_e_mail_goes_through_smtp_with_the_environment_values():
     env = {
         "EMAIL_HOST": "smtp.example.org",
@@ -240,6 +246,7 @@ def test_it_refuses_both_tls_and_ssl_for_e_mail():
     assert "EMAIL_USE_SSL and EMAIL_USE_TLS: set one of them, not both" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_with_smtp_pass_the_deploy_check():
     env = PRODUCTION_ENV | {"EMAIL_HOST": "smtp.example.org", "EMAIL_HOST_PASSWORD": "secret"}
 

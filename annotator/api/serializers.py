@@ -406,8 +406,11 @@ class TagBulkResultSerializer(serializers.Serializer):
 class ArticleProgressSerializer(serializers.Serializer):
     article = serializers.IntegerField()
     title = serializers.CharField()
-    sentences = serializers.IntegerField(help_text="Sentences in the article.")
-    tagged_sentences = serializers.IntegerField(help_text="Sentences I have tagged.")
+    sentences = serializers.IntegerField(
+        help_text="Claims in the article: its sentences but bylines and credit lines "
+        "(as the pages count progress)."
+    )
+    tagged_sentences = serializers.IntegerField(help_text="Claims I have tagged, whole or in part.")
     tags = serializers.IntegerField(help_text="My tags on the article.")
 
 

@@ -18,8 +18,8 @@ from annotator.export.selection import (
     DEFAULT_SECTIONS,
     ArticleData,
     Corpus,
+    ExportedSentence,
     Progress,
-    SentenceRow,
     isoformat,
 )
 from annotator.models import Label
@@ -27,7 +27,7 @@ from core.spreadsheet import safe_text
 
 EXTENSION = "csv"
 CONTENT_TYPE = "text/csv; charset=utf-8"
-__all__ = ["DEFAULT_SECTIONS", "render", "safe"]
+__all__ = ["DEFAULT_SECTIONS", "render"]
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -70,20 +70,15 @@ CLAIM_COLUMNS = [
 ]
 
 
-def safe(value: str | None) -> str:
-    """The cell text, neutralised if a spreadsheet would read it as a formula
-    (core.spreadsheet, shared by every CSV the app writes)."""
-    return safe_text(value)
-
-
 _QUOTE = re.compile(r'[",\r\n]')
 
 
 def _cell(value: object) -> str:
     """A cell as csv.writer writes it by default (quoted when it holds a comma, a quote
-    or a line break); text is neutralised first (see `safe`)."""
+    or a line break); text is neutralised first (core.spreadsheet, the guard every CSV
+    the app writes goes through)."""
     if isinstance(value, str):
-        value = safe(value)
+        value = safe_text(value)
         return '"' + value.replace('"', '""') + '"' if _QUOTE.search(value) else value
     return "" if value is None else str(value)
 
@@ -111,7 +106,7 @@ class _Rows:
         self._sentences: dict[int, str] = {}
         self._claims: dict[tuple[int, int, int], str] = {}
 
-    def claim(self, sentence: SentenceRow, start: int, end: int) -> str:
+    def claim(self, sentence: ExportedSentence, start: int, end: int) -> str:
         """The cells up to the claim's own text, joined, with a trailing comma."""
         key = (sentence.id, start, end)
         cells = self._claims.get(key)

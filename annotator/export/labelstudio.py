@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from annotator.export.jsonl import article_fields
-from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress, TagRow
+from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, ExportedTag, Progress
 from annotator.models import Label
 from annotator.stats.consensus import DISPUTED
 
@@ -66,10 +66,10 @@ def outlets_block(corpus: Corpus, data: ArticleData) -> list[dict]:
     return [corpus.outlets[i].as_dict() for i in ids]
 
 
-def by_reviewer(corpus: Corpus, tags: list[TagRow]) -> list[tuple[str, list[TagRow]]]:
+def by_reviewer(corpus: Corpus, tags: list[ExportedTag]) -> list[tuple[str, list[ExportedTag]]]:
     """The tags grouped by reviewer, ordered by the reviewer's name in the export (so that
     the order depends on the data only, not on database ids)."""
-    groups: dict[int, list[TagRow]] = defaultdict(list)
+    groups: dict[int, list[ExportedTag]] = defaultdict(list)
     for t in tags:
         groups[t.reviewer_id].append(t)
     return sorted((corpus.reviewer(r), group) for r, group in groups.items())

@@ -82,7 +82,9 @@ def _class_people(classroom_id: int) -> QuerySet:
     )
 
 
-class ArticleRow(NamedTuple):
+class ExportedArticle(NamedTuple):
+    """An article as an export reads it."""
+
     id: int
     title: str
     text: str
@@ -99,7 +101,9 @@ class ArticleRow(NamedTuple):
     imported_at: dt.datetime
 
 
-class SentenceRow(NamedTuple):
+class ExportedSentence(NamedTuple):
+    """A sentence as an export reads it: its place, not its text (cut from the article's)."""
+
     id: int
     position: int
     paragraph: int
@@ -108,7 +112,9 @@ class SentenceRow(NamedTuple):
     section: str
 
 
-class TagRow(NamedTuple):
+class ExportedTag(NamedTuple):
+    """A reviewer's tag as an export writes it."""
+
     sentence_id: int
     start: int
     end: int
@@ -122,7 +128,9 @@ class TagRow(NamedTuple):
     article_id: int
 
 
-class AdjudicationRow(NamedTuple):
+class ExportedAdjudication(NamedTuple):
+    """An adjudicated claim as an export writes it."""
+
     sentence_id: int
     start: int
     end: int
@@ -140,18 +148,18 @@ class ArticleData:
     """One article of an export: its row, every sentence in order, and the selected tags
     (in text order) and adjudications."""
 
-    article: ArticleRow
-    sentences: list[SentenceRow]
-    tags: list[TagRow]
-    adjudications: list[AdjudicationRow]
-    sentence_by_id: dict[int, SentenceRow]
+    article: ExportedArticle
+    sentences: list[ExportedSentence]
+    tags: list[ExportedTag]
+    adjudications: list[ExportedAdjudication]
+    sentence_by_id: dict[int, ExportedSentence]
 
 
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One claim of the aggregated variant: its consensus label (None when disputed)."""
 
-    sentence: SentenceRow
+    sentence: ExportedSentence
     start: int
     end: int
     label: str | None
@@ -312,7 +320,7 @@ class Corpus:
                 updated_text=IsoTimestamp("updated_at"),
                 article=F("sentence__article_id"),
             )
-            .values_list(*TagRow._fields[:-3], "created_text", "updated_text", "article")
+            .values_list(*ExportedTag._fields[:-3], "created_text", "updated_text", "article")
         )
 
     def _adjudications(self, chunk: list[int]) -> QuerySet:
@@ -336,7 +344,7 @@ class Corpus:
                 adjudicated_text=IsoTimestamp("adjudicated_at"),
                 article=F("sentence__article_id"),
             )
-            .values_list(*AdjudicationRow._fields[:-2], "adjudicated_text", "article")
+            .values_list(*ExportedAdjudication._fields[:-2], "adjudicated_text", "article")
         )
 
     def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
@@ -346,24 +354,26 @@ class Corpus:
         skip_untagged = self.selection.filters_tags and not self.selection.aggregate
         done = tags_done = 0
         for chunk in _chunks(ids, self.chunk_size):
-            sentences: dict[int, list[SentenceRow]] = defaultdict(list)
+            sentences: dict[int, list[ExportedSentence]] = defaultdict(list)
             for article_id, *row in (
                 Sentence.objects.filter(article_id__in=chunk)
                 .order_by("article_id", "position")
-                .values_list("article_id", *SentenceRow._fields)
+                .values_list("article_id", *ExportedSentence._fields)
             ):
-                sentences[article_id].append(SentenceRow._make(row))
-            tags: dict[int, list[TagRow]] = defaultdict(list)
-            make_tag = TagRow._make
+                sentences[article_id].append(ExportedSentence._make(row))
+            tags: dict[int, list[ExportedTag]] = defaultdict(list)
+            make_tag = ExportedTag._make
             for row in self._tags(chunk):
                 tags[row[-1]].append(make_tag(row))
-            adjudications: dict[int, list[AdjudicationRow]] = defaultdict(list)
+            adjudications: dict[int, list[ExportedAdjudication]] = defaultdict(list)
             for row in self._adjudications(chunk):
-                adjudications[row[-1]].append(AdjudicationRow._make(row))
+                adjudications[row[-1]].append(ExportedAdjudication._make(row))
             for row in (
-                Article.objects.filter(pk__in=chunk).order_by("pk").values_list(*ArticleRow._fields)
+                Article.objects.filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list(*ExportedArticle._fields)
             ):
-                article = ArticleRow._make(row)
+                article = ExportedArticle._make(row)
                 article_sentences = sentences.pop(article.id, [])
                 data = ArticleData(
                     article=article,
@@ -401,7 +411,7 @@ class Corpus:
         name (else none); the cited source is the adjudicated one, else the one most
         often given by the reviewers of the winning label (a tie goes to the first of
         the tied in code-point order: the rule depends on the data only)."""
-        by_claim: dict[tuple[int, int, int], list[TagRow]] = defaultdict(list)
+        by_claim: dict[tuple[int, int, int], list[ExportedTag]] = defaultdict(list)
         for tag in data.tags:
             by_claim[tag.sentence_id, tag.start, tag.end].append(tag)
         adjudicated = {(a.sentence_id, a.start, a.end): a for a in data.adjudications}

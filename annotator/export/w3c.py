@@ -35,8 +35,8 @@ from annotator.export.selection import (
     ArticleData,
     Claim,
     Corpus,
+    ExportedTag,
     Progress,
-    TagRow,
 )
 
 EXTENSION = "jsonld"
@@ -96,7 +96,7 @@ def _bodies(label: str, outlet: str | None, cited_source: str, note: str) -> lis
     return bodies
 
 
-def _tag(corpus: Corpus, data: ArticleData, iri: str, t: TagRow) -> dict:
+def _tag(corpus: Corpus, data: ArticleData, iri: str, t: ExportedTag) -> dict:
     reviewer = corpus.reviewer(t.reviewer_id)
     key = f"{data.article.content_hash}:{t.start}:{t.end}:{reviewer}"
     return {

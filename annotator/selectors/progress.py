@@ -1,25 +1,50 @@
-"""Reads behind the API that are more than a filter."""
+"""What a reviewer's progress is, defined once for the pages and the API.
+
+An article's claims are its sentences that reviewers tag: every sentence but its byline
+and credit lines (UNTAGGABLE_SECTIONS), which assert nothing. A reviewer's progress on
+an article is how many of its claims they have tagged (whole or in part) out of how
+many it has: the article list's progress column and the article page's progress bar
+(annotator.selectors.workspace) and `/api/me/` (below) all count so."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from annotator.models import Article, ClaimTag
+from annotator.models import Article, ClaimTag, Sentence
+from core.text.sections import Section
+
+# Sentences that are not claims: a byline names the author, a credit or page furniture
+# names where the article comes from; they assert nothing.
+UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
+
+
+def is_taggable(sentence: Sentence) -> bool:
+    """Whether a sentence is a claim reviewers tag (every section but the byline)."""
+    return sentence.section not in UNTAGGABLE_SECTIONS
 
 
 def progress(user: AbstractBaseUser) -> list[dict]:
-    """For every article, newest import first: its sentences, how many of them `user`
-    has tagged, and how many tags `user` has on it. Two queries."""
+    """For every article, newest import first: its claims (`sentences`), how many of
+    them `user` has tagged (`tagged_sentences`), and how many tags `user` has on it
+    (`tags`, on any sentence). Two queries."""
+    claim = ~Q(sentence__section__in=UNTAGGABLE_SECTIONS)
     mine = {
         row["sentence__article"]: row
         for row in ClaimTag.objects.filter(reviewer=user)
         .values("sentence__article")
-        .annotate(tags=Count("pk"), tagged_sentences=Count("sentence", distinct=True))
+        .annotate(
+            tags=Count("pk"),
+            tagged_sentences=Count("sentence", filter=claim, distinct=True),
+        )
         .order_by()
     }
     articles = (
-        Article.objects.annotate(sentences_count=Count("sentences"))
+        Article.objects.annotate(
+            sentences_count=Count(
+                "sentences", filter=~Q(sentences__section__in=UNTAGGABLE_SECTIONS)
+            )
+        )
         .order_by("-imported_at", "-pk")
         .values("pk", "title", "sentences_count")
     )

@@ -17,20 +17,13 @@ from markupsafe import Markup, escape
 
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
+from annotator.selectors.progress import UNTAGGABLE_SECTIONS
 from core.db.rows import loaded, string_agg
 from core.text.sections import Section
 from sources.models import Outlet
 
 LABEL_NAMES = dict(Label.choices)
 SECTION_NAMES = dict(Section.choices)
-# Sentences that are not claims: a byline names the author, a credit or page furniture
-# names where the article comes from; they assert nothing.
-UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
-
-
-def is_taggable(sentence: Sentence) -> bool:
-    """Whether a sentence is a claim reviewers tag (every section but the byline)."""
-    return sentence.section not in UNTAGGABLE_SECTIONS
 
 
 def _count(queryset: QuerySet) -> Coalesce:

@@ -253,7 +253,9 @@ class Hard:
 
 
 @dataclass(frozen=True, slots=True)
-class Figures:
+class AgreementFigures:
+    """How far a class's students agree, among themselves and with the answer key."""
+
     students: int
     units: int
     among: Reliability  # agreement among the students
@@ -280,7 +282,7 @@ def figures(
     article: Article | None = None,
     frozen_only: bool = False,
     hardest: int = 10,
-) -> Figures:
+) -> AgreementFigures:
     """The class figures over one or more assignments of a class (optionally one
     article's units only; `frozen_only`: only students whose answers are final, which
     is all a student may see)."""
@@ -318,7 +320,7 @@ def figures(
     # The rule the pages state: most differing from the key, then most evenly split,
     # then reading order (`columns` is in assignment, article and sentence order).
     hard.sort(key=lambda h: (h.miss_rate is None, -(h.miss_rate or 0), -h.entropy))
-    return Figures(
+    return AgreementFigures(
         students=len(students),
         units=len(columns),
         among=reliability(rows, labels=LABELS),

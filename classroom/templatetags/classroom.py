@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from annotator.labels import LETTERS
 from annotator.models import Label
 from classroom.presenters import plain_words
+from core.text.placeholder import EMPTY
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ NAMES = dict(Label.choices)
 def label_badge(label: str | None) -> str:
     """A label as a coloured badge that also carries its letter and name."""
     if not label:
-        return format_html('<span class="lab lab-none">—</span>')
+        return format_html('<span class="lab lab-none">{}</span>', EMPTY)
     return format_html(
         '<span class="lab t-{}"><b aria-hidden="true">{}</b> {}</span>',
         label,
@@ -31,19 +31,19 @@ def label_badge(label: str | None) -> str:
 
 @register.filter
 def label_name(label: str | None) -> str:
-    return NAMES.get(label, "—") if label else "—"
+    return NAMES.get(label, EMPTY) if label else EMPTY
 
 
 @register.filter
 def pct(value: float | None) -> str:
     """A share 0..1 as a percentage; a dash when undefined."""
-    return "—" if value is None else f"{100 * value:.0f}%"
+    return EMPTY if value is None else f"{100 * value:.0f}%"
 
 
 @register.filter
 def num(value: float | None, digits: int = 2) -> str:
     """A coefficient (kappa, alpha) with two decimals; a dash when undefined."""
-    return "—" if value is None else f"{value:.{int(digits)}f}"
+    return EMPTY if value is None else f"{value:.{int(digits)}f}"
 
 
 @register.filter
@@ -66,5 +66,5 @@ def with_band(value: float | None) -> str:
     """A kappa or alpha with its band in words beside it: 0.45 (moderate), or a dash
     marked as undefined."""
     if value is None:
-        return mark_safe('<abbr class="undefined" title="undefined: see below">—</abbr>')
+        return format_html('<abbr class="undefined" title="undefined: see below">{}</abbr>', EMPTY)
     return format_html('{} <span class="band">({})</span>', num(value), plain_words.band(value))

@@ -63,6 +63,7 @@ from annotator.models import (
 )
 from classroom.selectors.blindness import EVERYTHING, TagScope, fewer_than, suppressed
 from core.spreadsheet import safe_cell
+from core.text.placeholder import EMPTY
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -214,9 +215,9 @@ class Share:
 
     @property
     def interval_text(self) -> str:
-        """The 95% interval in percent, "23–88%", or "–" without claims."""
+        """The 95% interval in percent, "23–88%", or the placeholder without claims."""
         if self.interval is None:
-            return "–"
+            return EMPTY
         return f"{self.interval[0] * 100:.0f}–{self.interval[1] * 100:.0f}%"
 
 
@@ -786,7 +787,7 @@ class Comparison:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return EMPTY if value is None else f"{value * 100:.0f}%"
 
 
 def _both_none(a: Share, b: Share) -> bool:

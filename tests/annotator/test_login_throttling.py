@@ -14,8 +14,6 @@ LIMIT = 3
 @pytest.fixture(autouse=True)
 def small_limit(settings):
     settings.AXES_FAILURE_LIMIT = LIMIT
-    # Hashing is what the lock saves; these tests need no slow hash to show it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def log_in(client, username: str, password: str, address: str = "10.0.0.1"):

@@ -676,6 +676,7 @@ def test_a_line_of_only_invisible_characters_is_no_sentence(line: str) -> None:
     assert [s.paragraph for s in spans] == [0, 1]
 
 
+@pytest.mark.slow
 def test_the_segment_command_stops_quietly_when_its_reader_does(tmp_path) -> None:
     article = tmp_path / "long.txt"
     article.write_text("The army advanced. It stopped.\n" * 20000, encoding="utf-8")

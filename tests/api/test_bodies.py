@@ -124,6 +124,7 @@ def _upload():
     return SimpleUploadedFile("a.txt", b"One sentence here. Another one there.\n")
 
 
+@pytest.mark.slow
 def test_the_largest_article_an_import_accepts_fits_in_a_json_body(api, seeds):
     # Just under ANNOTATOR_MAX_ARTICLE_BYTES (5 MB), with quotes and line breaks that
     # JSON escapes, so the body is larger than the text; long sentences, not too many.

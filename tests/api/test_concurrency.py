@@ -40,6 +40,7 @@ def _post(port: int, key: str, body: dict) -> int:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_two_clients_tagging_the_same_claim_at_once_leave_one_tag(tmp_path, seeds, student):
     sentences = list(Sentence.objects.filter(article=seeds["002"]).order_by("position"))[:ROUNDS]
     key = api_key(student)

@@ -117,6 +117,7 @@ schema = _load_schema().include(func=_fuzzed)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
+@pytest.mark.slow
 def test_the_api_never_fails_and_always_answers_as_its_schema_says(case, fuzz_headers):
     for headers in fuzz_headers.values():
         case.call_and_validate(headers=headers, checks=CHECKS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,10 @@ from knox.crypto import hash_token
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from annotator.models import Sentence
+from annotator.services.sentences import correct_section
 from annotator.services.tagging import tag_claim
 from tests.conftest import api_key
+from tests.factories import make_article
 
 
 @pytest.mark.parametrize(
@@ -33,30 +35,63 @@ def test_me_says_who_i_am_and_my_roles(api, seeds, who, roles, sees_all):
     assert body["sees_all_tags"] is sees_all
 
 
-def test_me_shows_my_progress_per_article(api, seeds, student, other_student):
-    sentences = list(Sentence.objects.filter(article=seeds["000"]).order_by("position"))
-    tag_claim(sentence=sentences[1], reviewer=student, label="opinion")
+def test_me_shows_my_progress_per_article(api, student, other_student):
+    article = make_article(text="By Jane Roe\n\nOne claim. Another claim. A third claim.")
+    byline, first, second, third = article.sentences.order_by("position")
+    other = make_article()
+    tag_claim(sentence=first, reviewer=student, label="opinion")
     tag_claim(
-        sentence=sentences[1],
-        reviewer=student,
-        label="sourced",
-        start=sentences[1].start,
-        end=sentences[1].start + 5,
+        sentence=first, reviewer=student, label="sourced", start=first.start, end=first.start + 3
     )
-    tag_claim(sentence=sentences[2], reviewer=student, label="opinion")
-    tag_claim(sentence=sentences[3], reviewer=other_student, label="opinion")
+    tag_claim(sentence=second, reviewer=student, label="opinion")
+    tag_claim(sentence=third, reviewer=other_student, label="opinion")
 
     progress = {p["article"]: p for p in api("student").get("/api/me/").json()["progress"]}
 
-    assert progress[seeds["000"].pk] == {
-        "article": seeds["000"].pk,
-        "title": seeds["000"].title,
-        "sentences": len(sentences),
+    assert byline.section == "byline"
+    assert progress[article.pk] == {
+        "article": article.pk,
+        "title": article.title,
+        "sentences": 3,  # its claims: the byline is not one
         "tagged_sentences": 2,
         "tags": 3,
     }
-    assert progress[seeds["001"].pk]["tags"] == 0
-    assert len(progress) == 5
+    assert progress[other.pk]["tags"] == 0
+    assert len(progress) == 2
+
+
+def test_my_progress_is_the_same_in_the_api_and_on_the_pages(client, api, student, teacher):
+    articles = [
+        make_article(text="By Jane Roe\n\nOne claim here. Another claim here."),
+        make_article(text="Photo: Agency\n\nA claim.\n\nA second one. And a third one."),
+        make_article(),
+    ]
+    for article in articles[:2]:
+        for sentence in article.sentences.exclude(section__in=["byline", "credit"])[:2]:
+            tag_claim(sentence=sentence, reviewer=student, label="unsourced")
+    # A tagged sentence that an editor then marks as the byline is no claim any more.
+    retagged = articles[1].sentences.exclude(section="credit").order_by("position")[0]
+    correct_section(sentence=retagged, section="byline", by=teacher)
+
+    in_api = {
+        p["article"]: (p["tagged_sentences"], p["sentences"])
+        for p in api("student").get("/api/me/").json()["progress"]
+    }
+    client.force_login(student)
+    listed = client.get(reverse("article-list")).content.decode()
+    on_pages = {}
+    for article in articles:
+        row = listed[listed.index(f">{article.title}</a>") :].split("</tr>")[0]
+        on_list = re.search(r'class="count">(\d+) / (\d+)<', row).groups()
+        page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+        on_page = re.search(r"You have tagged <strong>(\d+)</strong> of (\d+) sentences", page)
+        assert on_list == on_page.groups()
+        on_pages[article.pk] = tuple(int(n) for n in on_list)
+
+    assert in_api == on_pages
+    assert in_api[articles[0].pk] == (2, 2)
+    # Its credit line is no claim, nor is the tagged sentence now marked as the byline.
+    assert in_api[articles[1].pk] == (1, 2)
 
 
 def test_a_token_is_shown_once_replaced_by_a_new_one_and_revoked(seeds, student):

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 from django.db import transaction
 
-from annotator.models import ImportJob, Sentence
+from annotator.models import ImportJob
 from annotator.services.tagging import tag_claim
 from tests.api.conftest import ROLES, snapshot
+from tests.factories import make_article
 
 A = (401, False)  # anonymous: no credentials
 N = (403, False)  # refused
@@ -126,15 +127,15 @@ GRID = [
 
 
 @pytest.fixture
-def places(seeds, student, teacher) -> dict[str, int]:
-    article = seeds["001"]
-    sentences = list(Sentence.objects.filter(article=article).order_by("position"))
-    tag = tag_claim(sentence=sentences[5], reviewer=student, label="unsourced")
+def places(student, teacher) -> dict[str, int]:
+    article = make_article(outlet="South Front")  # the outlet the grid reads and writes
+    sentence, other, _ = article.sentences.order_by("position")
+    tag = tag_claim(sentence=sentence, reviewer=student, label="unsourced")
     return {
         "article": article.pk,
-        "untagged": seeds["003"].pk,
-        "sentence": sentences[5].pk,
-        "other": sentences[6].pk,
+        "untagged": make_article().pk,
+        "sentence": sentence.pk,
+        "other": other.pk,
         "tag": tag.pk,
         "job": ImportJob.objects.create(created_by=teacher, status=ImportJob.Status.DONE).pk,
     }

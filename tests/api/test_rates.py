@@ -48,6 +48,7 @@ def _send_all(port: int, requests: list[tuple[str, str, dict, bytes]]) -> list[i
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("cache", ["database", "redis"])
+@pytest.mark.slow
 def test_two_workers_together_allow_exactly_the_write_rate(tmp_path, student, sentence, cache):
     key = api_key(student)
     env = {"API_THROTTLE_WRITE": "20/day", "API_THROTTLE_ANON": "10/day"}

@@ -13,6 +13,7 @@ from django.core.management import call_command
 PUBLIC = {"/api/schema/", "/api/docs/"}
 
 
+@pytest.mark.slow
 def test_the_schema_is_valid_openapi_without_warnings(tmp_path):
     out = tmp_path / "schema.yaml"
 

@@ -148,6 +148,7 @@ def symptoms(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_two_writes_to_one_tag_at_once_leave_a_history_that_explains_the_tag(
     tmp_path, seeds, student
 ):

@@ -14,6 +14,7 @@ from annotator.models import ClaimTag, Sentence, TagRevision
 from annotator.services.tagging import tag_claim, update_tag
 from core.cache.routers import ALIAS
 from tests.api.conftest import snapshot
+from tests.factories import make_article, make_outlet
 
 TAGS = "/api/tags/"
 BULK = "/api/tags/bulk/"
@@ -275,15 +276,23 @@ def test_patch_keeps_what_it_does_not_send_as_it_stands_when_written(api, tags):
 
 
 @pytest.fixture
-def corpus(seeds, student, other_student):
-    """A few tags across articles, labels and outlets."""
-    s001 = list(Sentence.objects.filter(article=seeds["001"]).order_by("position"))
-    s004 = list(Sentence.objects.filter(article=seeds["004"]).order_by("position"))
+def corpus(student, other_student):
+    """A few tags across articles, labels and outlets: "001" is South Front's, "004"
+    South Front's republished by 21st Century Wire; "s001" its ten sentences in order."""
+    south_front = make_outlet("South Front")
+    make_outlet("Global Research")
+    a001 = make_article(
+        sentences=[f"The report states claim number {n} here." for n in range(10)],
+        outlet=south_front,
+    )
+    a004 = make_article(outlet=south_front, publisher=make_outlet("21st Century Wire"))
+    s001 = list(a001.sentences.order_by("position"))
+    s004 = list(a004.sentences.order_by("position"))
     tag_claim(sentence=s001[3], reviewer=student, label="sourced")
     tag_claim(sentence=s001[4], reviewer=student, label="opinion")
-    tag_claim(sentence=s004[0], reviewer=student, label="opinion", outlet=s004[0].article.publisher)
+    tag_claim(sentence=s004[0], reviewer=student, label="opinion", outlet=a004.publisher)
     tag_claim(sentence=s004[1], reviewer=other_student, label="speculation")
-    return {"001": seeds["001"], "004": seeds["004"], "s001": s001}
+    return {"001": a001, "004": a004, "s001": s001}
 
 
 @pytest.mark.parametrize(

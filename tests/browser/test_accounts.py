@@ -47,6 +47,7 @@ def _rgb(page, colour: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_intervals(
     new_context, log_in, seeds, teacher, student, save_screenshot
 ):
@@ -120,6 +121,7 @@ def test_the_comparison_chart_uses_the_workspace_colours_and_letters_and_draws_i
 NEW = "a-much-Longer-passphrase-42"
 
 
+@pytest.mark.slow
 def test_a_student_changes_their_password_seeing_every_error_at_once(
     new_context, log_in, student, save_screenshot
 ):
@@ -152,6 +154,7 @@ def test_a_student_changes_their_password_seeing_every_error_at_once(
     expect(page.get_by_role("heading", name="Articles")).to_be_visible()
 
 
+@pytest.mark.slow
 def test_a_forgotten_password_is_reset_through_the_console_e_mail(
     new_context, student, settings, capfd
 ):
@@ -185,6 +188,7 @@ def test_a_forgotten_password_is_reset_through_the_console_e_mail(
     expect(page.get_by_role("heading", name="This link no longer works")).to_be_visible()
 
 
+@pytest.mark.slow
 def test_the_join_link_and_its_qr_code_fill_the_code_in(
     new_context, log_in, teacher, save_screenshot
 ):

@@ -21,6 +21,7 @@ from tests.classroom.conftest import tag
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow
 def test_a_teacher_reads_the_figures_adjudicates_and_discusses(
     new_context, log_in, save_screenshot, seeds, teacher, student, other_student
 ):

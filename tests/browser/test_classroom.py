@@ -30,6 +30,7 @@ def tag_in_workspace(page: Page, article_id: int, labels: dict[int, str]) -> Non
         expect(page.locator(f"#s{pk} .marker.t-{label}.mine")).to_be_visible()
 
 
+@pytest.mark.slow
 def test_a_class_from_join_code_to_feedback(
     new_context, log_in, save_screenshot, seeds, teacher, student
 ):

@@ -14,6 +14,7 @@ from sources.models import Outlet
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.slow
 def test_an_editor_compares_south_front_with_21st_century_wire_and_downloads_the_csv(
     new_context, log_in, seeds, teacher, student, tmp_path
 ):

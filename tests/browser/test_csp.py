@@ -34,6 +34,7 @@ def watch(context: BrowserContext, page: Page) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_pages_work_under_the_policy_with_no_violation(
     new_context, log_in, seeds, teacher, student, admin_user
 ):

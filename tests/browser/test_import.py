@@ -21,6 +21,7 @@ DROPPED = {
 }
 
 
+@pytest.mark.slow
 def test_a_teacher_drops_files_previews_corrects_and_imports(
     new_context, log_in, save_screenshot, teacher, seeds, settings, tmp_path
 ):

@@ -21,7 +21,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.models import ClaimTag, Label, Sentence
 from annotator.services.tagging import tag_claim
-from classroom.services.classes import classes as services
+from classroom.services import classes as services
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,6 +67,7 @@ def select_words(page: Page, sid: str, words: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+@pytest.mark.slow
 def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     contexts, log_in, save_screenshot, seeds, student, viewport
 ):
@@ -159,6 +160,7 @@ def test_the_label_bar_tags_narrows_and_clears_on_a_phone_and_a_tablet(
     assert sentence_box["y"] >= 0
 
 
+@pytest.mark.slow
 def test_without_javascript_a_phone_shows_the_whole_menu_and_tags_through_the_panel(
     contexts, log_in, seeds, student
 ):
@@ -284,6 +286,7 @@ def crawl(context: BrowserContext, page: Page, start: list[str], phone: bool) ->
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.slow
 def test_axe_finds_no_serious_violation_on_any_page(
     contexts, log_in, seeds, teacher, student, viewport
 ):

@@ -62,6 +62,7 @@ def drag(page: Page, start: dict, end: dict) -> None:
     page.mouse.up()
 
 
+@pytest.mark.slow
 def test_the_text_reads_exactly_as_written(page, seeds):
     article = seeds["001"]
     lines = [line.strip() for line in article.text.splitlines() if line.strip()]
@@ -77,6 +78,7 @@ def test_the_text_reads_exactly_as_written(page, seeds):
     assert "Homs. They" in page.locator(".reader").inner_text()
 
 
+@pytest.mark.slow
 def test_a_drag_takes_whole_words_of_one_sentence_however_it_starts(page, seeds):
     sentence = defense(seeds)
     sid, text = f"s{sentence.pk}", sentence.text
@@ -135,6 +137,7 @@ def test_shift_arrows_narrow_a_span_by_words_and_say_so(page, seeds):
     expect(announce).to_have_text(f"Whole sentence {sentence.position + 1}.")
 
 
+@pytest.mark.slow
 def test_undo_brings_back_a_cleared_tag_and_takes_back_changes(page, seeds, student):
     sentence = defense(seeds)
     sid = f"s{sentence.pk}"
@@ -196,12 +199,13 @@ def test_undo_brings_back_a_cleared_tag_and_takes_back_changes(page, seeds, stud
 
 
 @pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.slow
 def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
     new_context, log_in, seeds, student, teacher, size
 ):
     from classroom.models import Submission
     from classroom.selectors.assignments import units
-    from tests.conftest import make_assignment
+    from tests.factories import make_assignment
 
     assignment = make_assignment(
         teacher,

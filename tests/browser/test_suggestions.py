@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DEFENSE = "According to the Syrian Defense Ministry"
 
 
+@pytest.mark.slow
 def test_a_teacher_accepts_a_suggestion_by_key_and_it_is_recorded(
     new_context, log_in, seeds, teacher, settings, tmp_path
 ):
@@ -55,6 +56,7 @@ def test_a_teacher_accepts_a_suggestion_by_key_and_it_is_recorded(
     expect(page.locator("#shortcuts")).to_contain_text("accept the suggested label")
 
 
+@pytest.mark.slow
 def test_a_student_before_handing_in_sees_no_suggestion(new_context, log_in, seeds, student):
     page = log_in(new_context(), "student1")
     # Wait for the workspace's own request for suggestions (refused), not for the

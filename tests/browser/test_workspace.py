@@ -52,6 +52,7 @@ def drag_select(page: Page, sid: str, words: str) -> None:
     page.mouse.up()
 
 
+@pytest.mark.slow
 def test_a_reviewer_tags_by_keyboard_and_by_span_and_finds_it_all_after_a_reload(
     new_context, log_in, save_screenshot, seeds, student
 ):
@@ -153,6 +154,7 @@ def test_keys_clear_a_tag_jump_to_the_next_untagged_and_show_the_shortcuts(
     expect(page.locator("#guidelines")).to_contain_text("The SAA is advancing towards")
 
 
+@pytest.mark.slow
 def test_a_second_reviewer_sees_none_of_the_first_reviewers_tags(
     new_context, log_in, seeds, student, other_student, teacher
 ):
@@ -211,6 +213,7 @@ def test_a_failed_save_shows_an_error_on_the_sentence_and_no_tag(
     assert not ClaimTag.objects.exists()
 
 
+@pytest.mark.slow
 def test_without_javascript_the_forms_tag_and_clear_with_redirects(
     new_context, log_in, seeds, student
 ):

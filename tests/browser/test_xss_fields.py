@@ -22,7 +22,7 @@ from annotator.services.imports import import_article
 from annotator.services.tagging import tag_claim
 from sources.models import Outlet
 from sources.services.outlets import create_outlet
-from tests.conftest import make_assignment
+from tests.factories import make_assignment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,6 +80,7 @@ def visit(page: Page, paths: list[str]) -> list[str]:
     return fired
 
 
+@pytest.mark.slow
 def test_payloads_in_every_user_written_field_run_nothing(
     new_context, log_in, seeds, teacher, editor, student
 ):

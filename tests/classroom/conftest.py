@@ -1,5 +1,6 @@
 """A class of the fixed cast: the teacher's class with student1 and student2, and an
-assignment on seed 000, due in a week."""
+assignment on an article of its own (a byline, ten claims and an appeal for donations),
+due in a week."""
 
 from __future__ import annotations
 
@@ -13,6 +14,24 @@ from annotator.services.tagging import tag_claim
 from classroom.models import Membership
 from classroom.selectors.assignments import units
 from classroom.services.classes import create_assignment, create_class
+from tests.factories import make_article
+
+CLAIMS = (
+    "The army advanced towards the town on Monday.",
+    "According to the defence ministry, twelve fighters were killed.",
+    "Local sources said that the road to the north was cut.",
+    "The offensive is a clear attempt to grab the oil fields.",
+    "The coalition may decide to push on towards the border.",
+    "A spokesman for the militia denied any losses.",
+    "The town has been under siege since the spring.",
+    "According to some experts, the advance could stall within weeks.",
+    "Aid convoys have not reached the town for a month.",
+    "This is nothing but a cynical land grab.",
+)
+APPEAL = (
+    "If you like our content and approach, please support the project. Our work "
+    "wouldn’t be possible without your help: http://example.org/donate/"
+)
 
 
 @pytest.fixture
@@ -24,13 +43,21 @@ def classroom(teacher, student, other_student):
 
 
 @pytest.fixture
-def assignment(classroom, teacher, seeds):
+def article(db):
+    """The assigned article: a byline, the ten CLAIMS in one paragraph, then an APPEAL
+    (boilerplate, in two sentences). Its units are the claims."""
+    text = "By Jane Roe\n\n" + " ".join(CLAIMS) + "\n\n" + APPEAL
+    return make_article(text=text, title="The advance")
+
+
+@pytest.fixture
+def assignment(classroom, teacher, article):
     return create_assignment(
         classroom=classroom,
         by=teacher,
         title="Who says so?",
         due_at=timezone.now() + timedelta(days=7),
-        articles=[seeds["000"]],
+        articles=[article],
         instructions="Tag every sentence.",
     )
 

@@ -13,10 +13,11 @@ from annotator.models import Label, Sentence, TagRevision
 from annotator.services.adjudication import adjudicate
 from annotator.services.tagging import delete_tag
 from classroom.models import AnswerKeyEntry, Submission
-from classroom.presenters.gradebook import gradebook_response, safe_cell
+from classroom.presenters.gradebook import gradebook_response
 from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.services import classes as services
+from core.spreadsheet import safe_cell
 from core.text.sections import Section
 
 from .conftest import tag
@@ -201,7 +202,6 @@ def test_only_the_teacher_promotes_the_key(assignment, editor, student):
 def test_feedback_compares_with_the_key_and_explains_each_difference(
     assignment, teacher, student, sentences
 ):
-    # sentence 10 of seed 000: "According to some experts, the SDF is aiming to ..."
     experts = next(s for s in sentences if s.text.startswith("According to some experts"))
     may = next(s for s in sentences if " may " in s.text)
     tag(teacher, experts, S, cited_source="some experts")

@@ -33,7 +33,7 @@ from classroom.services.classes import create_assignment, submit
 from core.auth.roles import EDITORS, REVIEWERS
 from framing.selectors import framing
 from sources.models import Outlet
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
 
 KEY_SOURCE = "Bureau of Held-Out Facts"
@@ -74,7 +74,7 @@ class World:
             )
         for sentence in body[12:17]:
             tag_claim(sentence=sentence, reviewer=student, label="opinion")
-        self.stranger = make_user(django_user_model, "student3", REVIEWERS)
+        self.stranger = make_user("student3", REVIEWERS)
 
 
 def _class(teacher, student, other_student):
@@ -191,6 +191,7 @@ AFTER = {
 
 @pytest.mark.parametrize("handed_in", [False, True], ids=["before hand-in", "after hand-in"])
 @pytest.mark.parametrize("role", ["teacher", "editor", "student", "stranger"])
+@pytest.mark.slow
 def test_no_derived_figure_shows_a_viewer_what_the_blind_rule_hides(
     client, world, request, role, handed_in
 ):

@@ -50,11 +50,11 @@ def pages(assignment, article) -> list[str]:
 
 
 def test_before_handing_in_no_page_shows_the_key_or_a_classmates_tags(
-    client, tagged, student, seeds
+    client, tagged, student, article
 ):
     client.force_login(student)
 
-    for url in pages(tagged, seeds["000"]):
+    for url in pages(tagged, article):
         response = client.get(url)
         page = response.content.decode()
         assert response.status_code in (200, 403), url
@@ -84,14 +84,14 @@ def test_before_handing_in_the_api_shows_only_the_students_own_answers(
 
 
 def test_after_handing_in_the_student_sees_feedback_and_pseudonymous_classmates(
-    client, tagged, student, other_student, seeds
+    client, tagged, student, other_student, article
 ):
     submit(assignment=tagged, student=other_student)
     submit(assignment=tagged, student=student)
     client.force_login(student)
 
     feedback = client.get(reverse("assignment-feedback", args=[tagged.pk]))
-    versus = client.get(reverse("assignment-disagreements", args=[tagged.pk, seeds["000"].pk]))
+    versus = client.get(reverse("assignment-disagreements", args=[tagged.pk, article.pk]))
 
     assert feedback.status_code == 200
     assert KEY_NOTE in feedback.content.decode()
@@ -120,12 +120,12 @@ def test_after_handing_in_the_api_opens_up_under_pseudonyms(tagged, student, oth
 
 
 def test_a_student_who_handed_in_does_not_see_a_classmate_still_working(
-    client, tagged, student, seeds
+    client, tagged, student, article
 ):
     submit(assignment=tagged, student=student)
     client.force_login(student)
 
-    response = client.get(reverse("assignment-disagreements", args=[tagged.pk, seeds["000"].pk]))
+    response = client.get(reverse("assignment-disagreements", args=[tagged.pk, article.pk]))
 
     assert [name for _, name in response.context["coders"]] == ["You"]
     assert OTHERS_NOTE not in response.content.decode()

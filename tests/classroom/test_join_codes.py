@@ -21,7 +21,7 @@ from classroom.services.classes import (
     sign_up_with_code,
 )
 from core.auth.roles import REVIEWERS
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_a_bad_sign_up_with_a_good_code_saves_nothing(client, code):
 
 
 def test_a_logged_in_user_joins_another_class_with_a_code(client, code, django_user_model):
-    existing = make_user(django_user_model, "already", REVIEWERS)
+    existing = make_user("already", REVIEWERS)
     client.force_login(existing)
 
     response = client.post(reverse("class-join"), {"code": code.code})

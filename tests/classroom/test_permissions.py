@@ -103,7 +103,7 @@ API = [
 
 
 @pytest.fixture
-def places(classroom, assignment, teacher, sentences, student, other_student, seeds):
+def places(classroom, assignment, teacher, sentences, student, other_student, article):
     code = create_join_code(classroom=classroom, by=teacher)
     tag(teacher, sentences[1], "unsourced")
     tag(student, sentences[1], "opinion")
@@ -113,7 +113,7 @@ def places(classroom, assignment, teacher, sentences, student, other_student, se
         "{assignment}": str(assignment.pk),
         "{code}": str(code.pk),
         "{student2}": str(other_student.pk),
-        "{article}": str(seeds["000"].pk),
+        "{article}": str(article.pk),
         "{sentence}": str(sentences[1].pk),
         "{unit}": str(sentences[1].pk),
     }

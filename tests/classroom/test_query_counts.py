@@ -11,7 +11,7 @@ from django.urls import reverse
 from classroom.models import Membership
 from classroom.services.classes import add_comment, submit
 from core.auth.roles import REVIEWERS
-from tests.conftest import make_user
+from tests.factories import make_user
 
 from .conftest import tag
 
@@ -35,7 +35,7 @@ def busy_class(request, assignment, teacher, student, other_student, sentences, 
     people = [student, other_student]
     if request.param:
         for i in range(3):
-            extra = make_user(django_user_model, f"extra{i}", REVIEWERS)
+            extra = make_user(f"extra{i}", REVIEWERS)
             Membership.objects.create(
                 classroom=assignment.classroom, student=extra, via=Membership.Via.CODE
             )

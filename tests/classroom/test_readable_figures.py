@@ -93,7 +93,7 @@ def test_an_undefined_figure_is_a_dash_marked_as_undefined(client, assignment, t
 
 
 def test_hardest_sentences_follow_the_stated_rule_and_link_to_the_sentence(
-    client, assignment, teacher, student, other_student, sentences, seeds
+    client, assignment, teacher, student, other_student, sentences, article
 ):
     # Three sentences every student got wrong, equally split: reading order decides.
     later, earlier, split_more = sentences[5], sentences[2], sentences[3]
@@ -112,7 +112,7 @@ def test_hardest_sentences_follow_the_stated_rule_and_link_to_the_sentence(
     assert hardest[:3] == [split_more, earlier, later]
     page = response.content.decode()
     assert "then by how evenly the class split, then in reading order" in page
-    article = seeds["000"].pk
+    article = article.pk
     assert f'href="/articles/{article}/?s={earlier.pk}#s{earlier.pk}"' in page
     disagreements = reverse("assignment-disagreements", args=[assignment.pk, article])
     assert f'href="{disagreements}#s{earlier.pk}"' in page
@@ -142,7 +142,7 @@ def test_the_progress_and_student_tables_have_a_score_column(
 
 
 def test_the_teacher_sees_each_answers_note_and_cited_source(
-    client, assignment, teacher, student, other_student, sentences, seeds
+    client, assignment, teacher, student, other_student, sentences, article
 ):
     s = sentences[2]
     tag(student, s, "opinion", note="Loaded words: 'terrorists'.")
@@ -150,7 +150,7 @@ def test_the_teacher_sees_each_answers_note_and_cited_source(
     client.force_login(teacher)
 
     page = client.get(
-        reverse("assignment-disagreements", args=[assignment.pk, seeds["000"].pk])
+        reverse("assignment-disagreements", args=[assignment.pk, article.pk])
     ).content.decode()
 
     assert "Note: Loaded words: &#x27;terrorists&#x27;." in page
@@ -188,7 +188,7 @@ def test_adopting_an_answer_leaves_the_key_alone_unless_ticked(
 
 
 def test_the_adopt_buttons_carry_each_answer_and_the_key_box_is_unticked(
-    client, assignment, teacher, student, other_student, sentences, seeds
+    client, assignment, teacher, student, other_student, sentences, article
 ):
     s = sentences[2]
     tag(student, s, "opinion")
@@ -196,7 +196,7 @@ def test_the_adopt_buttons_carry_each_answer_and_the_key_box_is_unticked(
     client.force_login(teacher)
 
     page = client.get(
-        reverse("assignment-disagreements", args=[assignment.pk, seeds["000"].pk])
+        reverse("assignment-disagreements", args=[assignment.pk, article.pk])
     ).content.decode()
 
     outlet = s.article.origin_id
@@ -207,7 +207,7 @@ def test_the_adopt_buttons_carry_each_answer_and_the_key_box_is_unticked(
 
 
 def test_the_teacher_comments_and_students_join_in_after_handing_in(
-    client, assignment, teacher, student, other_student, sentences, seeds
+    client, assignment, teacher, student, other_student, sentences, article
 ):
     s = sentences[2]
     tag(student, s, "opinion")
@@ -224,14 +224,14 @@ def test_the_teacher_comments_and_students_join_in_after_handing_in(
     assert client.post(url, {"body": "The ministry does."}).status_code == 302
 
     page = client.get(
-        reverse("assignment-disagreements", args=[assignment.pk, seeds["000"].pk])
+        reverse("assignment-disagreements", args=[assignment.pk, article.pk])
     ).content.decode()
     assert "teacher (teacher)" in page and "Who says so here?" in page
     assert '<span class="who">You</span>' in page and "The ministry does." in page
     client.force_login(other_student)
     submit(assignment=assignment, student=other_student)
     page = client.get(
-        reverse("assignment-disagreements", args=[assignment.pk, seeds["000"].pk])
+        reverse("assignment-disagreements", args=[assignment.pk, article.pk])
     ).content.decode()
     assert '<span class="who">Student 1</span>' in page  # a classmate, by pseudonym
     assert "student1" not in page
@@ -403,6 +403,7 @@ def test_the_class_api_names_the_class_time_zone(classroom, teacher):
     assert response.json()["time_zone"] == "Europe/Lisbon"
 
 
+@pytest.mark.slow
 def test_a_class_without_assignments_shows_its_students_without_a_score(client, classroom, teacher):
     client.force_login(teacher)
 

@@ -23,7 +23,7 @@ from classroom.services.roster import add_students, parse_roster
 from core.auth.roles import REVIEWERS
 from core.auth.usernames import UNAVAILABLE
 from core.text.sections import Section
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_the_admin_add_user_form_refuses_a_look_alike(client, admin_user, studen
 
 
 def test_a_roster_never_makes_a_look_alike_of_an_existing_name(classroom, teacher, student):
-    make_user(get_user_model(), "BobSmith")
+    make_user("BobSmith")
     rows = parse_roster(b"name,email\nS One,Student1@example.org\nB,bob.smith@example.net\n")
 
     result = add_students(classroom=classroom, by=teacher, rows=rows)

@@ -17,7 +17,7 @@ from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.services.classes import create_assignment, create_class
 from core.text.sections import Section
-from tests.classroom.conftest import tag
+from tests.classroom.conftest import CLAIMS, tag
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -34,11 +34,10 @@ def count(html: str) -> str:
 
 
 def test_the_page_shows_the_assignment_and_counts_only_its_units(
-    client, assignment, sentences, student, seeds
+    client, assignment, sentences, student, article
 ):
-    article = seeds["000"]
     appeals = Sentence.objects.filter(article=article, section=Section.BOILERPLATE)
-    assert appeals.exists() and len(sentences) == 14
+    assert appeals.exists() and len(sentences) == len(CLAIMS)
     client.force_login(student)
 
     html = page(client, article, assignment)
@@ -46,7 +45,7 @@ def test_the_page_shows_the_assignment_and_counts_only_its_units(
     assert "Assignment: <a" in html and "Who says so?" in html
     assert assignment.due_at.strftime("%Y-%m-%d %H:%M") in html
     assert "Tag every sentence." in html
-    assert count(html) == "0 of 14"
+    assert count(html) == "0 of 10"
     for sentence in sentences:
         assert f'id="s{sentence.pk}"' in html
         assert re.search(rf'id="s{sentence.pk}"[^>]*data-unit="open"', html)
@@ -55,7 +54,7 @@ def test_the_page_shows_the_assignment_and_counts_only_its_units(
     assert "Hand in</button>" not in html
 
 
-def test_the_due_date_is_shown_in_the_class_time_zone(client, assignment, student, seeds):
+def test_the_due_date_is_shown_in_the_class_time_zone(client, assignment, student, article):
     import zoneinfo
 
     from classroom.services.classes import set_time_zone
@@ -65,7 +64,7 @@ def test_the_due_date_is_shown_in_the_class_time_zone(client, assignment, studen
     )
     client.force_login(student)
 
-    html = page(client, seeds["000"], assignment)
+    html = page(client, article, assignment)
 
     local = assignment.due_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
     assert f'Due {local:%Y-%m-%d %H:%M} <span class="tz">(Asia/Tokyo)</span>' in html
@@ -88,7 +87,7 @@ def test_tagging_in_the_assignment_answers_with_the_new_count(
     assert response.status_code == 200
     assert re.search(rf'id="s{sentence.pk}"[^>]*data-unit="answered"', html)
     assert '<section id="assignment" class="assignment-box" hx-swap-oob="true"' in html
-    assert count(html) == "1 of 14"
+    assert count(html) == "1 of 10"
 
 
 def test_hand_in_is_offered_when_every_unit_is_answered_with_the_pages_question(
@@ -105,7 +104,7 @@ def test_hand_in_is_offered_when_every_unit_is_answered_with_the_pages_question(
         **HTMX,
     ).content.decode()
 
-    assert count(last) == "14 of 14"
+    assert count(last) == "10 of 10"
     form = re.search(r'<form method="post" action="([^"]+)" data-confirm="([^"]+)">', last)
     assert form.group(1) == reverse("assignment-submit", args=[assignment.pk])
     assignment_page = client.get(reverse("assignment-detail", args=[assignment.pk]))
@@ -131,7 +130,7 @@ def test_the_count_agrees_with_the_assignment_page_for_tied_spans(
     html = page(client, tied.article, assignment)
     data = selectors.assignment_data(assignment)
 
-    assert count(html) == "1 of 14"
+    assert count(html) == "1 of 10"
     assert results.progress(data, student.pk).done == 1
     assert re.search(rf'id="s{tied.pk}"[^>]*data-unit="open"', html)
     assert "You have tagged <strong>2</strong>" in html  # the article's own bar counts both
@@ -150,11 +149,11 @@ def test_chosen_sentences_are_the_units(client, assignment, sentences, student, 
 
 
 def test_the_assignment_page_links_into_the_workspace_with_the_assignment(
-    client, assignment, student, seeds
+    client, assignment, student, article
 ):
     client.force_login(student)
     html = client.get(reverse("assignment-detail", args=[assignment.pk])).content.decode()
-    url = reverse("article-detail", args=[seeds["000"].pk])
+    url = reverse("article-detail", args=[article.pk])
     assert f'href="{url}?assignment={assignment.pk}"' in html
 
 
@@ -168,11 +167,20 @@ def test_the_assignment_page_links_into_the_workspace_with_the_assignment(
     ],
 )
 def test_a_bad_assignment_is_refused_naming_the_field(
-    client, assignment, student, other_student, seeds, django_user_model, value, status, message
+    client,
+    assignment,
+    student,
+    other_student,
+    seeds,
+    article,
+    django_user_model,
+    value,
+    status,
+    message,
 ):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
-    other_teacher = make_user(django_user_model, "teacher2", "Editors")
+    other_teacher = make_user("teacher2", "Editors")
     elsewhere = create_class(teacher=other_teacher, name="Elsewhere")
     due = timezone.now() + timedelta(days=3)
     foreign = create_assignment(
@@ -180,10 +188,10 @@ def test_a_bad_assignment_is_refused_naming_the_field(
         by=other_teacher,
         title="Not yours",
         due_at=due,
-        articles=[seeds["000"]],
+        articles=[article],
     )
     values = {"other-class": foreign.pk, "other-article": assignment.pk}
-    article = seeds["001"] if value == "other-article" else seeds["000"]
+    article = seeds["001"] if value == "other-article" else article
     client.force_login(student)
 
     response = client.get(
@@ -219,7 +227,7 @@ def test_the_page_inside_an_assignment_makes_a_fixed_few_queries(
     with django_assert_num_queries(ASSIGNMENT_PAGE_QUERIES):
         html = page(client, sentences[0].article, assignment)
 
-    assert count(html) == "5 of 14"
+    assert count(html) == "5 of 10"
 
 
 def listed(client, **query) -> str:
@@ -227,9 +235,9 @@ def listed(client, **query) -> str:
 
 
 def test_the_not_finished_list_counts_an_open_assignments_units(
-    client, assignment, sentences, student, seeds
+    client, assignment, sentences, student, seeds, article
 ):
-    article = seeds["000"]
+    article = article
     for sentence in sentences:  # every unit; the donation appeals stay untagged
         tag(student, sentence, Label.UNSOURCED)
     client.force_login(student)
@@ -240,13 +248,13 @@ def test_the_not_finished_list_counts_an_open_assignments_units(
     row = re.search(
         rf'href="/articles/{article.pk}/\?assignment={assignment.pk}">.*?</tr>', everything, re.S
     )
-    assert row and '14 / 14</span> <span class="hint">for your assignment' in row.group(0)
+    assert row and '10 / 10</span> <span class="hint">for your assignment' in row.group(0)
     assert f"/articles/{article.pk}/" not in not_finished
     assert f"/articles/{seeds['001'].pk}/" in not_finished
 
 
 def test_a_unit_left_open_keeps_the_article_not_finished(
-    client, assignment, sentences, student, seeds
+    client, assignment, sentences, student, article
 ):
     for sentence in sentences[:-1]:
         tag(student, sentence, Label.UNSOURCED)
@@ -256,12 +264,12 @@ def test_a_unit_left_open_keeps_the_article_not_finished(
     tag(student, last, Label.SOURCED, start=last.end - len(words[-1]), end=last.end)
     client.force_login(student)
 
-    assert f"/articles/{seeds['000'].pk}/" in listed(client, unfinished="1")
-    assert count(page(client, seeds["000"], assignment)) == "13 of 14"
+    assert f"/articles/{article.pk}/" in listed(client, unfinished="1")
+    assert count(page(client, article, assignment)) == "9 of 10"
 
 
 def test_once_handed_in_the_list_counts_as_everywhere_else(
-    client, assignment, sentences, student, seeds
+    client, assignment, sentences, student, article
 ):
     for sentence in sentences:
         tag(student, sentence, Label.UNSOURCED)
@@ -271,8 +279,8 @@ def test_once_handed_in_the_list_counts_as_everywhere_else(
     html = listed(client)
 
     assert "for your assignment" not in html
-    assert f'href="/articles/{seeds["000"].pk}/"' in html
-    assert f"/articles/{seeds['000'].pk}/" in listed(client, unfinished="1")  # the appeals
+    assert f'href="/articles/{article.pk}/"' in html
+    assert f"/articles/{article.pk}/" in listed(client, unfinished="1")  # the appeals
 
 
 def test_without_javascript_a_tag_in_the_assignment_comes_back_to_it(
@@ -294,7 +302,7 @@ def test_without_javascript_a_tag_in_the_assignment_comes_back_to_it(
     assert saved.status_code == refused.status_code == 302
     assert saved["Location"] == refused["Location"] == back
     html = client.get(back).content.decode()
-    assert count(html) == "1 of 14"
+    assert count(html) == "1 of 10"
     assert f'name="assignment" value="{assignment.pk}"' in html
     assert f'href="?assignment={assignment.pk}&amp;s={sentences[5].pk}#panel"' in html
 

@@ -16,7 +16,7 @@ from annotator.services.adjudication import adjudicate
 from annotator.services.tagging import tag_claim
 from core.auth.roles import REVIEWERS
 from sources.models import Outlet
-from tests.conftest import make_user
+from tests.factories import make_user
 
 INJECTION = '=HYPERLINK("http://example.org/x","click")'
 
@@ -45,7 +45,7 @@ class Corpus:
 
 @pytest.fixture
 def corpus(seeds, teacher, student, other_student, django_user_model) -> Corpus:
-    third = make_user(django_user_model, "student3", REVIEWERS)
+    third = make_user("student3", REVIEWERS)
     s001, s000 = seeds["001"], seeds["000"]
     wire = Outlet.objects.get(name="21st Century Wire")
 

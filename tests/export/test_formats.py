@@ -186,6 +186,7 @@ def test_aggregated_json_lines_flags_disputed_claims_and_counts_votes(corpus):
     assert claims[a.start, a.end]["adjudicated_by"] == "teacher"
 
 
+@pytest.mark.interop
 def test_pandas_reads_the_json_lines(corpus, tmp_path):
     path = tmp_path / "corpus.jsonl"
     path.write_bytes(export("jsonl"))
@@ -197,6 +198,8 @@ def test_pandas_reads_the_json_lines(corpus, tmp_path):
     assert frame["tags"].map(len).sum() == corpus.tag_count
 
 
+@pytest.mark.interop
+@pytest.mark.slow
 def test_hugging_face_datasets_loads_the_json_lines(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -221,6 +224,7 @@ def test_hugging_face_datasets_loads_the_json_lines(corpus, tmp_path, monkeypatc
 # --- CSV ---------------------------------------------------------------------------------
 
 
+@pytest.mark.interop
 def test_csv_has_one_row_per_tag_read_alike_by_pandas_and_the_csv_module(corpus):
     data = export("csv", sections=("body", "comment"))
 
@@ -281,6 +285,7 @@ def _local_context_loader(url, options=None):
     }
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize("aggregate", [False, True])
 def test_w3c_export_expands_against_the_web_annotation_context(corpus, aggregate):
     document = json.loads(export("w3c", aggregate=aggregate))

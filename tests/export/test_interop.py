@@ -208,6 +208,7 @@ def ls_own_spans() -> list[tuple[int, str, int, int, str, str]]:
     ]
 
 
+@pytest.mark.interop
 def test_label_studios_own_export_imports_with_its_spans_and_a_reviewer_per_annotation(seeds):
     summary = load(LS_OWN.read_bytes(), "labelstudio")
 
@@ -246,6 +247,7 @@ def test_label_studios_own_export_imports_with_its_spans_and_a_reviewer_per_anno
 SEED_002 = "f093dee93c07570a129defdb4cac2d3cbb21c718819b1e865d6f02c2082c0871"
 
 
+@pytest.mark.interop
 def test_label_studio_users_map_to_reviewers(seeds):
     summary = load(LS_OWN.read_bytes(), "labelstudio", labelstudio_users={"1": "student9"})
 
@@ -255,6 +257,7 @@ def test_label_studio_users_map_to_reviewers(seeds):
     assert "student9-annotation-1" in names and "labelstudio-user-1" not in names
 
 
+@pytest.mark.interop
 def test_doccanos_own_exports_import_with_their_spans_and_reviewers(seeds):
     overlapping = load(doccano_lines("overlapping"), "doccano")
     assert overlapping.errors == [] and overlapping.tags_created == 32
@@ -281,6 +284,7 @@ def test_doccanos_own_exports_import_with_their_spans_and_reviewers(seeds):
     assert default.errors == [] and default.tags_created == 26  # doccano dropped 6
 
 
+@pytest.mark.interop
 def test_the_aggregated_label_studio_file_says_that_it_imports_nothing(seeds, tmp_path):
     path = tmp_path / "aggregated.json"
     path.write_bytes(LS_AGGREGATED.read_bytes())
@@ -320,6 +324,7 @@ def must_validators() -> dict[str, jsonschema.Draft4Validator]:
 UTC_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 
+@pytest.mark.interop
 @pytest.mark.parametrize("aggregate", [False, True])
 def test_w3c_export_meets_every_must_of_the_test_suite_and_the_z_rule(corpus, aggregate):
     validators = must_validators()
@@ -491,6 +496,7 @@ def test_a_w3c_export_imported_again_exports_the_same(corpus):
     assert export("w3c") == first
 
 
+@pytest.mark.slow
 def test_an_empty_database_takes_the_outlets_from_label_studio_and_doccano(corpus):
     names = {
         a.content_hash: (a.publisher.name, a.origin.name, a.publisher.slug, a.origin.kind)
@@ -552,6 +558,7 @@ def test_a_new_text_without_an_outlet_is_attributed_by_detection_option_or_recor
     }
 
 
+@pytest.mark.interop
 def test_import_corpus_takes_publisher_origin_and_label_studio_users(seeds, tmp_path):
     path = tmp_path / "ls.json"
     path.write_bytes(LS_OWN.read_bytes())

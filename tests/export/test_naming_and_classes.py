@@ -20,7 +20,8 @@ from annotator.services.adjudication import adjudicate
 from classroom.models import Membership
 from classroom.services.classes import create_assignment, create_class
 from core.auth.roles import EDITORS
-from tests.conftest import api_key, make_user
+from tests.conftest import api_key
+from tests.factories import make_user
 
 
 def body(response) -> bytes:
@@ -84,7 +85,7 @@ def two_classes(corpus, teacher, student, other_student, django_user_model):
     create_assignment(
         classroom=mine, by=teacher, title="A", due_at=due, articles=[corpus.seeds["001"]]
     )
-    colleague = make_user(django_user_model, "colleague", EDITORS)
+    colleague = make_user("colleague", EDITORS)
     theirs = create_class(teacher=colleague, name="9C")
     Membership.objects.create(classroom=theirs, student=other_student, via=Membership.Via.CODE)
     create_assignment(

@@ -17,6 +17,7 @@ from annotator.services.tagging import apply_tag_to_copies, tag_claim
 from annotator.stats.consensus import decide
 from classroom.selectors.blindness import EVERYTHING
 from core.auth.roles import EDITORS, REVIEWERS
+from core.spreadsheet import safe_cell
 from framing.selectors.framing import (
     DISPUTED,
     Filters,
@@ -26,11 +27,10 @@ from framing.selectors.framing import (
     outlet_figures,
     overlap,
     parse_filters,
-    safe_cell,
     wilson,
 )
 from sources.models import Outlet
-from tests.conftest import make_user
+from tests.factories import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
 
 
@@ -373,9 +373,7 @@ def expected_counts(tags, adjudications, origin_of, group_members=None):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_sql_counts_what_decide_says_on_random_data(seeds, django_user_model, seed):
     rng = random.Random(seed)
-    reviewers = [
-        make_user(django_user_model, f"r{i}", REVIEWERS if i % 3 else EDITORS) for i in range(6)
-    ]
+    reviewers = [make_user(f"r{i}", REVIEWERS if i % 3 else EDITORS) for i in range(6)]
     outlets = list(Outlet.objects.all())
     sentences = list(Sentence.objects.filter(section="body").select_related("article"))
     chosen = rng.sample(sentences, 40)
@@ -499,9 +497,7 @@ def test_the_sql_follows_every_rule_on_random_tags_of_a_republished_story(
         wire = Outlet.objects.get(name="21st Century Wire")
         Article.objects.filter(pk=seeds["004"].pk).update(origin=wire)
     rng = random.Random(seed)
-    reviewers = [
-        make_user(django_user_model, f"r{i}", REVIEWERS if i % 3 else EDITORS) for i in range(7)
-    ]
+    reviewers = [make_user(f"r{i}", REVIEWERS if i % 3 else EDITORS) for i in range(7)]
     outlets = list(Outlet.objects.order_by("pk"))
     copies = StoryArticle.objects.filter(article=seeds["004"]).get().story.copies.all()
     sentences = list(

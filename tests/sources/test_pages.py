@@ -296,9 +296,9 @@ def test_only_editors_can_run_story_detection_from_the_page(client, seeds, stude
 
 def more_claims(django_user_model, reviewers: int = 4) -> None:
     """Many more claims on every body sentence of the seeds, by more reviewers."""
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
-    users = [make_user(django_user_model, f"extra{i}", "Reviewers") for i in range(reviewers)]
+    users = [make_user(f"extra{i}", "Reviewers") for i in range(reviewers)]
     labels = ["sourced", "unsourced", "opinion", "speculation"]
     rows = [
         ClaimTag(
@@ -372,6 +372,7 @@ PARAMETER_VALUES = st.one_of(
         max_size=4,
     )
 )
+@pytest.mark.slow
 def test_no_parameter_makes_the_json_fail(client, tagged, student, params):
     client.force_login(student)
     params.setdefault("outlets", COMPARE)

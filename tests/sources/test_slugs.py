@@ -92,6 +92,7 @@ def test_the_admin_refuses_a_reserved_slug(client, admin_user):
         st.sampled_from(sorted(RESERVED_SLUGS | {"compare-2", "stories1", "tag"})),
     )
 )
+@pytest.mark.slow
 def test_every_slug_an_outlet_may_take_opens_its_profile(slug):
     outlet = Outlet(name="Any", slug=slug)
     try:

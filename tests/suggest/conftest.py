@@ -10,7 +10,6 @@ from annotator.suggest import model as learned
 @pytest.fixture(autouse=True)
 def model_dir(settings, tmp_path):
     settings.SUGGESTER_MODEL_DIR = tmp_path / "suggester"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     learned.forget()
     yield settings.SUGGESTER_MODEL_DIR
     learned.forget()

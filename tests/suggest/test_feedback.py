@@ -7,7 +7,7 @@ from django.urls import reverse
 from annotator.models import Sentence
 from annotator.services.tagging import tag_claim
 from classroom.services.classes import submit
-from tests.conftest import make_assignment
+from tests.factories import make_assignment
 
 
 def test_the_feedback_explains_the_suggestion_beside_the_key(client, seeds, teacher, student):

@@ -132,6 +132,7 @@ def test_the_bot_pre_annotates_and_its_history_names_the_model(seeds, model_dir)
         call_command("suggest", "--articles", "999999")
 
 
+@pytest.mark.slow
 def test_a_server_process_loads_scikit_learn_only_when_a_suggestion_is_asked_for():
     # Loading it costs every worker over a second and about 170 MB at start-up.
     probe = (
