@@ -279,7 +279,7 @@ class TagRevision(models.Model):
     note = models.TextField(blank=True)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     # The suggester's model version when the change accepted a label suggestion
-    # (annotator.suggest), so that figures can tell accepted from independent answers.
+    # (suggestions), so that figures can tell accepted from independent answers.
     suggestion_version = models.CharField(max_length=100, blank=True, default="")
     # The change this one took back (annotator.services.tagging.undo_change): the workspace's Undo.
     undoes = models.ForeignKey(

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404
 from annotator.models import Article, ClaimTag, Sentence
 from annotator.selectors.progress import is_taggable
 from annotator.selectors.workspace import sentences_for_tagging
-from core.auth.roles import can_read, can_see_all_tags, can_tag
+from core.auth.roles import can_tag, has_role, is_editor
 
 
 def require_reader(request: HttpRequest) -> None:
     """Only accounts with a role read articles."""
-    if not can_read(request.user):
+    if not has_role(request.user):
         raise PermissionDenied("Your account has no role yet: ask your teacher for one.")
 
 
@@ -53,6 +53,6 @@ def all_tags_requested(request: HttpRequest) -> bool:
     """Whether the request asks to leave blind mode (`tags=all`), which only teachers,
     editors and admins may."""
     wanted = (request.POST if request.method == "POST" else request.GET).get("tags") == "all"
-    if wanted and not can_see_all_tags(request.user):
+    if wanted and not is_editor(request.user):
         raise PermissionDenied("Reviewers see their own tags only (blind mode).")
     return wanted

@@ -26,8 +26,8 @@ import django
 
 django.setup()
 
-from annotator.suggest import model as learned  # noqa: E402
-from annotator.suggest.service import cached_for_article, suggest  # noqa: E402
+from suggestions import model as learned  # noqa: E402
+from suggestions.selectors.suggestions import cached_for_article, suggest  # noqa: E402
 
 HELD_OUT = Path(learned.TRAINING_FILE).with_name("heldout.jsonl")
 

@@ -12,8 +12,17 @@ from annotator.services.tagging import NOTE_MAX_CHARS
 from classroom.services.classes import CODE_MAX_DAYS
 from core.auth.forms import MISMATCH, PlainErrors
 from core.auth.usernames import validate_new_username
-from core.ids import IdMultipleChoiceField
+from core.ids import IdField, IdMultipleChoiceField
 from sources.models import Outlet
+
+
+class FeedbackQuery(forms.Form):
+    """The query of /api/classes/assignments/<id>/feedback/: whose feedback (a teacher
+    names a student; left out, one's own)."""
+
+    student = IdField(
+        required=False, error_messages={"invalid": "must be a student's id (a whole number)."}
+    )
 
 
 class ClassForm(forms.Form):

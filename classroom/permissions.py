@@ -10,7 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from classroom.models import Assignment, Classroom
-from classroom.services.classes import can_manage
+
+
+def can_manage(user: AbstractBaseUser, classroom: Classroom) -> bool:
+    """The class's teacher and admins manage a class."""
+    return user.is_authenticated and (user.is_superuser or classroom.teacher_id == user.pk)
+
+
+def require_manager(user: AbstractBaseUser, classroom: Classroom) -> None:
+    if not can_manage(user, classroom):
+        raise PermissionDenied("Only the class's teacher can do that.")
 
 
 def is_member(user: AbstractBaseUser, classroom: Classroom) -> bool:
@@ -52,7 +61,8 @@ def managed_assignment(user: AbstractBaseUser, pk: int) -> Assignment:
 
 def sees_results(user: AbstractBaseUser, assignment: Assignment) -> bool:
     """Blindness: the teacher (and admins) always; a student once they have handed the
-    assignment in or it is past due; nobody else."""
+    assignment in or it is past due; nobody else. Whoever sees the others' answers may
+    also comment on them (`add_comment`)."""
     if can_manage(user, assignment.classroom):
         return True
     if not is_member(user, assignment.classroom):

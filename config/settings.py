@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "annotator",
     "framing",
     "classroom",
+    "suggestions",
 ]
 
 MIDDLEWARE = [
@@ -430,7 +431,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Label suggestions (annotator/suggest): where `manage.py train_suggester` saves the
+# Label suggestions (suggestions/): where `manage.py train_suggester` saves the
 # model, and the bot account `manage.py suggest` tags as.
 SUGGESTER_MODEL_DIR = Path(os.environ.get("SUGGESTER_MODEL_DIR", BASE_DIR / "var" / "suggester"))
 SUGGESTER_BOT_USERNAME = os.environ.get("SUGGESTER_BOT_USERNAME", "suggester-bot")

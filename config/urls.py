@@ -19,7 +19,8 @@ urlpatterns = [
     path("api/", include("annotator.api.urls")),
     path("api/", include("sources.api.urls")),
     path("api/", include("framing.api.urls")),
-    path("api/classes/", include("classroom.api.views")),
+    path("api/", include("suggestions.api.urls")),
+    path("api/classes/", include("classroom.api.urls")),
     # Last: any other /api/ path is a JSON 404, not the HTML one. A route added after
     # this line would never be reached (tests/api/test_routes.py checks none is).
     # [\s\S], not ".": a path holding a newline (%0A) is an API path too.

@@ -13,3 +13,12 @@ def one_line(exc: ValidationError) -> str:
             for field, errors in exc.error_dict.items()
         )
     return " ".join(exc.messages)
+
+
+class Conflict(ValidationError):
+    """A write refused until it is confirmed, because it would undo other people's work:
+    the API answers 409 with `detail` (the message) and the fields of `extra`."""
+
+    def __init__(self, message: str, *, code: str, extra: dict[str, object] | None = None):
+        super().__init__(message, code=code)
+        self.extra = dict(extra or {})

@@ -40,3 +40,22 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": str(pk)[:40]},
                 )
         return super()._check_values(value)
+
+
+class IdField(forms.Field):
+    """One id (parse_id); left out, None. Given but not an id (empty too): the field's
+    `invalid` error."""
+
+    default_error_messages = {"invalid": "must be an id (a whole number)."}
+
+    def to_python(self, value: object) -> int | None:
+        if value is None:
+            return None
+        pk = parse_id(value)
+        if pk is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
+    def validate(self, value: int | None) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")

@@ -7,33 +7,19 @@ services', which the views call with the validated values. Nothing here saves.""
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 
 from rest_framework import serializers
 
 from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.services.articles import UPLOAD_FORMATS
 from annotator.services.tagging import NOTE_MAX_CHARS
+from core.api.serializers import Text, WriteSerializer, model_max_length
 from core.text.sections import Section
-from sources.models import Outlet, OutletKind
+from sources.models import Outlet
 
 MAX_ID = 2**63 - 1  # the largest primary key; anything larger matches nothing
 MAX_OFFSET = 2**31 - 1  # offsets are PositiveIntegerFields
 MAX_BULK = 500
-MAX_NAMES = 100  # aliases or domains of one outlet
-
-
-class Text(serializers.CharField):
-    """A string that the database can store: no NUL (checked by CharField), and no
-    unpaired surrogates, which JSON can encode but UTF-8 cannot."""
-
-    def to_internal_value(self, data: object) -> str:
-        value = super().to_internal_value(data)
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise serializers.ValidationError("not valid Unicode text") from None
-        return value
 
 
 class FieldsOnce:
@@ -57,71 +43,6 @@ class FieldsOnce:
             else copy.copy(field)
             for name, field in prototypes.items()
         }
-
-
-class WriteSerializer(serializers.Serializer):
-    """The base of every serializer that reads a request body: a field it does not know
-    is refused, named, instead of being dropped (a misspelt `cited_sourse` would
-    otherwise be saved as no cited source at all)."""
-
-    def to_internal_value(self, data: object) -> dict:
-        reject_unknown_fields(data, self.fields)
-        return super().to_internal_value(data)
-
-
-def reject_unknown_fields(data: object, fields: Mapping[str, serializers.Field]) -> None:
-    """A 400 naming each key of the object `data` that is not one of `fields`."""
-    if isinstance(data, Mapping):
-        unknown = sorted(set(data) - fields.keys())
-        if unknown:
-            known = ", ".join(name for name, field in fields.items() if not field.read_only)
-            raise serializers.ValidationError(
-                {name: [f"unknown field (this one takes: {known})"] for name in unknown}
-            )
-
-
-def _max_length(model: type, field: str) -> int:
-    return model._meta.get_field(field).max_length
-
-
-# Outlets
-
-
-class OutletSerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-    domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="domain")
-
-    class Meta:
-        model = Outlet
-        fields = ["slug", "name", "kind", "description", "aliases", "domains", "created_at"]
-        read_only_fields = fields
-
-
-class OutletWriteSerializer(WriteSerializer):
-    name = Text(max_length=_max_length(Outlet, "name"))
-    slug = serializers.SlugField(
-        max_length=_max_length(Outlet, "slug"),
-        required=False,
-        default="",
-        allow_blank=True,
-        help_text="Made from the name when blank.",
-    )
-    kind = serializers.ChoiceField(choices=OutletKind.choices, default=OutletKind.NEWS)
-    description = Text(required=False, default="", allow_blank=True, max_length=5000)
-    aliases = serializers.ListField(
-        child=Text(max_length=200),
-        required=False,
-        default=list,
-        max_length=MAX_NAMES,
-        help_text="Other names the outlet goes by; exactly these are kept.",
-    )
-    domains = serializers.ListField(
-        child=Text(max_length=253),
-        required=False,
-        default=list,
-        max_length=MAX_NAMES,
-        help_text='Home domains ("southfront.org"); exactly these are kept.',
-    )
 
 
 # Articles and sentences
@@ -212,7 +133,7 @@ class ArticleMetadataSerializer(WriteSerializer):
         required=False,
         default="",
         allow_blank=True,
-        max_length=_max_length(Article, "title"),
+        max_length=model_max_length(Article, "title"),
         help_text="Taken from the headline when blank.",
     )
     publisher = Text(
@@ -232,10 +153,10 @@ class ArticleMetadataSerializer(WriteSerializer):
         "text when blank.",
     )
     byline = Text(
-        required=False, default="", allow_blank=True, max_length=_max_length(Article, "byline")
+        required=False, default="", allow_blank=True, max_length=model_max_length(Article, "byline")
     )
     url = serializers.URLField(
-        required=False, default="", allow_blank=True, max_length=_max_length(Article, "url")
+        required=False, default="", allow_blank=True, max_length=model_max_length(Article, "url")
     )
     published_on = serializers.DateField(required=False, default=None, allow_null=True)
 
@@ -263,7 +184,7 @@ class ArticleUploadSerializer(ArticleMetadataSerializer):
 
 
 class ArticleUpdateSerializer(WriteSerializer):
-    title = Text(max_length=_max_length(Article, "title"))
+    title = Text(max_length=model_max_length(Article, "title"))
     publisher = Text(
         required=False,
         default="",
@@ -279,10 +200,10 @@ class ArticleUpdateSerializer(WriteSerializer):
         help_text="Name, slug, alias or domain of an outlet; blank for none.",
     )
     byline = Text(
-        required=False, default="", allow_blank=True, max_length=_max_length(Article, "byline")
+        required=False, default="", allow_blank=True, max_length=model_max_length(Article, "byline")
     )
     url = serializers.URLField(
-        required=False, default="", allow_blank=True, max_length=_max_length(Article, "url")
+        required=False, default="", allow_blank=True, max_length=model_max_length(Article, "url")
     )
     published_on = serializers.DateField(required=False, default=None, allow_null=True)
 
@@ -355,7 +276,7 @@ class TagValuesSerializer(FieldsOnce, WriteSerializer):
         required=False,
         allow_null=True,
         default=None,
-        max_length=_max_length(Outlet, "slug"),
+        max_length=model_max_length(Outlet, "slug"),
         help_text="Slug of the outlet the claim is attributed to; the article's origin "
         "when absent.",
     )
@@ -363,7 +284,7 @@ class TagValuesSerializer(FieldsOnce, WriteSerializer):
         required=False,
         default="",
         allow_blank=True,
-        max_length=_max_length(ClaimTag, "cited_source"),
+        max_length=model_max_length(ClaimTag, "cited_source"),
         help_text="Who a sourced claim says it comes from.",
     )
     note = Text(required=False, default="", allow_blank=True, max_length=NOTE_MAX_CHARS)
@@ -448,10 +369,6 @@ class NewTokenSerializer(serializers.Serializer):
 # Errors, for the schema
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     tags = serializers.IntegerField(help_text="How many claim tags the article has.")
@@ -469,12 +386,3 @@ class BulkErrorSerializer(serializers.Serializer):
         help_text="One object per submitted tag, in order: {} when that tag was fine, "
         "else field -> messages.",
     )
-
-
-def validated(
-    serializer: type[serializers.Serializer], data: object, *, partial: bool = False
-) -> dict:
-    """The request body checked by `serializer`, or a 400 naming each bad field."""
-    checked = serializer(data=data, partial=partial)
-    checked.is_valid(raise_exception=True)
-    return dict(checked.validated_data)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from annotator.api.views import articles, bulk, me, sentences, suggestions, tags
+from annotator.api.views import articles, bulk, me, sentences, tags
 from annotator.views import export as export_views
 from core.api.routing import api
 
@@ -28,7 +28,6 @@ urlpatterns = [
     api("tags/", tags.tag_list, "api-tag-list"),
     api("tags/bulk/", tags.tag_bulk, "api-tag-bulk"),
     api("tags/<int:pk>/", tags.tag_detail, "api-tag-detail"),
-    api("suggestions/", suggestions.suggestion_list, "api-suggestion-list"),
     api("me/", me.me, "api-me"),
     api("tokens/", me.tokens, "api-tokens"),
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),

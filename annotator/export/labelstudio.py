@@ -122,8 +122,8 @@ def _task(corpus: Corpus, data: ArticleData, claims: list | None) -> dict:
 def _suggested(data: ArticleData) -> dict:
     """The label suggester's labels for the article's claims, as a Label Studio
     prediction with its model version and each region's confidence as `score`."""
+    from annotator.selectors.suggestions import suggester
     from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
-    from annotator.suggest.service import cached_for_article
 
     text = data.article.text
     rows = [
@@ -131,7 +131,7 @@ def _suggested(data: ArticleData) -> dict:
         for s in data.sentences
         if s.section not in UNTAGGABLE_SECTIONS
     ]
-    found = cached_for_article(data.article.id, rows)
+    found = suggester().cached_for_article(data.article.id, rows)
     result = []
     for n, suggestion in enumerate(found, start=1):
         region = _region(

@@ -16,6 +16,7 @@ from annotator.ingest.batch import on_import
 from annotator.ingest.readers import BadInput, decode, document_from_text, guess_format
 from annotator.models import Article, ClaimTag, OutletCorrection
 from annotator.services.imports import ImportResult, import_document
+from core.errors import Conflict
 from sources.models import Outlet
 from sources.services.outlets import UnknownOutlet, normalize_domain, resolve_outlet, save_outlet
 
@@ -23,7 +24,7 @@ from sources.services.outlets import UnknownOutlet, normalize_domain, resolve_ou
 UPLOAD_FORMATS = ("text", "markdown", "html")
 
 
-class ArticleHasTags(ValidationError):
+class ArticleHasTags(Conflict):
     """Deleting the article would delete reviewers' tags, and that was not confirmed."""
 
     def __init__(self, count: int) -> None:
@@ -31,6 +32,7 @@ class ArticleHasTags(ValidationError):
             f"the article has {count} claim tag(s); deleting it deletes them and their "
             "history too, so confirm that explicitly",
             code="has_tags",
+            extra={"tags": count},
         )
         self.count = count
 

@@ -13,13 +13,8 @@ from annotator.labels import GUIDE
 from annotator.permissions import all_tags_requested, readable_article, require_reader
 from annotator.presenters import fragments
 from annotator.selectors import workspace as selectors
-from classroom.selectors.workspace import (
-    assignment_context,
-    mark_units,
-    open_assignment_progress,
-    requested_assignment,
-)
-from core.auth.roles import can_see_all_tags, can_tag, is_editor
+from annotator.selectors.assignments import assignments
+from core.auth.roles import can_tag, is_editor
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -39,7 +34,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     outlet = request.GET.get("outlet", "").strip()
     unfinished = request.GET.get("unfinished") == "1"
-    counted = open_assignment_progress(request.user)
+    counted = assignments().open_progress(request.user)
     articles = selectors.article_list(
         search=search,
         outlet_slug=outlet,
@@ -75,7 +70,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = readable_article(request, pk)
     all_tags = all_tags_requested(request)
-    assignment = requested_assignment(
+    provider = assignments()
+    assignment = provider.requested(
         request.GET.get("assignment"), user=request.user, article_id=article.pk
     )
     workspace = selectors.workspace(article, user=request.user, all_tags=all_tags)
@@ -83,8 +79,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query = "tags=all&" if all_tags else ""
     context = None
     if assignment is not None:
-        context = assignment_context(assignment, user=request.user, article_id=article.pk)
-        mark_units(workspace.sentences(), context)
+        context = provider.context(assignment, user=request.user, article_id=article.pk)
+        provider.mark_units(workspace.sentences(), context)
         query += f"assignment={assignment.pk}&"
     return render(
         request,
@@ -96,7 +92,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "all_tags": all_tags,
             "can_tag": can_tag(request.user),
-            "can_see_all_tags": can_see_all_tags(request.user),
+            "can_see_all_tags": is_editor(request.user),
             "can_edit_sections": is_editor(request.user),
             "corrections": article.corrections.select_related("old", "new", "changed_by")[:10],
             "sections": Section.choices,

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +26,7 @@ from annotator.export.forms import ExportForm
 from annotator.export.selection import Selection
 from annotator.export.streaming import FORMATS, export_stream, filename
 from annotator.models import Label
+from core.api.permissions import IsEditor
 from core.auth.roles import is_editor
 from core.text.sections import Section
 from sources.models import Outlet
@@ -77,15 +78,6 @@ def export_page(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
-
-
-class IsEditor(BasePermission):
-    """Teachers, editors and admins."""
-
-    message = "Only teachers, editors and admins can export the corpus."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        return is_editor(request.user)
 
 
 class ExportAPIView(APIView):

@@ -27,10 +27,9 @@ from annotator.permissions import (
 )
 from annotator.presenters import fragments
 from annotator.selectors import workspace as selectors
+from annotator.selectors.assignments import assignments
 from annotator.services.sentences import correct_section
 from annotator.services.tagging import delete_tag, tag_claim, undo_change
-from classroom.models import Assignment
-from classroom.selectors.workspace import assignment_context, mark_units, requested_assignment
 from core.auth.roles import is_editor
 
 
@@ -44,10 +43,10 @@ def back_to(sentence: Sentence, *, all_tags: bool = False, assignment: int | Non
     return f"{url}?{urlencode(query)}#s{sentence.pk}"
 
 
-def workspace_assignment(request: HttpRequest, sentence: Sentence) -> Assignment | None:
+def workspace_assignment(request: HttpRequest, sentence: Sentence) -> object | None:
     """The assignment the workspace works in (`assignment`, posted by its forms), checked
     before anything is written: BadRequest or 404 for one that cannot be."""
-    return requested_assignment(
+    return assignments().requested(
         request.POST.get("assignment")
         if request.method == "POST"
         else request.GET.get("assignment"),
@@ -61,7 +60,7 @@ def sentence_response(
     sentence: Sentence,
     *,
     all_tags: bool,
-    assignment: Assignment | None = None,
+    assignment: object | None = None,
 ) -> HttpResponse:
     """The sentence as it now stands: its fragment and the progress bar (htmx), inside an
     assignment also its box (count, Hand in), out of band; or a redirect back to it (a
@@ -74,8 +73,9 @@ def sentence_response(
     progress = selectors.progress(sentence.article_id, user=request.user)
     box = ""
     if assignment is not None:
-        context = assignment_context(assignment, user=request.user, article_id=sentence.article_id)
-        mark_units([view], context)
+        provider = assignments()
+        context = provider.context(assignment, user=request.user, article_id=sentence.article_id)
+        provider.mark_units([view], context)
         query += f"assignment={assignment.pk}&"
         box = render_to_string(
             "annotator/_assignment.html",
@@ -92,7 +92,7 @@ def refuse(
     message: str,
     *,
     all_tags: bool,
-    assignment: Assignment | None = None,
+    assignment: object | None = None,
 ) -> HttpResponse:
     """A request the rules refuse: a 400 with the reason (htmx), or the reason as a
     message on the page (a plain form)."""

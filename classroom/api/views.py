@@ -4,158 +4,40 @@ The same access helpers and blindness rule as the pages (`classroom.permissions`
 reads their own answers any time, and the key, the feedback, the agreement figures and
 the classmates' answers (under pseudonyms) only once they have handed the assignment in
 or it is past due. A teacher sees only their own classes (another's is a 404); admins
-see all. Mounted by `config/urls.py` ahead of the `api/` routes."""
+see all. Routes in `classroom/api/urls.py`."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annotator.stats.agreement import Reliability
-from classroom.models import Assignment, Classroom
-from classroom.permissions import require_results, visible_assignment, visible_class
+from classroom.api.serializers import (
+    AgreementSerializer,
+    AssignmentDetailSerializer,
+    ClassDetailSerializer,
+    ClassSerializer,
+    FeedbackSerializer,
+    KeySerializer,
+    ReliabilitySerializer,
+    StudentAnswersSerializer,
+)
+from classroom.forms import FeedbackQuery
+from classroom.models import Assignment
+from classroom.permissions import can_manage, require_results, visible_assignment, visible_class
 from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.selectors.assignments import Answer, AssignmentData
 from classroom.services import classes as services
-from core.ids import parse_id
+from core.api.filters import read_query, reject_unknown_params
 
 TAGS = ["classes"]
-
-
-# Serializers ------------------------------------------------------------------------------
-
-
-class AssignmentSerializer(serializers.ModelSerializer):
-    articles = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-
-    class Meta:
-        model = Assignment
-        fields = [
-            "id",
-            "title",
-            "instructions",
-            "due_at",
-            "articles",
-            "include_boilerplate",
-            "include_comments",
-            "hints",
-        ]
-
-
-class ClassSerializer(serializers.ModelSerializer):
-    teacher = serializers.CharField(source="teacher.get_username", read_only=True)
-    teaching = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Classroom
-        fields = ["id", "name", "teacher", "teaching", "time_zone"]
-
-    def get_teaching(self, obj: Classroom) -> bool:
-        return services.can_manage(self.context["request"].user, obj)
-
-
-class ClassDetailSerializer(ClassSerializer):
-    assignments = AssignmentSerializer(many=True, read_only=True)
-
-    class Meta(ClassSerializer.Meta):
-        fields = [*ClassSerializer.Meta.fields, "assignments"]
-
-
-class AnswerSerializer(serializers.Serializer):
-    sentence = serializers.IntegerField()
-    label = serializers.CharField()
-    outlet = serializers.IntegerField(source="outlet_id")
-    cited_source = serializers.CharField()
-    note = serializers.CharField()
-    from_spans = serializers.BooleanField()
-
-
-class KeySerializer(AnswerSerializer):
-    basis = serializers.CharField(help_text="teacher, adjudicated or majority")
-
-
-class StudentAnswersSerializer(serializers.Serializer):
-    student = serializers.CharField(help_text="A username for the teacher; else a pseudonym.")
-    you = serializers.BooleanField()
-    submitted = serializers.BooleanField()
-    answers = AnswerSerializer(many=True)
-
-
-class ProgressSerializer(serializers.Serializer):
-    student = serializers.CharField()
-    done = serializers.IntegerField()
-    total = serializers.IntegerField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
-
-
-class AssignmentDetailSerializer(serializers.Serializer):
-    assignment = AssignmentSerializer()
-    units = serializers.ListField(child=serializers.IntegerField(), help_text="Sentence ids.")
-    progress = ProgressSerializer(many=True, help_text="Everyone's for the teacher; else yours.")
-    sees_results = serializers.BooleanField()
-
-
-class LabelScoreSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    precision = serializers.FloatField(allow_null=True)
-    recall = serializers.FloatField(allow_null=True)
-    support = serializers.IntegerField()
-
-
-class DifferenceSerializer(serializers.Serializer):
-    sentence = serializers.IntegerField(source="sentence.pk")
-    text = serializers.CharField(source="sentence.text")
-    yours = serializers.CharField(source="answer.label")
-    key = serializers.CharField(source="key.label")
-    key_note = serializers.CharField(source="key.note")
-    key_cited_source = serializers.CharField(source="key.cited_source")
-    cue = serializers.CharField()
-    suggestion_label = serializers.CharField(help_text="The label suggester's label.")
-    suggestion = serializers.CharField(help_text="Why the suggester suggests it.")
-
-
-class FeedbackSerializer(serializers.Serializer):
-    keyed = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    matches = serializers.IntegerField()
-    percent = serializers.FloatField(allow_null=True, help_text="0..1, over answered units")
-    score = serializers.FloatField(allow_null=True, help_text="0..1, over all keyed units")
-    kappa = serializers.FloatField(allow_null=True)
-    scores = LabelScoreSerializer(many=True)
-    confusion = serializers.ListField(
-        child=serializers.ListField(child=serializers.IntegerField()),
-        help_text="Rows: the key's label; columns: the answer's; labels in the order of `labels`.",
-    )
-    labels = serializers.ListField(child=serializers.CharField())
-    differences = DifferenceSerializer(many=True)
-
-
-class ReliabilitySerializer(serializers.Serializer):
-    coders = serializers.IntegerField()
-    units = serializers.IntegerField()
-    values = serializers.IntegerField()
-    percent = serializers.FloatField(allow_null=True)
-    cohen = serializers.FloatField(allow_null=True)
-    fleiss = serializers.FloatField(allow_null=True)
-    fleiss_units = serializers.IntegerField()
-    alpha = serializers.FloatField(allow_null=True)
-
-
-class AgreementSerializer(serializers.Serializer):
-    among_students = ReliabilitySerializer()
-    per_label = serializers.DictField(child=ReliabilitySerializer())
-    per_article = serializers.DictField(child=ReliabilitySerializer())
-    with_key_percent = serializers.FloatField(allow_null=True)
-    with_key_kappa = serializers.FloatField(allow_null=True)
 
 
 # Helpers --------------------------------------------------------------------------------------
@@ -185,7 +67,7 @@ def _data(request: Request, pk: int) -> tuple[Assignment, AssignmentData, bool]:
     return (
         assignment,
         selectors.assignment_data(assignment),
-        services.can_manage(request.user, assignment.classroom),
+        can_manage(request.user, assignment.classroom),
     )
 
 
@@ -196,6 +78,7 @@ def _data(request: Request, pk: int) -> tuple[Assignment, AssignmentData, bool]:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def class_list(request: Request) -> Response:
+    reject_unknown_params(request, ())
     classes = selectors.classes_for(request.user)
     return Response(ClassSerializer(classes, many=True, context={"request": request}).data)
 
@@ -204,6 +87,7 @@ def class_list(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def class_detail(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     classroom = visible_class(request.user, pk)
     return Response(ClassDetailSerializer(classroom, context={"request": request}).data)
 
@@ -212,6 +96,7 @@ def class_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assignment_detail(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     assignment, data, managing = _data(request, pk)
     students = data.students if managing else [request.user]
     progress = [results.progress(data, s.pk) for s in students if s.pk in data.pseudonyms]
@@ -243,6 +128,7 @@ def assignment_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assignment_answers(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     _, data, managing = _data(request, pk)
     you = request.user.pk
     if managing:
@@ -275,6 +161,7 @@ def assignment_answers(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assignment_key(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     assignment = visible_assignment(request.user, pk)
     require_results(request.user, assignment)
     data = selectors.assignment_data(assignment)
@@ -292,16 +179,14 @@ def assignment_key(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assignment_feedback(request: Request, pk: int) -> Response:
+    query = read_query(request, FeedbackQuery)
     assignment, data, managing = _data(request, pk)
     require_results(request.user, assignment)
     student_id = request.user.pk
-    if "student" in request.query_params:
+    if query["student"] is not None:
         if not managing:
             raise PermissionDenied("You see your own feedback only.")
-        raw = request.query_params["student"]
-        student_id = parse_id(raw)
-        if student_id is None:
-            raise ValidationError({"student": "must be a student's id (a whole number)."})
+        student_id = query["student"]
     if student_id not in data.pseudonyms:
         raise Http404("Not a student of this class.")
     result = results.feedback(data, student_id)
@@ -322,6 +207,7 @@ def assignment_feedback(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assignment_agreement(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     assignment, data, managing = _data(request, pk)
     require_results(request.user, assignment)
     figures = results.figures([data], frozen_only=not managing)
@@ -348,25 +234,9 @@ def assignment_agreement(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def assignment_submit(request: Request, pk: int) -> Response:
+    reject_unknown_params(request, ())
     assignment = visible_assignment(request.user, pk)
     submission = services.submit(assignment=assignment, student=request.user)
     return Response(
         {"submitted_at": submission.submitted_at.isoformat()}, status=status.HTTP_201_CREATED
     )
-
-
-def _api(route: str, view, name: str):
-    # DRF answers for itself (401/403 JSON), so the login redirect must not step in.
-    return path(route, login_not_required(view), name=name)
-
-
-urlpatterns = [
-    _api("", class_list, "api-class-list"),
-    _api("<int:pk>/", class_detail, "api-class-detail"),
-    _api("assignments/<int:pk>/", assignment_detail, "api-assignment-detail"),
-    _api("assignments/<int:pk>/answers/", assignment_answers, "api-assignment-answers"),
-    _api("assignments/<int:pk>/key/", assignment_key, "api-assignment-key"),
-    _api("assignments/<int:pk>/feedback/", assignment_feedback, "api-assignment-feedback"),
-    _api("assignments/<int:pk>/agreement/", assignment_agreement, "api-assignment-agreement"),
-    _api("assignments/<int:pk>/submit/", assignment_submit, "api-assignment-submit"),
-]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.utils.timezone import localtime
 
 from annotator.models import Adjudication, Article, Label, Sentence
+from annotator.selectors.suggestions import suggester
 from annotator.stats.agreement import (
     LabelScore,
     Reliability,
@@ -35,7 +36,6 @@ from annotator.stats.agreement import (
     precision_recall,
     reliability,
 )
-from annotator.suggest.service import suggest
 from classroom.presenters.plain_words import split
 from classroom.presenters.time_zones import zone
 from classroom.selectors.assignments import Answer, AssignmentData
@@ -127,7 +127,8 @@ class Difference:
     key: Answer
     cue: str
     # The label suggester's label and its explanation, shown beside the key after
-    # handing in (annotator.suggest): what in the wording points where.
+    # handing in (the suggestions app, through annotator.selectors.suggestions): what
+    # in the wording points where.
     suggestion_label: str = ""
     suggestion: str = ""
 
@@ -201,7 +202,9 @@ def feedback(data: AssignmentData, student_id: int) -> Feedback:
     differing = [
         s for s in keyed_units if s.pk in answered and answered[s.pk].label != data.key[s.pk].label
     ]
-    suggested = suggest([(s.pk, s.text, s.start) for s in differing]) if differing else []
+    suggested = (
+        suggester().suggest([(s.pk, s.text, s.start) for s in differing]) if differing else []
+    )
     differences = [
         Difference(
             sentence=s,

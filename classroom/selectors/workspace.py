@@ -17,9 +17,8 @@ from django.core.exceptions import BadRequest
 from django.utils import timezone
 
 from classroom.models import Assignment, Submission
-from classroom.permissions import visible_assignment
+from classroom.permissions import can_manage, visible_assignment
 from classroom.selectors import assignments as selectors
-from classroom.services.classes import can_manage
 from core.ids import parse_id
 
 
@@ -139,3 +138,13 @@ def open_assignment_progress(user: AbstractBaseUser) -> dict[int, OpenWork]:
             work.done += sentence.pk in mine
             work.total += 1
     return counts
+
+
+class WorkspaceAssignments:
+    """The annotator's `annotator.selectors.assignments.Assignments`, answered by the
+    functions above; registered in ClassroomConfig.ready."""
+
+    requested = staticmethod(requested_assignment)
+    context = staticmethod(assignment_context)
+    mark_units = staticmethod(mark_units)
+    open_progress = staticmethod(open_assignment_progress)

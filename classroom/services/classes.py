@@ -29,6 +29,7 @@ from classroom.models import (
     Membership,
     Submission,
 )
+from classroom.permissions import require_manager, sees_results
 from classroom.presenters.time_zones import check_time_zone
 from classroom.selectors import assignments as selectors
 from core.auth.roles import REVIEWERS, is_editor
@@ -40,16 +41,6 @@ from core.text.sections import Section
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 CODE_MAX_DAYS = 90
-
-
-def can_manage(user: AbstractBaseUser, classroom: Classroom) -> bool:
-    """The class's teacher and admins manage a class."""
-    return user.is_authenticated and (user.is_superuser or classroom.teacher_id == user.pk)
-
-
-def require_manager(user: AbstractBaseUser, classroom: Classroom) -> None:
-    if not can_manage(user, classroom):
-        raise PermissionDenied("Only the class's teacher can do that.")
 
 
 # Classes and join codes ----------------------------------------------------------------
@@ -314,23 +305,14 @@ def submit(*, assignment: Assignment, student: AbstractBaseUser) -> Submission:
 COMMENT_MAX_CHARS = 1000
 
 
-def may_comment(user: AbstractBaseUser, assignment: Assignment) -> bool:
-    """The teacher (and admins) always; a student of the class once their answers are
-    final (handed in, or past the due date), as they then see everyone's answers."""
-    if can_manage(user, assignment.classroom):
-        return True
-    if not assignment.classroom.memberships.filter(student=user).exists():
-        return False
-    return assignment.is_past_due() or assignment.submissions.filter(student=user).exists()
-
-
 def add_comment(
     *, assignment: Assignment, sentence: Sentence, author: AbstractBaseUser, body: str
 ) -> Comment:
     """Add a message to the sentence's thread on this assignment. PermissionDenied for
-    anyone `may_comment` refuses; ValidationError (naming `body` or `sentence`) for an
-    empty or too long text or a sentence the assignment does not cover."""
-    if not may_comment(author, assignment):
+    anyone who does not see the others' answers yet (`sees_results`); ValidationError
+    (naming `body` or `sentence`) for an empty or too long text or a sentence the
+    assignment does not cover."""
+    if not sees_results(author, assignment):
         raise PermissionDenied(
             "The teacher comments any time; students once they have handed the assignment in."
         )

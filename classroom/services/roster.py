@@ -19,7 +19,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from classroom.models import Account, Classroom, Membership
-from classroom.services.classes import ensure_reviewer, require_manager
+from classroom.permissions import require_manager
+from classroom.services.classes import ensure_reviewer
 from core.auth.roles import REVIEWERS
 from core.auth.usernames import skeletons, username_problem
 from core.text.cleaning import clean_text

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from annotator.models import Sentence
 from classroom.forms import AssignmentForm
 from classroom.permissions import (
+    can_manage,
     managed_assignment,
     managed_class,
     require_results,
@@ -23,7 +24,6 @@ from classroom.presenters.time_zones import class_time
 from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.services import classes as services
-from classroom.services.classes import can_manage
 from core.ids import parse_id
 from core.text.sections import Section
 from sources.models import Outlet

@@ -19,7 +19,7 @@ from classroom.forms import (
     TimeZoneForm,
 )
 from classroom.models import JoinCode, Membership
-from classroom.permissions import managed_class, visible_class
+from classroom.permissions import can_manage, managed_class, visible_class
 from classroom.presenters.gradebook import gradebook_response
 from classroom.presenters.time_zones import class_time, known_time_zones, zone
 from classroom.selectors import assignments as selectors
@@ -36,8 +36,8 @@ def class_list(request: HttpRequest) -> HttpResponse:
         request,
         "classroom/class_list.html",
         {
-            "teaching": [c for c in classes if services.can_manage(user, c)],
-            "attending": [c for c in classes if not services.can_manage(user, c)],
+            "teaching": [c for c in classes if can_manage(user, c)],
+            "attending": [c for c in classes if not can_manage(user, c)],
             "can_create": is_editor(user),
             "class_form": ClassForm(),
             "join_form": JoinForm(),
@@ -68,7 +68,7 @@ def class_create(request: HttpRequest) -> HttpResponse:
 
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = visible_class(request.user, pk)
-    if not services.can_manage(request.user, classroom):
+    if not can_manage(request.user, classroom):
         return _student_class_page(request, classroom)
     assignments = list(selectors.assignments_for(classroom))
     datas = [selectors.assignment_data(a) for a in assignments]

@@ -18,7 +18,13 @@ from annotator.models import Adjudication, Article, Sentence
 from annotator.services.adjudication import adjudicate, withdraw_adjudication
 from classroom.forms import AdjudicationForm
 from classroom.models import AnswerKeyEntry, Assignment
-from classroom.permissions import managed_assignment, require_results, visible_assignment
+from classroom.permissions import (
+    can_manage,
+    managed_assignment,
+    require_results,
+    sees_results,
+    visible_assignment,
+)
 from classroom.presenters.time_zones import class_time
 from classroom.selectors import assignments as selectors
 from classroom.selectors.results import LABELS, disagreement_rows
@@ -40,7 +46,7 @@ def _assignment_rows(request: HttpRequest, assignment: Assignment, sentences: li
     answers = data.answers
     wanted = {s.pk for s in sentences}
     sentences = [s for s in data.units if s.pk in wanted]
-    if services.can_manage(request.user, assignment.classroom):
+    if can_manage(request.user, assignment.classroom):
         coders = [(s.pk, s.get_username()) for s in data.students]
         names = dict(coders)
     else:
@@ -92,8 +98,8 @@ def _editor_rows(sentences: list[Sentence]):
 def _permissions(request: HttpRequest, assignment: Assignment | None) -> dict[str, object]:
     return {
         "can_adjudicate": is_editor(request.user)
-        and (assignment is None or services.can_manage(request.user, assignment.classroom)),
-        "can_comment": assignment is not None and services.may_comment(request.user, assignment),
+        and (assignment is None or can_manage(request.user, assignment.classroom)),
+        "can_comment": assignment is not None and sees_results(request.user, assignment),
         "comment_max": services.COMMENT_MAX_CHARS,
         "labels": LABELS,
         "outlets": Outlet.objects.order_by("name"),

@@ -3,7 +3,8 @@
 - 400: `{"<field>": ["what is wrong", ...], ...}`; a problem that concerns no single
   field is under "non_field_errors", an unknown query parameter under its own name.
 - 401, 403, 404, 405, 429: `{"detail": "..."}`.
-- 409 (deleting a tagged article without confirmation): `{"detail": "...", "tags": n}`.
+- 409 (a `core.errors.Conflict`: a write that needs confirming, such as deleting a
+  tagged article): `{"detail": "...", ...}` with the conflict's own fields (`"tags": n`).
 - 413 (a body over API_MAX_BODY_BYTES) and 503 (the database failed; with Retry-After):
   `{"detail": "..."}`.
 
@@ -27,8 +28,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from annotator.services.articles import ArticleHasTags
 from core.api.parsers import BodyTooLarge
+from core.errors import Conflict
 from core.http import outage
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,9 @@ def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, plus the services' ValidationError (400, or 409 for an article
-    with tags), a body over the size limit (413), a database error (503 with
-    Retry-After, logged), and never a bare list as the body."""
+    """DRF's handler, plus the services' ValidationError (400, or 409 for a Conflict),
+    a body over the size limit (413), a database error (503 with Retry-After, logged),
+    and never a bare list as the body."""
     if isinstance(exc, DatabaseError):
         logger.error("Database error: %s", exc, exc_info=exc)
         set_rollback()
@@ -60,10 +61,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     if isinstance(exc, RequestDataTooBig):
         exc = BodyTooLarge.for_limit()
-    if isinstance(exc, ArticleHasTags):
-        return Response(
-            {"detail": exc.messages[0], "tags": exc.count}, status=status.HTTP_409_CONFLICT
-        )
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.messages[0], **exc.extra}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
     response = drf_exception_handler(exc, context)

@@ -10,12 +10,7 @@ from __future__ import annotations
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from core.auth.roles import can_read, is_editor
-
-
-def has_role(user: object) -> bool:
-    """Reviewers, teachers/editors and admins; not a logged-in account without a role."""
-    return can_read(user)
+from core.auth.roles import has_role, is_editor
 
 
 class HasRole(BasePermission):

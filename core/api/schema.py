@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from annotator.api.serializers import ConflictSerializer, ErrorSerializer
+from core.api.serializers import ErrorSerializer
 
 _paginated: dict[type, type] = {}
 
@@ -38,13 +38,13 @@ _ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user."),
     404: OpenApiResponse(ErrorSerializer, description="No such object (or not visible to you)."),
-    409: OpenApiResponse(ConflictSerializer, description="The article has claim tags."),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests; see Retry-After."),
 }
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    """Error responses for the schema: 400, 401, 403 and 429 always, plus `codes`."""
+    """Error responses for the schema: 400, 401, 403 and 429 always, plus `codes` (404;
+    a 409's body depends on the conflict, so each view adds its own)."""
     return {code: _ERRORS[code] for code in sorted({400, 401, 403, 429, *codes})}
 
 

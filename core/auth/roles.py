@@ -1,4 +1,6 @@
-"""Roles are Django groups with a fixed set of permissions.
+"""Roles are Django groups with a fixed set of permissions. The role checks below are
+the only spelling of each (`is_editor`, `has_role`, `can_tag`); the API's permission
+classes (`core.api.permissions`) and every app's `permissions.py` call them.
 
 - Reviewers tag claims (their own tags only).
 - Editors (teachers and editors) also manage articles, sections and outlets and see
@@ -58,23 +60,19 @@ def ensure_roles(**_: object) -> None:
 
 
 def is_editor(user: AbstractBaseUser) -> bool:
-    """Teachers/editors and admins: they manage articles and see everyone's tags."""
+    """Teachers/editors and admins: they manage articles and outlets, and see everyone's
+    tags (they may leave blind mode)."""
     return user.is_authenticated and (
         user.is_superuser or user.has_perm("annotator.change_sentence")
     )
 
 
-def can_read(user: AbstractBaseUser) -> bool:
-    """Anyone in a role (reviewers, editors, admins) reads articles; an account with no
-    role yet does not."""
+def has_role(user: AbstractBaseUser) -> bool:
+    """Anyone in a role (reviewers, editors, admins): they read articles; an account
+    with no role yet does not."""
     return user.is_authenticated and user.has_perm("annotator.view_article")
 
 
 def can_tag(user: AbstractBaseUser) -> bool:
     """Reviewers, editors and admins tag claims (each their own tags only)."""
     return user.is_authenticated and user.has_perm("annotator.add_claimtag")
-
-
-def can_see_all_tags(user: AbstractBaseUser) -> bool:
-    """Who may leave blind mode and see every reviewer's tags: teachers/editors and admins."""
-    return is_editor(user)

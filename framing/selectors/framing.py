@@ -42,7 +42,6 @@ import csv
 import datetime as dt
 import io
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -63,6 +62,7 @@ from annotator.models import (
 )
 from classroom.selectors.blindness import EVERYTHING, TagScope, fewer_than, suppressed
 from core.spreadsheet import safe_cell
+from core.text.hedges import is_vague
 from core.text.placeholder import EMPTY
 from core.text.sections import Section
 from sources.models import Outlet
@@ -74,22 +74,6 @@ OPTIONAL_SECTIONS = {Section.BOILERPLATE: "boilerplate", Section.COMMENT: "reade
 Z95 = 1.96
 TOP_SOURCES = 10
 FEW_CLAIMS = 10  # below this, the comparison says an outlet's shares say little
-
-# A cited source is vague when it names nobody in particular: a quantifier ("some",
-# "several") or a generic plural ("sources", "experts", "reports") says so.
-_VAGUE = re.compile(
-    r"\b(?:some|certain|several|many|various|unnamed|anonymous|unidentified|local|"
-    r"sources?|experts?|reports?|observers|activists|analysts|officials|insiders|"
-    r"witnesses|residents|media|rumou?rs|claims)\b",
-    re.IGNORECASE,
-)
-
-
-def is_vague(source: str) -> bool:
-    """True when a cited source names nobody in particular ("some experts",
-    "pro-government sources", "reports"); False for a named one ("Syrian Defense
-    Ministry")."""
-    return bool(_VAGUE.search(source))
 
 
 def wilson(successes: int, total: int, z: float = Z95) -> tuple[float, float] | None:

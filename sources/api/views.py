@@ -11,18 +11,19 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import (
+from core.api import throttling
+from core.api.filters import (
     PAGE_PARAMETERS,
-    OutletFilter,
     filter_parameters,
     filter_queryset,
     reject_unknown_params,
 )
-from annotator.api.serializers import OutletSerializer, OutletWriteSerializer, validated
-from core.api import throttling
 from core.api.pagination import paginate
 from core.api.permissions import EditorOrReadOnly, HasRole
 from core.api.schema import errors, list_errors, paginated
+from core.api.serializers import validated
+from sources.api.filters import OutletFilter
+from sources.api.serializers import OutletSerializer, OutletWriteSerializer
 from sources.models import Outlet
 from sources.services.outlets import create_outlet, update_outlet
 

@@ -176,10 +176,11 @@ def test_who_may_do_what(api, places, grid_row):
 def test_the_grid_covers_every_endpoint_and_method():
     from annotator.api.urls import urlpatterns as annotator_routes
     from sources.api.urls import urlpatterns as outlet_routes
+    from suggestions.api.urls import urlpatterns as suggestion_routes
 
     routes = {
         (str(p.pattern), method)
-        for p in annotator_routes + outlet_routes
+        for p in annotator_routes + outlet_routes + suggestion_routes
         for method in p.callback.cls.http_method_names
         if method not in ("options", "head") and hasattr(p.callback.cls, method)
     }

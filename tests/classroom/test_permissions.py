@@ -168,7 +168,7 @@ def test_who_may_call_which_endpoint(request, places, row):
 
 
 def test_the_grid_covers_every_route():
-    from classroom.api.views import urlpatterns as api_routes
+    from classroom.api.urls import urlpatterns as api_routes
     from classroom.urls import urlpatterns as page_routes
 
     covered = {r.url.split("?")[0] for r in PAGES + API}

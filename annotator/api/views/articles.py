@@ -20,21 +20,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import (
-    PAGE_PARAMETERS,
-    ArticleFilter,
-    filter_parameters,
-    filter_queryset,
-    reject_unknown_params,
-)
+from annotator.api.filters import ArticleFilter
 from annotator.api.serializers import (
     ArticleCreateSerializer,
     ArticleDetailSerializer,
     ArticleSerializer,
     ArticleUpdateSerializer,
     ArticleUploadSerializer,
+    ConflictSerializer,
     SentenceSerializer,
-    validated,
 )
 from annotator.models import Article, Sentence
 from annotator.services.articles import (
@@ -44,10 +38,17 @@ from annotator.services.articles import (
     update_article,
 )
 from core.api import throttling
+from core.api.filters import (
+    PAGE_PARAMETERS,
+    filter_parameters,
+    filter_queryset,
+    reject_unknown_params,
+)
 from core.api.pagination import paginate
 from core.api.parsers import JSONParser
 from core.api.permissions import EditorOrReadOnly, HasRole
 from core.api.schema import errors, list_errors, paginated
+from core.api.serializers import validated
 
 CONFIRM = "confirm_delete_tags"
 
@@ -197,7 +198,11 @@ def imported_article_data(article: Article) -> dict:
             description="1: delete the article's claim tags with it.",
         )
     ],
-    responses={204: None, **errors(404, 409)},
+    responses={
+        204: None,
+        **errors(404),
+        409: OpenApiResponse(ConflictSerializer, description="The article has claim tags."),
+    },
 )
 @api_view(["GET", "PUT", "PATCH", "DELETE"])
 @permission_classes([IsAuthenticated, HasRole, EditorOrReadOnly])

@@ -22,8 +22,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import reject_unknown_params
-from annotator.api.serializers import ErrorSerializer
 from annotator.ingest.batch import (
     Importer,
     entries_from_file,
@@ -35,11 +33,13 @@ from annotator.ingest.batch import (
 from annotator.ingest.jobs import create_job, outcomes_of, take
 from annotator.models import ImportJob
 from core.api import throttling
+from core.api.filters import reject_unknown_params
 from core.api.pagination import PARAMS as PAGE_PARAMS
 from core.api.pagination import Pagination
 from core.api.parsers import BodyTooLarge, JSONParser, nested_deeper_than, too_deep
 from core.api.permissions import EditorOrReadOnly, HasRole
 from core.api.schema import errors
+from core.api.serializers import ErrorSerializer
 
 OUTLET_PARAMS = ("publisher", "origin")
 FILE_FIELDS = ("files", "file")

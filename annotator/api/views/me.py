@@ -11,14 +11,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import reject_unknown_params
 from annotator.api.serializers import MeSerializer, NewTokenSerializer, TokenStatusSerializer
 from annotator.selectors.progress import progress
 from annotator.services.tokens import issue_token, revoke_token, token_status
 from core.api import throttling
-from core.api.permissions import has_role
+from core.api.filters import reject_unknown_params
 from core.api.schema import errors
-from core.auth.roles import EDITORS, REVIEWERS, is_editor
+from core.auth.roles import EDITORS, REVIEWERS, has_role, is_editor
 
 
 def roles_of(user: AbstractBaseUser) -> list[str]:

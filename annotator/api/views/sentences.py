@@ -10,20 +10,21 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import (
+from annotator.api.filters import SentenceFilter
+from annotator.api.serializers import SentenceSectionSerializer, SentenceSerializer
+from annotator.models import Sentence
+from annotator.services.sentences import correct_section
+from core.api import throttling
+from core.api.filters import (
     PAGE_PARAMETERS,
-    SentenceFilter,
     filter_parameters,
     filter_queryset,
     reject_unknown_params,
 )
-from annotator.api.serializers import SentenceSectionSerializer, SentenceSerializer, validated
-from annotator.models import Sentence
-from annotator.services.sentences import correct_section
-from core.api import throttling
 from core.api.pagination import paginate
 from core.api.permissions import EditorOrReadOnly, HasRole
 from core.api.schema import errors, list_errors, paginated
+from core.api.serializers import validated
 
 
 @extend_schema(

@@ -26,24 +26,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import (
-    PAGE_PARAMETERS,
-    TagFilter,
-    filter_parameters,
-    filter_queryset,
-    reject_unknown_params,
-)
+from annotator.api.filters import TagFilter
 from annotator.api.serializers import (
     MAX_BULK,
     BulkErrorSerializer,
-    ErrorSerializer,
     TagBulkResultSerializer,
     TagBulkSerializer,
     TagCreateSerializer,
     TagSerializer,
     TagValuesSerializer,
-    reject_unknown_fields,
-    validated,
 )
 from annotator.models import ClaimTag, Sentence
 from annotator.selectors.workspace import sentences_for_tagging
@@ -57,17 +48,24 @@ from annotator.services.tagging import (
 )
 from core.api import throttling
 from core.api.errors import validation_detail
+from core.api.filters import (
+    PAGE_PARAMETERS,
+    filter_parameters,
+    filter_queryset,
+    reject_unknown_params,
+)
 from core.api.pagination import paginate
 from core.api.permissions import HasRole
 from core.api.schema import errors, list_errors, paginated
-from core.auth.roles import can_see_all_tags
+from core.api.serializers import ErrorSerializer, reject_unknown_fields, validated
+from core.auth.roles import is_editor
 from sources.models import Outlet
 
 
 def visible_tags(request: Request) -> QuerySet[ClaimTag]:
     """The tags the user may read: their own, or everyone's for teachers/editors."""
     tags = ClaimTag.objects.select_related("sentence", "reviewer", "outlet")
-    return tags if can_see_all_tags(request.user) else tags.filter(reviewer=request.user)
+    return tags if is_editor(request.user) else tags.filter(reviewer=request.user)
 
 
 def _resolve(items: list[dict]) -> tuple[list[dict], list[dict]]:

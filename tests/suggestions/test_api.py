@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from annotator.services.tagging import tag_claim
-from annotator.suggest import model as learned
 from classroom.models import Membership
 from classroom.services.classes import create_assignment, create_class, submit
+from suggestions import model as learned
 from tests.api.conftest import client_for
 
 URL = "/api/suggestions/"

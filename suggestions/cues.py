@@ -1,6 +1,6 @@
 """The cue layer: what in a sentence's wording points to each label, with its words.
 
-A sentence is read as tokens. Every phrase of the lexicons (annotator/suggest/lexicons/)
+A sentence is read as tokens. Every phrase of the lexicons (suggestions/lexicons/)
 found in it is a *cue* of a family: attribution (sourced), hedge, prediction and
 conditional (speculation), evaluative, motive, stance and rhetorical question (opinion).
 Three things decide whether a cue speaks for the sentence's author:
@@ -21,7 +21,7 @@ Ministry" -> "Syrian Defense Ministry"; "pro-government sources say" -> "pro-gov
 sources") and called vague or named by the outlet profile's rule (`is_vague`).
 
 `analyse` gives all of it; `decide` the label the cues alone would give, with a
-confidence. The learned layer (annotator.suggest.model) reads the same analysis as
+confidence. The learned layer (suggestions.model) reads the same analysis as
 features."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ import re
 from dataclasses import dataclass, field
 
 from annotator.models import Label
-from annotator.suggest.lexicons import load, tokenize
-from framing.selectors.framing import is_vague
+from core.text.hedges import is_vague
+from suggestions.lexicons import load, tokenize
 
 FAMILY_LABEL = {
     "attribution": Label.SOURCED,

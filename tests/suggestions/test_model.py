@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from annotator.models import Sentence, TagRevision
 from annotator.services.tagging import tag_claim
-from annotator.suggest import model as learned
-from annotator.suggest.corpus import installation_examples
-from annotator.suggest.service import suggest_text
 from classroom.models import Membership
 from classroom.services.classes import create_assignment, create_class, submit
+from suggestions import model as learned
+from suggestions.selectors.corpus import installation_examples
+from suggestions.selectors.suggestions import suggest_text
 
 
 def test_a_trained_model_is_saved_with_its_version_and_loads_back(model_dir):
@@ -31,7 +31,7 @@ def test_a_trained_model_is_saved_with_its_version_and_loads_back(model_dir):
     assert loaded.version == model.version
     assert loaded.version.endswith(learned.data_hash(examples)[:8])
     text = "The minister said on Monday that the bridge would reopen."
-    analysis = [__import__("annotator.suggest.cues", fromlist=["analyse"]).analyse(text)]
+    analysis = [__import__("suggestions.cues", fromlist=["analyse"]).analyse(text)]
     assert loaded.predict(analysis) == model.predict(analysis)
 
 

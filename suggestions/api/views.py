@@ -1,5 +1,5 @@
 """/api/suggestions/: label suggestions for an article's sentences, or for one sentence,
-each with its evidence (annotator.suggest), under the rule of annotator.suggest.access."""
+each with its evidence (suggestions), under the rule of suggestions.permissions."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import reject_unknown_params
 from annotator.models import Article, Sentence
 from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
-from annotator.suggest import access
-from annotator.suggest import model as learned
-from annotator.suggest.service import cached_for_article
 from core.api import throttling
+from core.api.filters import reject_unknown_params
 from core.api.permissions import HasRole
 from core.api.schema import errors
+from suggestions import model as learned
+from suggestions import permissions
+from suggestions.selectors.suggestions import cached_for_article
 
 
 def _id(request: Request, name: str) -> int | None:
@@ -79,10 +79,10 @@ def suggestion_list(request: Request) -> Response:
         article_id = sentence.article_id
     else:
         get_object_or_404(Article.objects.only("id"), pk=article_id)
-    seen = access.visibility(request.user, article_id)
-    if seen == access.NONE:
-        raise PermissionDenied(access.HIDDEN)
-    suggester = access.suggester_for(seen)
+    seen = permissions.visibility(request.user, article_id)
+    if seen == permissions.NONE:
+        raise PermissionDenied(permissions.HIDDEN)
+    suggester = permissions.suggester_for(seen)
     results = article_suggestions(article_id, suggester=suggester)
     if sentence_id is not None:
         results = [s for s in results if s["sentence"] == sentence_id]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from sklearn.model_selection import StratifiedKFold
 
-from annotator.suggest import model as learned
-from annotator.suggest.corpus import installation_examples
-from annotator.suggest.evaluation import report, score
-from annotator.suggest.service import suggest
+from suggestions import model as learned
+from suggestions.evaluation import report, score
+from suggestions.selectors.corpus import installation_examples
+from suggestions.selectors.suggestions import suggest
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.models import Label
-from annotator.suggest import model as learned
-from annotator.suggest.cues import Cue, Source, analyse, decide, explain
+from suggestions import model as learned
+from suggestions.cues import Cue, Source, analyse, decide, explain
 
 CACHE_ARTICLES = 256
 

@@ -10,7 +10,7 @@
 
 Suggestions come from the text and a model, never from anyone's tags directly. But the
 installation's model is trained on its settled labels: answer keys, adjudications and
-handed-in answers (`annotator.suggest.corpus`), the very labels the blind rule
+handed-in answers (`suggestions.selectors.corpus`), the very labels the blind rule
 (`classroom.selectors.blindness`) hides from a student who has not handed in. So hints before
 handing in come from the model trained on the shipped file alone (`HINTS`), which has
 seen none of them; the installation's model (`FULL`) is for teachers/editors and for a
@@ -22,9 +22,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from annotator.suggest import model as learned
 from classroom.models import Assignment, Submission
-from core.auth.roles import can_read, is_editor
+from core.auth.roles import has_role, is_editor
+from suggestions import model as learned
 
 HIDDEN = (
     "Suggestions are hidden until you hand in this assignment, unless your teacher "
@@ -39,7 +39,7 @@ def visibility(user: AbstractBaseUser, article_id: int) -> str:
     """What `user` may see of the article's suggestions: NONE, HINTS (the shipped model's
     only) or FULL (the installation's model); see the module. At most two queries for a
     reviewer, none otherwise."""
-    if not can_read(user):
+    if not has_role(user):
         return NONE
     if is_editor(user):
         return FULL

@@ -1,4 +1,4 @@
-"""Train the label suggester and save it with its version (annotator.suggest.model)."""
+"""Train the label suggester and save it with its version (suggestions.model)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from annotator.suggest import model as learned
-from annotator.suggest.corpus import installation_examples
+from suggestions import model as learned
+from suggestions.selectors.corpus import installation_examples
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from django.db import transaction
 from annotator.models import Article, Sentence
 from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
 from annotator.services.tagging import tag_claim
-from annotator.suggest.service import cached_for_article
 from core.auth.roles import REVIEWERS
+from suggestions.selectors.suggestions import cached_for_article
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.suggest.cues import analyse, decide
+from suggestions.cues import analyse, decide
 
 
 def families(text: str) -> set[str]:

@@ -5,7 +5,7 @@ A trained model is saved with its version as one joblib file under
 `SUGGESTER_MODEL_DIR` (`suggester.joblib`), beside a `.sha256` of its bytes that is
 checked before the file is unpickled: a file changed since it was written is refused.
 Without a saved model the suggester trains one in memory from the labelled file shipped
-with the app (annotator/suggest/data/training.jsonl), once per process: nothing is
+with the app (suggestions/data/training.jsonl), once per process: nothing is
 downloaded, ever.
 
 scikit-learn, SciPy, NumPy and joblib are imported where a model is built, trained, used
@@ -26,8 +26,8 @@ from pathlib import Path
 from django.conf import settings
 
 from annotator.models import Label
-from annotator.suggest import lexicons
-from annotator.suggest.cues import FAMILIES, Analysis, analyse, scores
+from suggestions import lexicons
+from suggestions.cues import FAMILIES, Analysis, analyse, scores
 
 TRAINING_FILE = Path(__file__).with_name("data") / "training.jsonl"
 FILE_NAME = "suggester.joblib"
@@ -288,7 +288,7 @@ def current() -> Suggester:
 
 def builtin() -> Suggester:
     """The model trained on the shipped file alone, once per process: it has seen none of
-    this installation's tags (see `annotator.suggest.access` for who gets it)."""
+    this installation's tags (see `suggestions.permissions` for who gets it)."""
     with _lock:
         return _builtin_locked()
 

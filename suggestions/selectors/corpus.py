@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from annotator.models import Adjudication, ClaimTag, Sentence
-from annotator.suggest.model import Example
 from core.auth.roles import EDITORS
+from suggestions.model import Example
 
 
 def _text(sentence_text: str, sentence_start: int, start: int, end: int) -> str:

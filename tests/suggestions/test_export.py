@@ -7,7 +7,7 @@ import json
 from annotator.export.selection import Selection
 from annotator.export.streaming import export_stream
 from annotator.services.tagging import tag_claim
-from annotator.suggest import model as learned
+from suggestions import model as learned
 
 
 def labelstudio(**selection) -> list[dict]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
-from annotator.suggest.model import LABELS, Example
-from annotator.suggest.service import Suggestion
+from suggestions.model import LABELS, Example
+from suggestions.selectors.suggestions import Suggestion
 
 
 def _normal(source: str) -> str:

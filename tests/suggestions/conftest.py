@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.suggest import model as learned
+from suggestions import model as learned
 
 
 @pytest.fixture(autouse=True)
