@@ -11,6 +11,7 @@ from rest_framework.serializers import Serializer
 from annotator.api.serializers import TagSerializer
 from annotator.models import ClaimTag, Sentence, TagRevision
 from annotator.services.tagging import tag_claim, update_tag
+from core.fast_paths import fast_path
 from tests.api.conftest import snapshot
 
 TAGS = "/api/tags/"
@@ -390,6 +391,17 @@ def _make_tags(reviewer, count: int) -> None:
     )
 
 
+def authenticating() -> int:
+    """The statements that authenticate a token's request and count it for the rates:
+    with the fast paths on, the token, its user and their permissions in one, which on
+    PostgreSQL also counts the request; with them off (FAST_PATHS=0, core/fast_paths.py)
+    the token with its user, the permissions (ModelBackend: the user's, then their
+    groups'), and the count (core/cache: one statement for all the view's rates)."""
+    if not fast_path("token_sql"):
+        return 1 + (1 if fast_path("permissions_sql") else 2) + 1
+    return 1 + (0 if connection.vendor == "postgresql" and fast_path("token_counts") else 1)
+
+
 @pytest.mark.parametrize("count", [100, 300])
 @pytest.mark.parametrize("who", ["student", "teacher"])
 def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
@@ -399,11 +411,8 @@ def test_listing_100_tags_a_page_takes_a_constant_number_of_queries(
     client = api(who)
     client.get("/api/me/")  # the throttle's first count in this window is not the point
 
-    # token + user + the user's permissions (one query), the count, the page; and the
-    # throttle's count in the shared cache (core/cache): one statement, or on
-    # PostgreSQL none of its own (counted by the token's statement)
-    counting = 0 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(3 + counting):
+    # authenticating (see above), the count, the page
+    with django_assert_num_queries(authenticating() + 2):
         response = client.get(TAGS, {"page_size": 100})
 
     assert response.status_code == 200
@@ -417,14 +426,12 @@ def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_asser
     span = {"start": sentence.start, "end": sentence.start + 1}
     client.post(TAGS, {"sentence": sentence.pk, "label": "opinion", **span})
 
-    # token + user + the user's permissions (one query), the sentence with its outlets,
-    # then the write: on PostgreSQL one statement (the tag and its revision), on SQLite
-    # the tag, its revision, and the savepoint around them. Before them, the two
-    # throttles' counts (every request, and writes) in the shared cache: one statement,
-    # or on PostgreSQL none of its own (counted by the token's statement).
+    # authenticating (see above: the two throttles, every request and writes, count in
+    # one statement), the sentence with its outlets, then the write: on PostgreSQL one
+    # statement (the tag and its revision), on SQLite the tag, its revision, and the
+    # savepoint around them.
     writes = 1 if connection.vendor == "postgresql" else 4
-    counting = 0 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(2 + writes + counting):
+    with django_assert_num_queries(authenticating() + 1 + writes):
         response = client.post(TAGS, {"sentence": sentence.pk, "label": "opinion"})
 
     assert response.status_code == 201
