@@ -18,8 +18,11 @@ rates are still counted, as on every request. --compare DIR measures another che
 of the app (DIR, an older commit say, run with this venv) beside this one: both serve at
 once, each from a database it migrated and seeded, and the clients send the requests in
 --rounds batches (default 10) to each in turn; it prints each one's requests/s, server
-CPU, the range over batches and the ratio of each pair of batches. On a shared machine
-whose load changes from one second to the next, only such close turns compare.
+CPU, the range over batches and the ratio of each pair of batches; --old-env NAME=VALUE
+sets an environment variable for the other code's server only (`--compare .
+--old-env FAST_PATHS=0` measures this code against itself with its fast paths off).
+On a shared machine whose load changes from one second to the next, only such close
+turns compare.
 
 Target (issue 4): on PostgreSQL at least 300 requests/s, no errors, no lost tag.
 Issue 13: within 10% of the code before it (e44e7bd).
@@ -332,7 +335,9 @@ def prepare(root: Path, database_url: str, options: argparse.Namespace) -> Prepa
     return Prepared(root, database_url, setup["tokens"], work)
 
 
-def start_server(root: Path, database_url: str, options: argparse.Namespace):
+def start_server(
+    root: Path, database_url: str, options: argparse.Namespace, env: dict[str, str] | None = None
+):
     """gunicorn serving the code in `root` on `database_url`, up and answering; returns
     the process and its port."""
     port = free_port()
@@ -352,6 +357,7 @@ def start_server(root: Path, database_url: str, options: argparse.Namespace):
         # gunicorn.conf.py (read from the code's root) as deployed, with these numbers.
         env={
             **server_env(database_url),
+            **(env or {}),
             "WEB_CONCURRENCY": str(options.workers),
             "GUNICORN_THREADS": str(options.threads),
         },
@@ -521,7 +527,8 @@ def compare(databases: SQLite | PostgreSQL, options: argparse.Namespace) -> None
     servers: dict[str, tuple[subprocess.Popen, int]] = {}
     try:
         for name, root in codes.items():
-            servers[name] = start_server(root, urls[name], options)
+            extra = dict(item.split("=", 1) for item in options.old_env) if name == "old" else {}
+            servers[name] = start_server(root, urls[name], options, extra)
         connections = {
             name: [Connection(servers[name][1]) for _ in prepared[name].tokens] for name in codes
         }
@@ -632,6 +639,14 @@ def main() -> None:
         type=int,
         default=10,
         help="with --compare: batches sent to each code",
+    )
+    parser.add_argument(
+        "--old-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --compare: an environment variable for the other code's server "
+        "(--compare . --old-env FAST_PATHS=0: this code with its fast paths off)",
     )
     options = parser.parse_args()
 

@@ -9,7 +9,8 @@ DATABASE_URL points at a PostgreSQL server, on a new database there (dropped at 
 
 - a tag write: POST /api/tags/, each request changing the label of one of 200 claims
   (every request writes the tag and its revision);
-- a tag list: GET /api/tags/?page_size=100.
+- a tag list: GET /api/tags/?page_size=100;
+- a logged-in user's request (a session, as the pages' requests): GET /api/me/.
 
 It times them with every fast path on, with every one off, and with each one off in
 turn, in --rounds rounds that visit the settings in a new order each time (so that all
@@ -64,8 +65,14 @@ def measure(label: str, options: argparse.Namespace) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
     from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from knox.models import AuthToken
@@ -79,6 +86,15 @@ def measure(label: str, options: argparse.Namespace) -> None:
     user = get_user_model().objects.create_user("bench-reviewer", password=None)
     user.groups.add(Group.objects.get(name=REVIEWERS))
     _, key = AuthToken.objects.create(user)
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    session.create()
     claims = list(
         Sentence.objects.filter(section="body").order_by("pk").values_list("pk", flat=True)[:200]
     )
@@ -86,7 +102,14 @@ def measure(label: str, options: argparse.Namespace) -> None:
     labels = ["sourced", "unsourced", "opinion", "speculation"]
     sent = 0
 
-    def call(method: str, path: str, body: bytes = b"", query: str = "") -> int:
+    def call(
+        method: str, path: str, body: bytes = b"", query: str = "", by_session: bool = False
+    ) -> int:
+        credentials = (
+            {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+            if by_session
+            else {"HTTP_AUTHORIZATION": f"Token {key}"}
+        )
         environ = {
             "REQUEST_METHOD": method,
             "PATH_INFO": path,
@@ -96,7 +119,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
             "SERVER_PROTOCOL": "HTTP/1.1",
             "HTTP_HOST": "127.0.0.1",
             "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_AUTHORIZATION": f"Token {key}",
+            **credentials,
             "HTTP_ACCEPT": "*/*",
             "CONTENT_TYPE": "application/json",
             "CONTENT_LENGTH": str(len(body)),
@@ -125,13 +148,20 @@ def measure(label: str, options: argparse.Namespace) -> None:
     def read() -> int:
         return call("GET", "/api/tags/", query="page_size=100")
 
+    def me() -> int:
+        return call("GET", "/api/me/", by_session=True)
+
     every = frozenset(settings.FAST_PATH_NAMES)
     configs = {"all on": every, "all off": frozenset()}
     configs.update({f"{name} off": every - {name} for name in sorted(every)})
     for _ in range(len(claims)):  # every claim tagged once; warm-up, not counted
         assert write() in (200, 201)
     assert read() == 200
-    counts = {"write": options.requests, "list": max(1, options.requests // 5)}
+    counts = {
+        "write": options.requests,
+        "list": max(1, options.requests // 5),
+        "session": options.requests,
+    }
     # per kind and setting, one (wall, CPU) seconds a request per round
     times: dict[str, dict[str, list[tuple[float, float]]]] = {
         kind: {config: [] for config in configs} for kind in counts
@@ -141,7 +171,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
         random.shuffle(order)
         for config in order:
             settings.FAST_PATHS = configs[config]
-            for kind, request in (("write", write), ("list", read)):
+            for kind, request in (("write", write), ("list", read), ("session", me)):
                 request()  # the first after a switch is not counted
                 wall, cpu = time.perf_counter(), time.process_time()
                 for _ in range(counts[kind]):
@@ -157,11 +187,16 @@ def measure(label: str, options: argparse.Namespace) -> None:
 
     print(
         f"\n{label}: {options.rounds} rounds, {counts['write']} writes and {counts['list']} "
-        "lists per setting a round. A request's time with every path on (median over "
-        "rounds, wall and this process's CPU), and what each path saves: the median over "
+        "lists per setting a round (and as many /api/me/ as writes). A request's time "
+        "with every path on (median over rounds, wall and this process's CPU), and what "
+        "each path saves: the median over "
         "rounds of (time with it off - time with all on), with the range"
     )
-    for kind, title in (("write", "POST /api/tags/ (a write)"), ("list", "GET /api/tags/ (100)")):
+    for kind, title in (
+        ("write", "POST /api/tags/ (a write)"),
+        ("list", "GET /api/tags/ (100)"),
+        ("session", "GET /api/me/ (logged in)"),
+    ):
         base = times[kind]["all on"]
         wall, cpu = (statistics.median(t[i] for t in base) * 1000 for i in (0, 1))
         print(f"  {title}: all on {wall:.3f} ms wall, {cpu:.3f} ms CPU")
