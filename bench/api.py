@@ -13,16 +13,16 @@ For SQLite, and for PostgreSQL when DATABASE_URL points at a PostgreSQL server, 
    must hold exactly the 5,000 tags sent (and a revision for each), no more, no less.
 
 Options: --requests N, --clients N, --workers N, --threads N (per worker),
---sqlite-only. Throttling is raised out of the way for the run (API_THROTTLE_*): the
-rates are still counted, as on every request. --compare DIR measures another checkout
-of the app (DIR, an older commit say, run with this venv) beside this one: both serve at
-once, each from a database it migrated and seeded, and the clients send the requests in
---rounds batches (default 10) to each in turn; it prints each one's requests/s, server
-CPU, the range over batches and the ratio of each pair of batches; --old-env NAME=VALUE
-sets an environment variable for the other code's server only (`--compare .
---old-env FAST_PATHS=0` measures this code against itself with its fast paths off).
-On a shared machine whose load changes from one second to the next, only such close
-turns compare.
+--sqlite-only, --postgresql-only. Throttling is raised out of the way for the run
+(API_THROTTLE_*): the rates are still counted, as on every request. --compare DIR
+measures another checkout of the app (DIR, an older commit say, run with this venv)
+beside this one: both serve at once, each from a database it migrated and seeded, and
+the clients send the requests in --rounds batches (default 10) to each in turn; it
+prints each one's requests/s, server CPU, the range over batches and the ratio of each
+pair of batches; --old-env NAME=VALUE sets an environment variable for the other code's
+server only (`--compare . --old-env FAST_PATHS=0` measures this code against itself with
+its fast paths off). On a shared machine whose load changes from one second to the next,
+only such close turns compare.
 
 Target (issue 4): on PostgreSQL at least 300 requests/s, no errors, no lost tag.
 Issue 13: within 10% of the code before it (e44e7bd).
@@ -629,6 +629,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument(
         "--compare",
         metavar="DIR",
@@ -650,8 +651,9 @@ def main() -> None:
     )
     options = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
-        measure(SQLite(Path(work)), options)
+    if not options.postgresql_only:
+        with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
+            measure(SQLite(Path(work)), options)
 
     url = os.environ.get("DATABASE_URL", "")
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):

@@ -8,8 +8,6 @@ shows the behaviour is the frameworks' and the override only a cost saved.
   class, not per serializer (annotator/api/serializers.py, FieldsOnce).
 - "tag_representation": a tag is written out as JSON directly, not field by field
   (annotator/api/serializers.py, TagSerializer).
-- "negotiation": a request accepting anything gets the endpoint's only renderer without
-  DRF ranking the Accept header (core/api/negotiation.py).
 - "token_sql": a token, its user and the user's permissions in one hand-written statement
   (core/api/authentication.py), instead of the ORM's queries.
 - "token_counts": on PostgreSQL that statement also counts the request for the rates
