@@ -13,13 +13,16 @@ For SQLite, and for PostgreSQL when DATABASE_URL points at a PostgreSQL server, 
    must hold exactly the 5,000 tags sent (and a revision for each), no more, no less.
 
 Options: --requests N, --clients N, --workers N, --threads N (per worker),
---sqlite-only. Throttling is raised out of the way for the run (API_THROTTLE_*): the
-rates are still counted, as on every request. --compare DIR measures another checkout
-of the app (DIR, an older commit say, run with this venv) beside this one: both serve at
-once, each from a database it migrated and seeded, and the clients send the requests in
---rounds batches (default 10) to each in turn; it prints each one's requests/s, server
-CPU, the range over batches and the ratio of each pair of batches. On a shared machine
-whose load changes from one second to the next, only such close turns compare.
+--sqlite-only, --postgresql-only. Throttling is raised out of the way for the run
+(API_THROTTLE_*): the rates are still counted, as on every request. --compare DIR
+measures another checkout of the app (DIR, an older commit say, run with this venv)
+beside this one: both serve at once, each from a database it migrated and seeded, and
+the clients send the requests in --rounds batches (default 10) to each in turn; it
+prints each one's requests/s, server CPU, the range over batches and the ratio of each
+pair of batches; --old-env NAME=VALUE sets an environment variable for the other code's
+server only (`--compare . --old-env FAST_PATHS=0` measures this code against itself with
+its fast paths off). On a shared machine whose load changes from one second to the next,
+only such close turns compare.
 
 Target (issue 4): on PostgreSQL at least 300 requests/s, no errors, no lost tag.
 Issue 13: within 10% of the code before it (e44e7bd).
@@ -353,7 +356,9 @@ def prepare(root: Path, database_url: str, options: argparse.Namespace) -> Prepa
     return Prepared(root, database_url, setup["tokens"], work)
 
 
-def start_server(root: Path, database_url: str, options: argparse.Namespace):
+def start_server(
+    root: Path, database_url: str, options: argparse.Namespace, env: dict[str, str] | None = None
+):
     """gunicorn serving the code in `root` on `database_url`, up and answering; returns
     the process and its port."""
     port = free_port()
@@ -373,6 +378,7 @@ def start_server(root: Path, database_url: str, options: argparse.Namespace):
         # gunicorn.conf.py (read from the code's root) as deployed, with these numbers.
         env={
             **server_env(database_url),
+            **(env or {}),
             "WEB_CONCURRENCY": str(options.workers),
             "GUNICORN_THREADS": str(options.threads),
         },
@@ -545,7 +551,8 @@ def compare(databases: SQLite | PostgreSQL, options: argparse.Namespace) -> None
     servers: dict[str, tuple[subprocess.Popen, int]] = {}
     try:
         for name, root in codes.items():
-            servers[name] = start_server(root, urls[name], options)
+            extra = dict(item.split("=", 1) for item in options.old_env) if name == "old" else {}
+            servers[name] = start_server(root, urls[name], options, extra)
         connections = {
             name: [Connection(servers[name][1]) for _ in prepared[name].tokens] for name in codes
         }
@@ -646,6 +653,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument(
         "--compare",
         metavar="DIR",
@@ -657,10 +665,19 @@ def main() -> None:
         default=10,
         help="with --compare: batches sent to each code",
     )
+    parser.add_argument(
+        "--old-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --compare: an environment variable for the other code's server "
+        "(--compare . --old-env FAST_PATHS=0: this code with its fast paths off)",
+    )
     options = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
-        measure(SQLite(Path(work)), options)
+    if not options.postgresql_only:
+        with tempfile.TemporaryDirectory(prefix="bench-api-") as work:
+            measure(SQLite(Path(work)), options)
 
     url = os.environ.get("DATABASE_URL", "")
     if options.sqlite_only or not url.startswith(("postgres://", "postgresql://")):

@@ -333,6 +333,37 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Fast paths: the places that replace a piece of Django's or DRF's own code with a
+# quicker one (core/fast_paths.py lists them; the README's Benchmarks section gives what
+# each saves a request). All on by default; FAST_PATHS=0 runs the frameworks' own code
+# everywhere instead (CI runs the API tests so too); a comma-separated list of names
+# turns on only those (for measuring one at a time: bench/fast_paths.py).
+FAST_PATH_NAMES = (
+    "serializer_fields",
+    "tag_representation",
+    "token_sql",
+    "token_counts",
+    "permissions_sql",
+    "connection_check",
+)
+
+
+def envnames(name: str, choices: tuple[str, ...]) -> frozenset[str]:
+    """Read an on/off switch for a set of names: a boolean (all or none) or a
+    comma-separated list of some of `choices`; anything else is a configuration error."""
+    raw = os.environ.get(name, "").strip()
+    if "," not in raw and raw.lower() not in choices:
+        return frozenset(choices) if envbool(name, True) else frozenset()
+    names = frozenset(item.strip() for item in raw.split(",") if item.strip())
+    if unknown := sorted(names - set(choices)):
+        raise ImproperlyConfigured(
+            f"{name}: unknown {', '.join(unknown)} (use 1/0 or some of {', '.join(choices)})"
+        )
+    return names
+
+
+FAST_PATHS = envnames("FAST_PATHS", FAST_PATH_NAMES)
+
 # REST API: nothing is open by accident. Authentication by token (scripts) or session
 # (the pages); every view states its own permissions on top of IsAuthenticated. Token
 # comes first so that a request without credentials gets 401 rather than 403.
@@ -355,7 +386,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",

@@ -65,7 +65,15 @@ def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(tmp
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_quiet_connection_is_checked_without_a_statement():
+@pytest.mark.parametrize(
+    ("fast", "last"), [(True, "SELECT 'the last statement'"), (False, "SELECT 1")]
+)
+def test_a_quiet_connection_is_checked_without_a_statement_unless_the_fast_path_is_off(
+    settings, fast, last
+):
+    # core/fast_paths.py: "connection_check" off, Django's own check (SELECT 1) runs
+    every = frozenset(settings.FAST_PATH_NAMES)
+    settings.FAST_PATHS = every if fast else every - {"connection_check"}
     with connection.cursor() as cursor:
         cursor.execute("SELECT 'the last statement'")
     connection.health_check_done = False  # as at the start of each request
@@ -74,7 +82,7 @@ def test_a_quiet_connection_is_checked_without_a_statement():
 
     pid = connection.connection.info.backend_pid
     assert _on_another_connection("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]) == [
-        ("SELECT 'the last statement'",)
+        (last,)
     ]
 
 

@@ -14,6 +14,7 @@ from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.services.articles import UPLOAD_FORMATS
 from annotator.services.tagging import NOTE_MAX_CHARS
 from core.api.serializers import Text, WriteSerializer, model_max_length
+from core.fast_paths import fast_path
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -27,11 +28,13 @@ class FieldsOnce:
     every serializer it makes, re-creating the field from its arguments, which costs a
     tag write more than its SQL. These are deep-copied once per class, and each
     serializer gets a shallow copy of each field to bind (nested serializers, which
-    hold bound children, are still deep-copied)."""
+    hold bound children, are still deep-copied). A fast path (core/fast_paths.py)."""
 
     _declared_fields: dict[str, serializers.Field]
 
     def get_fields(self) -> dict[str, serializers.Field]:
+        if not fast_path("serializer_fields"):
+            return super().get_fields()
         cls = type(self)
         prototypes = cls.__dict__.get("_prototype_fields")
         if prototypes is None:
@@ -245,7 +248,9 @@ class TagSerializer(serializers.Serializer):
         """The fields above, read directly: every tag write answers with this, and DRF's
         field-by-field walk (bind, get_attribute, to_representation for each) cost a
         write more than its SQL. The declared fields stay the schema, and a test holds
-        this to what DRF's walk makes of the same tags."""
+        this to what DRF's walk makes of the same tags. A fast path (core/fast_paths.py)."""
+        if not fast_path("tag_representation"):
+            return super().to_representation(tag)
         sentence = tag.sentence
         return {
             "id": tag.pk,

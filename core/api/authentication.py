@@ -10,7 +10,10 @@ digest matches: a script's request then costs one round trip to the database few
 which is what most of its time goes to on a busy server (bench/api.py). So on
 PostgreSQL a token's request that the view's permissions then refuse (403) has been
 counted too; elsewhere DRF checks the permissions first and counts only what they let
-through."""
+through.
+
+Both are fast paths (core/fast_paths.py: "token_sql", "token_counts"); off, the token
+and its user are read through the ORM and the throttles count the request themselves."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from hmac import compare_digest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.crypto import hash_token
@@ -32,6 +36,7 @@ from core.api.throttling import counted, per_user_windows
 from core.auth.backend import permissions_column, remember_permissions
 from core.cache import count_sql
 from core.db.rows import loaded
+from core.fast_paths import fast_path
 
 
 # What authenticating and the role checks read, the user's permissions included; the rest
@@ -84,6 +89,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
             self._request = None
 
     def authenticate_credentials(self, key: str) -> tuple[AbstractBaseUser, AuthToken]:
+        if not fast_path("token_sql"):
+            return self._authenticate_through_orm(key)
         # The connection once: each use of django.db.connection looks it up again.
         db = connections[DEFAULT_DB_ALIAS]
         moment = timezone.now()
@@ -93,7 +100,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         request = getattr(self, "_request", None)
         view = request.parser_context.get("view") if request is not None else None
         found = None
-        if db.vendor == "postgresql" and view is not None:
+        if db.vendor == "postgresql" and view is not None and fast_path("token_counts"):
             found = per_user_windows(request, view)
         if found and found[1]:
             clock, windows = found
@@ -123,3 +130,17 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, AuthToken(digest=digest, user=user)
+
+    def _authenticate_through_orm(self, key: str) -> tuple[AbstractBaseUser, AuthToken]:
+        """What authenticate_credentials answers, through the ORM (the fast path off)."""
+        digest = hash_token(key)
+        tokens = AuthToken.objects.select_related("user").filter(
+            Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()),
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+        )
+        token = next((t for t in tokens if compare_digest(t.digest, digest)), None)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token

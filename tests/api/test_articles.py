@@ -310,13 +310,17 @@ def test_an_import_naming_one_outlet_twice_looks_it_up_once(
         )
 
     assert response.status_code == 201, response.json()
-    # Authentication and rate counting are the API's own; the import is: the outlet,
+    # Authentication (with the user's permissions) and rate counting are the API's own;
+    # the import is: the outlet,
     # the article, its sentences, and the sentences of the answer (and once committed,
     # the task that files it into its story, which a test transaction never runs).
     own = [
         q["sql"]
         for q in queries.captured_queries
-        if not any(word in q["sql"] for word in ("annotator_cache", "knox_authtoken", "SAVEPOINT"))
+        if not any(
+            word in q["sql"]
+            for word in ("annotator_cache", "knox_authtoken", "auth_permission", "SAVEPOINT")
+        )
     ]
     assert len(own) == 4, own
     assert sum('FROM "sources_outlet"' in sql for sql in own) == 1

@@ -20,9 +20,13 @@ import select
 from django.db.backends.postgresql import base
 from psycopg import Error, pq
 
+from core.fast_paths import fast_path
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
+        if not fast_path("connection_check"):  # core/fast_paths.py
+            return super().is_usable()
         if self.connection is None or self.connection.closed:
             return False
         pgconn = self.connection.pgconn

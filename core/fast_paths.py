@@ -1,0 +1,27 @@
+"""The switch of the fast paths: the places where the app replaces a piece of Django's or
+DRF's own code with a quicker one, because a request of the API paid for the general
+version on every call. Each is one `if fast_path(NAME)` at the top of the override, the
+framework's own code when it is off, so that `FAST_PATHS=0` (CI runs the API tests so)
+shows the behaviour is the frameworks' and the override only a cost saved.
+
+- "serializer_fields": the tag-write serializers copy their declared fields once per
+  class, not per serializer (annotator/api/serializers.py, FieldsOnce).
+- "tag_representation": a tag is written out as JSON directly, not field by field
+  (annotator/api/serializers.py, TagSerializer).
+- "token_sql": a token, its user and the user's permissions in one hand-written statement
+  (core/api/authentication.py), instead of the ORM's queries.
+- "token_counts": on PostgreSQL that statement also counts the request for the rates
+  (core/api/throttling.py); needs "token_sql".
+- "permissions_sql": a user's permissions in one query, not ModelBackend's two
+  (core/auth/backend.py).
+- "connection_check": a kept PostgreSQL connection is checked by polling its socket, not
+  by a SELECT 1 round trip (core/db/backends/postgresql)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def fast_path(name: str) -> bool:
+    """Whether the fast path `name` (one of settings.FAST_PATH_NAMES) is on."""
+    return name in settings.FAST_PATHS

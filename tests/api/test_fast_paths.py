@@ -1,0 +1,121 @@
+"""The fast paths (core/fast_paths.py) only save time: with them off, the API runs Django's
+and DRF's own code and must answer every request the same (CI also runs all the API
+tests with FAST_PATHS=0)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from annotator.models import ClaimTag, Sentence
+from tests.api.conftest import client_for
+
+EVERY = frozenset(settings.FAST_PATH_NAMES)
+# Fields that differ from one run of the same requests to the next.
+VARYING = {"id", "created_at", "updated_at"}
+
+
+def _plain(value: object) -> object:
+    """`value` without the fields that differ between runs."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k not in VARYING}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _answers(clients: dict[str, APIClient], sentences: list[Sentence]) -> list[object]:
+    """Send the same requests (reads, writes, refusals) and return each answer as a
+    user sees it: status, the JSON or the error, the content type. Leaves the tags as
+    it found them (the history aside)."""
+    student, teacher = clients["student"], clients["teacher"]
+    first, second, third = sentences
+    span = {"start": first.start, "end": first.start + 5}
+    requests = [
+        (student, "get", "/api/me/", None, {}),
+        (student, "post", "/api/tags/", {"sentence": first.pk, "label": "opinion"}, {}),
+        (student, "post", "/api/tags/", {"sentence": first.pk, "label": "sourced"}, {}),
+        (student, "post", "/api/tags/", {"sentence": first.pk, "label": "speculation", **span}, {}),
+        (
+            student,
+            "post",
+            "/api/tags/bulk/",
+            {
+                "tags": [
+                    {"sentence": second.pk, "label": "unsourced", "note": "<b>é</b>"},
+                    {"sentence": third.pk, "label": "sourced", "cited_source": "a minister"},
+                ]
+            },
+            {},
+        ),
+        (student, "get", "/api/tags/", None, {}),
+        (student, "get", "/api/tags/", None, {"HTTP_ACCEPT": "application/json"}),
+        (student, "get", "/api/tags/", None, {"HTTP_ACCEPT": "text/html"}),  # 406
+        (student, "get", "/api/tags/", None, {"HTTP_ACCEPT": "application/json; indent=2"}),
+        (student, "post", "/api/tags/", {"sentence": first.pk, "label": "x"}, {}),
+        (student, "post", "/api/tags/", {"sentence": first.pk, "labl": "opinion"}, {}),
+        (teacher, "get", "/api/tags/", None, {}),
+        (teacher, "get", "/api/articles/", None, {}),
+        (clients["outsider"], "get", "/api/tags/", None, {}),  # no role: 403
+        (clients["expired"], "get", "/api/me/", None, {}),
+        (clients["inactive"], "get", "/api/me/", None, {}),
+        (clients["wrong"], "get", "/api/me/", None, {}),
+        (clients["anonymous"], "get", "/api/me/", None, {}),
+    ]
+    answers = []
+    for client, method, path, body, headers in requests:
+        response = getattr(client, method)(path, body, format="json", **headers)
+        answers.append(
+            (
+                method,
+                path,
+                response.status_code,
+                response["Content-Type"],
+                _plain(response.json()),
+            )
+        )
+    ClaimTag.objects.all().delete()
+    return answers
+
+
+@pytest.fixture
+def clients(
+    seeds, student, teacher, outsider, other_student, django_user_model
+) -> dict[str, APIClient]:
+    def sending(key: str) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    _, expired = AuthToken.objects.create(other_student, expiry=timedelta(minutes=-1))
+    _, key = AuthToken.objects.create(other_student)
+    gone = django_user_model.objects.create_user("gone", is_active=False)
+    return {
+        "student": client_for(student),
+        "teacher": client_for(teacher),
+        "outsider": client_for(outsider),
+        "expired": sending(expired),
+        "inactive": client_for(gone),
+        "wrong": sending(key[:-4] + ("abcd" if key[-4:] != "abcd" else "dcba")),
+        "anonymous": APIClient(),
+    }
+
+
+def test_the_api_answers_the_same_with_the_fast_paths_off(clients, seeds):
+    sentences = list(Sentence.objects.filter(article=seeds["001"], section="body")[:3])
+
+    with override_settings(FAST_PATHS=EVERY):
+        fast = _answers(clients, sentences)
+    with override_settings(FAST_PATHS=frozenset()):
+        plain = _answers(clients, sentences)
+
+    assert [answer[2] for answer in fast] == [
+        *(200, 201, 200, 201, 200, 200, 200, 406, 200, 400, 400, 200, 200),
+        *(403, 401, 401, 401, 401),  # no role; expired, inactive, wrong and no token
+    ]
+    assert plain == fast
