@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from annotator.ingest.readers import Document
 from annotator.models import Article, Sentence
+from core.db.bulk import insert_rows
 from core.sanitize import clean_html
 from core.text.cleaning import clean_text
 from core.text.sections import Section, classify
@@ -48,22 +48,6 @@ def _title_from(text: str, spans: list, sections: list[str]) -> str:
 
 
 SENTENCE_FIELDS = ("article", "position", "paragraph", "start", "end", "section", "text")
-
-
-def _insert_sentences(rows: Iterable[tuple]) -> None:
-    """Insert sentence rows (values in SENTENCE_FIELDS order) with one executemany.
-
-    Import speed is dominated by this insert, and bulk_create spends most of its time
-    compiling SQL value by value; the rows are plain values the importer built itself,
-    and the table's check constraints still verify every row."""
-    quote = connection.ops.quote_name
-    meta = Sentence._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in SENTENCE_FIELDS)
-    placeholders = ", ".join(["%s"] * len(SENTENCE_FIELDS))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", list(rows)
-        )
 
 
 def _line_numbers(text: str, starts: list[int]) -> list[int]:
@@ -168,17 +152,22 @@ def import_article(
     try:
         with transaction.atomic():
             article.save()
-            _insert_sentences(
-                (
-                    article.pk,
-                    position,
-                    span.paragraph,
-                    span.start,
-                    span.end,
-                    str(section),
-                    text[span.start : span.end],
-                )
-                for position, (span, section) in enumerate(zip(spans, sections, strict=True))
+            # Plain values the importer built itself, without bulk_create's compiling.
+            insert_rows(
+                Sentence,
+                SENTENCE_FIELDS,
+                [
+                    (
+                        article.pk,
+                        position,
+                        span.paragraph,
+                        span.start,
+                        span.end,
+                        str(section),
+                        text[span.start : span.end],
+                    )
+                    for position, (span, section) in enumerate(zip(spans, sections, strict=True))
+                ],
             )
     except IntegrityError:
         # The unique content hash is the duplicate check: trying the insert costs new
