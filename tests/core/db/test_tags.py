@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.models import ClaimTag, Label, TagRevision
-from annotator.services.tagging import delete_tag
+from annotator.services.tagging import delete_tag, lock_claims
 from core.db.tags import write_tag, write_tag_orm
 
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -158,3 +158,32 @@ def test_a_new_tag_changed_and_written_again_keeps_one_tag_and_numbers_its_histo
         (1, "created", "opinion"),
         (2, "updated", "speculation"),
     ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    claims=st.lists(st.tuples(st.integers(1, 2**40), st.integers(1, 2**40)), min_size=1, max_size=6)
+)
+def test_the_claim_locks_are_held_on_the_claims_asked_for_until_the_transaction_ends(
+    transactional_db, django_assert_num_queries, claims
+):
+    def held() -> set[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objsubid = 2 AND pid = pg_backend_pid()"
+            )
+            return set(cursor.fetchall())
+
+    if connection.vendor == "sqlite":
+        # SQLite: the transaction's write lock serialises the writes; nothing to send.
+        with transaction.atomic(), django_assert_num_queries(0):
+            lock_claims(claims)
+        return
+    with transaction.atomic():
+        lock_claims(claims)
+        # Each (reviewer, sentence) as two int4 keys; pg_locks shows them as oids.
+        assert held() == {(r % 2**32, s % 2**32) for r, s in claims}
+    assert held() == set()
