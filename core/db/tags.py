@@ -147,6 +147,9 @@ def write_tag(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Wri
     return Written(row[0], _datetime(connection, row[1]), _datetime(connection, row[2]))
 
 
+_CLAIM = ("sentence", "reviewer", "start", "end")
+
+
 def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Written:
     """`write_tag`'s ORM twin: the same tag, revision and answer, row by row."""
     claim_tag, tag_revision = model("annotator.ClaimTag"), model("annotator.TagRevision")
@@ -179,9 +182,6 @@ def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) ->
             suggestion_version=values["suggestion_version"],
         )
     return Written(tag.pk, tag.created_at, None)
-
-
-_CLAIM = ("sentence", "reviewer", "start", "end")
 
 
 @cache
