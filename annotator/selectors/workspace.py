@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import groupby, pairwise
 from typing import NamedTuple, Protocol
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from markupsafe import Markup, escape
@@ -18,7 +15,9 @@ from markupsafe import Markup, escape
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.selectors.progress import UNTAGGABLE_SECTIONS
-from core.db.rows import loaded, string_agg
+from core.db import workspace as sql
+from core.db.instances import loaded
+from core.db.workspace import NAMES_SEPARATOR
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -78,8 +77,9 @@ def article_list(
 # --- The annotation workspace ------------------------------------------------------
 #
 # The article page shows hundreds of sentences and, for a teacher, thousands of tags: it
-# reads plain rows (no model instances) and prepares every string the sentence fragment
-# prints, so that the template only puts them in place.
+# reads plain rows (no model instances: the SQL is written out, in core.db.workspace)
+# and prepares every string the sentence fragment prints, so that the template only
+# puts them in place.
 
 
 class SentenceRow(NamedTuple):
@@ -92,13 +92,6 @@ class SentenceRow(NamedTuple):
     end: int
     section: str
     text: str
-
-
-# The page's queries are SQL written out, as the tagging request's are (see _OWN_TAGS_SQL).
-_SENTENCES_SQL = """
-SELECT "id", "position", "paragraph", "start", "end", "section", "text"
-FROM "annotator_sentence" WHERE "article_id" = %s ORDER BY "position"
-"""
 
 
 class TagRow(NamedTuple):
@@ -128,51 +121,6 @@ class OthersRow(NamedTuple):
     note: str
     count: int
     names: str  # the reviewers' user names, joined by NAMES_SEPARATOR
-
-
-NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
-
-# The tags of an article or of one sentence, in SQL written out: the tagging request
-# answers with the sentence's tags and the progress bar, and the ORM would spend longer
-# building these queries than the database spends running them (bench/workspace.py).
-_OWN_TAGS_SQL = """
-SELECT "tag"."id", "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label",
-    "outlet"."name", "tag"."cited_source", "tag"."note", "tag"."seq"
-FROM "annotator_claimtag" AS "tag"
-JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
-JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
-WHERE "sentence"."{within}" = %s AND "tag"."reviewer_id" = %s
-"""
-
-
-@cache
-def _others_sql(vendor: str) -> str:  # cached per database (string_agg differs)
-    """Everyone else's tags, counted in the database: a teacher's page shows 20
-    reviewers' tags on 300 sentences, and reading them one by one took most of its time."""
-    users = get_user_model()._meta.db_table
-    names = string_agg('"reviewer"."username"', "%s")
-    return f"""
-SELECT "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
-    "tag"."cited_source", "tag"."note", COUNT(*), {names}
-FROM "annotator_claimtag" AS "tag"
-JOIN "sources_outlet" AS "outlet" ON "outlet"."id" = "tag"."outlet_id"
-JOIN "annotator_sentence" AS "sentence" ON "sentence"."id" = "tag"."sentence_id"
-JOIN "{users}" AS "reviewer" ON "reviewer"."id" = "tag"."reviewer_id"
-WHERE "sentence"."{{within}}" = %s AND "tag"."reviewer_id" <> %s
-GROUP BY "tag"."sentence_id", "tag"."start", "tag"."end", "tag"."label", "outlet"."name",
-    "tag"."cited_source", "tag"."note"
-"""
-
-
-_PROGRESS_SQL = f"""
-SELECT COUNT(*), COUNT(CASE WHEN EXISTS (
-    SELECT 1 FROM "annotator_claimtag" AS "tag"
-    WHERE "tag"."reviewer_id" = %s AND "tag"."sentence_id" = "sentence"."id"
-) THEN 1 END)
-FROM "annotator_sentence" AS "sentence"
-WHERE "sentence"."article_id" = %s
-    AND "sentence"."section" NOT IN ({", ".join(["%s"] * len(UNTAGGABLE_SECTIONS))})
-"""
 
 
 @dataclass(slots=True)
@@ -441,21 +389,15 @@ def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
 
 
 def _tags(
-    user: AbstractBaseUser, *, all_tags: bool, within: str, pk: int
+    user: AbstractBaseUser, *, all_tags: bool, within: sql.Within, pk: int
 ) -> tuple[list[TagRow], list[OthersRow]]:
-    """The tags `user` may see on an article (`within="article_id"`) or on one sentence
-    (`within="id"`): their own, and everyone else's with `all_tags` (which the caller
+    """The tags `user` may see on an article (`within="article"`) or on one sentence
+    (`within="sentence"`): their own, and everyone else's with `all_tags` (which the caller
     must have allowed). One query, or two with `all_tags`."""
-    with connection.cursor() as cursor:
-        cursor.execute(_OWN_TAGS_SQL.format(within=within), [pk, user.pk])
-        own = [TagRow._make(row) for row in cursor.fetchall()]
-        if not all_tags:
-            return own, []
-        cursor.execute(
-            _others_sql(connection.vendor).format(within=within),
-            [NAMES_SEPARATOR, pk, user.pk],
-        )
-        return own, [OthersRow._make(row) for row in cursor.fetchall()]
+    own = [TagRow._make(row) for row in sql.own_tags(user.pk, within=within, pk=pk)]
+    if not all_tags:
+        return own, []
+    return own, [OthersRow._make(row) for row in sql.others_tags(user.pk, within=within, pk=pk)]
 
 
 def _by_sentence(rows: list) -> dict[int, list]:
@@ -471,10 +413,8 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
     user's progress. Two queries (three with `all_tags`), whatever the number of
     sentences, tags and reviewers; `article.text` must be loaded (the whitespace between
     a paragraph's sentences is read from it)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_SENTENCES_SQL, [article.pk])
-        sentences = [SentenceRow._make(row) for row in cursor.fetchall()]
-    own, others = _tags(user, all_tags=all_tags, within="article_id", pk=article.pk)
+    sentences = [SentenceRow._make(row) for row in sql.sentences(article.pk)]
+    own, others = _tags(user, all_tags=all_tags, within="article", pk=article.pk)
     own_by_sentence, others_by_sentence = _by_sentence(own), _by_sentence(others)
 
     paragraphs: list[Paragraph] = []
@@ -503,34 +443,16 @@ def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = Fals
     return Workspace(paragraphs=paragraphs, progress=Progress(done=done, total=total))
 
 
-_SENTENCES_FOR_TAGGING_SQL = """
-SELECT "sentence"."id", "sentence"."article_id", "sentence"."position",
-    "sentence"."paragraph", "sentence"."start", "sentence"."end", "sentence"."section",
-    "sentence"."text", "article"."origin_id", "article"."publisher_id",
-    "origin"."name", "origin"."slug", "publisher"."name", "publisher"."slug"
-FROM "annotator_sentence" AS "sentence"
-JOIN "annotator_article" AS "article" ON "article"."id" = "sentence"."article_id"
-LEFT JOIN "sources_outlet" AS "origin" ON "origin"."id" = "article"."origin_id"
-LEFT JOIN "sources_outlet" AS "publisher" ON "publisher"."id" = "article"."publisher_id"
-WHERE "sentence"."id" IN ({ids})
-"""
 _SENTENCE_COLUMNS = ["id", "article_id", "position", "paragraph", "start", "end", "section", "text"]
 
 
 def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
     """The sentences with these primary keys (those that exist), each with what tagging
     it needs at hand: its article's origin and publisher (the default attribution, and
-    the outlets the panel offers first). One query, written out (see _OWN_TAGS_SQL);
+    the outlets the panel offers first). One query, written out (core.db.workspace);
     the rest of the article (its text above all) is loaded only if asked for."""
-    ids = sorted(set(ids))
-    if not ids:
-        return {}
-    sql = _SENTENCES_FOR_TAGGING_SQL.format(ids=", ".join(["%s"] * len(ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        rows = cursor.fetchall()
     found = {}
-    for row in rows:
+    for row in sql.sentences_for_tagging(sorted(set(ids))):
         sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
         origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = row[8:]
         article = loaded(
@@ -554,13 +476,11 @@ def sentence_view(
     sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
 ) -> SentenceView:
     """One sentence as `workspace` shows it (one query; two with `all_tags`)."""
-    own, others = _tags(user, all_tags=all_tags, within="id", pk=sentence.pk)
+    own, others = _tags(user, all_tags=all_tags, within="sentence", pk=sentence.pk)
     return _view(sentence, own, others, all_tags=all_tags)
 
 
 def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:
     """`user`'s progress on an article (one query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PROGRESS_SQL, [user.pk, article_id, *sorted(UNTAGGABLE_SECTIONS)])
-        total, done = cursor.fetchone()
+    total, done = sql.progress(user.pk, article_id, skip=UNTAGGABLE_SECTIONS)
     return Progress(done=done, total=total)

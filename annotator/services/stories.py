@@ -63,6 +63,7 @@ from annotator.models import (
     StoryChange,
     StorySentence,
 )
+from core.db.bulk import indexes_dropped, insert_rows
 from core.text.sections import Section
 
 MIN_WORDS = 4
@@ -191,30 +192,7 @@ def _chunks(items: Sequence[int], size: int = 5000) -> Iterable[Sequence[int]]:
 
 def _insert_keys(rows: Iterable[tuple[int, bool, int, int]]) -> None:
     """Insert SentenceKey rows (key, exact, sentence, article)."""
-    _insert(SentenceKey, ("key", "exact", "sentence_id", "article"), rows)
-
-
-def _insert(model: type, fields: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert rows of plain values (in `fields` order) with COPY on PostgreSQL, else
-    executemany: a full detection writes millions of keys, and bulk_create would spend
-    most of its time compiling them. The values are ours, and the constraints still
-    check every row."""
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    rows = list(rows)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for i in range(0, len(rows), 50_000):
-            cursor.executemany(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                f"VALUES ({', '.join(['%s'] * len(fields))})",
-                rows[i : i + 50_000],
-            )
+    insert_rows(SentenceKey, ("key", "exact", "sentence_id", "article"), rows)
 
 
 def _key_rows(
@@ -282,7 +260,7 @@ def detect_stories() -> Detection:
     Story.objects.all().delete()
     SentenceKey.objects.all().delete()
     ScannedArticle.objects.all().delete()
-    with _indexes_dropped(SentenceKey):
+    with indexes_dropped(SentenceKey):
         _insert_keys(_key_rows(keyed, [exact_key(w) for w in distinct], keys))
     _mark_scanned(Article.objects.values_list("id", flat=True))
     _write_stories(sorted(sorted(g) for g in groups.values()))
@@ -296,29 +274,7 @@ def detect_stories() -> Detection:
 
 def _mark_scanned(article_ids: Iterable[int]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    _insert(ScannedArticle, ("article", "scanned_at"), [(pk, now) for pk in article_ids])
-
-
-@contextmanager
-def _indexes_dropped(model: type) -> Iterator[None]:
-    """Drop the model's named indexes for a bulk write and build them again after it
-    (inside the caller's transaction, so a failure leaves them as they were)."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    indexes = model._meta.indexes
-    with connection.cursor() as cursor:
-        for index in indexes:
-            cursor.execute(f"DROP INDEX {quote(index.name)}")
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Foreign keys are checked at commit; PostgreSQL builds no index on a table
-            # with checks pending, so run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for index in indexes:
-            columns = ", ".join(quote(model._meta.get_field(f).column) for f in index.fields)
-            cursor.execute(f"CREATE INDEX {quote(index.name)} ON {table} ({columns})")
+    insert_rows(ScannedArticle, ("article", "scanned_at"), [(pk, now) for pk in article_ids])
 
 
 def pending_articles() -> list[int]:
@@ -524,8 +480,8 @@ def _write_stories(groups: list[list[int]]) -> list[Story]:
             (story.pk, sentence_id, number)
             for sentence_id, number in _passages(original["id"], sentences).items()
         ]
-    _insert(StoryArticle, ("story", "article", "is_original"), copies)
-    _insert(StorySentence, ("story", "sentence", "passage"), passages)
+    insert_rows(StoryArticle, ("story", "article", "is_original"), copies)
+    insert_rows(StorySentence, ("story", "sentence", "passage"), passages)
     return stories
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -23,7 +22,8 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from core.db.rows import loaded
+from core.db import tags as sql
+from core.db.instances import loaded
 from core.text.cleaning import clean_text
 from sources.models import Outlet
 
@@ -35,7 +35,7 @@ NOTE_MAX_CHARS = 2000
 # the API beside the workspace each wait for the other instead of interleaving.
 #
 # On PostgreSQL, the tag's row lock does it for every write to an existing tag: the
-# upsert below (ON CONFLICT DO UPDATE) and the reads FOR UPDATE of the other paths wait
+# upsert (core.db.tags: ON CONFLICT DO UPDATE) and the reads FOR UPDATE of the other paths wait
 # for the row and act on its latest version, whose `seq` gives the next number. Where
 # there is no row to lock (a deletion racing a re-creation), the paths that run in a
 # transaction (deleting, changing by id, bulk, apply-to-copies, imports) first take an
@@ -46,11 +46,6 @@ NOTE_MAX_CHARS = 2000
 # and it runs again. On SQLite every transaction takes the database's write lock when
 # it begins (transaction_mode IMMEDIATE, in settings): writes are serialised already,
 # and a read inside a write transaction sees the latest state.
-_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
-_LOCK_MANY = """
-SELECT pg_advisory_xact_lock("key"."reviewer", "key"."sentence")
-FROM unnest(%s::int[], %s::int[]) AS "key"("reviewer", "sentence")
-"""
 SEQ_CONSTRAINT = "one_revision_per_claim_seq"
 _RETRIES = 5
 
@@ -76,101 +71,14 @@ def lock_claims(claims: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_AL
                 "tag writes need SQLite's OPTIONS['transaction_mode'] = 'IMMEDIATE'"
             )
         return
-    keys = sorted({(_int4(reviewer), _int4(sentence)) for reviewer, sentence in claims})
-    with connection.cursor() as cursor:
-        if len(keys) == 1:
-            cursor.execute(_LOCK, keys[0])
-        elif keys:
-            # unnest yields the keys in the order given, and each is locked as it comes.
-            cursor.execute(_LOCK_MANY, [[r for r, _ in keys], [s for _, s in keys]])
+    sql.lock_claims(
+        connection, sorted({(_int4(reviewer), _int4(sentence)) for reviewer, sentence in claims})
+    )
 
 
 # Tagging is the request reviewers make all day, from the pages and the API, so its
-# write is SQL written out here rather than built by the ORM on each call (building the
-# statements took most of a request's time). The tag is written with an upsert, INSERT
-# ... ON CONFLICT DO UPDATE ... RETURNING, which PostgreSQL and SQLite (3.35+) both run;
-# the conflict target is the one_tag_per_reviewer_per_claim constraint, and a tag that
-# is already so is left alone (no row comes back, no revision is written). A new tag
-# takes the number after its claim's last revision (a claim deleted before has some);
-# a changed one the number after its own.
-_LAST_SEQ = """(SELECT COALESCE(MAX("seq"), 0) FROM "annotator_tagrevision"
-    WHERE "sentence_id" = %(sentence)s AND "reviewer_id" = %(reviewer)s
-        AND "start" = %(start)s AND "end" = %(end)s)"""
-_UPSERT = f"""
-INSERT INTO "annotator_claimtag" AS "tag"
-    ("sentence_id", "reviewer_id", "start", "end",
-     "label", "outlet_id", "cited_source", "note", "created_at", "updated_at", "seq")
-VALUES (%(sentence)s, %(reviewer)s, %(start)s, %(end)s,
-    %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s, %(now)s, {_LAST_SEQ} + 1)
-ON CONFLICT ("reviewer_id", "sentence_id", "start", "end") DO UPDATE SET
-    "label" = "excluded"."label",
-    "outlet_id" = "excluded"."outlet_id",
-    "cited_source" = "excluded"."cited_source",
-    "note" = "excluded"."note",
-    "updated_at" = "excluded"."updated_at",
-    "seq" = "tag"."seq" + 1
-WHERE "tag"."label" <> "excluded"."label"
-    OR "tag"."outlet_id" <> "excluded"."outlet_id"
-    OR "tag"."cited_source" <> "excluded"."cited_source"
-    OR "tag"."note" <> "excluded"."note"
-RETURNING "id", "created_at", "seq"
-"""
-# The revision of what was written, with the tag's number. A new row carries the
-# timestamp just sent as its creation time; an updated one keeps its own.
-_REVISION = """
-INSERT INTO "annotator_tagrevision"
-    ("tag_id", "sentence_id", "reviewer_id", "changed_by_id", "seq", "action",
-     "start", "end", "label", "outlet_id", "cited_source", "note", "changed_at",
-     "suggestion_version")
-SELECT "written"."id", %(sentence)s, %(reviewer)s, %(by)s, "written"."seq",
-    CASE WHEN "written"."created_at" = %(now)s THEN 'created' ELSE 'updated' END,
-    %(start)s, %(end)s, %(label)s, %(outlet)s, %(cited_source)s, %(note)s, %(now)s,
-    %(suggestion_version)s
-FROM {written} AS "written"
-"""
-# PostgreSQL runs both as one statement (a data-modifying WITH): atomic on its own, and
-# one round trip. SQLite runs them one after the other in a transaction, the revision
-# reading the tag back by its claim.
-_UPSERT_AND_RECORD = f"""
-WITH "written" AS ({_UPSERT}), "recorded" AS ({_REVISION.format(written='"written"')})
-SELECT "id", "created_at" FROM "written"
-"""
-_RECORD_AFTER_UPSERT = _REVISION.format(
-    written="""(SELECT "id", "created_at", "seq" FROM "annotator_claimtag" WHERE "reviewer_id" =
-    %(reviewer)s AND "sentence_id" = %(sentence)s AND "start" = %(start)s AND "end" = %(end)s)"""
-)
-_EXISTING = """
-SELECT "id", "created_at", "updated_at" FROM "annotator_claimtag"
-WHERE "reviewer_id" = %(reviewer)s AND "sentence_id" = %(sentence)s
-    AND "start" = %(start)s AND "end" = %(end)s
-"""
-
-
-def _write(connection: BaseDatabaseWrapper, params: dict[str, object]) -> tuple | None:
-    """Upsert the tag and record its revision: the tag's (id, created_at, updated_at) as
-    stored, updated_at None when it was written now; None when it was already so but is
-    gone by the time it is read back (deleted meanwhile: write it again)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_UPSERT_AND_RECORD, params)
-            written = cursor.fetchone()
-        else:
-            cursor.execute(_UPSERT, params)
-            written = cursor.fetchone()
-            if written is not None:
-                cursor.execute(_RECORD_AFTER_UPSERT, params)
-        if written is not None:
-            return (*written[:2], None)
-        cursor.execute(_EXISTING, params)
-        return cursor.fetchone()
-
-
-def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:
-    """A datetime column as the ORM would read it (SQLite returns text)."""
-    column = ClaimTag._meta.get_field("created_at").get_col(ClaimTag._meta.db_table)
-    for convert in connection.ops.get_db_converters(column):
-        value = convert(value, column, connection)
-    return value  # type: ignore[return-value]
+# write is SQL written out (core.db.tags) rather than built by the ORM on each call
+# (building the statements took most of a request's time).
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +234,7 @@ def _save(
     """Write the checked claim; the reviewer is the one who acts."""
     for attempt in range(1, _RETRIES + 1):
         now = timezone.now()
-        params = {
+        values = {
             "sentence": sentence.pk,
             "reviewer": reviewer.pk,
             "by": reviewer.pk,
@@ -336,11 +244,11 @@ def _save(
             "outlet": checked.outlet_id,
             "cited_source": checked.cited_source,
             "note": checked.note,
-            "now": connection.ops.adapt_datetimefield_value(now),
+            "now": now,
             "suggestion_version": suggestion_version,
         }
         try:
-            stored = _write(connection, params)
+            stored = sql.write_tag(connection, values)
         except IntegrityError as exc:
             # The number taken twice (see lock_claims): run again, after the other
             # write. Inside a transaction the claim is locked and this cannot happen.
@@ -353,7 +261,6 @@ def _save(
             break
     pk, created_at, updated_at = stored
     changed = updated_at is None
-    created_at = _datetime(connection, created_at)
     tag = loaded(
         ClaimTag,
         {
@@ -367,7 +274,7 @@ def _save(
             "cited_source": checked.cited_source,
             "note": checked.note,
             "created_at": created_at,
-            "updated_at": now if changed else _datetime(connection, updated_at),
+            "updated_at": now if changed else updated_at,
         },
     )
     tag.sentence, tag.reviewer = sentence, reviewer

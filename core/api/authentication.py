@@ -35,7 +35,7 @@ from rest_framework import authentication, exceptions
 from core.api.throttling import counted, per_user_windows
 from core.auth.backend import permissions_column, remember_permissions
 from core.cache import count_sql
-from core.db.rows import loaded
+from core.db.instances import loaded
 from core.fast_paths import fast_path
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.db.rows import string_agg
+from core.db.sql import string_agg
 from core.fast_paths import fast_path
 
 _NAME = """"type"."app_label" || '.' || "permission"."codename" """

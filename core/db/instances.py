@@ -1,5 +1,4 @@
-"""For the SQL the hot paths write out (annotator/services/tagging.py says why): the pieces that
-differ between the databases, and model instances from the rows it reads."""
+"""Model instances from the rows a hand-written statement reads."""
 
 from __future__ import annotations
 
@@ -18,10 +17,3 @@ def loaded(model: type[M], values: dict[str, object]) -> M:
     convert anything else first, as tagging does its datetimes)."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
     return model.from_db(connection.alias, names, [values[name] for name in names])
-
-
-def string_agg(expression: str, separator: str) -> str:
-    """SQL that joins `expression` over a group with `separator` (SQL too: a literal or
-    a parameter): PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT."""
-    function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
-    return f"{function}({expression}, {separator})"

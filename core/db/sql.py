@@ -1,0 +1,44 @@
+"""What the hand-written statements are built from: table and column names read from the
+models, and the pieces that differ between PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import connection
+from django.db.models import Model
+
+
+def model(label: str) -> type[Model]:
+    """The model named `label` ("app_label.ModelName"), from the app registry: core imports
+    no app, and reaches the apps' tables through here once the apps are loaded."""
+    return apps.get_model(label)
+
+
+class Columns:
+    """A model's quoted table and column names, for writing its SQL: a renamed field or
+    table changes the statements with it. `Columns(ClaimTag)["outlet"]` is '"outlet_id"',
+    `.table` is '"annotator_claimtag"', `.list("start", "end")` is '"start", "end"'."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.model = model
+        self.table = connection.ops.quote_name(model._meta.db_table)
+
+    def __getitem__(self, field: str) -> str:
+        return connection.ops.quote_name(self.model._meta.get_field(field).column)
+
+    def list(self, *fields: str, alias: str = "") -> str:
+        """The columns of `fields`, comma-separated, each prefixed by `alias` if given."""
+        prefix = f'"{alias}".' if alias else ""
+        return ", ".join(prefix + self[field] for field in fields)
+
+    def unique(self, name: str) -> str:
+        """The columns of the model's unique constraint `name` (an ON CONFLICT target)."""
+        constraint = next(c for c in self.model._meta.constraints if c.name == name)
+        return self.list(*constraint.fields)
+
+
+def string_agg(expression: str, separator: str) -> str:
+    """SQL that joins `expression` over a group with `separator` (SQL too: a literal or
+    a placeholder): PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT."""
+    function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    return f"{function}({expression}, {separator})"

@@ -1,0 +1,219 @@
+"""The annotation workspace's reads, in SQL written out (annotator.selectors.workspace
+turns the rows into the page): an article's sentences, the tags a user sees on an
+article or one sentence, the sentences a tagging request needs, and a user's progress.
+
+The tagging request answers with the sentence's tags and the progress bar, and the article
+page reads hundreds of sentences and thousands of tags: the ORM spent longer building
+these queries than the database spends running them (bench/workspace.py). Each is built
+once per database and shape, and returns plain rows (tuples); its twin `<name>_orm`
+returns the same rows through the ORM (in another order where the statement sets none)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from functools import cache
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+
+from core.db.sql import Columns, model, string_agg
+
+NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
+Within = Literal["article", "sentence"]  # an article's tags, or one sentence's
+
+SENTENCE_FIELDS = ("id", "position", "paragraph", "start", "end", "section", "text")
+TAG_FIELDS = ("id", "sentence", "start", "end", "label")  # then outlet name, cited, note, seq
+CLAIM_FIELDS = ("sentence", "start", "end", "label")  # then outlet name, cited source, note
+
+
+@cache
+def _sentences_sql() -> str:
+    sentence = Columns(model("annotator.Sentence"))
+    return f"""
+SELECT {sentence.list(*SENTENCE_FIELDS)} FROM {sentence.table}
+WHERE {sentence["article"]} = %(article)s ORDER BY {sentence["position"]}
+"""
+
+
+def sentences(article_id: int) -> list[tuple]:
+    """The article's sentences in reading order: (id, position, paragraph, start, end,
+    section, text)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sentences_sql(), {"article": article_id})
+        return cursor.fetchall()
+
+
+def sentences_orm(article_id: int) -> list[tuple]:
+    return list(
+        model("annotator.Sentence")
+        .objects.filter(article_id=article_id)
+        .order_by("position")
+        .values_list(*SENTENCE_FIELDS)
+    )
+
+
+def _tables() -> tuple[Columns, Columns, Columns]:
+    tag = Columns(model("annotator.ClaimTag"))
+    return tag, Columns(model("sources.Outlet")), Columns(model("annotator.Sentence"))
+
+
+def _within(sentence: Columns, within: Within) -> str:
+    return f'"sentence".{sentence["article" if within == "article" else "id"]} = %(within)s'
+
+
+@cache
+def _own_tags_sql(within: Within) -> str:
+    tag, outlet, sentence = _tables()
+    return f"""
+SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
+    {tag.list("cited_source", "note", "seq", alias="tag")}
+FROM {tag.table} AS "tag"
+JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
+JOIN {sentence.table} AS "sentence" ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}
+WHERE {_within(sentence, within)} AND "tag".{tag["reviewer"]} = %(user)s
+"""
+
+
+def own_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
+    """`user_id`'s tags on the article or the sentence `pk`, in no order: (id, sentence
+    id, start, end, label, outlet name, cited source, note, seq)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_own_tags_sql(within), {"within": pk, "user": user_id})
+        return cursor.fetchall()
+
+
+def own_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:
+    tags = model("annotator.ClaimTag").objects.filter(
+        reviewer_id=user_id, **{"sentence__article_id" if within == "article" else "sentence": pk}
+    )
+    fields = [f if f != "sentence" else "sentence_id" for f in TAG_FIELDS]
+    return list(tags.values_list(*fields, "outlet__name", "cited_source", "note", "seq"))
+
+
+@cache
+def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg differs
+    tag, outlet, sentence = _tables()
+    users = Columns(get_user_model())
+    claim = f'{tag.list(*CLAIM_FIELDS, alias="tag")}, "outlet".{outlet["name"]}, ' + tag.list(
+        "cited_source", "note", alias="tag"
+    )
+    return f"""
+SELECT {claim}, COUNT(*), {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")}
+FROM {tag.table} AS "tag"
+JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
+JOIN {sentence.table} AS "sentence" ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}
+JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
+WHERE {_within(sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
+GROUP BY {claim}
+"""
+
+
+def others_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
+    """Everyone else's tags on the article or the sentence `pk`, counted in the database
+    (a teacher's page shows 20 reviewers' tags on 300 sentences, and reading them one by
+    one took most of its time): one row per claim, label, outlet, cited source and note
+    that some agree on, (sentence id, start, end, label, outlet name, cited source, note,
+    how many, their user names joined by NAMES_SEPARATOR in no order), in no order."""
+    params = {"separator": NAMES_SEPARATOR, "within": pk, "user": user_id}
+    with connection.cursor() as cursor:
+        cursor.execute(_others_sql(connection.vendor, within), params)
+        return cursor.fetchall()
+
+
+def others_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:
+    tags = (
+        model("annotator.ClaimTag")
+        .objects.filter(**{"sentence__article_id" if within == "article" else "sentence": pk})
+        .exclude(reviewer_id=user_id)
+    )
+    fields = [f if f != "sentence" else "sentence_id" for f in CLAIM_FIELDS]
+    fields += ["outlet__name", "cited_source", "note"]
+    groups: dict[tuple, list[str]] = {}
+    for *claim, name in tags.values_list(*fields, "reviewer__username"):
+        groups.setdefault(tuple(claim), []).append(name)
+    return [(*claim, len(names), NAMES_SEPARATOR.join(names)) for claim, names in groups.items()]
+
+
+# A sentence as a tagging request needs it: its columns, then its article's origin and
+# publisher (ids, names, slugs: the default attribution and the outlets offered first).
+TAGGING_FIELDS = ("id", "article", "position", "paragraph", "start", "end", "section", "text")
+
+
+@cache
+def _for_tagging_sql(count: int) -> str:
+    sentence = Columns(model("annotator.Sentence"))
+    article, outlet = Columns(model("annotator.Article")), Columns(model("sources.Outlet"))
+    joins = "\n".join(
+        f'LEFT JOIN {outlet.table} AS "{role}" '
+        f'ON "{role}".{outlet["id"]} = "article".{article[role]}'
+        for role in ("origin", "publisher")
+    )
+    return f"""
+SELECT {sentence.list(*TAGGING_FIELDS, alias="sentence")},
+    {article.list("origin", "publisher", alias="article")},
+    {outlet.list("name", "slug", alias="origin")}, {outlet.list("name", "slug", alias="publisher")}
+FROM {sentence.table} AS "sentence"
+JOIN {article.table} AS "article" ON "article".{article["id"]} = "sentence".{sentence["article"]}
+{joins}
+WHERE "sentence".{sentence["id"]} IN ({", ".join(f"%(id{i})s" for i in range(count))})
+"""
+
+
+def sentences_for_tagging(ids: Collection[int]) -> list[tuple]:
+    """The sentences with these distinct primary keys (those that exist), in no order:
+    TAGGING_FIELDS, then the article's origin id, publisher id, the origin's name and
+    slug, and the publisher's name and slug (None where the article has none)."""
+    if not ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_for_tagging_sql(len(ids)), {f"id{i}": pk for i, pk in enumerate(ids)})
+        return cursor.fetchall()
+
+
+def sentences_for_tagging_orm(ids: Collection[int]) -> list[tuple]:
+    fields = [f if f != "article" else "article_id" for f in TAGGING_FIELDS]
+    outlets = ["article__origin__name", "article__origin__slug"]
+    outlets += ["article__publisher__name", "article__publisher__slug"]
+    return list(
+        model("annotator.Sentence")
+        .objects.filter(id__in=ids)
+        .values_list(*fields, "article__origin_id", "article__publisher_id", *outlets)
+    )
+
+
+@cache
+def _progress_sql(skipped: int) -> str:
+    tag, _, sentence = _tables()
+    sections = ", ".join(f"%(section{i})s" for i in range(skipped))
+    return f"""
+SELECT COUNT(*), COUNT(CASE WHEN EXISTS (
+    SELECT 1 FROM {tag.table} AS "tag"
+    WHERE "tag".{tag["reviewer"]} = %(user)s
+        AND "tag".{tag["sentence"]} = "sentence".{sentence["id"]}
+) THEN 1 END)
+FROM {sentence.table} AS "sentence"
+WHERE "sentence".{sentence["article"]} = %(article)s
+    AND "sentence".{sentence["section"]} NOT IN ({sections})
+"""
+
+
+def progress(user_id: int, article_id: int, *, skip: Collection[str]) -> tuple[int, int]:
+    """(claims, tagged): how many of the article's sentences outside the sections `skip`
+    (not empty) there are, and how many of them `user_id` has tagged, whole or in part."""
+    params = {f"section{i}": section for i, section in enumerate(sorted(skip))}
+    with connection.cursor() as cursor:
+        cursor.execute(_progress_sql(len(skip)), {**params, "user": user_id, "article": article_id})
+        return cursor.fetchone()
+
+
+def progress_orm(user_id: int, article_id: int, *, skip: Collection[str]) -> tuple[int, int]:
+    tags = model("annotator.ClaimTag").objects.filter(reviewer_id=user_id, sentence=OuterRef("pk"))
+    counts = (
+        model("annotator.Sentence")
+        .objects.filter(article_id=article_id)
+        .exclude(section__in=skip)
+        .aggregate(total=Count("pk"), done=Count("pk", filter=Q(Exists(tags))))
+    )
+    return counts["total"], counts["done"]

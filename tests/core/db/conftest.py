@@ -1,0 +1,51 @@
+"""A small world for the SQL layer's property tests: one article of a few sentences in
+several sections, two outlets and three reviewers, built in code (not the seeds)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from annotator.models import Article, Sentence
+from annotator.services.imports import import_article
+from sources.models import Outlet
+
+TEXT = (
+    "Troops advanced on the town, officials said. Some experts say the offensive may stall. "
+    "It is a cynical move.\n\n"
+    "By Jane Roe\n\n"
+    "The ministry reported 28 casualties. Observers doubt it; others do not.\n\n"
+    "Comments\n\n"
+    "reader1: nonsense, all of it."
+)
+
+
+@dataclass
+class World:
+    article: Article
+    sentences: list[Sentence]
+    outlets: list[Outlet]
+    users: list
+
+
+@pytest.fixture
+def world(db, django_user_model) -> World:
+    outlets = [
+        Outlet.objects.create(name="Riverside Daily", slug="riverside-daily"),
+        Outlet.objects.create(name="Hill Gazette ✓", slug="hill-gazette"),
+    ]
+    article = import_article(
+        text=TEXT,
+        title="Advance",
+        publisher=outlets[0],
+        origin=outlets[1],
+        comments_start="Comments",
+    ).article
+    users = [
+        django_user_model.objects.create_user(username=name, password="pw")
+        for name in ("ana", "bo", "chen-李")
+    ]
+    sentences = list(Sentence.objects.filter(article=article).order_by("position"))
+    assert len(sentences) >= 6 and len({s.section for s in sentences}) >= 3
+    return World(article, sentences, outlets, users)

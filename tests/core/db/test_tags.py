@@ -1,0 +1,189 @@
+"""The tag write (core.db.tags.write_tag: one upsert with its revision) against its ORM
+twin, over any sequence of writes and deletions a class may make: the same tags, the same
+history, the same answers, on SQLite and on PostgreSQL (the suite runs on both)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.models import ClaimTag, Label, TagRevision
+from annotator.services.tagging import delete_tag, lock_claims
+from core.db.tags import write_tag, write_tag_orm
+
+START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+NOTES = ["", "a note", "«another», with ünïcode"]
+SOURCES = ["", "the ministry"]
+
+# A step: write (True) or delete (False) reviewer's claim on a sentence, whole (span 0)
+# or a cut of it, with a label, outlet, cited source (sourced only) and note; who acts.
+steps = st.lists(
+    st.tuples(
+        st.booleans() | st.just(True),
+        st.integers(0, 1),
+        st.integers(0, 1),
+        st.integers(0, 1),
+        st.sampled_from(Label.values),
+        st.integers(0, 1),
+        st.integers(0, len(SOURCES) - 1),
+        st.integers(0, len(NOTES) - 1),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _claim(world, reviewer, index, span):
+    sentence = world.sentences[index]
+    start, end = sentence.start, sentence.end
+    if span:
+        start, end = start + 1, end - 1
+    return {
+        "sentence": sentence.pk,
+        "reviewer": world.users[reviewer].pk,
+        "start": start,
+        "end": end,
+    }
+
+
+def _replay(world, drawn, write):
+    """Run the steps with `write`; what it answered, and the tags and history after."""
+    answers = []
+    for n, (writing, reviewer, index, span, label, outlet, source, note) in enumerate(drawn):
+        claim = _claim(world, reviewer, index, span)
+        if not writing:
+            tag = ClaimTag.objects.filter(
+                sentence_id=claim["sentence"],
+                reviewer_id=claim["reviewer"],
+                start=claim["start"],
+                end=claim["end"],
+            ).first()
+            if tag is not None:
+                delete_tag(tag=tag, by=world.users[reviewer])
+            answers.append(tag is not None)
+            continue
+        values = {
+            **claim,
+            "label": label,
+            "outlet": world.outlets[outlet].pk,
+            "cited_source": SOURCES[source] if label == Label.SOURCED else "",
+            "note": NOTES[note],
+            "by": claim["reviewer"],
+            "now": START + timedelta(minutes=n),
+            "suggestion_version": f"v{n % 3}" if n % 2 else "",
+        }
+        with transaction.atomic():
+            written = write(connection, values)
+        answers.append((written.created_at, written.updated_at))
+    tags = sorted(
+        ClaimTag.objects.values_list(
+            "sentence_id",
+            "reviewer_id",
+            "start",
+            "end",
+            "label",
+            "outlet_id",
+            "cited_source",
+            "note",
+            "seq",
+            "created_at",
+            "updated_at",
+        )
+    )
+    history = sorted(
+        TagRevision.objects.values_list(
+            "sentence_id",
+            "reviewer_id",
+            "start",
+            "end",
+            "seq",
+            "action",
+            "label",
+            "outlet_id",
+            "cited_source",
+            "note",
+            "changed_by_id",
+            "suggestion_version",
+            "tag__start",
+        )
+    )
+    changed_at = sorted(
+        TagRevision.objects.exclude(action="deleted").values_list("seq", "changed_at")
+    )
+    return answers, tags, history, changed_at
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(drawn=steps)
+def test_the_tag_write_agrees_with_its_orm_twin(world, drawn):
+    results = []
+    for write in (write_tag, write_tag_orm):
+        with transaction.atomic():
+            results.append(_replay(world, drawn, write))
+            transaction.set_rollback(True)
+    by_sql, by_orm = results
+    assert by_sql == by_orm
+
+
+def test_a_new_tag_changed_and_written_again_keeps_one_tag_and_numbers_its_history(world):
+    claim = _claim(world, 0, 0, 0)
+    values = {
+        **claim,
+        "label": "opinion",
+        "outlet": world.outlets[0].pk,
+        "cited_source": "",
+        "note": "",
+        "by": claim["reviewer"],
+        "suggestion_version": "",
+    }
+    with transaction.atomic():
+        first = write_tag(connection, {**values, "now": START})
+    with transaction.atomic():
+        second = write_tag(
+            connection, {**values, "label": "speculation", "now": START + timedelta(1)}
+        )
+    with transaction.atomic():
+        again = write_tag(
+            connection, {**values, "label": "speculation", "now": START + timedelta(2)}
+        )
+    assert first.updated_at is None and second.updated_at is None  # both written
+    assert again == (first.id, START, START + timedelta(1))  # already so: nothing written
+    assert first.id == second.id and first.created_at == START
+    assert list(TagRevision.objects.order_by("seq").values_list("seq", "action", "label")) == [
+        (1, "created", "opinion"),
+        (2, "updated", "speculation"),
+    ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    claims=st.lists(st.tuples(st.integers(1, 2**40), st.integers(1, 2**40)), min_size=1, max_size=6)
+)
+def test_the_claim_locks_are_held_on_the_claims_asked_for_until_the_transaction_ends(
+    transactional_db, django_assert_num_queries, claims
+):
+    def held() -> set[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objsubid = 2 AND pid = pg_backend_pid()"
+            )
+            return set(cursor.fetchall())
+
+    if connection.vendor == "sqlite":
+        # SQLite: the transaction's write lock serialises the writes; nothing to send.
+        with transaction.atomic(), django_assert_num_queries(0):
+            lock_claims(claims)
+        return
+    with transaction.atomic():
+        lock_claims(claims)
+        # Each (reviewer, sentence) as two int4 keys; pg_locks shows them as oids.
+        assert held() == {(r % 2**32, s % 2**32) for r, s in claims}
+    assert held() == set()

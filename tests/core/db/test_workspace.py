@@ -1,0 +1,135 @@
+"""The workspace's hand-written reads (core.db.workspace) against their ORM twins, on
+whatever tags a class may have written: the same rows, on SQLite and on PostgreSQL (the
+suite runs on both: DATABASE_URL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotator.models import ClaimTag, Label
+from annotator.selectors.workspace import UNTAGGABLE_SECTIONS
+from core.db import workspace as sql
+from core.text.sections import Section
+
+NOTES = ["", "see §2", "«quoted» note, with a comma", "multi\nline"]
+SOURCES = ["", "the ministry", "Some experts ‘close to it’"]
+
+# A tag: (reviewer, sentence, span: 0 the whole sentence, else a cut of it), label,
+# outlet, cited source (sourced only), note.
+tags = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.integers(0, 20),
+        st.integers(0, 3),
+        st.sampled_from(Label.values),
+        st.integers(0, 1),
+        st.integers(0, len(SOURCES) - 1),
+        st.integers(0, len(NOTES) - 1),
+    ),
+    max_size=40,
+)
+examples = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _write(world, drawn) -> None:
+    stamp = datetime(2026, 5, 1, tzinfo=UTC)
+    made = {}
+    for reviewer, index, span, label, outlet, source, note in drawn:
+        sentence = world.sentences[index % len(world.sentences)]
+        start, end = sentence.start, sentence.end
+        if span and end - start > span:
+            start, end = start + span, end - span + 1
+        claim = (world.users[reviewer].pk, sentence.pk, start, end)
+        made[claim] = ClaimTag(
+            reviewer=world.users[reviewer],
+            sentence=sentence,
+            start=start,
+            end=end,
+            label=label,
+            outlet=world.outlets[outlet],
+            cited_source=SOURCES[source] if label == Label.SOURCED else "",
+            note=NOTES[note],
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    ClaimTag.objects.bulk_create(made.values())
+
+
+def _names_sorted(rows):
+    return sorted((*row[:-1], sorted(row[-1].split(sql.NAMES_SEPARATOR))) for row in rows)
+
+
+@examples
+@given(drawn=tags)
+def test_the_tag_reads_agree_with_their_orm_twins(world, drawn):
+    with transaction.atomic():
+        _write(world, drawn)
+        for user in world.users:
+            places = [("article", world.article.pk)]
+            places += [("sentence", s.pk) for s in world.sentences]
+            for within, pk in places:
+                own = sql.own_tags(user.pk, within=within, pk=pk)
+                assert sorted(own) == sorted(sql.own_tags_orm(user.pk, within=within, pk=pk))
+                others = sql.others_tags(user.pk, within=within, pk=pk)
+                assert _names_sorted(others) == _names_sorted(
+                    sql.others_tags_orm(user.pk, within=within, pk=pk)
+                )
+            skip = UNTAGGABLE_SECTIONS
+            progress = sql.progress(user.pk, world.article.pk, skip=skip)
+            assert progress == sql.progress_orm(user.pk, world.article.pk, skip=skip)
+        transaction.set_rollback(True)
+
+
+@examples
+@given(
+    drawn=tags,
+    skip=st.sets(st.sampled_from(Section.values), min_size=1),
+)
+def test_progress_counts_what_the_orm_counts_whatever_sections_are_left_out(world, drawn, skip):
+    with transaction.atomic():
+        _write(world, drawn)
+        for user in world.users:
+            progress = sql.progress(user.pk, world.article.pk, skip=skip)
+            assert progress == sql.progress_orm(user.pk, world.article.pk, skip=skip)
+        transaction.set_rollback(True)
+
+
+def test_the_reads_find_what_a_reviewer_wrote(world):
+    """The comparisons above cannot both be empty by mistake: a tag shows in each."""
+    ana, bo = world.users[:2]
+    sentence = world.sentences[0]
+    for user in (ana, bo):
+        ClaimTag.objects.create(
+            reviewer=user,
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.end,
+            label="opinion",
+            outlet=world.outlets[1],
+        )
+    (own,) = sql.own_tags(ana.pk, within="sentence", pk=sentence.pk)
+    assert own[1:6] == (sentence.pk, sentence.start, sentence.end, "opinion", "Hill Gazette ✓")
+    (others,) = sql.others_tags(ana.pk, within="article", pk=world.article.pk)
+    assert others[-2:] == (1, "bo")
+    total, done = sql.progress(ana.pk, world.article.pk, skip=UNTAGGABLE_SECTIONS)
+    assert done == 1 and total == sum(s.section not in UNTAGGABLE_SECTIONS for s in world.sentences)
+
+
+def test_the_sentence_reads_agree_with_their_orm_twins(world):
+    assert sql.sentences(world.article.pk) == sql.sentences_orm(world.article.pk)
+    assert [row[0] for row in sql.sentences(world.article.pk)] == [s.pk for s in world.sentences]
+
+
+@examples
+@given(picks=st.lists(st.integers(-3, 25), unique=True, max_size=12))
+def test_the_sentences_for_tagging_agree_with_their_orm_twin(world, picks):
+    # Ids of the world's sentences, and some of no sentence at all.
+    first = world.sentences[0].pk
+    ids = [first + n for n in picks]
+    assert sorted(sql.sentences_for_tagging(ids)) == sorted(sql.sentences_for_tagging_orm(ids))
