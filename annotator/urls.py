@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from annotator import views
-from annotator.views import account, accounts, imports
+from annotator.views import account, imports, passwords
 from annotator.views import export as export_views
 from core.auth.forms import LoginForm
 
@@ -31,21 +31,21 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Passwords: Django's own views (annotator/views/accounts.py), under Django's names.
-    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    # Passwords: Django's own views (annotator/views/passwords.py), under Django's names.
+    path("accounts/password/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/reset/",
-        accounts.PasswordResetView.as_view(),
+        passwords.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
         "accounts/password/reset/sent/",
-        accounts.PasswordResetDoneView.as_view(),
+        passwords.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        accounts.PasswordResetConfirmView.as_view(),
+        passwords.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

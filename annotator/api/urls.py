@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from annotator.api.views import articles, bulk, me, sentences, tags
-from annotator.views import export as export_views
+from annotator.api.views import articles, bulk, export, me, sentences, tags
 from core.api.routing import api
 
 urlpatterns = [
@@ -33,5 +32,5 @@ urlpatterns = [
     api("schema/", SpectacularAPIView.as_view(), "api-schema"),
     # The split view serves its start-up script as a file: no inline script (CSP).
     api("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), "api-docs"),
-    api("export/", export_views.export_api, "api-export"),
+    api("export/", export.export_api, "api-export"),
 ]

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 
+from django.http import StreamingHttpResponse
+
 from annotator.export import brat, csv, doccano, jsonl, labelstudio, w3c
 from annotator.export.selection import Corpus, Progress, Selection
 
@@ -99,3 +101,15 @@ def filename(fmt: str, selection: Selection, *, today: dt.date | None = None) ->
     stamp = (today or dt.date.today()).isoformat()
     variant = "-aggregated" if selection.aggregate else ""
     return f"corpus-{fmt}-{stamp}{variant}.{FORMATS[fmt].extension}"
+
+
+def download(form, selection) -> StreamingHttpResponse:
+    """The export a valid ExportForm asks for, streamed as a file download (the page's
+    and the API's answer alike)."""
+    fmt = form.cleaned_data["format"]
+    response = StreamingHttpResponse(
+        export_stream(selection, fmt, bom=form.cleaned_data["bom"]),
+        content_type=FORMATS[fmt].content_type,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename(fmt, selection)}"'
+    return response
