@@ -184,6 +184,7 @@ class Corpus:
                     "given",
                     "",
                     "",
+                    "",
                     dt.date(2017, 1, 1) + dt.timedelta(days=pk % 2000),
                     "bench",
                     now,
@@ -218,6 +219,7 @@ class Corpus:
                 "publisher_signal",
                 "origin",
                 "origin_signal",
+                "origin_unknown",
                 "byline",
                 "url",
                 "published_on",
@@ -247,14 +249,14 @@ def add_tags(corpus: Corpus, count: int, reviewers: list[int], already: int, edi
             label = base if rng.random() < 0.75 else rng.choice(LABELS)
             outlet = origin if rng.random() < 0.95 else rng.randrange(1, OUTLETS + 1)
             cited = rng.choice(SOURCES) if label == "sourced" else ""
-            tags.append((sentence, reviewer, start, end, label, outlet, cited, "", now, now))
+            tags.append((sentence, reviewer, start, end, label, outlet, cited, "", now, now, 1))
         if rng.random() < 0.01:
             adjudications.append((sentence, start, end, base, origin, "", "", editor, now))
         # A claim is tagged once: drop it from the pool (swap with the last).
         claims[index] = claims[-1]
         claims.pop()
     fields = ["sentence", "reviewer", "start", "end", "label", "outlet", "cited_source", "note"]
-    insert(ClaimTag, [*fields, "created_at", "updated_at"], tags)
+    insert(ClaimTag, [*fields, "created_at", "updated_at", "seq"], tags)
     insert(
         Adjudication,
         [

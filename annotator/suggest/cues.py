@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from annotator.models import Label
 from annotator.suggest.lexicons import load, tokenize
-from framing.selectors.framing import is_vague
+from core.text.hedges import is_vague
 
 FAMILY_LABEL = {
     "attribution": Label.SOURCED,
