@@ -153,7 +153,7 @@ def test_the_interval_chart_draws_each_share_where_its_interval_says():
     )
 
     dots = re.findall(
-        r'data-label="(\w+)" data-row="(\w)" data-share="([\d.]+)" data-low="([\d.]+)"', svg
+        r'data-label="(\w+)" data-row="(\w)"\s+data-share="([\d.]+)" data-low="([\d.]+)"', svg
     )
     assert [(label, row, share) for label, row, share, _ in dots] == [
         ("sourced", "A", "0.6000"),
