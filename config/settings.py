@@ -134,7 +134,11 @@ TEMPLATES = [
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
+        "OPTIONS": {
+            "autoescape": True,
+            "undefined": jinja2.StrictUndefined,
+            "environment": "annotator.presenters.workspace.environment",
+        },
     },
 ]
 
