@@ -202,7 +202,7 @@ class ClaimTag(models.Model):
     class Meta:
         ordering = ["sentence", "start", "reviewer"]
         indexes = [
-            # The outlet figures (framing.selectors.framing): the sentences whose tags name given
+            # The outlet figures (core.db.framing): the sentences whose tags name given
             # outlets, then every vote on their claims, read from the index alone.
             models.Index(fields=["outlet", "sentence"], name="claimtag_outlet_sentence"),
             models.Index(

@@ -184,6 +184,7 @@ class Corpus:
                     "given",
                     "",
                     "",
+                    "",
                     dt.date(2017, 1, 1) + dt.timedelta(days=pk % 2000),
                     "bench",
                     now,
@@ -218,6 +219,7 @@ class Corpus:
                 "publisher_signal",
                 "origin",
                 "origin_signal",
+                "origin_unknown",
                 "byline",
                 "url",
                 "published_on",
@@ -247,14 +249,14 @@ def add_tags(corpus: Corpus, count: int, reviewers: list[int], already: int, edi
             label = base if rng.random() < 0.75 else rng.choice(LABELS)
             outlet = origin if rng.random() < 0.95 else rng.randrange(1, OUTLETS + 1)
             cited = rng.choice(SOURCES) if label == "sourced" else ""
-            tags.append((sentence, reviewer, start, end, label, outlet, cited, "", now, now))
+            tags.append((sentence, reviewer, start, end, label, outlet, cited, "", now, now, 1))
         if rng.random() < 0.01:
             adjudications.append((sentence, start, end, base, origin, "", "", editor, now))
         # A claim is tagged once: drop it from the pool (swap with the last).
         claims[index] = claims[-1]
         claims.pop()
     fields = ["sentence", "reviewer", "start", "end", "label", "outlet", "cited_source", "note"]
-    insert(ClaimTag, [*fields, "created_at", "updated_at"], tags)
+    insert(ClaimTag, [*fields, "created_at", "updated_at", "seq"], tags)
     insert(
         Adjudication,
         [
@@ -304,7 +306,13 @@ def timed_page(client: Client, url: str, params: dict) -> tuple[float, float, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reset", action="store_true", help="empty a PostgreSQL database first")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="5,000 articles and 100,000 tags only (a before/after check in minutes)",
+    )
     args = parser.parse_args()
+    articles, tag_counts = (ARTICLES[:1], TAGS[:1]) if args.quick else (ARTICLES, TAGS)
     vendor = connection.vendor
     call_command("migrate", verbosity=0)
     if Article.objects.exists():
@@ -329,7 +337,7 @@ def main() -> None:
     corpus = Corpus()
     print("Republication detection (full rebuild):")
     timings = {}
-    for count in ARTICLES:
+    for count in articles:
         started = time.perf_counter()
         corpus.add_articles(count - (corpus.next_article - 1), outlets)
         built = time.perf_counter() - started
@@ -344,12 +352,13 @@ def main() -> None:
             f"{found.article_pairs} pairs of copies found ({corpus.planted} planted), "
             f"{found.stories} stories"
         )
-    small, large = ARTICLES
-    print(
-        f"  time per article: {timings[small] / small * 1000:.2f} ms at {small}, "
-        f"{timings[large] / large * 1000:.2f} ms at {large} (ratio "
-        f"{timings[large] / large / (timings[small] / small):.2f}; 1.00 is linear)"
-    )
+    if len(articles) > 1:
+        small, large = articles
+        print(
+            f"  time per article: {timings[small] / small * 1000:.2f} ms at {small}, "
+            f"{timings[large] / large * 1000:.2f} ms at {large} (ratio "
+            f"{timings[large] / large / (timings[small] / small):.2f}; 1.00 is linear)"
+        )
     before = corpus.planted
     corpus.add_articles(50, outlets)
     started = time.perf_counter()
@@ -391,7 +400,7 @@ def main() -> None:
     as_student.force_login(student)
     tags = 0
     print("Outlet figures, whole page through Django (best of 3 after a first run):")
-    for count in TAGS:
+    for count in tag_counts:
         started = time.perf_counter()
         tags = add_tags(corpus, count, reviewers, tags, editor.pk)
         built = time.perf_counter() - started

@@ -136,7 +136,11 @@ TEMPLATES = [
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
+        "OPTIONS": {
+            "autoescape": True,
+            "undefined": jinja2.StrictUndefined,
+            "environment": "annotator.presenters.workspace.environment",
+        },
     },
 ]
 

@@ -10,7 +10,6 @@ from typing import NamedTuple, Protocol
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from markupsafe import Markup, escape
 
 from annotator.labels import LETTERS
 from annotator.models import Article, ClaimTag, Label, Sentence
@@ -153,31 +152,6 @@ class Marker:
     def letter(self) -> str:
         return LETTERS[self.label]
 
-    @property
-    def classes(self) -> str:
-        return (
-            f"marker t-{self.label}{' mine' if self.mine else ''}"
-            f"{' is-span' if self.excerpt else ''}"
-        )
-
-    @property
-    def attrs(self) -> Markup:
-        """The viewer's own tag as data attributes, for the panel to fill itself from: its
-        id, label, outlet, cited source and note, and a span's offsets (a whole
-        sentence's are the sentence's), and the number of its last change (what the
-        workspace's Undo names). Empty for other reviewers' tags."""
-        if self.pk is None:
-            return Markup()
-        span = f' data-start="{self.start}" data-end="{self.end}"' if self.excerpt else ""
-        cited = f' data-cited="{escape(self.cited_source)}"' if self.cited_source else ""
-        note = f' data-note="{escape(self.note)}"' if self.note else ""
-        # Built here rather than in the template: the page has hundreds of these, and
-        # one string costs the template a fraction of seven. Every text is escaped.
-        return Markup(
-            f' data-tag="{self.pk}" data-label="{escape(self.label)}"{span}'
-            f' data-outlet="{escape(self.outlet)}"{cited}{note} data-seq="{self.seq}"'
-        )
-
 
 @dataclass(slots=True)
 class Segment:
@@ -219,26 +193,8 @@ class SentenceView:
         return self.whole is not None or bool(self.spans)
 
     @property
-    def classes(self) -> str:
-        label = f" l-{self.whole.label}" if self.whole else ""
-        unit = " not-unit" if self.unit is False else ""
-        return f"sentence{label}{' is-tagged' if self.tagged else ''}{unit}"
-
-    @property
     def section_name(self) -> str:
         return SECTION_NAMES[self.section]
-
-    @property
-    def attrs(self) -> Markup:
-        """The sentence's id and data attributes (offsets, section, position), built here
-        for the same reason as Marker.attrs."""
-        unit = ""
-        if self.unit:
-            unit = f' data-unit="{"answered" if self.answered else "open"}"'
-        return Markup(
-            f'id="s{self.pk}" data-start="{self.start}" data-end="{self.end}" '
-            f'data-section="{escape(self.section)}" data-position="{self.position}"{unit}'
-        )
 
 
 @dataclass(slots=True)

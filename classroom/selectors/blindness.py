@@ -8,9 +8,8 @@ here, so that a count cannot give away what the pages hide. `scope_for(viewer)` 
 once per request, what the viewer's figures may read; the readers apply it:
 
 - ORM reads: `scope.claim_tags(queryset)` and `scope.adjudications(queryset)`;
-- hand-written SQL (`framing.selectors.framing`): `scope.tag_sql(...)` and
-  `scope.adjudication_sql(...)`,
-  the same conditions (a test compares the two on both databases);
+- hand-written SQL (`core.db.framing`) reads `scope.viewer_id` and `scope.hidden` and
+  writes the same conditions (a test compares the two on both databases);
 - a `group=` choice: `scope.groups()` / `scope.may_see_group(group)`;
 - shown counts: `suppressed(counts, scope.min_cell)`.
 
@@ -40,7 +39,7 @@ The rule, by viewer:
 3. Anonymous visitors and accounts without a role read no figures at all (the views
    refuse them before asking this module).
 
-Where it applies. The outlet figures (`framing.selectors.framing`, for the profile and comparison
+Where it applies. The outlet figures (`framing.selectors`, for the profile and comparison
 pages, their CSV and chart, and `/api/outlets/<slug>/profile/`, `/api/compare/`) take the
 scope as a required argument. Exports (`annotator.export`) are for teachers/editors and
 admins only, whose scope is `EVERYTHING`. The class pages' agreement figures, feedback
@@ -128,38 +127,6 @@ class TagScope:
     def hidden_articles(self) -> frozenset[int]:
         """The articles whose adjudications (and others' tags) are hidden altogether."""
         return frozenset().union(*(b.articles for b in self.hidden if b.reviewers is None))
-
-    # Hand-written SQL ----------------------------------------------------------------
-
-    def tag_sql(self, *, article: str, reviewer: str, params: list[object]) -> str:
-        """The ORM's `tag_filter` as an SQL condition on a tag row, given SQL expressions
-        for its article id and its reviewer id; the values are appended to `params` in
-        the order of the placeholders. "" when nothing is hidden (the statement is then
-        unchanged)."""
-        conditions = []
-        for block in self.hidden:
-            articles = sorted(block.articles)
-            params.extend(articles)
-            on_articles = f"{article} IN ({', '.join(['%s'] * len(articles))})"
-            if block.reviewers is None:
-                params.append(self.viewer_id)
-                conditions.append(f"NOT ({on_articles} AND {reviewer} <> %s)")
-            else:
-                reviewers = sorted(block.reviewers)
-                params.extend(reviewers)
-                conditions.append(
-                    f"NOT ({on_articles} AND {reviewer} IN ({', '.join(['%s'] * len(reviewers))}))"
-                )
-        return " AND ".join(conditions)
-
-    def adjudication_sql(self, *, article: str, params: list[object]) -> str:
-        """`adjudications` as an SQL condition on an adjudication row's article id; ""
-        when none is hidden."""
-        articles = sorted(self.hidden_articles)
-        if not articles:
-            return ""
-        params.extend(articles)
-        return f"{article} NOT IN ({', '.join(['%s'] * len(articles))})"
 
     # Groups ------------------------------------------------------------------------
 

@@ -22,8 +22,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.timezone import localtime
-
 from annotator.models import Adjudication, Article, Label, Sentence
 from annotator.selectors.suggestions import suggester
 from annotator.stats.agreement import (
@@ -36,8 +34,6 @@ from annotator.stats.agreement import (
     precision_recall,
     reliability,
 )
-from classroom.presenters.plain_words import split
-from classroom.presenters.time_zones import zone
 from classroom.selectors.assignments import Answer, AssignmentData
 from classroom.selectors.cues import deciding_cue
 
@@ -250,10 +246,6 @@ class Hard:
         methods: it looks keys up first)."""
         return self.counts.most_common()
 
-    @property
-    def split(self) -> str:
-        return split(self.counts)
-
 
 @dataclass(frozen=True, slots=True)
 class AgreementFigures:
@@ -363,10 +355,6 @@ class DisagreementRow:
     def disputed(self) -> bool:
         return len(self.counts) > 1
 
-    @property
-    def split(self) -> str:
-        return split(self.counts)
-
 
 def disagreement_rows(
     sentences: Sequence[Sentence],
@@ -416,64 +404,8 @@ def disagreement_rows(
     return rows
 
 
-# Gradebook -------------------------------------------------------------------------------
-
-# Headers a spreadsheet user reads at a glance; what each percentage means is in the
-# README ("Gradebook") and on the assignment page. The hand-in column names its zone.
-GRADEBOOK_HEADER = [
-    "Assignment",
-    "Username",
-    "Name",
-    "Email",
-    "Handed in ({zone})",
-    "Sentences in key",
-    "Answered",
-    "Same as key",
-    "Score %",
-    "Agreement %",
-    "Cohen kappa",
-]
-
-
-def gradebook_header(time_zone: str) -> list[str]:
-    return [h.format(zone=time_zone) for h in GRADEBOOK_HEADER]
-
-
-def gradebook_rows(
-    datas: Sequence[AssignmentData], *, time_zone: str = "UTC"
-) -> list[list[object]]:
-    """One row per student and assignment: the figures of their feedback, the hand-in
-    time in `time_zone` to the second (a spreadsheet reads "2026-12-02 17:31:05" as a
-    date and time)."""
-    tz = zone(time_zone)
-    rows: list[list[object]] = []
-    for data in datas:
-        for student in data.students:
-            result = score(data, student.pk)
-            answered = data.answers.get(student.pk, {})
-            n_answered = sum(1 for pk in data.key if pk in answered)
-            submission = data.submissions.get(student.pk)
-            rows.append(
-                [
-                    data.assignment.title,
-                    student.get_username(),
-                    student.get_full_name(),
-                    student.email,
-                    localtime(submission.submitted_at, tz).strftime("%Y-%m-%d %H:%M:%S")
-                    if submission
-                    else "",
-                    result.keyed,
-                    n_answered,
-                    result.matches,
-                    None if result.share is None else round(100 * result.share, 1),
-                    None if not n_answered else round(100 * result.matches / n_answered, 1),
-                    None if (k := _kappa(data, student.pk)) is None else round(k, 3),
-                ]
-            )
-    return rows
-
-
-def _kappa(data: AssignmentData, student_id: int) -> float | None:
+def kappa(data: AssignmentData, student_id: int) -> float | None:
+    """Cohen's kappa of one student's answers against the key (None when undefined)."""
     keyed_units = [s for s in data.units if s.pk in data.key]
     key, given = _rows(data, student_id, keyed_units)
     return cohen_kappa(key, given)

@@ -68,3 +68,9 @@ def with_band(value: float | None) -> str:
     if value is None:
         return format_html('<abbr class="undefined" title="undefined: see below">{}</abbr>', EMPTY)
     return format_html('{} <span class="band">({})</span>', num(value), plain_words.band(value))
+
+
+@register.filter
+def split(counts) -> str:
+    """How the students who answered a sentence split, in words (plain_words.split)."""
+    return plain_words.split(counts)

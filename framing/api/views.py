@@ -1,6 +1,7 @@
 """JSON for the outlet figures: `/api/outlets/<slug>/profile/` and `/api/compare/`.
 
-The same selectors as the pages (`framing.selectors.framing`), so the numbers agree. Errors follow
+The same form and selectors as the pages (`framing.forms`, `framing.selectors`), so the
+numbers agree. Errors follow
 the API's shapes: 400 `{"<parameter>": ["what is wrong"]}`, 401/403/404 `{"detail": ...}`.
 """
 
@@ -17,8 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from classroom.selectors.blindness import TagScope, scope_for
-from framing.selectors import framing
-from framing.views.outlets import parse_outlets
+from framing.api.serializers import figures_json, filters_json
+from framing.forms import parse_filters, parse_outlets
+from framing.presenters.figures import comparison_notes
+from framing.selectors import outlets as selectors
 from sources.models import Outlet
 
 FILTER_PARAMS = ("from", "to", "q", "group", "include")
@@ -41,16 +44,6 @@ def _check_params(request: Request, allowed: tuple[str, ...]) -> None:
     for name, values in request.query_params.lists():
         if any("\x00" in value for value in values):
             raise ValidationError({name: "contains a NUL character"})
-
-
-def _filters_json(filters: framing.Filters) -> dict:
-    return {
-        "from": filters.date_from,
-        "to": filters.date_to,
-        "q": filters.q,
-        "group": filters.group.name if filters.group else None,
-        "sections": list(filters.sections),
-    }
 
 
 def _blind_json(scope: TagScope) -> dict:
@@ -103,16 +96,16 @@ def outlet_profile(request: Request, slug: str) -> Response:
     if by not in ("", "group"):
         raise ValidationError({"by": "the only value is group"})
     scope = scope_for(request.user)
-    filters = framing.parse_filters(request.query_params, scope=scope)
-    profile = framing.outlet_profile(
+    filters = parse_filters(request.query_params, scope=scope)
+    profile = selectors.outlet_profile(
         outlet=outlet, scope=scope, filters=filters, by_group=by == "group"
     )
     return Response(
         {
             "outlet": {"slug": outlet.slug, "name": outlet.name, "kind": outlet.kind},
-            "filters": _filters_json(filters),
+            "filters": filters_json(filters),
             **_blind_json(scope),
-            "figures": [framing.as_json(f) for f in profile.figures],
+            "figures": [figures_json(f) for f in profile.figures],
             "articles": {"published": profile.published, "originated": profile.originated},
             "republished_by": [
                 {"outlet": r["slug"], "outlet_name": r["name"], "articles": r["articles"]}
@@ -143,18 +136,18 @@ def compare(request: Request) -> Response:
     _check_params(request, (*FILTER_PARAMS, "outlets"))
     outlets = parse_outlets(request.query_params.getlist("outlets"))
     scope = scope_for(request.user)
-    filters = framing.parse_filters(request.query_params, scope=scope)
-    comparison = framing.compare_outlets(outlets=outlets, scope=scope, filters=filters)
+    filters = parse_filters(request.query_params, scope=scope)
+    comparison = selectors.compare_outlets(outlets=outlets, scope=scope, filters=filters)
     return Response(
         {
             "outlets": [o.slug for o in outlets],
-            "filters": _filters_json(filters),
+            "filters": filters_json(filters),
             **_blind_json(scope),
-            "figures": [framing.as_json(f) for f in comparison.figures],
+            "figures": [figures_json(f) for f in comparison.figures],
             "overlaps": [
                 {"label": o.label, "outlets": [o.a_outlet.slug, o.b_outlet.slug]}
                 for o in comparison.overlaps
             ],
-            "notes": comparison.notes(),
+            "notes": comparison_notes(comparison),
         }
     )

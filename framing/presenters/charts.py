@@ -9,18 +9,20 @@ Two charts: `stacked_bars`, each row's shares side by side, the bar as thick as 
 number of claims allows (n is also written at its end); and `interval_chart`, each
 share as a dot with its 95% interval as whiskers, one block per label, so that two
 outlets' shares can be compared with their uncertainty in view.
+
+This module works out what to draw and where (the geometry, as text ready for the
+attributes); the SVG itself is the template templates/framing/_chart.svg.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from dataclasses import dataclass, field
 
 from annotator.labels import LETTERS as LABEL_LETTERS
-from framing.selectors.framing import DISPUTED, LABEL_NAMES, LABELS, Figures, percent
+from framing.presenters.figures import interval_text, percent
+from framing.selectors.figures import DISPUTED, LABEL_NAMES, LABELS, Figures
 
 # The workspace's label colours (app.css :root; tests/sources/test_charts.py keeps the
 # two in step) and a grey for claims whose reviewers disagree.
@@ -32,16 +34,6 @@ COLOURS = {
     DISPUTED: "#5b6575",
 }
 LETTERS = {**LABEL_LETTERS, DISPUTED: "D"}
-# Drawn in white over the colour, so that the labels differ without colour too.
-PATTERNS = {
-    "sourced": "",
-    "unsourced": '<path d="M0,8 L8,0" stroke-width="1.4"/>',
-    "opinion": '<circle cx="4" cy="4" r="1.3" stroke="none"/>',
-    "speculation": '<path d="M0,0 L8,8 M8,0 L0,8" stroke-width="1"/>',
-    DISPUTED: '<path d="M0,4 L8,4" stroke-width="1.4"/>',
-}
-# label: (letter, colour, pattern drawn in white over it)
-STYLES = {label: (LETTERS[label], COLOURS[label], PATTERNS[label]) for label in LABELS}
 
 WIDTH = 760
 LABEL_WIDTH = 170
@@ -51,73 +43,54 @@ BAR_MIN = 16
 BAR_MAX = 34
 GAP = 14
 LEGEND_HEIGHT = 34
-STYLE = (
-    "<style>text{{font:13px system-ui,sans-serif;fill:#1d2430}}"
-    ".letter{{font-weight:700}}.name{{font-weight:600}}.n,.none,.tick{{fill:#5b6575}}"
-    ".tick{{font-size:11px}}.tag{{fill:#fff;fill-opacity:.9}}"
-    ".empty{{fill:#f3f4f6;stroke:#aaa;stroke-dasharray:4 3}}.grid{{stroke:#d9dee7}}"
-    ".badge{{fill:#fff;font-weight:700}}</style>"
-)
+
+AXIS_X = 200  # where 0% is, in the interval chart
+AXIS_WIDTH = 400  # from 0% to 100%
+ROW = 22
+HEAD = 26
 
 
-def _patterns(prefix: str) -> SafeString:
-    return format_html_join(
-        "",
-        '<pattern id="{}-{}" width="8" height="8" patternUnits="userSpaceOnUse">'
-        '<rect width="8" height="8" fill="{}"/>'
-        '<g stroke="#fff" stroke-opacity=".55" fill="#fff" fill-opacity=".55">{}</g></pattern>',
-        (
-            (prefix, label, colour, mark_safe(drawing))
-            for label, (_, colour, drawing) in STYLES.items()
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A label as the charts draw it: colour, letter and pattern (the template's)."""
+
+    label: str
+    name: str
+    letter: str
+    colour: str
+    x: int = 0  # its place in the legend
 
 
-def _legend(prefix: str) -> SafeString:
-    items = []
-    x = LABEL_WIDTH
-    for label in LABELS:
-        letter, colour, _ = STYLES[label]
-        name = LABEL_NAMES[label]
-        items.append(
-            format_html(
-                '<g transform="translate({},6)" class="key" data-label="{}">'
-                '<rect width="22" height="18" rx="3" fill="url(#{}-{})" stroke="{}"/>'
-                '<text x="11" y="13.5" text-anchor="middle" class="badge">{}</text>'
-                '<text x="28" y="14">{}</text></g>',
-                x,
-                label,
-                prefix,
-                label,
-                colour,
-                letter,
-                name,
-            )
-        )
-        x += 40 + 8 * len(name)
-    return mark_safe("".join(items))
+KEYS = [Key(label, LABEL_NAMES[label], LETTERS[label], COLOURS[label]) for label in LABELS]
 
 
-def _svg(
-    *, prefix: str, height: float, title: str, description: str, body: SafeString, legend=True
-) -> SafeString:
-    return format_html(
-        '<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
-        'width="100%" role="img" aria-labelledby="{}-title {}-desc">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        "<defs>{}</defs>" + STYLE + "{}{}</svg>",
-        WIDTH,
-        f"{height:.0f}",
-        prefix,
-        prefix,
-        prefix,
-        title,
-        prefix,
-        description,
-        _patterns(prefix),
-        _legend(prefix) if legend else "",
-        body,
-    )
+def _legend() -> list[Key]:
+    keys, x = [], LABEL_WIDTH
+    for key in KEYS:
+        keys.append(Key(key.label, key.name, key.letter, key.colour, x))
+        x += 40 + 8 * len(key.name)
+    return keys
+
+
+LEGEND = _legend()
+
+
+@dataclass(slots=True)
+class Chart:
+    """One chart for templates/framing/_chart.svg: `kind` "bars" (with `bars`) or
+    "intervals" (with `ticks` and `blocks`)."""
+
+    kind: str
+    prefix: str
+    height: str
+    title: str
+    description: str
+    width: int = WIDTH
+    keys: list[Key] = field(default_factory=lambda: KEYS)
+    legend: list[Key] = field(default_factory=list)
+    bars: list[dict] = field(default_factory=list)
+    ticks: list[dict] = field(default_factory=list)
+    blocks: list[dict] = field(default_factory=list)
 
 
 def _thickness(total: int, largest: int) -> float:
@@ -135,7 +108,7 @@ def _description(rows: Sequence[Figures]) -> str:
             ", ".join(
                 f"{s.name} {s.withheld}"
                 if s.withheld
-                else f"{s.name} {percent(s.share)} (95% interval {s.interval_text})"
+                else f"{s.name} {percent(s.share)} (95% interval {interval_text(s.interval)})"
                 for s in f.shares
                 if s.count or s.withheld
             )
@@ -149,7 +122,7 @@ def _description(rows: Sequence[Figures]) -> str:
     )
 
 
-def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") -> SafeString:
+def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") -> Chart:
     """One horizontal bar per row of figures, split into its label shares (100% wide),
     as thick as its number of claims (relative to the largest row) and with that number
     at its end."""
@@ -162,28 +135,25 @@ def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") 
         total = figures.total
         thick = BAR_MAX if figures.withheld else _thickness(total, largest)
         y = middle - thick / 2
-        parts = [
-            format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="name">{}</text>',
-                LABEL_WIDTH - 10,
-                f"{middle + 5:.1f}",
-                figures.key,
-            )
-        ]
+        bar = {
+            "key": figures.key,
+            "name_x": LABEL_WIDTH - 10,
+            "text_y": f"{middle + 5:.1f}",
+            "empty": None,
+            "segments": [],
+            "small": None,
+            "n_x": LABEL_WIDTH + BAR_WIDTH + 10,
+            "claims_text": figures.claims_text,
+        }
         if not total or figures.withheld:
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="empty"/>'
-                    '<text x="{}" y="{}" class="none">{}</text>',
-                    LABEL_WIDTH,
-                    slot,
-                    BAR_WIDTH,
-                    BAR_MAX,
-                    LABEL_WIDTH + 10,
-                    f"{middle + 5:.1f}",
-                    f"{figures.claims_text} claims" if figures.withheld else "no claims yet",
-                )
-            )
+            bar["empty"] = {
+                "x": LABEL_WIDTH,
+                "y": slot,
+                "width": BAR_WIDTH,
+                "height": BAR_MAX,
+                "text_x": LABEL_WIDTH + 10,
+                "text": f"{figures.claims_text} claims" if figures.withheld else "no claims yet",
+            }
         x = float(LABEL_WIDTH)
         shares = figures.shares if total and not figures.withheld else []
         # Counts the blind rule suppresses for this viewer are drawn as one grey segment
@@ -194,178 +164,133 @@ def stacked_bars(rows: Sequence[Figures], *, title: str, prefix: str = "chart") 
                 continue
             width = BAR_WIDTH * share.count / total
             letter = LETTERS[share.label]
-            caption = (
-                f"{figures.key}: {share.name} {share.count} of {total} ({percent(share.share)}"
-                f"; 95% interval {share.interval_text})"
-            )
-            parts.append(
-                format_html(
-                    '<g class="segment" data-label="{}"><title>{}</title>'
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-{})" '
-                    'stroke="#fff" stroke-width="1"/>',
-                    share.label,
-                    caption,
-                    f"{x:.1f}",
-                    f"{y:.1f}",
-                    f"{width:.1f}",
-                    f"{thick:.1f}",
-                    prefix,
-                    share.label,
-                )
-            )
+            segment = {
+                "label": share.label,
+                "caption": (
+                    f"{figures.key}: {share.name} {share.count} of {total} "
+                    f"({percent(share.share)}; 95% interval {interval_text(share.interval)})"
+                ),
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "width": f"{width:.1f}",
+                "height": f"{thick:.1f}",
+                "tag": None,
+            }
             text = f"{letter} {percent(share.share)}" if width >= 58 else letter
             if width >= 8 * len(text) + 6:
-                parts.append(
-                    format_html(
-                        '<rect x="{}" y="{}" width="{}" height="16" rx="3" class="tag"/>'
-                        '<text x="{}" y="{}" text-anchor="middle" class="letter">{}</text>',
-                        f"{x + width / 2 - (8 * len(text) + 4) / 2:.1f}",
-                        f"{middle - 8:.1f}",
-                        8 * len(text) + 4,
-                        f"{x + width / 2:.1f}",
-                        f"{middle + 4:.1f}",
-                        text,
-                    )
-                )
-            parts.append(mark_safe("</g>"))
+                segment["tag"] = {
+                    "x": f"{x + width / 2 - (8 * len(text) + 4) / 2:.1f}",
+                    "y": f"{middle - 8:.1f}",
+                    "width": 8 * len(text) + 4,
+                    "text_x": f"{x + width / 2:.1f}",
+                    "text_y": f"{middle + 4:.1f}",
+                    "text": text,
+                }
+            bar["segments"].append(segment)
             x += width
         if small:
-            parts.append(
-                format_html(
-                    '<g class="segment" data-label="withheld"><title>{}</title>'
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="empty"/></g>',
-                    f"{figures.key}: "
-                    + ", ".join(f"{s.name} {s.withheld}" for s in small)
-                    + " (small counts are not shown)",
-                    f"{x:.1f}",
-                    f"{y:.1f}",
-                    f"{LABEL_WIDTH + BAR_WIDTH - x:.1f}",
-                    f"{thick:.1f}",
-                )
-            )
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" class="n">n = {}</text>',
-                LABEL_WIDTH + BAR_WIDTH + 10,
-                f"{middle + 5:.1f}",
-                figures.claims_text,
-            )
-        )
-        bars.append(mark_safe("".join(parts)))
-    return _svg(
+            bar["small"] = {
+                "caption": f"{figures.key}: "
+                + ", ".join(f"{s.name} {s.withheld}" for s in small)
+                + " (small counts are not shown)",
+                "x": f"{x:.1f}",
+                "y": f"{y:.1f}",
+                "width": f"{LABEL_WIDTH + BAR_WIDTH - x:.1f}",
+                "height": f"{thick:.1f}",
+            }
+        bars.append(bar)
+    return Chart(
+        kind="bars",
         prefix=prefix,
-        height=height,
+        height=f"{height:.0f}",
         title=title,
         description=_description(rows),
-        body=mark_safe("".join(bars)),
+        legend=LEGEND,
+        bars=bars,
     )
-
-
-AXIS_X = 200  # where 0% is, in the interval chart
-AXIS_WIDTH = 400  # from 0% to 100%
-ROW = 22
-HEAD = 26
 
 
 def _at(fraction: float) -> str:
     return f"{AXIS_X + AXIS_WIDTH * fraction:.1f}"
 
 
-def interval_chart(rows: Sequence[Figures], *, title: str, prefix: str = "intervals") -> SafeString:
+def interval_chart(rows: Sequence[Figures], *, title: str, prefix: str = "intervals") -> Chart:
     """Each row's share of each label as a dot, with its 95% Wilson interval drawn as
     whiskers: one block per label (its colour, letter and name at the top), one line per
     row in it, named with its number of claims. Where two rows' whiskers overlap, the data
     cannot tell their shares apart."""
     top = 24
     height = top + len(LABELS) * (HEAD + len(rows) * ROW + 8) + 4
-    parts = []
     # The axis: 0, 25, 50, 75 and 100%, labelled above the first block.
-    for tick in (0, 0.25, 0.5, 0.75, 1):
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/>'
-                '<text x="{}" y="{}" text-anchor="middle" class="tick">{}</text>',
-                _at(tick),
-                _at(tick),
-                top - 4,
-                f"{height - 4:.0f}",
-                _at(tick),
-                top - 8,
-                percent(tick),
-            )
-        )
+    ticks = [
+        {"x": _at(tick), "y1": top - 4, "y2": f"{height - 4:.0f}", "text_y": top - 8,
+         "text": percent(tick)}
+        for tick in (0, 0.25, 0.5, 0.75, 1)
+    ]  # fmt: skip
     # Each row's shares once (Figures.shares works them out on every call).
     shares = [None if f.withheld or not f.total else f.shares for f in rows]
-    names = [escape(f.key) for f in rows]
+    blocks = []
     y = top
-    for index, label in enumerate(LABELS):
-        letter, colour, _ = STYLES[label]
-        parts.append(
-            format_html(
-                '<g class="block" data-label="{}"><rect x="8" y="{}" width="22" height="18" '
-                'rx="3" fill="url(#{}-{})"/><text x="19" y="{}" text-anchor="middle" '
-                'class="badge">{}</text><text x="38" y="{}" class="name">{}</text></g>',
-                label,
-                y + 3,
-                prefix,
-                label,
-                y + 16.5,
-                letter,
-                y + 17,
-                LABEL_NAMES[label],
-            )
-        )
+    for index, key in enumerate(KEYS):
+        block = {
+            "key": key,
+            "rect_y": y + 3,
+            "badge_y": y + 16.5,
+            "name_y": y + 17,
+            "rows": [],
+        }
         y += HEAD
-        for figures, row_shares, name in zip(rows, shares, names, strict=True):
+        for figures, row_shares in zip(rows, shares, strict=True):
             share = None if row_shares is None else row_shares[index]
             middle = y + ROW / 2
-            # Plain f-strings: only the row's name and the counts' words are text, escaped
-            # above once per row (format_html's escaping of every number is most of the
-            # chart's time otherwise).
-            parts.append(
-                f'<text x="{AXIS_X - 10}" y="{middle + 4}" text-anchor="end">{name} '
-                f'<tspan class="n">(n = {escape(figures.claims_text)})</tspan></text>'
-            )
+            line = {
+                "name": figures.key,
+                "claims_text": figures.claims_text,
+                "name_x": AXIS_X - 10,
+                "text_y": middle + 4,
+                "words": None,
+                "interval": None,
+            }
             if share is None or share.interval is None:
-                words = (
+                line["words_x"] = AXIS_X + 6
+                line["words"] = (
                     share.withheld
                     if share is not None
                     else f"{figures.claims_text} claims: too few to show"
                     if figures.withheld
                     else "no claims"
                 )
-                parts.append(
-                    f'<text x="{AXIS_X + 6}" y="{middle + 4}" class="none">{escape(words)}</text>'
-                )
-                y += ROW
-                continue
-            low, high = share.interval
-            caption = escape(
-                f"{figures.key}: {share.name} {share.percent} of {figures.total} claims, "
-                f"95% interval {share.interval_text}"
-            )
-            x_low, x_high, x_share = _at(low), _at(high), _at(share.share)
-            stroke = f'stroke="{colour}" stroke-width="2"'
-            parts.append(
-                f'<g class="interval" data-label="{label}" data-row="{name}" '
-                f'data-share="{share.share:.4f}" data-low="{low:.4f}" data-high="{high:.4f}">'
-                f"<title>{caption}</title>"
-                f'<line x1="{x_low}" x2="{x_high}" y1="{middle}" y2="{middle}" {stroke} '
-                'class="whisker"/>'
-                f'<line x1="{x_low}" x2="{x_low}" y1="{middle - 5}" y2="{middle + 5}" {stroke}/>'
-                f'<line x1="{x_high}" x2="{x_high}" y1="{middle - 5}" y2="{middle + 5}" {stroke}/>'
-                f'<circle cx="{x_share}" cy="{middle}" r="5" fill="{colour}" stroke="#fff" '
-                'stroke-width="1.5" class="dot"/>'
-                f'<text x="{AXIS_X + AXIS_WIDTH + 12}" y="{middle + 4}">{share.percent} '
-                f'<tspan class="n">({share.interval_text})</tspan></text></g>'
-            )
+            else:
+                low, high = share.interval
+                share_text, interval = percent(share.share), interval_text(share.interval)
+                line["interval"] = {
+                    "caption": (
+                        f"{figures.key}: {share.name} {share_text} of {figures.total} claims, "
+                        f"95% interval {interval}"
+                    ),
+                    "share": f"{share.share:.4f}",
+                    "low": f"{low:.4f}",
+                    "high": f"{high:.4f}",
+                    "x_low": _at(low),
+                    "x_high": _at(high),
+                    "x_share": _at(share.share),
+                    "middle": middle,
+                    "tick_top": middle - 5,
+                    "tick_bottom": middle + 5,
+                    "text_x": AXIS_X + AXIS_WIDTH + 12,
+                    "percent": share_text,
+                    "interval": interval,
+                }
+            block["rows"].append(line)
             y += ROW
+        blocks.append(block)
         y += 8
-    return _svg(
+    return Chart(
+        kind="intervals",
         prefix=prefix,
-        height=height,
+        height=f"{height:.0f}",
         title=title,
         description=_description(rows),
-        body=mark_safe("".join(parts)),
-        legend=False,
+        ticks=ticks,
+        blocks=blocks,
     )

@@ -19,8 +19,12 @@ from annotator.services import stories
 from annotator.services.tagging import apply_tag_to_copies
 from classroom.selectors.blindness import TagScope, fewer_than, scope_for
 from core.auth.roles import is_editor
-from framing.presenters.charts import STYLES, interval_chart, stacked_bars
-from framing.selectors import framing
+from framing.forms import OPTIONAL_SECTIONS, parse_filters, parse_outlets
+from framing.presenters.charts import KEYS, interval_chart, stacked_bars
+from framing.presenters.csv import figures_csv
+from framing.presenters.figures import comparison_notes
+from framing.selectors import outlets as selectors
+from framing.selectors.figures import Filters
 from sources.models import Outlet
 
 STORIES_PER_PAGE = 50
@@ -39,32 +43,15 @@ def _csv(text: str, filename: str) -> HttpResponse:
     )
 
 
-def parse_outlets(raw: list[str]) -> list[Outlet]:
-    """Outlets named by slug, in the order given, from `outlets=a,b` or `outlets=a&outlets=b`.
-    Raises Http404 for an unknown slug and ValidationError for fewer than two."""
-    if any("\x00" in value for value in raw):
-        raise ValidationError({"outlets": "contains a NUL character"})
-    slugs = list(dict.fromkeys(s.strip() for value in raw for s in value.split(",") if s.strip()))
-    by_slug = {o.slug: o for o in Outlet.objects.filter(slug__in=slugs)}
-    unknown = [s for s in slugs if s not in by_slug]
-    if unknown:
-        raise Http404(f"unknown outlet {unknown[0]!r}")
-    if len(slugs) < 2:
-        raise ValidationError({"outlets": "choose at least two outlets to compare"})
-    return [by_slug[s] for s in slugs]
-
-
-def _filter_context(scope: TagScope, filters: framing.Filters | None = None) -> dict:
+def _filter_context(scope: TagScope, filters: Filters | None = None) -> dict:
     """What the filter form and the legend need (the groups: those the viewer may see)."""
     return {
-        "filters": filters or framing.Filters(),
+        "filters": filters or Filters(),
         "groups": scope.groups(),
         "blind": scope,
         "fewer_than": fewer_than(scope.min_cell) if scope.min_cell > 1 else "",
-        "optional_sections": framing.OPTIONAL_SECTIONS.items(),
-        "legend": [
-            (label, framing.LABEL_NAMES[label], STYLES[label][0]) for label in framing.LABELS
-        ],
+        "optional_sections": OPTIONAL_SECTIONS.items(),
+        "legend": [(key.label, key.name, key.letter) for key in KEYS],
     }
 
 
@@ -87,7 +74,7 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
     by_group = request.GET.get("by") == "group"
     scope = scope_for(request.user)
     try:
-        filters = framing.parse_filters(request.GET, scope=scope)
+        filters = parse_filters(request.GET, scope=scope)
     except ValidationError as exc:
         return render(
             request,
@@ -99,9 +86,11 @@ def outlet_profile(request: HttpRequest, slug: str) -> HttpResponse:
             },
             status=400,
         )
-    profile = framing.outlet_profile(outlet=outlet, scope=scope, filters=filters, by_group=by_group)
+    profile = selectors.outlet_profile(
+        outlet=outlet, scope=scope, filters=filters, by_group=by_group
+    )
     if request.GET.get("format") == "csv":
-        return _csv(framing.figures_csv(profile.figures), f"{outlet.slug}-profile.csv")
+        return _csv(figures_csv(profile.figures), f"{outlet.slug}-profile.csv")
     return render(
         request,
         "framing/outlet_profile.html",
@@ -140,7 +129,7 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
         )
     try:
         outlets = parse_outlets(raw)
-        filters = framing.parse_filters(request.GET, scope=scope)
+        filters = parse_filters(request.GET, scope=scope)
     except ValidationError as exc:
         return render(
             request,
@@ -148,10 +137,10 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
             {**context, "errors": exc.messages, **_filter_context(scope)},
             status=400,
         )
-    comparison = framing.compare_outlets(outlets=outlets, scope=scope, filters=filters)
+    comparison = selectors.compare_outlets(outlets=outlets, scope=scope, filters=filters)
     if request.GET.get("format") == "csv":
         return _csv(
-            framing.figures_csv(comparison.figures),
+            figures_csv(comparison.figures),
             "compare-" + "-".join(o.slug for o in outlets)[:150] + ".csv",
         )
     return render(
@@ -163,6 +152,7 @@ def outlet_compare(request: HttpRequest) -> HttpResponse:
             "outlets": outlets,
             "outlets_param": ",".join(o.slug for o in outlets),
             "comparison": comparison,
+            "notes": comparison_notes(comparison),
             "chart": stacked_bars(
                 comparison.figures,
                 title="Label shares of the claims attributed to "

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from annotator.services.tagging import tag_claim
 from classroom.models import Classroom
 from classroom.services.classes import create_join_code
-from framing.selectors.framing import wilson
+from framing.selectors.statistics import wilson
 from sources.models import Outlet
 
 pytestmark = pytest.mark.django_db(transaction=True)

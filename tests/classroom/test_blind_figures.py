@@ -31,7 +31,7 @@ from classroom.selectors.assignments import units
 from classroom.selectors.blindness import EVERYTHING, scope_for, suppressed
 from classroom.services.classes import create_assignment, submit
 from core.auth.roles import EDITORS, REVIEWERS
-from framing.selectors import framing
+from framing.selectors.figures import outlet_figures
 from sources.models import Outlet
 from tests.factories import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
@@ -405,7 +405,7 @@ def _figures(outlets, scope, **kwargs):
             dict(f.counts),
             sorted((s.name, s.count) for s in f.sources),
         )
-        for f in framing.outlet_figures(outlets=outlets, scope=scope, **kwargs)
+        for f in outlet_figures(outlets=outlets, scope=scope, **kwargs)
     }
 
 

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from annotator.models import Adjudication
 from classroom.models import AnswerKeyEntry, Classroom, Comment, Submission
+from classroom.presenters.gradebook import gradebook_rows
 from classroom.presenters.plain_words import band, split
 from classroom.selectors import assignments as selectors
 from classroom.selectors import results
@@ -380,7 +381,7 @@ def test_the_gradebook_score_agrees_with_the_feedback(assignment, teacher, stude
     data = selectors.assignment_data(assignment, now=timezone.now() + timedelta(days=30))
 
     result = results.feedback(data, student.pk)
-    [row] = [r for r in results.gradebook_rows([data]) if r[1] == "student1"]
+    [row] = [r for r in gradebook_rows([data]) if r[1] == "student1"]
 
     assert row[5:11] == [
         result.keyed,

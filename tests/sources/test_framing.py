@@ -18,17 +18,13 @@ from annotator.stats.consensus import decide
 from classroom.selectors.blindness import EVERYTHING
 from core.auth.roles import EDITORS, REVIEWERS
 from core.spreadsheet import safe_cell
-from framing.selectors.framing import (
-    DISPUTED,
-    Filters,
-    compare_outlets,
-    figures_csv,
-    is_vague,
-    outlet_figures,
-    overlap,
-    parse_filters,
-    wilson,
-)
+from core.text.hedges import is_vague
+from framing.forms import parse_filters
+from framing.presenters.csv import figures_csv
+from framing.presenters.figures import comparison_notes
+from framing.selectors.figures import DISPUTED, Filters, outlet_figures
+from framing.selectors.outlets import compare_outlets
+from framing.selectors.statistics import overlap, wilson
 from sources.models import Outlet
 from tests.factories import make_user
 from tests.sources.test_stories import import_as_south_front, south_fronts_original
@@ -282,7 +278,7 @@ def test_comparison_notes_only_the_differences_whose_intervals_overlap(seeds, st
 
     comparison = compare_outlets(scope=EVERYTHING, outlets=[outlet("South Front"), wire])
 
-    notes = comparison.notes()
+    notes = comparison_notes(comparison)
     # 4 of 4 against 0 of 4: 51–100% and 0–49% do not overlap, so no note on sourced or
     # opinion claims; 0 of 4 on both sides (0–49%) overlap too, but 0% against 0% is no
     # difference at all, so nothing is said about the other labels either.
@@ -298,7 +294,9 @@ def test_comparison_notes_a_zero_against_a_share_whose_intervals_overlap(seeds, 
     tag_claim(sentence=body(seeds["001"], 1), reviewer=student, label="unsourced")
     tag_claim(sentence=body(seeds["004"], 0), reviewer=student, label="opinion", outlet=wire)
 
-    notes = compare_outlets(scope=EVERYTHING, outlets=[outlet("South Front"), wire]).notes()
+    notes = comparison_notes(
+        compare_outlets(scope=EVERYTHING, outlets=[outlet("South Front"), wire])
+    )
 
     # 1 of 2 (9–91%) against 0 of 1 (0–79%) overlap: that difference is not meaningful.
     assert (
@@ -319,7 +317,7 @@ def test_comparison_says_so_when_no_difference_is_meaningful(seeds, student):
     )
     names = ["South Front", "21st Century Wire", "Elijah J. Magnier"]
 
-    notes = compare_outlets(scope=EVERYTHING, outlets=[outlet(n) for n in names]).notes()
+    notes = comparison_notes(compare_outlets(scope=EVERYTHING, outlets=[outlet(n) for n in names]))
 
     assert (
         "Sourced: none of the differences between these outlets is meaningful; every pair's "
