@@ -110,10 +110,15 @@ REVIEWERS = [f"bench{n}" for n in range(1, 9)]
 SETUP = """
 import json
 from django.contrib.auth.models import Group, User
-from annotator.services.tokens import issue_token
 from annotator.models import Sentence
-from core.auth.roles import REVIEWERS
-from annotator.services.seeds import load_seeds
+try:  # this layout; or a checkout from before it (config/, core/), to compare with
+    from annotator.services.seeds import load_seeds
+    from annotator.services.tokens import issue_token
+    from core.auth.roles import REVIEWERS
+except ImportError:
+    from annotator.api.tokens import issue_token
+    from annotator.roles import REVIEWERS
+    from annotator.seeds import load_seeds
 load_seeds()
 tokens = {}
 for name in %r:
@@ -125,6 +130,12 @@ sentences = list(
 )
 print("BENCH", json.dumps({"tokens": tokens, "sentences": sentences}))
 """
+
+
+def wsgi_module(root: Path) -> str:
+    """The WSGI module of the code in `root`: `config.wsgi`, or `annotator.wsgi` in a
+    checkout from before the project package moved to config/ (to compare with)."""
+    return "config.wsgi" if (root / "config" / "wsgi.py").exists() else "annotator.wsgi"
 
 
 @dataclass
@@ -368,7 +379,7 @@ def start_server(
                 PYTHON,
                 "-m",
                 "gunicorn",
-                "config.wsgi",
+                wsgi_module(root),
                 "--bind",
                 f"127.0.0.1:{port}",
             ),

@@ -109,15 +109,22 @@ from api import (  # noqa: E402  (bench/api.py: the same server set-up)
     manage,
     server_env,
     worker_cpu_seconds,
+    wsgi_module,
 )
 
 SETUP = """
 import json
 from django.contrib.auth.models import Group, User
-from annotator.services.tokens import issue_token
-from core.auth.roles import EDITORS
-from annotator.services.seeds import read_manifest
-from sources.services.outlets import save_outlet
+try:  # this layout; or a checkout from before it (config/, core/), to compare with
+    from annotator.services.seeds import read_manifest
+    from annotator.services.tokens import issue_token
+    from core.auth.roles import EDITORS
+    from sources.services.outlets import save_outlet
+except ImportError:
+    from annotator.api.tokens import issue_token
+    from annotator.roles import EDITORS
+    from annotator.seeds import read_manifest
+    from sources.services import save_outlet
 for outlet in read_manifest()["outlets"]:
     save_outlet(**outlet)
 user = User.objects.create_user("bench-teacher")
@@ -143,7 +150,7 @@ class Server:
         self.database_url = env["DATABASE_URL"]
         self.process = subprocess.Popen(
             [
-                *(PYTHON, "-m", "gunicorn", "config.wsgi"),
+                *(PYTHON, "-m", "gunicorn", wsgi_module(root)),
                 *("--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"),
             ],
             cwd=root,
