@@ -219,42 +219,14 @@ def save_articles(prepared: list[PreparedArticle]) -> list[ImportResult]:
     return [ImportResult(p.article, created=True) for p in prepared]
 
 
-def import_article(
-    *,
-    text: str,
-    title: str = "",
-    publisher: Outlet | None = None,
-    origin: Outlet | None = None,
-    byline: str = "",
-    url: str = "",
-    published_on: dt.date | None = None,
-    html: str = "",
-    source_name: str = "",
-    comments_start: str = "",
-    imported_by: AbstractBaseUser | None = None,
-    outlet_index: OutletIndex | None = None,
-) -> ImportResult:
+def import_article(**fields: object) -> ImportResult:
     """Import one article and its sentences, or return the existing one with the same text
-    (writing nothing).
+    (writing nothing). Takes `prepare_article`'s keyword arguments.
 
     Publisher and origin given here win; whichever is missing is detected from the
     text (and the article records which signal decided it). Raises ValidationError,
     saving nothing, when the text or a field is not acceptable."""
-    prepared = prepare_article(
-        text=text,
-        title=title,
-        publisher=publisher,
-        origin=origin,
-        byline=byline,
-        url=url,
-        published_on=published_on,
-        html=html,
-        source_name=source_name,
-        comments_start=comments_start,
-        imported_by=imported_by,
-        outlet_index=outlet_index,
-    )
-    return save_article(prepared)
+    return save_article(prepare_article(**fields))
 
 
 def import_document(
