@@ -207,13 +207,13 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
 
     from annotator.services.seeds import read_manifest
+    from core.cache.routers import migrate_every_database
     from sources.services.outlets import save_outlet
 
-    call_command("migrate", verbosity=0)
+    migrate_every_database(verbosity=0)
     outlets = {o["name"]: save_outlet(**o) for o in read_manifest()["outlets"]}
     users = get_user_model().objects.bulk_create(
         [get_user_model()(username=f"reviewer{n}") for n in range(1, REVIEWERS + 1)]

@@ -79,8 +79,9 @@ def measure(label: str, options: argparse.Namespace) -> None:
 
     from annotator.models import Sentence
     from core.auth.roles import REVIEWERS
+    from core.cache.routers import migrate_every_database
 
-    call_command("migrate", verbosity=0)
+    migrate_every_database(verbosity=0)
     with contextlib.redirect_stdout(io.StringIO()):
         call_command("load_seeds", verbosity=0)
     user = get_user_model().objects.create_user("bench-reviewer", password=None)

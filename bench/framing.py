@@ -314,7 +314,9 @@ def main() -> None:
     args = parser.parse_args()
     articles, tag_counts = (ARTICLES[:1], TAGS[:1]) if args.quick else (ARTICLES, TAGS)
     vendor = connection.vendor
-    call_command("migrate", verbosity=0)
+    from core.cache.routers import migrate_every_database
+
+    migrate_every_database(verbosity=0)
     if Article.objects.exists():
         if not args.reset:
             sys.exit("The database already has articles; use a throwaway one, or --reset.")

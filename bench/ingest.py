@@ -69,7 +69,9 @@ def reset_database() -> None:
     connection.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{WORK / 'bench.sqlite3'}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
+    from core.cache.routers import migrate_every_database
+
+    migrate_every_database(verbosity=0)
     for outlet in read_manifest()["outlets"]:
         save_outlet(**outlet)
 

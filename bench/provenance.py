@@ -144,12 +144,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
 
     from annotator.services.seeds import read_manifest
+    from core.cache.routers import migrate_every_database
     from sources.services.outlets import load_directory, save_outlet
 
-    call_command("migrate", verbosity=0)
+    migrate_every_database(verbosity=0)
     for outlet in read_manifest()["outlets"]:
         save_outlet(**outlet)
     load_directory()

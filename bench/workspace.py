@@ -71,7 +71,9 @@ urlpatterns = [path("bench/minimal/", minimal), path("", include("config.urls"))
 
 def build() -> tuple[int, Sentence, list]:
     """The article, one of its sentences, and the users (reviewers, then a teacher)."""
-    call_command("migrate", verbosity=0)
+    from core.cache.routers import migrate_every_database
+
+    migrate_every_database(verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False, stdout=io.StringIO())
     ensure_roles()
     outlet = save_outlet(name="South Front", slug="south-front")

@@ -47,3 +47,15 @@ class CacheRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
         return (app_label in APP_LABELS) == (db == ALIAS)
+
+
+def migrate_every_database(**options: object) -> None:
+    """`migrate` from code for the app's database and, on SQLite, the cache's (the
+    command line's `manage.py migrate` does both by itself; code that calls it, such as
+    the benchmarks, calls this)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    call_command("migrate", **options)
+    if ALIAS in connections:
+        call_command("migrate", database=ALIAS, **options)
