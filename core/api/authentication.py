@@ -33,9 +33,10 @@ from knox.settings import CONSTANTS
 from rest_framework import authentication, exceptions
 
 from core.api.throttling import counted, per_user_windows
-from core.auth.backend import permissions_column, remember_permissions
+from core.auth.backend import remember_permissions
 from core.cache import count_sql
 from core.db.instances import loaded
+from core.db.permissions import permissions_column
 from core.fast_paths import fast_path
 
 
