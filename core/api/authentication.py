@@ -89,7 +89,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def _authenticate_through_orm(self, key: str) -> tuple[AbstractBaseUser, AuthToken]:
         """What authenticate_credentials answers, through the ORM (the fast path off)."""
-        token = tokens.token_orm(key[: CONSTANTS.TOKEN_KEY_LENGTH], hash_token(key), timezone.now())
+        prefix = key[: CONSTANTS.TOKEN_KEY_LENGTH]
+        token = tokens.token_user_orm(prefix, hash_token(key), timezone.now())
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:

@@ -4,7 +4,7 @@ statement; on PostgreSQL the same statement can also count the request for the v
 rates (one data-modifying WITH around the counters' upsert, core/db/counters.py).
 Scripts send a token with every request, and building the token-and-user query with the
 ORM took longer than running it: each statement is built once per database and shape.
-The ORM twin, `token_orm`, is the token read through the ORM (what the API does with
+The ORM twin, `token_user_orm`, is the token read through the ORM (what the API does with
 the fast path off)."""
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def token_user(
     return TokenUser(user, row[-1], counts)
 
 
-def token_orm(key: str, digest: str, now: datetime) -> Model | None:
+def token_user_orm(key: str, digest: str, now: datetime) -> Model | None:
     """`token_user`'s ORM twin: the token (its user selected with it), or None."""
     tokens = (
         _token_model()

@@ -19,7 +19,7 @@ from knox.settings import CONSTANTS
 from rest_framework import exceptions
 
 from core.api.authentication import TokenAuthentication
-from core.db import tokens
+from core.db import counters, tokens
 from core.db.permissions import SEPARATOR, permissions_orm
 
 EXPIRIES = [None, timedelta(hours=1), timedelta(seconds=-1)]
@@ -78,7 +78,7 @@ def test_the_token_statement_agrees_with_its_orm_twin(db, django_user_model, dra
             key = _key(keys, token, how)
             prefix, digest = key[: CONSTANTS.TOKEN_KEY_LENGTH], hash_token(key)
             read = tokens.token_user(connection, prefix, digest, now)
-            orm = tokens.token_orm(prefix, digest, now)
+            orm = tokens.token_user_orm(prefix, digest, now)
             assert (read is None) == (orm is None)
             if orm is not None:
                 user = orm.user
@@ -90,4 +90,26 @@ def test_the_token_statement_agrees_with_its_orm_twin(db, django_user_model, dra
             assert _answer(auth.authenticate_credentials, key) == _answer(
                 auth._authenticate_through_orm, key
             )
+        transaction.set_rollback(True)
+
+
+def test_on_postgresql_the_token_statement_counts_the_windows_as_the_counters_do(
+    db, django_user_model
+):
+    if connection.vendor != "postgresql":
+        return  # SQLite: the throttles count the request themselves
+    user = django_user_model.objects.create(username="scripted")
+    key = AuthToken.objects.create(user)[1]
+    prefix, digest, now = key[: CONSTANTS.TOKEN_KEY_LENGTH], hash_token(key), timezone.now()
+    windows = [
+        tokens.Window("user:", ":60", now + timedelta(seconds=60)),
+        tokens.Window("write:", ":3600", now + timedelta(seconds=3600)),
+    ]
+    keys = sorted((f"{w.before}{user.pk}{w.after}", w.expires) for w in windows)
+    assert tokens.token_user(connection, prefix, hash_token(key + "x"), now, windows) is None
+    for n in (1, 2, 3):
+        read = tokens.token_user(connection, prefix, digest, now, windows)
+        assert read.user["id"] == user.pk and read.counts == {k: n for k, _ in keys}
+    with transaction.atomic():
+        assert counters.count_orm(connection, keys, now) == {k: 4 for k, _ in keys}
         transaction.set_rollback(True)
