@@ -21,8 +21,9 @@ from core.fast_paths import fast_path
 
 
 def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:
-    """Give `user` the permissions a permissions_column read, so that the backend does
-    not read them again in this request. A superuser has them all: not from the column."""
+    """Give `user` the permissions a core.db.permissions.permissions_column read, so that
+    the backend does not read them again in this request. A superuser has them all: not
+    from the column."""
     if not user.is_superuser:
         user._perm_cache = set(joined.split(SEPARATOR)) if joined else set()
 

@@ -14,7 +14,7 @@ round trips a counter (Django's Redis incr asks whether the key exists first): i
 all of a request's counters in one round trip, exactly across processes. The database
 keeps these counts as integers in a table of their own (`Counter`), bumped by one
 upsert; Redis with one script that runs SET NX (start the counter with its expiry) and
-INCR per counter."""
+INCR per counter. The database's statements are in core/db/counters.py."""
 
 from __future__ import annotations
 
