@@ -1,7 +1,8 @@
 """Authentication backend: Django's ModelBackend, with a user's permissions read in one
 query instead of two (their own, then their groups'): every tagging request checks them,
-so the query is written out once rather than built by the ORM on each request. Token
-requests get them with the token's user, in the same statement (permissions_column)."""
+so the query is written out once rather than built by the ORM on each request
+(core/db/permissions.py). Token requests get them with the token's user, in the same
+statement (core/db/tokens.py)."""
 
 from __future__ import annotations
 
@@ -12,43 +13,17 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from core.db.sql import string_agg
+from core.db.permissions import SEPARATOR, permissions
 from core.fast_paths import fast_path
-
-_NAME = """"type"."app_label" || '.' || "permission"."codename" """
-_PERMISSIONS = """
-FROM "auth_permission" AS "permission"
-JOIN "django_content_type" AS "type" ON "type"."id" = "permission"."content_type_id"
-"""
-_EVERY_PERMISSION = f"SELECT {_NAME}{_PERMISSIONS}"
-# The user's own permissions and their groups'; {user} is the SQL of the user's id.
-_GRANTED = """
-WHERE "permission"."id" IN (
-    SELECT "permission_id" FROM "auth_user_user_permissions" WHERE "user_id" = {user}
-    UNION
-    SELECT "granted"."permission_id"
-    FROM "auth_group_permissions" AS "granted"
-    JOIN "auth_user_groups" AS "member" ON "member"."group_id" = "granted"."group_id"
-    WHERE "member"."user_id" = {user}
-)"""
-_USER_PERMISSIONS = _EVERY_PERMISSION + _GRANTED.format(user="%s")
-SEPARATOR = ","  # permission codenames are identifiers: no commas
-
-
-def permissions_column(user: str) -> str:
-    """A scalar subquery, to select beside a user row: that user's permissions
-    ("app.codename") joined by SEPARATOR, NULL when none. `user` is the SQL of their id."""
-    joined = string_agg(_NAME, f"'{SEPARATOR}'")
-    return f"(SELECT {joined}{_PERMISSIONS}{_GRANTED.format(user=user)})"
 
 
 def remember_permissions(user: AbstractBaseUser, joined: str | None) -> None:
-    """Give `user` the permissions a permissions_column read, so that the backend does
-    not read them again in this request. A superuser has them all: not from the column."""
+    """Give `user` the permissions a core.db.permissions.permissions_column read, so that
+    the backend does not read them again in this request. A superuser has them all: not
+    from the column."""
     if not user.is_superuser:
         user._perm_cache = set(joined.split(SEPARATOR)) if joined else set()
 
@@ -82,12 +57,7 @@ class RoleBackend(AxesStandaloneBackend, ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            with connection.cursor() as cursor:
-                if user_obj.is_superuser:
-                    cursor.execute(_EVERY_PERMISSION)
-                else:
-                    cursor.execute(_USER_PERMISSIONS, [user_obj.pk] * 2)
-                user_obj._perm_cache = {name for (name,) in cursor.fetchall()}
+            user_obj._perm_cache = permissions(user_obj)
         return user_obj._perm_cache
 
 

@@ -14,21 +14,22 @@ round trips a counter (Django's Redis incr asks whether the key exists first): i
 all of a request's counters in one round trip, exactly across processes. The database
 keeps these counts as integers in a table of their own (`Counter`), bumped by one
 upsert; Redis with one script that runs SET NX (start the counter with its expiry) and
-INCR per counter."""
+INCR per counter. The database's statements are in core/db/counters.py."""
 
 from __future__ import annotations
 
 import base64
 import pickle
 from collections.abc import Mapping
-from datetime import timedelta
-from functools import cache
+from datetime import datetime, timedelta
 
 from django.core.cache import caches
 from django.core.cache.backends import db, redis
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.timezone import now
+
+from core.db import counters as sql
 
 TABLE = "annotator_cache"
 COUNTER_TABLE = "annotator_cache_counter"
@@ -55,45 +56,6 @@ def count(timeouts: Mapping[str, int], *, alias: str = "default") -> dict[str, i
     return counts
 
 
-def count_sql(rows: str) -> str:
-    """The upsert that bumps counters (PostgreSQL and SQLite 3.35+ alike), the rows
-    (key, 1, expiry) given by the SQL `rows` (VALUES, or a SELECT), then two parameters
-    for the time now. A counter whose expiry has passed starts again at 1, with the new
-    expiry. Returns (key, count) rows."""
-    from core.cache.models import Counter  # the models import this module
-
-    meta = Counter._meta
-    key, value, expires = (
-        f'"{meta.get_field(name).column}"' for name in ("key", "count", "expires")
-    )
-    return f"""
-INSERT INTO "{meta.db_table}" AS "counter" ({key}, {value}, {expires}) {rows}
-ON CONFLICT ({key}) DO UPDATE SET
-    {value} = CASE WHEN "counter".{expires} < %s THEN 1 ELSE "counter".{value} + 1 END,
-    {expires} = CASE WHEN "counter".{expires} < %s
-        THEN "excluded".{expires} ELSE "counter".{expires} END
-RETURNING {key}, {value}
-"""
-
-
-@cache
-def _count_sql(vendor: str, rows: int) -> str:
-    return count_sql("VALUES " + ", ".join(["(%s, 1, %s)"] * rows))
-
-
-@cache
-def _count_sql_qmark(rows: int) -> str:
-    """_count_sql for SQLite's own cursor, which takes `?` placeholders."""
-    return _count_sql("sqlite", rows).replace("%s", "?")
-
-
-def _cull_sql() -> str:
-    from core.cache.models import Counter
-
-    meta = Counter._meta
-    return f'DELETE FROM "{meta.db_table}" WHERE "{meta.get_field("expires").column}" < %s'
-
-
 class DatabaseCache(db.DatabaseCache):
     """Django's DatabaseCache with an atomic incr() (and so decr())."""
 
@@ -116,80 +78,43 @@ class DatabaseCache(db.DatabaseCache):
         if not keys:
             return {}
         connection = self._connection()
-        adapt = connection.ops.adapt_datetimefield_value
         moment = now()
-        expiries: dict[int, object] = {}  # a request's counters mostly share a lifetime
-        params: list[object] = []
+        expiries: dict[int, datetime] = {}  # a request's counters mostly share a lifetime
+        counters = []
         for made, key in keys:
             timeout = timeouts[key]
             if timeout not in expiries:
-                expiries[timeout] = adapt(moment + timedelta(seconds=timeout))
-            params += [made, expiries[timeout]]
-        when = adapt(moment)
-        params += [when, when]
-        if connection.vendor == "sqlite" and not connection.queries_logged:
-            # SQLite's own cursor, the statement written with its placeholders: Django's
-            # cursor (which rewrites them with a regular expression on every call) took
-            # a third of a count's time, on every API request. Its errors are Django's
-            # all the same (a locked file is a 503: core/http/outage.py). Where queries
-            # are logged (DEBUG, tests counting them) the count goes the usual way.
-            connection.ensure_connection()
-            with connection.wrap_database_errors:
-                counted = dict(
-                    connection.connection.execute(_count_sql_qmark(len(keys)), params).fetchall()
-                )
-            self._counted += 1
-            if self._counted >= CULL_EVERY:
-                self._counted = 0
-                with connection.cursor() as cursor:
-                    cursor.execute(_cull_sql(), [when])
-            return {key: counted[made] for made, key in keys}
-        with connection.cursor() as cursor:
-            # In key order: two requests that bump the same counters lock them in the
-            # same order and cannot deadlock.
-            cursor.execute(_count_sql(connection.vendor, len(keys)), params)
-            counted = dict(cursor.fetchall())
-            self._counted += 1
-            if self._counted >= CULL_EVERY:
-                self._counted = 0
-                cursor.execute(_cull_sql(), [when])
+                expiries[timeout] = moment + timedelta(seconds=timeout)
+            counters.append((made, expiries[timeout]))
+        counted = sql.count(connection, counters, moment)
+        self._counted += 1
+        if self._counted >= CULL_EVERY:
+            self._counted = 0
+            sql.cull(connection, moment)
         return {key: counted[made] for made, key in keys}
 
     def clear(self) -> None:
         super().clear()
-        connection = self._connection()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(COUNTER_TABLE)}")
+        sql.clear(self._connection())
 
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
-        connection = connections[router.db_for_write(self.cache_model_class)]
-        quote = connection.ops.quote_name
-        table, value, cache_key = quote(self._table), quote("value"), quote("cache_key")
-        read = f"SELECT {value} FROM {table} WHERE {cache_key} = %s AND {quote('expires')} >= %s"
-        write = (
-            f"UPDATE {table} SET {value} = %s "
-            f"WHERE {cache_key} = %s AND {value} = %s AND {quote('expires')} >= %s"
-        )
+        connection = self._connection()
         when = connection.ops.adapt_datetimefield_value(now())
         stored = self._last.pop(key, None)
-        with connection.cursor() as cursor:
-            while True:
+        while True:
+            if stored is None:
+                stored = sql.read_entry(connection, key, when)
                 if stored is None:
-                    cursor.execute(read, [key, when])
-                    row = cursor.fetchone()
-                    if row is None:
-                        raise ValueError(f"Key '{key}' not found")
-                    stored = connection.ops.process_clob(row[0])
-                count = pickle.loads(base64.b64decode(stored.encode())) + delta
-                new = base64.b64encode(pickle.dumps(count, self.pickle_protocol)).decode()
-                cursor.execute(write, [new, key, stored, when])
-                if cursor.rowcount == 1:
-                    if len(self._last) >= 10_000:
-                        self._last.clear()
-                    self._last[key] = new
-                    return count
-                stored = None  # another process counted meanwhile, or it expired
+                    raise ValueError(f"Key '{key}' not found")
+            count = pickle.loads(base64.b64decode(stored.encode())) + delta
+            new = base64.b64encode(pickle.dumps(count, self.pickle_protocol)).decode()
+            if sql.replace_entry(connection, key, stored, new, when):
+                if len(self._last) >= 10_000:
+                    self._last.clear()
+                self._last[key] = new
+                return count
+            stored = None  # another process counted meanwhile, or it expired
 
 
 # Start each counter (KEYS[i]) with its lifetime in seconds (ARGV[i]) if it is not there,
