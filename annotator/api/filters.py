@@ -1,5 +1,5 @@
 """The query parameters of the sentences and tags lists (see `core.api.filters` for
-the rules they follow); the articles' are `annotator.filters.ArticleFilter`, which the
+the rules they follow); the articles' are `annotator.forms.ArticleFilter`, which the
 article list page reads too."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from rest_framework.request import Request
 
-from annotator.filters import NO_OUTLET, outlets
+from annotator.forms import NO_OUTLET, outlets
 from annotator.models import Article, ClaimTag, Label, Sentence
 from core.api.filters import ordering
 from core.auth.roles import is_editor

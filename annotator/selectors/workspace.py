@@ -43,7 +43,7 @@ def article_list(
     counted: dict[int, Counted] | None = None,
 ) -> QuerySet[Article]:
     """`articles` (all of them by default; the page gives those its filters kept,
-    `annotator.filters.ArticlePageFilter`, the API's filters) with publisher, origin and
+    `annotator.forms.ArticlePageFilter`, the API's filters) with publisher, origin and
     sentence count, newest import first unless `articles` is ordered otherwise.
 
     With `reviewer`, each article also carries `n_taggable` (its sentences that are

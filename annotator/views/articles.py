@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from annotator.filters import ArticlePageFilter
+from annotator.forms import ArticlePageFilter
 from annotator.labels import GUIDE
 from annotator.models import Article
 from annotator.permissions import all_tags_requested, readable_article, require_reader

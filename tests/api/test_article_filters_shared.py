@@ -1,5 +1,5 @@
 """The article list page and /api/articles/ read their filters through one FilterSet
-(annotator.filters): the same filters list the same articles, a bad value is the same
+(annotator.forms): the same filters list the same articles, a bad value is the same
 message, and the page still takes an old link's `?q=`."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from annotator.filters import NO_OUTLET
+from annotator.forms import NO_OUTLET
 from annotator.models import Article
 from tests.factories import make_article, make_outlet
 

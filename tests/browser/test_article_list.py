@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotator.filters import NO_OUTLET
+from annotator.forms import NO_OUTLET
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -29,7 +29,7 @@ from annotator.api.serializers import (
     ConflictSerializer,
     SentenceSerializer,
 )
-from annotator.filters import ArticleFilter
+from annotator.forms import ArticleFilter
 from annotator.models import Article, Sentence
 from annotator.services.articles import (
     create_article,
