@@ -50,6 +50,7 @@ def api_ids(api, query) -> list[int]:
     ("query", "expected"),
     [
         ({}, ["new", "front", "copy", "old"]),
+        ({"search": "", "outlet": "", "publisher": ""}, ["new", "front", "copy", "old"]),
         ({"search": "BRIDGE"}, ["copy", "old"]),
         ({"outlet": "front"}, ["front", "copy"]),
         ({"outlet": "wire"}, ["new", "copy"]),
@@ -109,3 +110,15 @@ def test_the_page_ignores_a_parameter_it_does_not_take(client, student, articles
     client.force_login(student)
 
     assert page_ids(client, {"colour": "blue", "search": "dam"}) == [articles["new"].pk]
+
+
+def test_the_pages_links_keep_every_filter(client, student, articles, monkeypatch):
+    monkeypatch.setattr("annotator.views.articles.ARTICLES_PER_PAGE", 1)
+    client.force_login(student)
+    query = {"q": " news ", "publisher": "daily", "imported_after": "2024-03-01", "x": "y"}
+
+    html = client.get(reverse("article-list"), query).content.decode()
+
+    kept = "publisher=daily&amp;search=news&amp;imported_after=2024-03-01&amp;page=2"
+    assert f'href="?{kept}"' in html
+    assert f'hx-get="?{kept}"' in html
