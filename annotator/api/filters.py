@@ -1,24 +1,19 @@
-"""The query parameters of the articles, sentences and tags lists (see
-`core.api.filters` for the rules they follow)."""
+"""The query parameters of the sentences and tags lists (see `core.api.filters` for
+the rules they follow); the articles' are `annotator.forms.ArticleFilter`, which the
+article list page reads too."""
 
 from __future__ import annotations
 
 import django_filters as filters
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.request import Request
 
+from annotator.forms import NO_OUTLET, outlets
 from annotator.models import Article, ClaimTag, Label, Sentence
 from core.api.filters import ordering
 from core.auth.roles import is_editor
 from core.text.sections import Section
-from sources.models import Outlet
-
-NO_OUTLET = "there is no outlet with this slug (see /api/outlets/)"
-
-
-def _outlets(request: Request | None) -> QuerySet[Outlet]:
-    return Outlet.objects.all()
 
 
 def _visible_reviewers(request: Request | None) -> QuerySet:
@@ -28,45 +23,6 @@ def _visible_reviewers(request: Request | None) -> QuerySet:
     if request is None or is_editor(request.user):
         return users
     return users.filter(pk=request.user.pk)
-
-
-class ArticleFilter(filters.FilterSet):
-    publisher = filters.ModelChoiceFilter(
-        queryset=_outlets,
-        to_field_name="slug",
-        label="Slug of the outlet that published it.",
-        error_messages={"invalid_choice": NO_OUTLET},
-    )
-    origin = filters.ModelChoiceFilter(
-        queryset=_outlets,
-        to_field_name="slug",
-        label="Slug of the outlet that wrote it.",
-        error_messages={"invalid_choice": NO_OUTLET},
-    )
-    outlet = filters.ModelChoiceFilter(
-        queryset=_outlets,
-        to_field_name="slug",
-        method="filter_outlet",
-        label="Slug of an outlet that published or wrote it.",
-        error_messages={"invalid_choice": NO_OUTLET},
-    )
-    search = filters.CharFilter(
-        field_name="title", lookup_expr="icontains", label="Text in the title (any case)."
-    )
-    imported_after = filters.DateFilter(
-        field_name="imported_at", lookup_expr="date__gte", label="Imported on or after (date)."
-    )
-    imported_before = filters.DateFilter(
-        field_name="imported_at", lookup_expr="date__lte", label="Imported on or before (date)."
-    )
-    ordering = ordering("imported_at", "title", "published_on", "id")
-
-    class Meta:
-        model = Article
-        fields: list[str] = []
-
-    def filter_outlet(self, queryset: QuerySet, name: str, value: Outlet) -> QuerySet:
-        return queryset.filter(Q(publisher=value) | Q(origin=value))
 
 
 class SentenceFilter(filters.FilterSet):
@@ -102,7 +58,7 @@ class TagFilter(filters.FilterSet):
     )
     label = filters.ChoiceFilter(choices=Label.choices, label="Label of the claim.")
     outlet = filters.ModelChoiceFilter(
-        queryset=_outlets,
+        queryset=outlets,
         to_field_name="slug",
         label="Slug of the outlet the claim is attributed to.",
         error_messages={"invalid_choice": NO_OUTLET},

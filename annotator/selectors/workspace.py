@@ -36,22 +36,25 @@ class Counted(Protocol):
 
 
 def article_list(
+    articles: QuerySet[Article] | None = None,
     *,
-    search: str = "",
-    outlet_slug: str = "",
     reviewer: AbstractBaseUser | None = None,
     unfinished: bool = False,
     counted: dict[int, Counted] | None = None,
 ) -> QuerySet[Article]:
-    """Articles with publisher, origin and sentence count, newest import first.
+    """`articles` (all of them by default; the page gives those its filters kept,
+    `annotator.forms.ArticlePageFilter`, the API's filters) with publisher, origin and
+    sentence count, newest import first unless `articles` is ordered otherwise.
 
     With `reviewer`, each article also carries `n_taggable` (its sentences that are
     claims) and `n_tagged` (those the reviewer has tagged, whole or in part), and
     `unfinished` keeps only the articles where the reviewer has some left. `counted`
     gives some articles' `done` and `total` another way (the units of a student's open
     assignments, classroom.selectors.workspace): `unfinished` goes by those for them."""
+    if articles is None:
+        articles = Article.objects.all()
     sentences = Sentence.objects.filter(article=OuterRef("pk"))
-    articles = Article.objects.select_related("publisher", "origin").annotate(
+    articles = articles.select_related("publisher", "origin").annotate(
         n_sentences=_count(sentences)
     )
     if reviewer is not None:
@@ -66,10 +69,8 @@ def article_list(
             articles = articles.filter(
                 (Q(n_tagged__lt=F("n_taggable")) & ~Q(pk__in=list(counted))) | Q(pk__in=left)
             )
-    if search:
-        articles = articles.filter(title__icontains=search)
-    if outlet_slug:
-        articles = articles.filter(Q(publisher__slug=outlet_slug) | Q(origin__slug=outlet_slug))
+    if articles.query.order_by:
+        return articles
     return articles.order_by("-imported_at", "-id")
 
 

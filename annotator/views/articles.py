@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from annotator.forms import ArticlePageFilter
 from annotator.labels import GUIDE
+from annotator.models import Article
 from annotator.permissions import all_tags_requested, readable_article, require_reader
 from annotator.presenters import fragments
 from annotator.selectors import workspace as selectors
@@ -21,23 +21,18 @@ from sources.models import Outlet
 ARTICLES_PER_PAGE = 25
 
 
-def filters_query(**filters: str) -> str:
-    """The filters that are set, as the start of a query string ("q=isis&"), so that the
-    pager's links keep them."""
-    query = urlencode({name: value for name, value in filters.items() if value})
-    return f"{query}&" if query else ""
-
-
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
+    """The articles, filtered by the API's filters (`ArticlePageFilter`): a bad value
+    (an unknown outlet, a date that is not one) is a 400 with the page and the
+    filter's message; a parameter the filters do not take is ignored."""
     require_reader(request)
-    search = request.GET.get("q", "").strip()
-    outlet = request.GET.get("outlet", "").strip()
-    unfinished = request.GET.get("unfinished") == "1"
+    filters = ArticlePageFilter(request.GET, queryset=Article.objects.all(), request=request)
+    valid = filters.is_valid()
+    unfinished = valid and filters.form.cleaned_data.get("unfinished") == "1"
     counted = assignments().open_progress(request.user)
     articles = selectors.article_list(
-        search=search,
-        outlet_slug=outlet,
+        filters.qs if valid else Article.objects.none(),
         reviewer=request.user,
         unfinished=unfinished,
         counted=counted,
@@ -57,12 +52,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
         template,
         {
             "page": page,
-            "search": search,
-            "outlet": outlet,
+            "search": filters.data.get("search", "").strip(),
+            "outlet": filters.data.get("outlet", "").strip(),
             "unfinished": unfinished,
-            "filters": filters_query(q=search, outlet=outlet, unfinished="1" if unfinished else ""),
+            "errors": filters.errors,
+            "filters": filters.query(),
             "outlets": Outlet.objects.all(),
         },
+        status=200 if valid else 400,
     )
 
 

@@ -397,8 +397,8 @@ def test_the_article_list_pages_keep_the_filters(client, seeds, student, monkeyp
 
     html = client.get(reverse("article-list"), {"q": "isis", "unfinished": "1"}).content.decode()
 
-    assert 'href="?q=isis&amp;unfinished=1&amp;page=2"' in html
-    assert 'hx-get="?q=isis&amp;unfinished=1&amp;page=2"' in html
+    assert 'href="?search=isis&amp;unfinished=1&amp;page=2"' in html
+    assert 'hx-get="?search=isis&amp;unfinished=1&amp;page=2"' in html
 
 
 # --- What the page offers -----------------------------------------------------------

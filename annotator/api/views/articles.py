@@ -20,7 +20,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from annotator.api.filters import ArticleFilter
 from annotator.api.serializers import (
     ArticleCreateSerializer,
     ArticleDetailSerializer,
@@ -30,6 +29,7 @@ from annotator.api.serializers import (
     ConflictSerializer,
     SentenceSerializer,
 )
+from annotator.forms import ArticleFilter
 from annotator.models import Article, Sentence
 from annotator.services.articles import (
     create_article,
