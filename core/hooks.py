@@ -1,6 +1,6 @@
 """Extension points: where a lower layer asks and a higher app answers.
 
-Apps depend one way (core <- sources <- annotator <- framing, classroom, suggestions),
+Apps depend one way (core <- sources <- annotator <- classroom <- framing, suggestions),
 yet the annotator's workspace shows where a student stands on an assignment, and its
 Label Studio export can carry label suggestions. The annotator declares what it needs
 (a Protocol and a default next to its own code); the app that knows registers its answer
