@@ -34,7 +34,8 @@ from typing import Protocol
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
+
+from core.db.sql import Columns
 
 
 class HiddenTags(Protocol):
@@ -66,30 +67,15 @@ class Claims:
     by_group: bool = False  # one row per reviewer group
 
 
-class _Names:
-    """A model's quoted table (`.table`) and column names (`.sentence` is "sentence_id")."""
-
-    def __init__(self, model: type[Model]) -> None:
-        self._model = model
-        self.table = connection.ops.quote_name(model._meta.db_table)
-
-    def __getattr__(self, field: str) -> str:
-        if field.startswith("_"):
-            raise AttributeError(field)
-        column = connection.ops.quote_name(self._model._meta.get_field(field).column)
-        setattr(self, field, column)
-        return column
-
-
 @dataclass(frozen=True, slots=True)
 class _Tables:
-    tag: _Names
-    sentence: _Names
-    article: _Names
-    adjudication: _Names
-    passage: _Names
-    copy: _Names
-    membership: _Names
+    tag: Columns
+    sentence: Columns
+    article: Columns
+    adjudication: Columns
+    passage: Columns
+    copy: Columns
+    membership: Columns
     labels: tuple[str, ...]
 
 
@@ -102,13 +88,13 @@ def _tables() -> _Tables:
     # aliases): only plain words may be.
     assert all(re.fullmatch(r"[a-z_]+", label) for label in labels), labels
     return _Tables(
-        tag=_Names(tag),
-        sentence=_Names(apps.get_model("annotator", "Sentence")),
-        article=_Names(apps.get_model("annotator", "Article")),
-        adjudication=_Names(apps.get_model("annotator", "Adjudication")),
-        passage=_Names(apps.get_model("annotator", "StorySentence")),
-        copy=_Names(apps.get_model("annotator", "StoryArticle")),
-        membership=_Names(user._meta.get_field("groups").remote_field.through),
+        tag=Columns(tag),
+        sentence=Columns(apps.get_model("annotator", "Sentence")),
+        article=Columns(apps.get_model("annotator", "Article")),
+        adjudication=Columns(apps.get_model("annotator", "Adjudication")),
+        passage=Columns(apps.get_model("annotator", "StorySentence")),
+        copy=Columns(apps.get_model("annotator", "StoryArticle")),
+        membership=Columns(user._meta.get_field("groups").remote_field.through),
         labels=labels,
     )
 

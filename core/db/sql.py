@@ -22,9 +22,21 @@ class Columns:
     def __init__(self, model: type[Model]) -> None:
         self.model = model
         self.table = connection.ops.quote_name(model._meta.db_table)
+        self._columns: dict[str, str] = {}
 
     def __getitem__(self, field: str) -> str:
-        return connection.ops.quote_name(self.model._meta.get_field(field).column)
+        column = self._columns.get(field)
+        if column is None:
+            column = connection.ops.quote_name(self.model._meta.get_field(field).column)
+            self._columns[field] = column
+        return column
+
+    def __getattr__(self, field: str) -> str:
+        """`Columns(ClaimTag).outlet`, as `["outlet"]`: shorter in long statements (a field
+        named like an attribute of this class, `model`, `table`, `list`, needs `[...]`)."""
+        if field.startswith("_"):
+            raise AttributeError(field)
+        return self[field]
 
     def list(self, *fields: str, alias: str = "") -> str:
         """The columns of `fields`, comma-separated, each prefixed by `alias` if given."""
