@@ -102,7 +102,8 @@ MIDDLEWARE = [
     # Anonymous visitors see the login page only: every view is private unless it
     # is explicitly marked @login_not_required (scripts get a 401 rather than a redirect).
     "core.http.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the storage made when first used (core/http/middleware.py).
+    "core.http.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # django-csp's, with the policy built once (core/http/security_headers.py).

@@ -27,6 +27,9 @@ from core.db.instances import loaded
 from core.text.cleaning import clean_text
 from sources.models import Outlet
 
+# The labels a claim may take (Label.values builds its list anew at each use).
+LABELS = frozenset(Label.values)
+
 NOTE_MAX_CHARS = 2000
 
 
@@ -107,7 +110,7 @@ def check_claim(
     sentence by default), a cited source only on a sourced claim, bounded texts, and the
     article's origin as the outlet unless another is given. Raises ValidationError
     naming the field."""
-    if label not in Label.values:
+    if label not in LABELS:
         raise ValidationError(
             {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
         )

@@ -87,18 +87,42 @@ def test_anonymous_requests_get_401_not_a_login_page(client, seeds):
 
 
 def test_every_api_route_answers_for_itself_rather_than_redirecting():
-    mounted = [p for p in get_resolver().url_patterns if str(p.pattern).startswith("api/")]
-    assert len(mounted) >= 4  # each app's API, and the JSON 404 for the rest
-    for resolver in mounted:
-        patterns = resolver.url_patterns if isinstance(resolver, URLResolver) else [resolver]
-        for pattern in patterns:
-            assert pattern.callback.login_required is False, pattern
+    [api] = [p for p in get_resolver().url_patterns if str(p.pattern).startswith("api/")]
+    views = _views(api.url_patterns)
+    assert len(views) >= 20  # every app's API, and the JSON 404 for the rest
+    for pattern in views:
+        assert pattern.callback.login_required is False, pattern
 
 
-def test_the_api_404_is_the_last_route_so_no_route_after_it_is_hidden():
-    last = get_resolver().url_patterns[-1]
+def _views(patterns) -> list:
+    """The routes to views in `patterns`, includes followed."""
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += _views(pattern.url_patterns)
+        else:
+            found.append(pattern)
+    return found
 
-    assert last.name == "api-not-found"
+
+def test_the_api_404_is_the_last_api_route_so_no_route_after_it_is_hidden():
+    api, *pages = get_resolver().url_patterns
+
+    assert str(api.pattern) == "api/"
+    assert api.url_patterns[-1].name == "api-not-found"
+    # A page's route under api/ would be hidden behind the API's routes.
+    assert not [route for route in _routes(pages) if route.startswith("api")]
+
+
+def _routes(patterns, prefix: str = "") -> list[str]:
+    """Every route in `patterns`, includes followed, as a path prefix (regular
+    expressions without their ^)."""
+    found = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern).lstrip("^")
+        found.append(route)
+        found += _routes(getattr(pattern, "url_patterns", []), route)
+    return found
 
 
 class Clock:
