@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -16,4 +16,4 @@ def loaded(model: type[M], values: dict[str, object]) -> M:
     what the fields hold (ids, numbers, text, booleans come so from both drivers;
     convert anything else first, as tagging does its datetimes)."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
