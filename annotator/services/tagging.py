@@ -217,9 +217,11 @@ def save_tag(
         "checked": checked,
         "suggestion_version": suggestion_version[:100],
     }
-    if connection.vendor == "postgresql":
-        # One statement, atomic on its own (or in the caller's transaction, which has
-        # locked its claims: lock_claims).
+    if connection.vendor == "postgresql" or connection.in_atomic_block:
+        # PostgreSQL: one statement, atomic on its own. In the caller's transaction
+        # (a bulk request's, say), which has locked its claims (lock_claims) and on
+        # SQLite holds the write lock: a savepoint for each tag would only add two
+        # statements to it, as a failed write fails the whole transaction anyway.
         return _save(connection, **write)
     with transaction.atomic(using=connection.alias):  # SQLite: the lock
         return _save(connection, **write)

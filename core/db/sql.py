@@ -3,8 +3,14 @@ models, and the pieces that differ between PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from collections.abc import Mapping
+from functools import cache
+
 from django.apps import apps
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
 
@@ -54,3 +60,28 @@ def string_agg(expression: str, separator: str) -> str:
     a placeholder): PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT."""
     function = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
     return f"{function}({expression}, {separator})"
+
+
+def execute(cursor: CursorWrapper, sql: str, params: Mapping[str, object]) -> None:
+    """`cursor.execute(sql, params)` for a statement built once (with `%(name)s`
+    placeholders) and run again and again. On SQLite it goes to the driver's cursor
+    with SQLite's own `:name` placeholders, the statement converted once: Django's
+    SQLite cursor rewrites the placeholders of every statement on every call, which
+    cost each tag written in a bulk request a tenth of its time. Database errors are
+    Django's all the same, and a transaction already broken is refused as Django's
+    cursor refuses it. Where queries are logged (DEBUG, tests counting them) or
+    wrapped (`connection.execute_wrapper`), the statement goes Django's usual way."""
+    db = cursor.db
+    if db.vendor != "sqlite" or db.queries_logged or db.execute_wrappers:
+        cursor.execute(sql, params)
+        return
+    db.validate_no_broken_transaction()
+    with db.wrap_database_errors:
+        sqlite3.Cursor.execute(cursor.cursor, _sqlite_placeholders(sql), params)
+
+
+@cache
+def _sqlite_placeholders(sql: str) -> str:
+    """`sql` with SQLite's `:name` placeholders for `%(name)s` (and `%%` as `%`), as
+    Django's SQLite cursor converts it."""
+    return re.sub(r"%\((\w+)\)s", r":\1", sql).replace("%%", "%")

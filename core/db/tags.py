@@ -16,7 +16,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 from django.db.models.expressions import Col
 
-from core.db.sql import Columns, model
+from core.db.sql import Columns, execute, model
 
 # A tag's claim lock: the key is (reviewer id, sentence id), each an int4.
 _LOCK = "SELECT pg_advisory_xact_lock(%(reviewer)s, %(sentence)s)"
@@ -131,16 +131,16 @@ def write_tag(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Wri
     params = {**values, "now": connection.ops.adapt_datetimefield_value(now)}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(statements.upsert_and_record, params)
+            execute(cursor, statements.upsert_and_record, params)
             written = cursor.fetchone()
         else:
-            cursor.execute(statements.upsert, params)
+            execute(cursor, statements.upsert, params)
             written = cursor.fetchone()
             if written is not None:
-                cursor.execute(statements.record_after_upsert, params)
+                execute(cursor, statements.record_after_upsert, params)
         if written is not None:
             return Written(written[0], _datetime(connection, written[1]), None)
-        cursor.execute(statements.existing, params)
+        execute(cursor, statements.existing, params)
         row = cursor.fetchone()
     if row is None:
         return None

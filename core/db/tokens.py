@@ -21,7 +21,7 @@ from django.db.models import Model, Q
 
 from core.db.counters import count_sql
 from core.db.permissions import permissions_column
-from core.db.sql import Columns, model
+from core.db.sql import Columns, execute, model
 
 # The user's columns the statement reads (what authenticating and the role checks read;
 # the rest of the user loads if asked for), after the token's digest.
@@ -109,7 +109,7 @@ def token_user(
     else:
         sql = _token_user_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        execute(cursor, sql, params)
         rows = cursor.fetchall()
     row = next((r for r in rows if compare_digest(r[0], digest)), None)
     if row is None:

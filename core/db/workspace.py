@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
-from core.db.sql import Columns, model, string_agg
+from core.db.sql import Columns, execute, model, string_agg
 
 NAMES_SEPARATOR = "\x1f"  # the unit separator: no user name holds it
 Within = Literal["article", "sentence"]  # an article's tags, or one sentence's
@@ -168,7 +168,7 @@ def sentences_for_tagging(ids: Collection[int]) -> list[tuple]:
     if not ids:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_for_tagging_sql(len(ids)), {f"id{i}": pk for i, pk in enumerate(ids)})
+        execute(cursor, _for_tagging_sql(len(ids)), {f"id{i}": pk for i, pk in enumerate(ids)})
         return cursor.fetchall()
 
 

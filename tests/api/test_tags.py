@@ -452,9 +452,9 @@ def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_asser
 
     # authenticating (see above: the two throttles, every request and writes, count in
     # one statement), the sentence with its outlets, then the write: on PostgreSQL one
-    # statement (the tag and its revision), on SQLite the tag, its revision, and the
-    # savepoint around them.
-    writes = 1 if connection.vendor == "postgresql" else 4
+    # statement (the tag and its revision), on SQLite the tag and its revision (here in
+    # the test's transaction; a request of its own puts them between BEGIN and COMMIT).
+    writes = 1 if connection.vendor == "postgresql" else 2
     with (
         django_assert_num_queries(authenticating() + 1 + writes),
         _counted(django_assert_num_queries),
@@ -496,6 +496,33 @@ def test_bulk_applies_every_tag_in_one_go(api, corpus):
     assert ClaimTag.objects.filter(reviewer__username="student1").count() == 5
 
 
+@pytest.mark.parametrize("size", [3, 12])
+def test_a_bulk_request_writes_each_tag_with_its_revision_and_nothing_more(
+    api, seeds, size, django_assert_num_queries
+):
+    client = api("student")
+    sentences = list(seeds["000"].sentences.order_by("position")[: size + 1])
+    client.post(BULK, {"tags": [{"sentence": sentences[-1].pk, "label": "opinion"}]})
+
+    # authenticating, the sentences with their outlets (one query for all), the
+    # request's transaction (here, in the test's, a savepoint and its release), the
+    # claims' locks (PostgreSQL), then each tag and its revision: one statement on
+    # PostgreSQL, two on SQLite, and no savepoint for each.
+    locks = 1 if connection.vendor == "postgresql" else 0
+    per_tag = 1 if connection.vendor == "postgresql" else 2
+    with (
+        django_assert_num_queries(authenticating() + 1 + 2 + locks + per_tag * size),
+        _counted(django_assert_num_queries),
+    ):
+        response = client.post(
+            BULK, {"tags": [{"sentence": s.pk, "label": "sourced"} for s in sentences[:size]]}
+        )
+
+    assert response.status_code == 200
+    assert response.json()["created"] == size
+    assert TagRevision.objects.filter(action="created").count() == size + 1
+
+
 def test_bulk_is_all_or_nothing_with_an_error_for_each_item(api, corpus):
     s = corpus["s001"]
     client = api("student")
@@ -511,13 +538,14 @@ def test_bulk_is_all_or_nothing_with_an_error_for_each_item(api, corpus):
                 {"sentence": s[7].pk, "label": "opinion", "start": s[7].end, "end": s[7].start},
                 {"sentence": s[8].pk, "label": "gossip"},
                 "not an object",
+                None,
             ]
         },
     )
 
     assert response.status_code == 400
     body = response.json()
-    assert "Nothing was saved: 5 of 6" in body["detail"]
+    assert "Nothing was saved: 6 of 7" in body["detail"]
     assert [sorted(problem) for problem in body["errors"]] == [
         [],
         ["cited_source"],
@@ -525,7 +553,9 @@ def test_bulk_is_all_or_nothing_with_an_error_for_each_item(api, corpus):
         ["span"],
         ["label"],
         ["non_field_errors"],
+        ["non_field_errors"],
     ]
+    assert body["errors"][-1]["non_field_errors"] == ["No data provided"]
     assert snapshot() == before
 
 

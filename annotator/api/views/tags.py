@@ -165,10 +165,9 @@ def tag_bulk(request: Request) -> Response:
         raise ValidationError({"tags": [f"must be a list of 1 to {MAX_BULK} tags"]})
     # Every item is checked, its shape and then by the service, so that one answer
     # lists all that is wrong.
-    checked = [TagCreateSerializer(data=item) for item in items]
-    problems = [{} if item.is_valid() else dict(item.errors) for item in checked]
+    shapes, problems = _shapes(items)
     valid = [i for i, problem in enumerate(problems) if not problem]
-    resolved, resolve_problems = _resolve([checked[i].validated_data for i in valid])
+    resolved, resolve_problems = _resolve([shapes[i] for i in valid])
     results: dict[int, Tagged] = {}
     with transaction.atomic():
         # All the claims at once, first: two bulk requests cannot deadlock.
@@ -201,6 +200,27 @@ def tag_bulk(request: Request) -> Response:
             "tags": TagSerializer(tags, many=True).data,
         }
     )
+
+
+def _shapes(items: list) -> tuple[list[dict | None], list[dict]]:
+    """Each item checked by TagCreateSerializer: its values (None when refused) and,
+    aligned with them, its errors. One serializer checks every valid item, as DRF's
+    ListSerializer checks its items with one child: a serializer made for each item
+    made its fields anew each time, a third of a bulk request's time. A refused item is
+    checked again the usual way, for the usual errors."""
+    checker = TagCreateSerializer()
+    shapes: list[dict | None] = []
+    problems: list[dict] = []
+    for item in items:
+        try:
+            shapes.append(checker.run_validation(item))
+            problems.append({})
+        except ValidationError:
+            one = TagCreateSerializer(data=item)
+            one.is_valid()
+            shapes.append(None)
+            problems.append(dict(one.errors))
+    return shapes, problems
 
 
 def _refused(problems: list[dict]) -> Response:
