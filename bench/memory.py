@@ -191,9 +191,7 @@ class Server:
         time.sleep(1)
         started, _ = tree_pss_mb(self.process.pid)
         for _ in range(3):
-            threads = [
-                threading.Thread(target=self.workload, args=(n,)) for n in range(CLIENTS)
-            ]
+            threads = [threading.Thread(target=self.workload, args=(n,)) for n in range(CLIENTS)]
             for thread in threads:
                 thread.start()
             for thread in threads:
