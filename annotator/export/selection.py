@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -110,6 +110,7 @@ class ExportedSentence(NamedTuple):
     start: int
     end: int
     section: str
+    article_id: int
 
 
 class ExportedTag(NamedTuple):
@@ -152,7 +153,16 @@ class ArticleData:
     sentences: list[ExportedSentence]
     tags: list[ExportedTag]
     adjudications: list[ExportedAdjudication]
-    sentence_by_id: dict[int, ExportedSentence]
+    _by_id: dict[int, ExportedSentence] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def sentence_by_id(self) -> dict[int, ExportedSentence]:
+        """The sentences by id, built on first use (the JSON Lines export needs none)."""
+        if self._by_id is None:
+            self._by_id = {s.id: s for s in self.sentences}
+        return self._by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,12 +365,13 @@ class Corpus:
         done = tags_done = 0
         for chunk in _chunks(ids, self.chunk_size):
             sentences: dict[int, list[ExportedSentence]] = defaultdict(list)
-            for article_id, *row in (
+            make_sentence = ExportedSentence._make
+            for row in (
                 Sentence.objects.filter(article_id__in=chunk)
                 .order_by("article_id", "position")
-                .values_list("article_id", *ExportedSentence._fields)
+                .values_list(*ExportedSentence._fields)
             ):
-                sentences[article_id].append(ExportedSentence._make(row))
+                sentences[row[-1]].append(make_sentence(row))
             tags: dict[int, list[ExportedTag]] = defaultdict(list)
             make_tag = ExportedTag._make
             for row in self._tags(chunk):
@@ -380,7 +391,6 @@ class Corpus:
                     sentences=article_sentences,
                     tags=tags.pop(article.id, []),
                     adjudications=adjudications.pop(article.id, []),
-                    sentence_by_id={s.id: s for s in article_sentences},
                 )
                 done += 1
                 tags_done += len(data.tags)
