@@ -462,7 +462,7 @@ def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
         "Non-ASCII “quotes”, é, 中文 and 🙂 stay as they are.",
     ]
     article = make_article(sentences=odd)
-    reviewer = make_user("rev\"iewer", "reviewer")
+    reviewer = make_user('rev"iewer', "reviewer")
     for sentence in article.sentences.order_by("position"):
         make_tag(sentence, reviewer, "sourced", cited_source='the "ministry"\n', note="a\\b")
         make_tag(sentence, reviewer=make_user(role="reviewer"), end=sentence.start + 3)
