@@ -14,6 +14,44 @@ proportional set size (PSS, /proc/PID/smaps_rollup: a page shared by n processes
 With `--compare DIR` the code in DIR (for example /tmp/oldmain, e44e7bd) runs beside
 this checkout's, with the same venv, and rounds interleave (old, new, old, new, ...): the
 figures are the median of the rounds with their range. `--rounds N` (default 3).
+
+Where the memory goes (python -X importtime, tracemalloc, /proc/PID/smaps of each
+process). One process with the app and its URLconf loaded holds ~88 MB resident, 1,350
+modules; of its Python heap, the modules' code objects take ~27 MB. Before, each worker
+loaded all of it for itself, the URLconf on its first request; now the master loads it
+before forking (gunicorn.conf.py: `preload_app`, the URLconf in when_ready, gc.freeze())
+and the workers share those pages. Of what every process loaded:
+- confusable_homoglyphs' tables, ~6 MB of Python objects, for the rare request that
+  makes an account: now imported on the first username check (core/auth/usernames.py);
+- django.contrib.postgres and psycopg (~10 MB resident, also on SQLite), `requests` with
+  urllib3, charset_normalizer and idna (~5 MB), yaml, markdown and pygments: the optional
+  imports of rest_framework.compat, which imports each one that is installed. psycopg
+  and Markdown are dependencies; requests, yaml and pygments come with the dev extra
+  only (schemathesis, pytest), so a deployment without it does not load them. (The
+  "requests" a worker loads through a contrib app is django.contrib.sites.requests, a
+  Django module, through django_stubs_ext, which django_tasks imports.)
+- django.test with unittest and xml.dom (~6 MB): drf_spectacular.plumbing imports
+  rest_framework.test, and drf_spectacular.openapi (the DEFAULT_SCHEMA_CLASS, which
+  every @extend_schema needs when its view is defined) imports plumbing.
+These last two are left: with the app preloaded they are held once, by the master,
+and stopping them would take patching the packages' imports.
+
+After the workload each worker holds ~25 MB more, in the allocator's arenas: ~8 MB that
+an export of 200 articles held at its peak (a chunk of CHUNK_SIZE articles' rows,
+annotator/export/selection.py; 50 articles a chunk would keep ~2 MB, for ~10% more
+CPU an export), and ~15-20 MB of the master's pages that the worker wrote to, copying
+them: Python 3.11 writes to objects it only reads (reference counts, the specialised
+bytecode of the code a request runs), so those pages then count in full for the master
+and for the worker. gc.freeze() keeps the collector from writing to them as well.
+
+Figures (3 rounds interleaved, load 4.5-8 on the 2-core machine; PSS does not depend on
+the load): `.venv/bin/python bench/memory.py --compare /tmp/oldmain`
+    SQLite      after start   e44e7bd 115.9 MB [114.8-116.3], new 92.6 MB [92.5-93.1]
+                after workload e44e7bd 157.2 MB [155.2-158.1], new 141.7 MB [141.5-142.5]
+and with `--postgres` (DATABASE_URL on the PostgreSQL server):
+    PostgreSQL  after start   e44e7bd 120.9 MB [120.8-121.6], new 92.9 MB [92.7-93.9]
+                after workload e44e7bd 153.0 MB [152.5-153.6], new 140.1 MB [139.9-140.7]
+("after start" of e44e7bd: one worker has loaded the URLconf, the one that answered.)
 """
 
 from __future__ import annotations
