@@ -42,10 +42,12 @@ on the whole sentence); a template, as for the tags, takes ~1 us. The whole expo
 tags' JSON in SQL (json_quote, concatenation) was tried: SQLite took 23 ms for what
 Python does in ~30, not worth a second rendering to keep exact.
 
-`.venv/bin/python bench/export.py --api --compare /tmp/oldmain --rounds 3` (load 5-6 on
-2 cores, so wall time is ~2x the CPU time): new 39,000-47,000 spans/s median, 60-70 ms
-of server CPU an export; e44e7bd 36,000-51,000 spans/s, 70-130 ms. The target of
-100,000 spans/s (66 ms for this corpus, wall time) is not reached.
+`.venv/bin/python bench/export.py --api --compare /tmp/oldmain --rounds 3`, two runs at a
+load of 5-7 on the 2-core machine (so wall time is up to twice the CPU time): new
+39,200 and 39,500 spans/s median (range 29,900-53,000), 70-80 ms of server CPU an
+export (60-90); e44e7bd 50,600 and 35,200 spans/s (21,000-70,500), 80-90 ms (70-130).
+The target of 100,000 spans/s (66 ms of wall time for this corpus) is not reached: the
+server's CPU alone is about that.
 """
 
 from __future__ import annotations
