@@ -44,8 +44,10 @@ Python does in ~30, not worth a second rendering to keep exact.
 
 `.venv/bin/python bench/export.py --api --compare /tmp/oldmain --rounds 3`, two runs at a
 load of 5-7 on the 2-core machine (so wall time is up to twice the CPU time): new
-39,200 and 39,500 spans/s median (range 29,900-53,000), 70-80 ms of server CPU an
-export (60-90); e44e7bd 50,600 and 35,200 spans/s (21,000-70,500), 80-90 ms (70-130).
+46,900 and 39,500 spans/s median (range 29,900-77,900), 70 and 80 ms of server CPU an
+export (60-90); e44e7bd 36,600 and 35,200 spans/s (10,900-72,300), 90 ms (70-130).
+Before the sentences' template (at 50cecaf): 39,200 spans/s (30,400-53,400), 80 ms
+(70-100), beside e44e7bd's 50,600 (25,500-70,500), 80 ms (70-120) in the same run.
 The target of 100,000 spans/s (66 ms of wall time for this corpus) is not reached: the
 server's CPU alone is about that.
 """
