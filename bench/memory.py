@@ -36,13 +36,14 @@ and the workers share those pages. Of what every process loaded:
 These last two are left: with the app preloaded they are held once, by the master,
 and stopping them would take patching the packages' imports.
 
-After the workload each worker holds ~25 MB more, in the allocator's arenas: ~8 MB that
-an export of 200 articles held at its peak (a chunk of CHUNK_SIZE articles' rows,
-annotator/export/selection.py; 50 articles a chunk would keep ~2 MB, for ~10% more
-CPU an export), and ~15-20 MB of the master's pages that the worker wrote to, copying
-them: Python 3.11 writes to objects it only reads (reference counts, the specialised
-bytecode of the code a request runs), so those pages then count in full for the master
-and for the worker. gc.freeze() keeps the collector from writing to them as well.
+After the workload each worker holds ~20 MB more, in the allocator's arenas: ~4 MB that
+an export held at its peak (a chunk of CHUNK_SIZE articles' rows, in
+annotator/export/selection.py: 200 articles a chunk kept ~8 MB for the same CPU time; 50
+would keep ~2 MB, for ~10% more CPU an export), and ~15-20 MB of the master's pages
+that the worker wrote to, copying them: Python 3.11 writes to objects it only reads
+(reference counts, the specialised bytecode of the code a request runs), so those pages
+then count in full for the master and for the worker (gc.freeze() keeps the collector
+from writing to them as well).
 
 Figures (3 rounds interleaved, load 4.5-8 on the 2-core machine; PSS does not depend on
 the load): `.venv/bin/python bench/memory.py --compare /tmp/oldmain`
