@@ -16,7 +16,11 @@ tags per CPU second (the child's user + system time) is printed beside it, since
 time on a shared machine depends on what else runs.
 
 Targets (issue 7): at least 50,000 tags/s, peak memory under 200 MB, and memory not
-growing between 50,000 and 200,000 tags.
+growing between 50,000 and 200,000 tags. Chunks of 100 articles instead of 200 (issue
+19, for the server's memory): at 50cecaf then after, one run each at a load of 11-12,
+tags per CPU second jsonl 126,600 / 118,800 then 126,800 / 154,800 (50,000 / 200,000
+tags), csv 156,600 / 185,300 then 154,300 / 189,600; the export's memory +19 / +18 MB
+then +12 / +11 MB.
 
 `--api [--compare DIR] [--rounds N]`: the export through `/api/export/?format=jsonl`, as
 a script downloads it, on bench/peers.py's workload (issue 19: at least 100,000 spans/s).
