@@ -33,8 +33,9 @@ that start a server all run with it.
   starts the workers (when_ready, below), and freezes what it loaded out of the garbage
   collector's reach: the workers share those pages with it instead of each loading its
   own copy, and a collection in a worker does not write to them (which would copy them
-  into the worker). The tree's memory after start went from ~144 MB to ~105 MB
-  (bench/memory.py). A code change therefore takes a restart of the master (HUP reloads
+  into the worker). The tree's PSS after start went from ~144 MB (each worker loading
+  its own copy) to ~93 MB (bench/memory.py, with the confusables table now loaded on
+  first use). A code change therefore takes a restart of the master (HUP reloads
   the configuration and starts new workers from the code the master holds).
 """
 
@@ -57,6 +58,8 @@ def when_ready(server) -> None:
     from django.db import connections
     from django.urls import get_resolver
 
+    # What a worker's first request does: import the URLconf, and so every view, and
+    # build the resolver's look-up tables.
     get_resolver()._populate()
     # A connection opened while loading must not be shared by the workers.
     connections.close_all()
