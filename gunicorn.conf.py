@@ -29,8 +29,17 @@ that start a server all run with it.
   use" until then. Here (post_worker_init, below) an orphaned worker closes its listening
   socket as soon as it notices, then finishes its requests: the port is free for the new
   master within a second or two.
+- The master loads the app (`preload_app`) and its URLconf, with every view, before it
+  starts the workers (when_ready, below), and freezes what it loaded out of the garbage
+  collector's reach: the workers share those pages with it instead of each loading its
+  own copy, and a collection in a worker does not write to them (which would copy them
+  into the worker). The tree's PSS after start went from ~144 MB (each worker loading
+  its own copy) to ~93 MB (bench/memory.py, with the confusables table now loaded on
+  first use). A code change therefore takes a restart of the master (HUP reloads
+  the configuration and starts new workers from the code the master holds).
 """
 
+import gc
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -40,6 +49,21 @@ worker_connections = threads + 1
 timeout = 60
 graceful_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30")) + 5
 keepalive = 5
+preload_app = True
+
+
+def when_ready(server) -> None:
+    """Load in the master what a worker would load on its first request, and keep the
+    garbage collector off it (see the docstring above)."""
+    from django.db import connections
+    from django.urls import get_resolver
+
+    # What a worker's first request does: import the URLconf, and so every view, and
+    # build the resolver's look-up tables.
+    get_resolver()._populate()
+    # A connection opened while loading must not be shared by the workers.
+    connections.close_all()
+    gc.freeze()
 
 
 def post_worker_init(worker) -> None:

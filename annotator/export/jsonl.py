@@ -47,8 +47,11 @@ def article_fields(corpus: Corpus, data: ArticleData) -> dict:
     }
 
 
-# A tag as JSON, written without building a dict per tag: the tags are most of a large
-# export, and this is the same JSON that json.dumps writes for them.
+# The sentences and the tags, most of a large export, are written as JSON text from
+# templates rather than as dicts for json to encode (bench/export.py --api: the export's
+# largest cost after reading the rows): the same JSON that json.dumps writes for them,
+# each piece of text quoted once (a tag on a whole sentence reuses the sentence's).
+_SENTENCE = '{"position":%d,"paragraph":%d,"start":%d,"end":%d,"section":"%s","text":%s}'
 _TAG = (
     '{"sentence_number":%d,"start":%d,"end":%d,"text":%s,"label":"%s","outlet":%s,'
     '"cited_source":%s,"note":%s,"reviewer":%s,"created_at":"%s","updated_at":"%s"}'
@@ -56,17 +59,41 @@ _TAG = (
 _quote = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C version)
 
 
-class _TagWriter:
-    """Writes tags as JSON text, with each outlet's and reviewer's name quoted once."""
+class _Writer:
+    """Writes each article's line, with each outlet's and reviewer's name quoted once."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        self.sections = set(corpus.sections)
         self.outlets = {i: _quote(o.name) for i, o in corpus.outlets.items()}
         self.reviewers: dict[int, str] = {}
 
-    def __call__(self, data: ArticleData, number: dict[int, int]) -> str:
+    def line(self, data: ArticleData, claims: list[Claim] | None) -> str:
+        """The article's line: its record, with its tags when `claims` is None."""
         text = data.article.text
-        spans: dict[tuple[int, int], str] = {}
+        sections = self.sections
+        spans: dict[tuple[int, int], str] = {}  # (start, end): the text there, quoted
+        number: dict[int, int] = {}
+        sentences = []
+        for s in data.sentences:
+            number[s.id] = s.position + 1
+            if s.section in sections:
+                quoted = spans[s.start, s.end] = _quote(text[s.start : s.end])
+                sentences.append(
+                    _SENTENCE % (s.position, s.paragraph, s.start, s.end, s.section, quoted)
+                )
+        head, tail = _record(self.corpus, data, claims, number)
+        parts = [_dumps(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
+        if claims is None:
+            parts += [_dumps(tail)[1:-1], ',"tags":', self.tags(data, number, spans), "}\n"]
+        else:
+            parts += [_dumps(tail)[1:], "\n"]
+        return "".join(parts)
+
+    def tags(
+        self, data: ArticleData, number: dict[int, int], spans: dict[tuple[int, int], str]
+    ) -> str:
+        text = data.article.text
         reviewers, outlets = self.reviewers, self.outlets
         parts = []
         for t in data.tags:
@@ -95,13 +122,15 @@ class _TagWriter:
         return "[" + ",".join(parts) + "]"
 
 
-def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> dict:
-    """The record, but for its tags (see _TagWriter)."""
+def _record(
+    corpus: Corpus, data: ArticleData, claims: list[Claim] | None, number: dict[int, int]
+) -> tuple[dict, dict]:
+    """The record but for its sentences and tags (see _Writer): the fields before the
+    sentences, and those after them."""
     a = data.article
     text = a.text
-    number = {s.id: s.position + 1 for s in data.sentences}
-    record = article_fields(corpus, data)
-    record.update(
+    head = article_fields(corpus, data)
+    head.update(
         text=text,
         html=a.html,
         publisher_signal=a.publisher_signal,
@@ -109,25 +138,13 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         source_name=a.source_name,
         imported_at=isoformat(a.imported_at),
     )
-    sections = set(corpus.sections)
-    record["sentences"] = [
-        {
-            "position": s.position,
-            "paragraph": s.paragraph,
-            "start": s.start,
-            "end": s.end,
-            "section": s.section,
-            "text": text[s.start : s.end],
-        }
-        for s in data.sentences
-        if s.section in sections
-    ]
+    tail: dict = {}
     outlet_ids = {a.publisher_id, a.origin_id}
     if claims is None:
         outlet_ids.update(t.outlet_id for t in data.tags)
         outlet_ids.update(j.outlet_id for j in data.adjudications)
         name = corpus.outlet_name
-        record["adjudications"] = [
+        tail["adjudications"] = [
             {
                 "sentence_number": number[j.sentence_id],
                 "start": j.start,
@@ -144,7 +161,7 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
         ]
     else:
         outlet_ids.update(c.outlet_id for c in claims)
-        record["claims"] = [
+        tail["claims"] = [
             {
                 "sentence_number": c.sentence.position + 1,
                 "start": c.start,
@@ -162,18 +179,16 @@ def _record(corpus: Corpus, data: ArticleData, claims: list[Claim] | None) -> di
             for c in claims
         ]
     outlet_ids.discard(None)
-    record["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
-    return record
+    tail["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
+    return head, tail
 
 
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
     """One JSON object per selected article, each on its own line."""
+    writer = _Writer(corpus)
     if corpus.selection.aggregate:
         for data, claims in corpus.articles_with_claims(progress):
-            yield _dumps(_record(corpus, data, claims)) + "\n"
+            yield writer.line(data, claims)
     else:
-        tags = _TagWriter(corpus)
         for data in corpus.articles(progress):
-            record = _dumps(_record(corpus, data, None))
-            number = {s.id: s.position + 1 for s in data.sentences}
-            yield record[:-1] + ',"tags":' + tags(data, number) + "}\n"
+            yield writer.line(data, None)

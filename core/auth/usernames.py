@@ -5,14 +5,15 @@ username validators, see AnnotatorConfig.ready).
 A username is stored in Unicode normal form NFKC and compared without regard to case or
 to look-alike characters: `Student1`, `studentl` and Cyrillic `аdmin` are refused while
 `student1` and `admin` exist. Look-alikes are read from the Unicode confusables table
-that the confusable_homoglyphs package ships."""
+that the confusable_homoglyphs package ships, loaded on the first check: its tables take
+~8 MB, which every server process would hold for the rare request that makes an account.
+"""
 
 from __future__ import annotations
 
 import unicodedata
 from functools import cache
 
-from confusable_homoglyphs import confusables
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -27,13 +28,20 @@ def normalize_username(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw)
 
 
+def _confusables():
+    """The confusables module, imported when first needed (see the module's docstring)."""
+    from confusable_homoglyphs import confusables
+
+    return confusables
+
+
 @cache
 def _prototype(ch: str) -> str:
     """One character standing for every character that looks like `ch`: the smallest of
     the look-alikes reachable from it in the confusables table."""
     seen, todo = {ch}, [ch]
     while todo and len(seen) < 64:
-        for glyph in confusables.confusables_data.get(todo.pop(), ()):
+        for glyph in _confusables().confusables_data.get(todo.pop(), ()):
             other = glyph["c"]
             if len(other) == 1 and other not in seen:
                 seen.add(other)
@@ -64,7 +72,7 @@ def username_problem(name: str) -> str | None:
         return "A username cannot be made of dots only."
     if any(unicodedata.category(ch)[0] in "CZ" for ch in name):
         return "A username cannot contain spaces, control or invisible characters."
-    if confusables.is_dangerous(name):
+    if _confusables().is_dangerous(name):
         return "A username cannot mix letters of different scripts that look alike."
     return None
 

@@ -449,3 +449,29 @@ def test_doccano_has_a_line_per_article_and_reviewer_or_per_article(corpus):
         for start, end, label in line["label"]:
             assert 0 <= start < end <= len(line["text"])
             assert label in ("sourced", "unsourced", "opinion", "speculation", "disputed")
+
+
+def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
+    # The sentences and tags are written from templates (annotator/export/jsonl.py): the
+    # line must still be exactly json.dumps' compact JSON, escapes and all.
+    from tests.factories import make_article, make_tag, make_user
+
+    odd = [
+        'He said "no" \\ twice.',
+        "Tabs\there and a bell \x07 and \x1f too.",
+        "Non-ASCII “quotes”, é, 中文 and 🙂 stay as they are.",
+    ]
+    article = make_article(sentences=odd)
+    reviewer = make_user('rev"iewer', "reviewer")
+    for sentence in article.sentences.order_by("position"):
+        make_tag(sentence, reviewer, "sourced", cited_source='the "ministry"\n', note="a\\b")
+        make_tag(sentence, reviewer=make_user(role="reviewer"), end=sentence.start + 3)
+
+    lines = export("jsonl").decode().splitlines()
+
+    assert lines
+    for line in lines:
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+    record = json.loads(lines[-1])
+    assert [s["text"] for s in record["sentences"]] == odd
+    assert {t["text"] for t in record["tags"]} == {*odd, *(s[:3] for s in odd)}
