@@ -309,17 +309,15 @@ def figures_sql(
                MAX(LOWER(t.{T.cited_source})) FILTER (WHERE {cited_tag}) AS cited_hi,
                MIN(t.{T.cited_source}) FILTER (WHERE {cited_tag}) AS cited_first,
                MAX(t.{T.cited_source}) FILTER (WHERE {cited_tag}) AS cited_last,
-               a.{A.origin} AS origin, a.{A.id} AS article, s.{S.start} AS s_st,
-               s.{S.end} AS s_en, p.{P.story} AS story, p.{P.passage} AS passage
+               MAX(a.{A.origin}) AS origin, s.{S.article} AS article, s.{S.start} AS s_st,
+               s.{S.end} AS s_en, MAX(p.{P.story}) AS story, MAX(p.{P.passage}) AS passage
         FROM {sentences}
         JOIN {A.table} a ON a.{A.id} = s.{S.article}
         LEFT JOIN {P.table} p ON p.{P.sentence} = s.{S.id}
         JOIN {T.table} t ON t.{T.sentence} = s.{S.id}
         {group_join}
         WHERE {in_focus}{in_scope}{visible(f"s.{S.article}", f"t.{T.reviewer}")}
-        -- (The sentence's article and story passage: one row each per sentence,
-        -- named by their keys so that both databases read their columns as they are.)
-        GROUP BY s.{S.id}, t.{T.start}, t.{T.end}, a.{A.id}, p.{P.id}{by_grp}
+        GROUP BY s.{S.id}, t.{T.start}, t.{T.end}{by_grp}
     ),"""
     if grouped:
         # The figures say how the group's members labelled the claims: no adjudication.
