@@ -12,6 +12,10 @@ tags name several outlets without the article's origin holding half of them, or 
 three or more different cited sources, is looked up again, alone, in the same index.
 Derived sets are joined to tables, through the tables' indexes, rather than to each
 other: the planner cannot estimate their sizes, and a wrong guess there costs seconds.
+Each database counts the tags as the index gives them, without sorting them (see
+`sentences` below: the one place where the statement differs between the two); a
+sentence's article, section and offsets come, on PostgreSQL, from the index
+`sentence_place` alone (migration annotator/0012).
 
 Table and column names come from the models (through the app registry: core imports no
 app), so a renamed field changes the statement with it; every value is a named
