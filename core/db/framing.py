@@ -12,6 +12,10 @@ tags name several outlets without the article's origin holding half of them, or 
 three or more different cited sources, is looked up again, alone, in the same index.
 Derived sets are joined to tables, through the tables' indexes, rather than to each
 other: the planner cannot estimate their sizes, and a wrong guess there costs seconds.
+Each database counts the tags as the index gives them, without sorting them (see
+`sentences` below: the one place where the statement differs between the two); a
+sentence's article, section and offsets come, on PostgreSQL, from the index
+`sentence_place` alone (migration annotator/0012).
 
 Table and column names come from the models (through the app registry: core imports no
 app), so a renamed field changes the statement with it; every value is a named
@@ -164,11 +168,16 @@ def figures_sql(
             f"AND {alias}g.{G.group} = {claim}.grp"
         )
 
-    group_join = ""
+    group_join, grp, by_grp = "", "0", ""
     if grouped:
         group_join = f"JOIN {G.table} ug ON ug.{G.user} = t.{T.reviewer}"
+        grp, by_grp = f"ug.{G.group}", f", ug.{G.group}"
         if claims.group_id is not None:
-            group_join += f" AND ug.{G.group} = {params.one('group', claims.group_id)}"
+            group = params.one("group", claims.group_id)
+            group_join += f" AND ug.{G.group} = {group}"
+            if not claims.by_group:
+                # One group: a constant, so that grouping by it sorts nothing.
+                grp, by_grp = f"CAST({group} AS BIGINT)", ""
 
     # The blind rule (`classroom.selectors.blindness`): the tags and adjudications this
     # viewer's figures may not read are left out wherever tags are read; for everyone
@@ -198,8 +207,7 @@ def figures_sql(
         return f"(SELECT z.{S.article} FROM {S.table} z WHERE z.{S.id} = {sentence_id})"
 
     label_counts = ", ".join(
-        f"SUM(CASE WHEN t.{T.label} = '{label}' THEN 1 ELSE 0 END) AS n_{label}"
-        for label in n.labels
+        f"COUNT(*) FILTER (WHERE t.{T.label} = '{label}') AS n_{label}" for label in n.labels
     )
     majority = " ".join(f"WHEN 2 * v.n_{label} > v.total THEN '{label}'" for label in n.labels)
     cited_tag = f"t.{T.label} = '{sourced}' AND t.{T.cited_source} <> ''"
@@ -248,6 +256,20 @@ def figures_sql(
                     WHEN v.cited_n = 2 AND LOWER(v.cited_first) = v.cited_lo THEN v.cited_first
                     WHEN v.cited_n = 2 THEN v.cited_last END"""
 
+    # The sentences in focus lead the read of their tags, in the order of the index on
+    # (sentence, start, end, ...), so that each claim's tags arrive together and are
+    # counted as they come, without sorting them. The two databases get there
+    # differently: PostgreSQL merges the sorted list of sentences with the index (it
+    # cannot tell how long a list built from a CTE is, and given it as an IN it loops
+    # over a guess and sorts every tag); SQLite walks the sentences through an IN list,
+    # which it reads in order (from a joined derived table it sorts every tag).
+    if connection.vendor == "postgresql":
+        sentences = f"focus f JOIN {S.table} s ON s.{S.id} = f.sentence_id"
+        in_focus = ""
+    else:
+        sentences = f"{S.table} s"
+        in_focus = f"s.{S.id} IN (SELECT sentence_id FROM focus) AND "
+
     sql = f"""
     WITH named AS (
         -- The sentences with a tag naming one of the outlets, from the index on
@@ -255,52 +277,51 @@ def figures_sql(
         SELECT {T.sentence} AS sentence_id FROM {T.table} WHERE {T.outlet} IN ({outlets})
         GROUP BY {T.sentence}
     ),
+    focus AS (
+        -- The sentences whose claims may count for these outlets: those with a tag
+        -- or an adjudication naming one of them, and the other copies of their story
+        -- passages (the copy that counts may be one of those); each once, in order.
+        SELECT sentence_id FROM named
+        UNION ALL
+        SELECT sentence_id FROM (
+            SELECT {J.sentence} AS sentence_id FROM {J.table} WHERE {J.outlet} IN ({outlets})
+            UNION ALL
+            SELECT {P.sentence} AS sentence_id FROM {P.table}
+            WHERE ({P.story}, {P.passage}) IN (
+                SELECT p.{P.story}, p.{P.passage} FROM named n
+                JOIN {P.table} p ON p.{P.sentence} = n.sentence_id
+                UNION ALL
+                SELECT p.{P.story}, p.{P.passage} FROM {J.table} j
+                JOIN {P.table} p ON p.{P.sentence} = j.{J.sentence}
+                WHERE j.{J.outlet} IN ({outlets})
+            )
+        ) more
+        WHERE NOT EXISTS (SELECT 1 FROM named n WHERE n.sentence_id = more.sentence_id)
+        GROUP BY sentence_id
+        ORDER BY sentence_id
+    ),
     votes AS (
         -- Each claim in one pass over its tags, read in order from the index on
         -- (sentence, start, end, ...): votes per label, and enough about outlets and
         -- cited sources to settle most claims without reading their tags again.
-        SELECT {f"ug.{G.group}" if grouped else "0"} AS grp, t.{T.sentence} AS sid,
+        SELECT {grp} AS grp, s.{S.id} AS sid,
                t.{T.start} AS st, t.{T.end} AS en, COUNT(*) AS total, {label_counts},
                MIN(t.{T.outlet}) AS outlet_lo, MAX(t.{T.outlet}) AS outlet_hi,
-               SUM(CASE WHEN t.{T.outlet} = a.{A.origin} THEN 1 ELSE 0 END) AS at_origin,
-               SUM(CASE WHEN {cited_tag} THEN 1 ELSE 0 END) AS cited_n,
-               MIN(CASE WHEN {cited_tag} THEN LOWER(t.{T.cited_source}) END) AS cited_lo,
-               MAX(CASE WHEN {cited_tag} THEN LOWER(t.{T.cited_source}) END) AS cited_hi,
-               MIN(CASE WHEN {cited_tag} THEN t.{T.cited_source} END) AS cited_first,
-               MAX(CASE WHEN {cited_tag} THEN t.{T.cited_source} END) AS cited_last,
-               MAX(a.{A.origin}) AS origin, MAX(a.{A.id}) AS article, MAX(s.{S.start}) AS s_st,
-               MAX(s.{S.end}) AS s_en, MAX(p.{P.story}) AS story, MAX(p.{P.passage}) AS passage
-        FROM (
-            -- The sentences whose claims may count for these outlets: those with a tag
-            -- or an adjudication naming one of them, and the other copies of their
-            -- story passages (the copy that counts may be one of those); each once,
-            -- and in order, so that the joins below walk their indexes in order.
-            SELECT sentence_id FROM named
-            UNION ALL
-            SELECT sentence_id FROM (
-                SELECT {J.sentence} AS sentence_id FROM {J.table} WHERE {J.outlet} IN ({outlets})
-                UNION ALL
-                SELECT {P.sentence} AS sentence_id FROM {P.table}
-                WHERE ({P.story}, {P.passage}) IN (
-                    SELECT p.{P.story}, p.{P.passage} FROM named n
-                    JOIN {P.table} p ON p.{P.sentence} = n.sentence_id
-                    UNION ALL
-                    SELECT p.{P.story}, p.{P.passage} FROM {J.table} j
-                    JOIN {P.table} p ON p.{P.sentence} = j.{J.sentence}
-                    WHERE j.{J.outlet} IN ({outlets})
-                )
-            ) more
-            WHERE NOT EXISTS (SELECT 1 FROM named n WHERE n.sentence_id = more.sentence_id)
-            GROUP BY sentence_id
-            ORDER BY sentence_id
-        ) f
-        JOIN {S.table} s ON s.{S.id} = f.sentence_id
+               COUNT(*) FILTER (WHERE t.{T.outlet} = a.{A.origin}) AS at_origin,
+               COUNT(*) FILTER (WHERE {cited_tag}) AS cited_n,
+               MIN(LOWER(t.{T.cited_source})) FILTER (WHERE {cited_tag}) AS cited_lo,
+               MAX(LOWER(t.{T.cited_source})) FILTER (WHERE {cited_tag}) AS cited_hi,
+               MIN(t.{T.cited_source}) FILTER (WHERE {cited_tag}) AS cited_first,
+               MAX(t.{T.cited_source}) FILTER (WHERE {cited_tag}) AS cited_last,
+               MAX(a.{A.origin}) AS origin, s.{S.article} AS article, s.{S.start} AS s_st,
+               s.{S.end} AS s_en, MAX(p.{P.story}) AS story, MAX(p.{P.passage}) AS passage
+        FROM {sentences}
         JOIN {A.table} a ON a.{A.id} = s.{S.article}
         LEFT JOIN {P.table} p ON p.{P.sentence} = s.{S.id}
         JOIN {T.table} t ON t.{T.sentence} = s.{S.id}
         {group_join}
-        WHERE {in_scope}{visible(f"s.{S.article}", f"t.{T.reviewer}")}
-        GROUP BY t.{T.sentence}, t.{T.start}, t.{T.end}{f", ug.{G.group}" if grouped else ""}
+        WHERE {in_focus}{in_scope}{visible(f"s.{S.article}", f"t.{T.reviewer}")}
+        GROUP BY s.{S.id}, t.{T.start}, t.{T.end}{by_grp}
     ),"""
     if grouped:
         # The figures say how the group's members labelled the claims: no adjudication.
