@@ -74,6 +74,7 @@ from api import (  # noqa: E402  (bench/api.py: the same server settings the API
     free_port,
     manage,
     server_env,
+    wsgi_module,
 )
 
 LABELS = ("sourced", "unsourced", "opinion", "speculation")
@@ -86,10 +87,16 @@ import json
 from django.contrib.auth.models import Group, User
 from django.conf import settings
 from django.test import Client
-from annotator.services.tokens import issue_token
-from core.auth.roles import EDITORS
-from annotator.services.seeds import read_manifest
-from sources.services.outlets import save_outlet
+try:  # this layout; or a checkout from before it (no config/, core/), to compare with
+    from annotator.services.seeds import read_manifest
+    from annotator.services.tokens import issue_token
+    from core.auth.roles import EDITORS
+    from sources.services.outlets import save_outlet
+except ImportError:
+    from annotator.api.tokens import issue_token
+    from annotator.roles import EDITORS
+    from annotator.seeds import read_manifest
+    from sources.services import save_outlet
 for outlet in read_manifest()["outlets"]:
     save_outlet(**outlet)
 user = User.objects.create_user("peer-bench")
@@ -134,11 +141,15 @@ class Span:
 @dataclass
 class Figures:
     import_s: float = 0.0
+    import_cpu_s: float = 0.0
     bulk_s: float = 0.0
+    bulk_cpu_s: float = 0.0
     single_ms: float = 0.0
     single_cpu_ms: float = 0.0
     export_s: float = 0.0
+    export_cpu_s: float = 0.0
     page_ms: float = 0.0
+    page_cpu_ms: float = 0.0
     memory_mb: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -252,29 +263,30 @@ class Tool:
     def export(self) -> int: ...
     def page(self, article: int) -> None: ...
 
+    def timed(self, work: Callable[[], object]) -> tuple[float, float, object]:
+        """Runs `work`; returns its wall seconds, the server's CPU seconds (its whole
+        process tree, user + system) and what it returned."""
+        cpu = tree_cpu_seconds(self.process.pid)
+        began = time.perf_counter()
+        value = work()
+        wall = time.perf_counter() - began
+        return wall, tree_cpu_seconds(self.process.pid) - cpu, value
+
     def measure(self, texts: list[Record], spans: list[list[Span]], singles: list[Span]) -> Figures:
         figures = Figures()
         self.start()
         try:
-            began = time.perf_counter()
-            self.import_articles(texts)
-            figures.import_s = time.perf_counter() - began
+            figures.import_s, figures.import_cpu_s, _ = self.timed(
+                lambda: self.import_articles(texts)
+            )
             self.prepare()
+            figures.bulk_s, figures.bulk_cpu_s, _ = self.timed(lambda: self.tag_bulk(spans))
 
-            began = time.perf_counter()
-            self.tag_bulk(spans)
-            figures.bulk_s = time.perf_counter() - began
+            wall, cpu, _ = self.timed(lambda: [self.tag_single(span) for span in singles])
+            figures.single_ms = wall / len(singles) * 1000
+            figures.single_cpu_ms = cpu / len(singles) * 1000
 
-            cpu = tree_cpu_seconds(self.process.pid)
-            began = time.perf_counter()
-            for span in singles:
-                self.tag_single(span)
-            figures.single_ms = (time.perf_counter() - began) / len(singles) * 1000
-            figures.single_cpu_ms = (tree_cpu_seconds(self.process.pid) - cpu) / len(singles) * 1000
-
-            began = time.perf_counter()
-            exported = self.export()
-            figures.export_s = time.perf_counter() - began
+            figures.export_s, figures.export_cpu_s, exported = self.timed(self.export)
             expected = sum(map(len, spans)) + len(singles)
             if exported != expected:
                 figures.notes.append(f"export held {exported} spans, {expected} sent")
@@ -282,10 +294,9 @@ class Tool:
             pages = [n % len(texts) for n in range(20)]
             for n in pages:  # warm: each server process's first sight of each article
                 self.page(n)
-            began = time.perf_counter()
-            for n in pages:
-                self.page(n)
-            figures.page_ms = (time.perf_counter() - began) / len(pages) * 1000
+            wall, cpu, _ = self.timed(lambda: [self.page(n) for n in pages])
+            figures.page_ms = wall / len(pages) * 1000
+            figures.page_cpu_ms = cpu / len(pages) * 1000
             figures.memory_mb = tree_pss_mb(self.process.pid)
         finally:
             self.stop()
@@ -294,32 +305,39 @@ class Tool:
 
 class Project(Tool):
     """This project under gunicorn as gunicorn.conf.py configures it, on SQLite or on a
-    temporary PostgreSQL database."""
+    temporary PostgreSQL database: the code of this checkout, or with `code` ("today")
+    the one in `root` (--compare), which may be from before the config/ and core/ layout
+    and from before the bulk import."""
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, root: Path = ROOT, code: str = "") -> None:
         self.database = database
-        self.name = f"this project ({'PostgreSQL' if database else 'SQLite'})"
+        self.root = root
+        self.code = code
+        where = "PostgreSQL" if database else "SQLite"
+        self.name = f"{code} ({where})" if code else f"this project ({where})"
 
     def start(self) -> None:
+        self.work = tempfile.mkdtemp(prefix="bench-peers-")
         if self.database:
+            # named after the code: old and new never share a database name
             server = PostgreSQL(self.database)
-            self.url, self.drop = server.new("peers"), server.drop_all
+            self.url, self.drop = server.new(f"peers_{self.code or 'new'}"), server.drop_all
         else:
-            self.work = tempfile.mkdtemp(prefix="bench-peers-")
             self.url = f"sqlite:///{self.work}/bench.sqlite3"
-            self.drop = lambda: shutil.rmtree(self.work, ignore_errors=True)
+            self.drop = lambda: None
         env = {
             **server_env(self.url),
             "API_THROTTLE_IMPORT": "100000000/hour",
-            "STATIC_ROOT": f"{tempfile.gettempdir()}/bench-peers-static",
+            # each code its own: their static files and manifests differ
+            "STATIC_ROOT": f"{self.work}/static",
         }
-        manage(ROOT, env, "migrate", "--noinput")
-        manage(ROOT, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
-        setup = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
+        manage(self.root, env, "migrate", "--noinput")
+        manage(self.root, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
+        setup = json.loads(manage(self.root, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"],
-            cwd=ROOT,
+            [PYTHON, "-m", "gunicorn", wsgi_module(self.root), "--bind", f"127.0.0.1:{self.port}"],
+            cwd=self.root,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,  # its access log; failures show as statuses here
@@ -336,6 +354,7 @@ class Project(Tool):
         self.process.terminate()
         self.process.wait(timeout=30)
         self.drop()
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def import_articles(self, texts: list[Record]) -> None:
         records = [{"text": r.text, "publisher": r.publisher, "origin": r.origin} for r in texts]
@@ -565,10 +584,16 @@ class Doccano(Peer):
             "DEBUG": "False",
             "SECRET_KEY": os.urandom(24).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "DOCCANO_HOME": self.work,
         }
         doccano = str(self.venv / "bin" / "doccano")
         for args in (["init"], ["createuser", "--username", "bench", "--password", password]):
-            done = subprocess.run([doccano, *args], env=env, capture_output=True, text=True)
+            # In its folder: run from this project's root, it would import this
+            # project's config/ for its own config.settings (the working directory
+            # comes first on its path).
+            done = subprocess.run(
+                [doccano, *args], cwd=self.work, env=env, capture_output=True, text=True
+            )
             if done.returncode:
                 sys.exit(f"doccano {args[0]} failed:\n{done.stderr[-2000:]}")
         self.process = subprocess.Popen(
@@ -644,14 +669,19 @@ class Doccano(Peer):
         self.api.call("GET", f"/v1/projects/{self.project}/examples/{example}/spans")
 
 
+# (title, Figures attribute, unit); the text report and the Markdown table take these.
 ROWS = [
-    ("import", "import_s", "s", False),
-    ("tag, one bulk request an article", "bulk_s", "s", False),
-    ("tag, one span a request", "single_ms", "ms a request", False),
-    ("  server CPU", "single_cpu_ms", "ms a request", False),
-    ("export all spans", "export_s", "s", False),
-    ("article page", "page_ms", "ms", False),
-    ("server memory (PSS)", "memory_mb", "MB", False),
+    ("import {articles} articles through the API", "import_s", "s"),
+    ("  server CPU", "import_cpu_s", "s"),
+    ("tag {spans} spans, one bulk request an article", "bulk_s", "s"),
+    ("  server CPU", "bulk_cpu_s", "s"),
+    ("tag one span per request", "single_ms", "ms"),
+    ("  server CPU", "single_cpu_ms", "ms"),
+    ("export all spans", "export_s", "s"),
+    ("  server CPU", "export_cpu_s", "s"),
+    ("article page load", "page_ms", "ms"),
+    ("  server CPU", "page_cpu_ms", "ms"),
+    ("server memory (PSS, whole tree)", "memory_mb", "MB"),
 ]
 
 
@@ -659,12 +689,23 @@ def summary(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+def number(value: float) -> str:
+    """Three significant figures, never an exponent: 0.0412, 2.91, 12.4, 167, 1,580."""
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def is_peer(name: str) -> bool:
+    return name in (LabelStudio.name, Doccano.name)
+
+
 def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None:
     print(f"\n{articles} articles, {spans} spans tagged in bulk; median over rounds (range)")
     names = list(results)
-    peers = [name for name in names if not name.startswith("this project")]
-    for title, attr, unit, _ in ROWS:
-        print(f"\n{title} ({unit})")
+    peers = [name for name in names if is_peer(name)]
+    for title, attr, unit in ROWS:
+        if not title.startswith("  "):
+            figure = title.format(articles=articles, spans=spans)
+        print(f"\n{figure}{', server CPU' if title.startswith('  ') else ''} ({unit})")
         best = None
         if peers:
             best = min(summary([getattr(f, attr) for f in results[p]])[0] for p in peers)
@@ -679,21 +720,93 @@ def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None
             print(f"  note, {name}: {note}")
 
 
+def table(results: dict[str, list[Figures]], spans: int, articles: int, old: str = "") -> list[str]:
+    """The figures as a Markdown table for the README: figure | today (`old`) | new |
+    best peer | ratio new/best peer. A cell holds the median over the rounds, SQLite /
+    PostgreSQL where both ran; the ratio is the best peer's figure over new's (every
+    figure is a time or a size, so above 1 this project is ahead), on each database."""
+    databases = [
+        where for where in ("SQLite", "PostgreSQL") if any(f"({where})" in n for n in results)
+    ]
+    peers = [name for name in results if is_peer(name)]
+
+    def median(name: str, attr: str) -> float | None:
+        rounds = results.get(name)
+        return statistics.median(getattr(f, attr) for f in rounds) if rounds else None
+
+    def cell(code: str, attr: str, unit: str) -> str:
+        values = [median(f"{code} ({where})", attr) for where in databases]
+        return " / ".join("—" if v is None else number(v) for v in values) + f" {unit}"
+
+    new = "new" if old else "this project"
+    header = ["figure", *([f"today ({old})"] if old else []), "new", "best peer"]
+    header.append("ratio new/best peer")
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for title, attr, unit in ROWS:
+        figure = title.format(articles=articles, spans=f"{spans:,}")
+        if title.startswith("  "):
+            figure = f"&nbsp;&nbsp;{title.strip()}"
+        row = [figure, *([cell("today", attr, unit)] if old else []), cell(new, attr, unit)]
+        best = min(peers, key=lambda name: median(name, attr), default=None)
+        if best is None:
+            row += ["—", "—"]
+        else:
+            peer = median(best, attr)
+            ratios = [median(f"{new} ({where})", attr) for where in databases]
+            row.append(f"{best} {number(peer)} {unit}")
+            row.append(" / ".join(f"{number(peer / r)}×" if r else "—" for r in ratios))
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def code_label(root: Path) -> str:
+    """The commit of the checkout in `root` (short hash), or its folder's name where it
+    is no git checkout (an unpacked `git archive`)."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else root.name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--singles", type=int, default=300)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="another checkout of this project (today's code) to measure beside this one",
+    )
+    parser.add_argument(
+        "--compare-label",
+        metavar="TEXT",
+        help="with --compare: how the table names that code (default: its commit, "
+        "or its folder's name)",
+    )
     options = parser.parse_args()
     # A stopped run stops its servers too (the peers run in sessions of their own, so
     # they would outlive it): SIGTERM unwinds through each tool's stop().
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
-    tools: list[Tool] = [Project("")]
     url = os.environ.get("DATABASE_URL", "")
+    databases = [""]
     if not options.sqlite_only and urlsplit(url).scheme in ("postgres", "postgresql"):
-        tools.append(Project(url))
+        databases.append(url)
+    tools: list[Tool] = []
+    old = ""
+    for database in databases:
+        if options.compare:
+            # today's code and the new side by side, one after the other in every round
+            root = Path(options.compare).resolve()
+            old = options.compare_label or code_label(root)
+            tools += [Project(database, root, "today"), Project(database, ROOT, "new")]
+        else:
+            tools.append(Project(database))
     for variable, kind in (("LABEL_STUDIO_VENV", LabelStudio), ("DOCCANO_VENV", Doccano)):
         if os.environ.get(variable):
             tools.append(kind(Path(os.environ[variable])))
@@ -702,18 +815,28 @@ def main() -> None:
 
     texts, spans, singles = plan(options.articles, options.singles)
     results: dict[str, list[Figures]] = {tool.name: [] for tool in tools}
-    for number in range(1, options.rounds + 1):
-        for tool in tools:
+    loads = [os.getloadavg()[0]]
+    for turn in range(1, options.rounds + 1):
+        # every other round in the reverse order: no tool always goes first
+        for tool in tools if turn % 2 else reversed(tools):
             figures = tool.measure(texts, spans, singles)
             results[tool.name].append(figures)
+            loads.append(os.getloadavg()[0])
             print(
-                f"round {number}, {tool.name}: import {figures.import_s:.2f} s, "
-                f"bulk {figures.bulk_s:.2f} s, single {figures.single_ms:.1f} ms, "
-                f"export {figures.export_s:.2f} s, page {figures.page_ms:.1f} ms, "
-                f"{figures.memory_mb:.0f} MB",
+                f"round {turn}, {tool.name}: import {figures.import_s:.2f} s, "
+                f"bulk {figures.bulk_s:.2f} s, single {figures.single_ms:.1f} ms "
+                f"(CPU {figures.single_cpu_ms:.1f}), export {figures.export_s:.2f} s, "
+                f"page {figures.page_ms:.1f} ms (CPU {figures.page_cpu_ms:.1f}), "
+                f"{figures.memory_mb:.0f} MB; load {loads[-1]:.1f}",
                 flush=True,
             )
     report(results, sum(map(len, spans)), len(texts))
+    print(
+        f"\nFor the README ({' / '.join('PostgreSQL' if d else 'SQLite' for d in databases)}; "
+        f"median over {options.rounds} rounds, ranges above; load {min(loads):.1f}-"
+        f"{max(loads):.1f}):\n"
+    )
+    print("\n".join(table(results, sum(map(len, spans)), len(texts), old)))
 
 
 if __name__ == "__main__":
