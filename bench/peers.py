@@ -5,7 +5,9 @@ sentence, as bench/ingest.py builds them, with the manifest's publisher and orig
 claim sentence of each tagged as a span (headline, body, boilerplate and comments: 31 an
 article on average, about 6,200 in all; bylines and credit lines are not claims), one
 reviewer. Every tool is driven through its own REST API over loopback, as a
-script of a researcher would, each on a fresh database, and measured on:
+script of a researcher would, each on a fresh database, and measured on the following,
+each in wall time and in the server's CPU time (its whole process tree, user + system,
+from /proc: the figure a busy machine blurs least):
 
 - import: the 200 articles, in as few requests as the tool allows (this project:
   `POST /api/articles/bulk/` when the server has it, else one `POST /api/articles/` an
@@ -14,28 +16,44 @@ script of a researcher would, each on a fresh database, and measured on:
 - bulk tagging: the 6,600 spans, one request an article (this project `POST
   /api/tags/bulk/`, Label Studio one annotation of 33 results a task, doccano has no bulk
   span endpoint and sends one request a span);
-- single tagging: 300 more spans, one request each: milliseconds a request, and the
-  server's CPU time a request (its processes' user + system time);
+- single tagging: 300 more spans, one request each: milliseconds a request;
 - export of every span (this project `/api/export/?format=jsonl`, Label Studio
   `/api/projects/<id>/export?exportType=JSON`, doccano its examples and spans pages);
 - an article page: this project's article page (HTML, with the reviewer's tags), the
   peers' API read of a task with its annotations (their pages are single-page apps that
-  make that read); 20 articles, each read once before to warm the server's processes;
+  make that read); 20 articles, each read once to warm the server's processes, then
+  read in turn 100 times (--reads): milliseconds a read;
 - server memory: the proportional set size (PSS) of the server's whole process tree
   after the workload.
 
-Rounds interleave the tools (round 1: each tool once, round 2: again...) so a machine
-that gets busier or quieter part way through weighs on every tool alike; each figure is
-printed as the median over the rounds with its range, and as a ratio to the best peer
-(higher is better for this project).
+Rounds interleave the tools (round 1: each tool once, round 2: again, in the reverse
+order...) so a machine that gets busier or quieter part way through weighs on every tool
+alike; each figure is printed as the median over the rounds with its range, and as a
+ratio to the best peer (higher is better for this project).
+
+`--compare DIR` measures the code of another checkout of this project (today's: `git
+archive e44e7bd | tar -x -C /tmp/oldmain`, run with this venv) beside this one, on each
+database: "today" and "new" start and run one right after the other in every round (a
+few seconds apart, so they meet the same load), each its own gunicorn on its own
+database. They run one at a time rather than both up at once, so that neither's memory
+figure shares the other's pages (PSS splits a page mapped by both, the interpreter and
+the venv's libraries, between them). Code from before the bulk import sends one
+request an article. The run ends with a Markdown table for the README's Benchmarks
+section: figure | today | new | best peer | ratio new/best peer (SQLite / PostgreSQL in
+each cell; the ratio is the best peer's figure over new's, so above 1 this project is
+ahead), and the load average over the run.
 
 The peers run only where they are installed, each in a virtual environment given by
 LABEL_STUDIO_VENV and DOCCANO_VENV; without them the project's own figures are printed
 alone. They install from PyPI (doccano 1.8.4 needs two pins its own metadata lacks):
 
-    python3.11 -m venv /opt/peers/ls && /opt/peers/ls/bin/pip install label-studio==1.23.2
-    python3.11 -m venv /opt/peers/doccano && /opt/peers/doccano/bin/pip install \
+    python3.11 -m venv /work/peers/ls && /work/peers/ls/bin/pip install label-studio==1.23.2
+    python3.11 -m venv /work/peers/doccano && /work/peers/doccano/bin/pip install \
         doccano==1.8.4 'marshmallow<4' 'numpy<2'
+
+Label Studio runs as `label-studio start` serves it (Django's runserver, one process,
+threaded) on SQLite; doccano as `doccano webserver` does (gunicorn, 2 x cores + 1 sync
+workers) on SQLite.
 
 Every server binds 127.0.0.1 only. To keep the peers from reaching out (telemetry,
 update checks), run the whole script in a network namespace of its own, where only
@@ -43,8 +61,17 @@ loopback exists (PostgreSQL then through its Unix socket):
 
     unshare -rn sh -c 'ip link set lo up && .venv/bin/python bench/peers.py'
 
-Options: --rounds N (default 3), --articles N (200), --singles N (300), --sqlite-only
-(without it, PostgreSQL is measured too when DATABASE_URL points at a server).
+The whole run, as the README's table is made (about 4 minutes a round on two cores):
+
+    unshare -rn sh -c 'ip link set lo up && \
+        DATABASE_URL=postgres://postgres@%2Ftmp:55432/postgres \
+        LABEL_STUDIO_VENV=/work/peers/ls DOCCANO_VENV=/work/peers/doccano \
+        .venv/bin/python bench/peers.py --compare /tmp/oldmain --compare-label e44e7bd'
+
+Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
+--sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
+server), --compare DIR and --compare-label TEXT (the code's name in the table: by
+default its commit, or its folder's name where it is no git checkout).
 """
 
 from __future__ import annotations
@@ -272,7 +299,9 @@ class Tool:
         wall = time.perf_counter() - began
         return wall, tree_cpu_seconds(self.process.pid) - cpu, value
 
-    def measure(self, texts: list[Record], spans: list[list[Span]], singles: list[Span]) -> Figures:
+    def measure(
+        self, texts: list[Record], spans: list[list[Span]], singles: list[Span], reads: int
+    ) -> Figures:
         figures = Figures()
         self.start()
         try:
@@ -294,9 +323,11 @@ class Tool:
             pages = [n % len(texts) for n in range(20)]
             for n in pages:  # warm: each server process's first sight of each article
                 self.page(n)
-            wall, cpu, _ = self.timed(lambda: [self.page(n) for n in pages])
-            figures.page_ms = wall / len(pages) * 1000
-            figures.page_cpu_ms = cpu / len(pages) * 1000
+            # Then `reads` reads of those 20 in turn: enough that a busy moment of the
+            # machine, and the server's CPU time in clock ticks (10 ms), weigh little.
+            wall, cpu, _ = self.timed(lambda: [self.page(pages[n % 20]) for n in range(reads)])
+            figures.page_ms = wall / reads * 1000
+            figures.page_cpu_ms = cpu / reads * 1000
             figures.memory_mb = tree_pss_mb(self.process.pid)
         finally:
             self.stop()
@@ -689,9 +720,9 @@ def summary(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
-def number(value: float) -> str:
-    """Three significant figures, never an exponent: 0.0412, 2.91, 12.4, 167, 1,580."""
-    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+def number(value: float, digits: int = 3) -> str:
+    """`digits` significant figures, never an exponent: 0.0412, 2.90, 12.4, 167, 1,580."""
+    return f"{value:,.0f}" if value >= 10 ** (digits - 1) else f"{value:#.{digits}g}"
 
 
 def is_peer(name: str) -> bool:
@@ -757,7 +788,7 @@ def table(results: dict[str, list[Figures]], spans: int, articles: int, old: str
             peer = median(best, attr)
             ratios = [median(f"{new} ({where})", attr) for where in databases]
             row.append(f"{best} {number(peer)} {unit}")
-            row.append(" / ".join(f"{number(peer / r)}×" if r else "—" for r in ratios))
+            row.append(" / ".join(f"{number(peer / r, 2)}×" if r else "—" for r in ratios))
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -776,6 +807,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--reads", type=int, default=100, help="article page reads timed")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument(
         "--compare",
@@ -819,7 +851,7 @@ def main() -> None:
     for turn in range(1, options.rounds + 1):
         # every other round in the reverse order: no tool always goes first
         for tool in tools if turn % 2 else reversed(tools):
-            figures = tool.measure(texts, spans, singles)
+            figures = tool.measure(texts, spans, singles, options.reads)
             results[tool.name].append(figures)
             loads.append(os.getloadavg()[0])
             print(

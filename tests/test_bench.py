@@ -133,7 +133,7 @@ def test_the_peer_benchmark_tables_today_new_and_the_best_peer_with_the_ratio():
         "today (SQLite)": [figures(import_s=2.9), figures(import_s=3.1), figures(import_s=2.8)],
         "new (SQLite)": [figures(import_s=0.26), figures(import_s=0.3), figures(import_s=0.2)],
         "today (PostgreSQL)": [figures(import_s=3.6)] * 3,
-        "new (PostgreSQL)": [figures(import_s=0.4)] * 3,
+        "new (PostgreSQL)": [figures(import_s=0.52)] * 3,
         "Label Studio": [figures(import_s=0.13)] * 3,
         "doccano": [figures(import_s=20.0)] * 3,
     }
@@ -142,8 +142,8 @@ def test_the_peer_benchmark_tables_today_new_and_the_best_peer_with_the_ratio():
 
     assert lines[0] == "| figure | today (e44e7bd) | new | best peer | ratio new/best peer |"
     assert lines[2] == (
-        "| import 200 articles through the API | 2.9 / 3.6 s | 0.26 / 0.4 s "
-        "| Label Studio 0.13 s | 0.5× / 0.325× |"
+        "| import 200 articles through the API | 2.90 / 3.60 s | 0.260 / 0.520 s "
+        "| Label Studio 0.130 s | 0.50× / 0.25× |"
     )
     assert lines[3].startswith("| &nbsp;&nbsp;server CPU | ")
     assert lines[4].startswith("| tag 6,600 spans, one bulk request an article | ")
