@@ -115,6 +115,37 @@ def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
     assert "| server memory (PSS, whole tree) | " in out
 
 
+@pytest.mark.slow
+def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
+    """With --compare, each round runs the other checkout's code ("today") and this one
+    ("new") one after the other, each exporting every span it tagged, and the table
+    holds a column for each (here this checkout against itself)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
+    }
+    result = subprocess.run(
+        [
+            *(sys.executable, "bench/peers.py", "--compare", ".", "--compare-label", "HEAD"),
+            *("--articles", "3", "--rounds", "1", "--singles", "4", "--reads", "5"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"round 1, today \(SQLite\): import [\d.]+ s", out)
+    assert re.search(r"round 1, new \(SQLite\): import [\d.]+ s", out)
+    assert "export held" not in out
+    assert "| figure | today (HEAD) | new | best peer | ratio new/best peer |" in out
+    assert re.search(r"\| tag one span per request \| [\d.]+ ms \| [\d.]+ ms \| — \| — \|", out)
+
+
 def _bench_peers():
     _bench_api()  # bench/peers.py imports it as `api`
     spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "bench" / "peers.py")
