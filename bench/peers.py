@@ -68,6 +68,19 @@ The whole run, as the README's table is made (about 4 minutes a round on two cor
         LABEL_STUDIO_VENV=/work/peers/ls DOCCANO_VENV=/work/peers/doccano \
         .venv/bin/python bench/peers.py --compare /tmp/oldmain --compare-label e44e7bd'
 
+Measured so (that command on wtparam, 3 rounds, on two cores shared with four other
+sessions, load 3.4-10.1; 3 December 2026, lane-param at 69a3a62, before the other lanes
+of issue 19 merged), medians (SQLite / PostgreSQL), today (e44e7bd) against new, server
+CPU in brackets: import 3.46 / 4.52 s [1.56 / 1.49 s] against 0.406 / 0.416 s [0.13 /
+0.10 s] (Label Studio 0.21 s [0.05 s]); bulk tagging 3.41 / 9.10 s [1.99 / 2.30 s]
+against 4.29 / 6.98 s [2.16 / 2.44 s] (Label Studio 42.5 s [5.96 s]); one span 3.02 /
+9.63 ms [1.57 / 1.90 ms] against 4.60 / 5.39 ms [1.77 / 2.03 ms] (doccano 38.1 ms [7.83
+ms]); export 0.43 / 0.44 s against 0.33 / 0.25 s (Label Studio 0.51 s); article page
+11.7 / 24.4 ms [5.3 / 5.5 ms] against 10.7 / 19.0 ms [7.0 / 7.1 ms] (doccano 36.4 ms
+[11.7 ms]); memory 165 / 154 MB against 192 / 186 MB (Label Studio 349 MB). Wall times
+moved by up to 2x from round to round at that load (doccano's bulk tagging 97-209 s);
+the CPU figures by a few percent.
+
 Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
 --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
 server), --compare DIR and --compare-label TEXT (the code's name in the table: by
