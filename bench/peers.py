@@ -287,10 +287,13 @@ class Http:
 
 
 class Tool:
-    """One tool's server, started on a fresh database for a round."""
+    """One tool's server, started on a fresh database for a round. A start that fails
+    part way (sys.exit) still goes through stop(), which stops what it got to: no
+    server outlives the run."""
 
     name = ""
     process: subprocess.Popen | None = None
+    api: Http | None = None
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
@@ -316,8 +319,8 @@ class Tool:
         self, texts: list[Record], spans: list[list[Span]], singles: list[Span], reads: int
     ) -> Figures:
         figures = Figures()
-        self.start()
         try:
+            self.start()
             figures.import_s, figures.import_cpu_s, _ = self.timed(
                 lambda: self.import_articles(texts)
             )
@@ -362,13 +365,14 @@ class Project(Tool):
 
     def start(self) -> None:
         self.work = tempfile.mkdtemp(prefix="bench-peers-")
+        self.process = self.api = self.browser = None
+        self.drop = lambda: None
         if self.database:
             # named after the code: old and new never share a database name
             server = PostgreSQL(self.database)
             self.url, self.drop = server.new(f"peers_{self.code or 'new'}"), server.drop_all
         else:
             self.url = f"sqlite:///{self.work}/bench.sqlite3"
-            self.drop = lambda: None
         env = {
             **server_env(self.url),
             "API_THROTTLE_IMPORT": "100000000/hour",
@@ -393,10 +397,12 @@ class Project(Tool):
         self.sentences: dict[int, list[tuple[int, int, int]]] = {}
 
     def stop(self) -> None:
-        self.api.close()
-        self.browser.close()
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        for connection in (self.api, self.browser):
+            if connection:
+                connection.close()
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
         self.drop()
         shutil.rmtree(self.work, ignore_errors=True)
 
@@ -498,9 +504,12 @@ class Peer(Tool):
     work = ""
 
     def stop(self) -> None:
-        self.api.close()
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=60)
+        if self.api:
+            self.api.close()
+        if self.process:
+            if self.process.poll() is None:  # its group is its own while it lives
+                os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=60)
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -520,6 +529,7 @@ class LabelStudio(Peer):
 
     def start(self) -> None:
         self.work = tempfile.mkdtemp(prefix="bench-peers-ls-")
+        self.process = self.api = None
         self.port = free_port()
         token = os.urandom(20).hex()
         env = {
@@ -620,6 +630,7 @@ class Doccano(Peer):
 
     def start(self) -> None:
         self.work = tempfile.mkdtemp(prefix="bench-peers-doccano-")
+        self.process = self.api = None
         self.port = free_port()
         password = os.urandom(12).hex()
         env = {
