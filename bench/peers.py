@@ -5,7 +5,9 @@ sentence, as bench/ingest.py builds them, with the manifest's publisher and orig
 claim sentence of each tagged as a span (headline, body, boilerplate and comments: 31 an
 article on average, about 6,200 in all; bylines and credit lines are not claims), one
 reviewer. Every tool is driven through its own REST API over loopback, as a
-script of a researcher would, each on a fresh database, and measured on:
+script of a researcher would, each on a fresh database, and measured on the following,
+each in wall time and in the server's CPU time (its whole process tree, user + system,
+from /proc: the figure a busy machine blurs least):
 
 - import: the 200 articles, in as few requests as the tool allows (this project:
   `POST /api/articles/bulk/` when the server has it, else one `POST /api/articles/` an
@@ -14,28 +16,44 @@ script of a researcher would, each on a fresh database, and measured on:
 - bulk tagging: the 6,600 spans, one request an article (this project `POST
   /api/tags/bulk/`, Label Studio one annotation of 33 results a task, doccano has no bulk
   span endpoint and sends one request a span);
-- single tagging: 300 more spans, one request each: milliseconds a request, and the
-  server's CPU time a request (its processes' user + system time);
+- single tagging: 300 more spans, one request each: milliseconds a request;
 - export of every span (this project `/api/export/?format=jsonl`, Label Studio
   `/api/projects/<id>/export?exportType=JSON`, doccano its examples and spans pages);
 - an article page: this project's article page (HTML, with the reviewer's tags), the
   peers' API read of a task with its annotations (their pages are single-page apps that
-  make that read); 20 articles, each read once before to warm the server's processes;
+  make that read); 20 articles, each read once to warm the server's processes, then
+  read in turn 100 times (--reads): milliseconds a read;
 - server memory: the proportional set size (PSS) of the server's whole process tree
   after the workload.
 
-Rounds interleave the tools (round 1: each tool once, round 2: again...) so a machine
-that gets busier or quieter part way through weighs on every tool alike; each figure is
-printed as the median over the rounds with its range, and as a ratio to the best peer
-(higher is better for this project).
+Rounds interleave the tools (round 1: each tool once, round 2: again, in the reverse
+order...) so a machine that gets busier or quieter part way through weighs on every tool
+alike; each figure is printed as the median over the rounds with its range, and as a
+ratio to the best peer (higher is better for this project).
+
+`--compare DIR` measures the code of another checkout of this project (today's: `git
+archive e44e7bd | tar -x -C /tmp/oldmain`, run with this venv) beside this one, on each
+database: "today" and "new" start and run one right after the other in every round (a
+few seconds apart, so they meet the same load), each its own gunicorn on its own
+database. They run one at a time rather than both up at once, so that neither's memory
+figure shares the other's pages (PSS splits a page mapped by both, the interpreter and
+the venv's libraries, between them). Code from before the bulk import sends one
+request an article. The run ends with a Markdown table for the README's Benchmarks
+section: figure | today | new | best peer | ratio new/best peer (SQLite / PostgreSQL in
+each cell; the ratio is the best peer's figure over new's, so above 1 this project is
+ahead), and the load average over the run.
 
 The peers run only where they are installed, each in a virtual environment given by
 LABEL_STUDIO_VENV and DOCCANO_VENV; without them the project's own figures are printed
 alone. They install from PyPI (doccano 1.8.4 needs two pins its own metadata lacks):
 
-    python3.11 -m venv /opt/peers/ls && /opt/peers/ls/bin/pip install label-studio==1.23.2
-    python3.11 -m venv /opt/peers/doccano && /opt/peers/doccano/bin/pip install \
+    python3.11 -m venv /work/peers/ls && /work/peers/ls/bin/pip install label-studio==1.23.2
+    python3.11 -m venv /work/peers/doccano && /work/peers/doccano/bin/pip install \
         doccano==1.8.4 'marshmallow<4' 'numpy<2'
+
+Label Studio runs as `label-studio start` serves it (Django's runserver, one process,
+threaded) on SQLite; doccano as `doccano webserver` does (gunicorn, 2 x cores + 1 sync
+workers) on SQLite.
 
 Every server binds 127.0.0.1 only. To keep the peers from reaching out (telemetry,
 update checks), run the whole script in a network namespace of its own, where only
@@ -43,8 +61,30 @@ loopback exists (PostgreSQL then through its Unix socket):
 
     unshare -rn sh -c 'ip link set lo up && .venv/bin/python bench/peers.py'
 
-Options: --rounds N (default 3), --articles N (200), --singles N (300), --sqlite-only
-(without it, PostgreSQL is measured too when DATABASE_URL points at a server).
+The whole run, as the README's table is made (about 4 minutes a round on two cores):
+
+    unshare -rn sh -c 'ip link set lo up && \
+        DATABASE_URL=postgres://postgres@%2Ftmp:55432/postgres \
+        LABEL_STUDIO_VENV=/work/peers/ls DOCCANO_VENV=/work/peers/doccano \
+        .venv/bin/python bench/peers.py --compare /tmp/oldmain --compare-label e44e7bd'
+
+Measured so (that command on wtparam, 3 rounds, on two cores shared with four other
+sessions, load 3.4-10.1; 3 December 2026, lane-param at 69a3a62, before the other lanes
+of issue 19 merged), medians (SQLite / PostgreSQL), today (e44e7bd) against new, server
+CPU in brackets: import 3.46 / 4.52 s [1.56 / 1.49 s] against 0.406 / 0.416 s [0.13 /
+0.10 s] (Label Studio 0.21 s [0.05 s]); bulk tagging 3.41 / 9.10 s [1.99 / 2.30 s]
+against 4.29 / 6.98 s [2.16 / 2.44 s] (Label Studio 42.5 s [5.96 s]); one span 3.02 /
+9.63 ms [1.57 / 1.90 ms] against 4.60 / 5.39 ms [1.77 / 2.03 ms] (doccano 38.1 ms [7.83
+ms]); export 0.43 / 0.44 s against 0.33 / 0.25 s (Label Studio 0.51 s); article page
+11.7 / 24.4 ms [5.3 / 5.5 ms] against 10.7 / 19.0 ms [7.0 / 7.1 ms] (doccano 36.4 ms
+[11.7 ms]); memory 165 / 154 MB against 192 / 186 MB (Label Studio 349 MB). Wall times
+moved by up to 2x from round to round at that load (doccano's bulk tagging 97-209 s);
+the CPU figures by a few percent.
+
+Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
+--sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
+server), --compare DIR and --compare-label TEXT (the code's name in the table: by
+default its commit, or its folder's name where it is no git checkout).
 """
 
 from __future__ import annotations
@@ -74,6 +114,7 @@ from api import (  # noqa: E402  (bench/api.py: the same server settings the API
     free_port,
     manage,
     server_env,
+    wsgi_module,
 )
 
 LABELS = ("sourced", "unsourced", "opinion", "speculation")
@@ -86,10 +127,16 @@ import json
 from django.contrib.auth.models import Group, User
 from django.conf import settings
 from django.test import Client
-from annotator.services.tokens import issue_token
-from core.auth.roles import EDITORS
-from annotator.services.seeds import read_manifest
-from sources.services.outlets import save_outlet
+try:  # this layout; or a checkout from before it (no config/, core/), to compare with
+    from annotator.services.seeds import read_manifest
+    from annotator.services.tokens import issue_token
+    from core.auth.roles import EDITORS
+    from sources.services.outlets import save_outlet
+except ImportError:
+    from annotator.api.tokens import issue_token
+    from annotator.roles import EDITORS
+    from annotator.seeds import read_manifest
+    from sources.services import save_outlet
 for outlet in read_manifest()["outlets"]:
     save_outlet(**outlet)
 user = User.objects.create_user("peer-bench")
@@ -134,11 +181,15 @@ class Span:
 @dataclass
 class Figures:
     import_s: float = 0.0
+    import_cpu_s: float = 0.0
     bulk_s: float = 0.0
+    bulk_cpu_s: float = 0.0
     single_ms: float = 0.0
     single_cpu_ms: float = 0.0
     export_s: float = 0.0
+    export_cpu_s: float = 0.0
     page_ms: float = 0.0
+    page_cpu_ms: float = 0.0
     memory_mb: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -236,10 +287,13 @@ class Http:
 
 
 class Tool:
-    """One tool's server, started on a fresh database for a round."""
+    """One tool's server, started on a fresh database for a round. A start that fails
+    part way (sys.exit) still goes through stop(), which stops what it got to: no
+    server outlives the run."""
 
     name = ""
     process: subprocess.Popen | None = None
+    api: Http | None = None
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
@@ -252,29 +306,32 @@ class Tool:
     def export(self) -> int: ...
     def page(self, article: int) -> None: ...
 
-    def measure(self, texts: list[Record], spans: list[list[Span]], singles: list[Span]) -> Figures:
+    def timed(self, work: Callable[[], object]) -> tuple[float, float, object]:
+        """Runs `work`; returns its wall seconds, the server's CPU seconds (its whole
+        process tree, user + system) and what it returned."""
+        cpu = tree_cpu_seconds(self.process.pid)
+        began = time.perf_counter()
+        value = work()
+        wall = time.perf_counter() - began
+        return wall, tree_cpu_seconds(self.process.pid) - cpu, value
+
+    def measure(
+        self, texts: list[Record], spans: list[list[Span]], singles: list[Span], reads: int
+    ) -> Figures:
         figures = Figures()
-        self.start()
         try:
-            began = time.perf_counter()
-            self.import_articles(texts)
-            figures.import_s = time.perf_counter() - began
+            self.start()
+            figures.import_s, figures.import_cpu_s, _ = self.timed(
+                lambda: self.import_articles(texts)
+            )
             self.prepare()
+            figures.bulk_s, figures.bulk_cpu_s, _ = self.timed(lambda: self.tag_bulk(spans))
 
-            began = time.perf_counter()
-            self.tag_bulk(spans)
-            figures.bulk_s = time.perf_counter() - began
+            wall, cpu, _ = self.timed(lambda: [self.tag_single(span) for span in singles])
+            figures.single_ms = wall / len(singles) * 1000
+            figures.single_cpu_ms = cpu / len(singles) * 1000
 
-            cpu = tree_cpu_seconds(self.process.pid)
-            began = time.perf_counter()
-            for span in singles:
-                self.tag_single(span)
-            figures.single_ms = (time.perf_counter() - began) / len(singles) * 1000
-            figures.single_cpu_ms = (tree_cpu_seconds(self.process.pid) - cpu) / len(singles) * 1000
-
-            began = time.perf_counter()
-            exported = self.export()
-            figures.export_s = time.perf_counter() - began
+            figures.export_s, figures.export_cpu_s, exported = self.timed(self.export)
             expected = sum(map(len, spans)) + len(singles)
             if exported != expected:
                 figures.notes.append(f"export held {exported} spans, {expected} sent")
@@ -282,10 +339,11 @@ class Tool:
             pages = [n % len(texts) for n in range(20)]
             for n in pages:  # warm: each server process's first sight of each article
                 self.page(n)
-            began = time.perf_counter()
-            for n in pages:
-                self.page(n)
-            figures.page_ms = (time.perf_counter() - began) / len(pages) * 1000
+            # Then `reads` reads of those 20 in turn: enough that a busy moment of the
+            # machine, and the server's CPU time in clock ticks (10 ms), weigh little.
+            wall, cpu, _ = self.timed(lambda: [self.page(pages[n % 20]) for n in range(reads)])
+            figures.page_ms = wall / reads * 1000
+            figures.page_cpu_ms = cpu / reads * 1000
             figures.memory_mb = tree_pss_mb(self.process.pid)
         finally:
             self.stop()
@@ -294,32 +352,40 @@ class Tool:
 
 class Project(Tool):
     """This project under gunicorn as gunicorn.conf.py configures it, on SQLite or on a
-    temporary PostgreSQL database."""
+    temporary PostgreSQL database: the code of this checkout, or with `code` ("today")
+    the one in `root` (--compare), which may be from before the config/ and core/ layout
+    and from before the bulk import."""
 
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, root: Path = ROOT, code: str = "") -> None:
         self.database = database
-        self.name = f"this project ({'PostgreSQL' if database else 'SQLite'})"
+        self.root = root
+        self.code = code
+        where = "PostgreSQL" if database else "SQLite"
+        self.name = f"{code} ({where})" if code else f"this project ({where})"
 
     def start(self) -> None:
+        self.work = tempfile.mkdtemp(prefix="bench-peers-")
+        self.process = self.api = self.browser = None
+        self.drop = lambda: None
         if self.database:
+            # named after the code: old and new never share a database name
             server = PostgreSQL(self.database)
-            self.url, self.drop = server.new("peers"), server.drop_all
+            self.url, self.drop = server.new(f"peers_{self.code or 'new'}"), server.drop_all
         else:
-            self.work = tempfile.mkdtemp(prefix="bench-peers-")
             self.url = f"sqlite:///{self.work}/bench.sqlite3"
-            self.drop = lambda: shutil.rmtree(self.work, ignore_errors=True)
         env = {
             **server_env(self.url),
             "API_THROTTLE_IMPORT": "100000000/hour",
-            "STATIC_ROOT": f"{tempfile.gettempdir()}/bench-peers-static",
+            # each code its own: their static files and manifests differ
+            "STATIC_ROOT": f"{self.work}/static",
         }
-        manage(ROOT, env, "migrate", "--noinput")
-        manage(ROOT, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
-        setup = json.loads(manage(ROOT, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
+        manage(self.root, env, "migrate", "--noinput")
+        manage(self.root, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
+        setup = json.loads(manage(self.root, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"],
-            cwd=ROOT,
+            [PYTHON, "-m", "gunicorn", wsgi_module(self.root), "--bind", f"127.0.0.1:{self.port}"],
+            cwd=self.root,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,  # its access log; failures show as statuses here
@@ -331,11 +397,14 @@ class Project(Tool):
         self.sentences: dict[int, list[tuple[int, int, int]]] = {}
 
     def stop(self) -> None:
-        self.api.close()
-        self.browser.close()
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        for connection in (self.api, self.browser):
+            if connection:
+                connection.close()
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=30)
         self.drop()
+        shutil.rmtree(self.work, ignore_errors=True)
 
     def import_articles(self, texts: list[Record]) -> None:
         records = [{"text": r.text, "publisher": r.publisher, "origin": r.origin} for r in texts]
@@ -435,9 +504,12 @@ class Peer(Tool):
     work = ""
 
     def stop(self) -> None:
-        self.api.close()
-        os.killpg(self.process.pid, 15)
-        self.process.wait(timeout=60)
+        if self.api:
+            self.api.close()
+        if self.process:
+            if self.process.poll() is None:  # its group is its own while it lives
+                os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=60)
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -457,6 +529,7 @@ class LabelStudio(Peer):
 
     def start(self) -> None:
         self.work = tempfile.mkdtemp(prefix="bench-peers-ls-")
+        self.process = self.api = None
         self.port = free_port()
         token = os.urandom(20).hex()
         env = {
@@ -557,6 +630,7 @@ class Doccano(Peer):
 
     def start(self) -> None:
         self.work = tempfile.mkdtemp(prefix="bench-peers-doccano-")
+        self.process = self.api = None
         self.port = free_port()
         password = os.urandom(12).hex()
         env = {
@@ -565,10 +639,16 @@ class Doccano(Peer):
             "DEBUG": "False",
             "SECRET_KEY": os.urandom(24).hex(),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "DOCCANO_HOME": self.work,
         }
         doccano = str(self.venv / "bin" / "doccano")
         for args in (["init"], ["createuser", "--username", "bench", "--password", password]):
-            done = subprocess.run([doccano, *args], env=env, capture_output=True, text=True)
+            # In its folder: run from this project's root, it would import this
+            # project's config/ for its own config.settings (the working directory
+            # comes first on its path).
+            done = subprocess.run(
+                [doccano, *args], cwd=self.work, env=env, capture_output=True, text=True
+            )
             if done.returncode:
                 sys.exit(f"doccano {args[0]} failed:\n{done.stderr[-2000:]}")
         self.process = subprocess.Popen(
@@ -644,14 +724,21 @@ class Doccano(Peer):
         self.api.call("GET", f"/v1/projects/{self.project}/examples/{example}/spans")
 
 
+# (title, Figures attribute, unit); the text report and the Markdown table take these. A
+# CPU row is the server's CPU time of the figure above it.
+CPU = "server CPU"
 ROWS = [
-    ("import", "import_s", "s", False),
-    ("tag, one bulk request an article", "bulk_s", "s", False),
-    ("tag, one span a request", "single_ms", "ms a request", False),
-    ("  server CPU", "single_cpu_ms", "ms a request", False),
-    ("export all spans", "export_s", "s", False),
-    ("article page", "page_ms", "ms", False),
-    ("server memory (PSS)", "memory_mb", "MB", False),
+    ("import {articles} articles through the API", "import_s", "s"),
+    (CPU, "import_cpu_s", "s"),
+    ("tag {spans} spans, one bulk request an article", "bulk_s", "s"),
+    (CPU, "bulk_cpu_s", "s"),
+    ("tag one span per request", "single_ms", "ms"),
+    (CPU, "single_cpu_ms", "ms"),
+    ("export all spans", "export_s", "s"),
+    (CPU, "export_cpu_s", "s"),
+    ("article page load", "page_ms", "ms"),
+    (CPU, "page_cpu_ms", "ms"),
+    ("server memory (PSS, whole tree)", "memory_mb", "MB"),
 ]
 
 
@@ -659,12 +746,26 @@ def summary(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+def number(value: float, digits: int = 3) -> str:
+    """`digits` significant figures, never an exponent: 0.0412, 2.90, 12.4, 167, 1,580."""
+    return f"{value:,.0f}" if value >= 10 ** (digits - 1) else f"{value:#.{digits}g}"
+
+
+def is_peer(name: str) -> bool:
+    return name in (LabelStudio.name, Doccano.name)
+
+
 def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None:
     print(f"\n{articles} articles, {spans} spans tagged in bulk; median over rounds (range)")
     names = list(results)
-    peers = [name for name in names if not name.startswith("this project")]
-    for title, attr, unit, _ in ROWS:
-        print(f"\n{title} ({unit})")
+    peers = [name for name in names if is_peer(name)]
+    figure = ""
+    for title, attr, unit in ROWS:
+        if title == CPU:
+            print(f"\n{figure}, {CPU} ({unit})")
+        else:
+            figure = title.format(articles=articles, spans=spans)
+            print(f"\n{figure} ({unit})")
         best = None
         if peers:
             best = min(summary([getattr(f, attr) for f in results[p]])[0] for p in peers)
@@ -679,21 +780,94 @@ def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None
             print(f"  note, {name}: {note}")
 
 
+def table(results: dict[str, list[Figures]], spans: int, articles: int, old: str = "") -> list[str]:
+    """The figures as a Markdown table for the README: figure | today (`old`) | new |
+    best peer | ratio new/best peer. A cell holds the median over the rounds, SQLite /
+    PostgreSQL where both ran; the ratio is the best peer's figure over new's (every
+    figure is a time or a size, so above 1 this project is ahead), on each database."""
+    databases = [
+        where for where in ("SQLite", "PostgreSQL") if any(f"({where})" in n for n in results)
+    ]
+    peers = [name for name in results if is_peer(name)]
+
+    def median(name: str, attr: str) -> float | None:
+        rounds = results.get(name)
+        return statistics.median(getattr(f, attr) for f in rounds) if rounds else None
+
+    def cell(code: str, attr: str, unit: str) -> str:
+        values = [median(f"{code} ({where})", attr) for where in databases]
+        return " / ".join("—" if v is None else number(v) for v in values) + f" {unit}"
+
+    new = "new" if old else "this project"
+    header = ["figure", *([f"today ({old})"] if old else []), "new", "best peer"]
+    header.append("ratio new/best peer")
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for title, attr, unit in ROWS:
+        figure = title.format(articles=articles, spans=f"{spans:,}")
+        if title == CPU:  # indented under its figure
+            figure = f"&nbsp;&nbsp;{CPU}"
+        row = [figure, *([cell("today", attr, unit)] if old else []), cell(new, attr, unit)]
+        best = min(peers, key=lambda name: median(name, attr), default=None)
+        if best is None:
+            row += ["—", "—"]
+        else:
+            peer = median(best, attr)
+            ratios = [median(f"{new} ({where})", attr) for where in databases]
+            row.append(f"{best} {number(peer)} {unit}")
+            row.append(" / ".join(f"{number(peer / r, 2)}×" if r else "—" for r in ratios))
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def code_label(root: Path) -> str:
+    """The commit of the checkout in `root` (short hash), or its folder's name where it
+    is no git checkout (an unpacked `git archive`)."""
+    done = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else root.name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--reads", type=int, default=100, help="article page reads timed")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--compare",
+        metavar="DIR",
+        help="another checkout of this project (today's code) to measure beside this one",
+    )
+    parser.add_argument(
+        "--compare-label",
+        metavar="TEXT",
+        help="with --compare: how the table names that code (default: its commit, "
+        "or its folder's name)",
+    )
     options = parser.parse_args()
     # A stopped run stops its servers too (the peers run in sessions of their own, so
     # they would outlive it): SIGTERM unwinds through each tool's stop().
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
-    tools: list[Tool] = [Project("")]
     url = os.environ.get("DATABASE_URL", "")
+    databases = [""]
     if not options.sqlite_only and urlsplit(url).scheme in ("postgres", "postgresql"):
-        tools.append(Project(url))
+        databases.append(url)
+    tools: list[Tool] = []
+    old = ""
+    for database in databases:
+        if options.compare:
+            # today's code and the new side by side, one after the other in every round
+            root = Path(options.compare).resolve()
+            old = options.compare_label or code_label(root)
+            tools += [Project(database, root, "today"), Project(database, ROOT, "new")]
+        else:
+            tools.append(Project(database))
     for variable, kind in (("LABEL_STUDIO_VENV", LabelStudio), ("DOCCANO_VENV", Doccano)):
         if os.environ.get(variable):
             tools.append(kind(Path(os.environ[variable])))
@@ -702,18 +876,28 @@ def main() -> None:
 
     texts, spans, singles = plan(options.articles, options.singles)
     results: dict[str, list[Figures]] = {tool.name: [] for tool in tools}
-    for number in range(1, options.rounds + 1):
-        for tool in tools:
-            figures = tool.measure(texts, spans, singles)
+    loads = [os.getloadavg()[0]]
+    for turn in range(1, options.rounds + 1):
+        # every other round in the reverse order: no tool always goes first
+        for tool in tools if turn % 2 else reversed(tools):
+            figures = tool.measure(texts, spans, singles, options.reads)
             results[tool.name].append(figures)
+            loads.append(os.getloadavg()[0])
             print(
-                f"round {number}, {tool.name}: import {figures.import_s:.2f} s, "
-                f"bulk {figures.bulk_s:.2f} s, single {figures.single_ms:.1f} ms, "
-                f"export {figures.export_s:.2f} s, page {figures.page_ms:.1f} ms, "
-                f"{figures.memory_mb:.0f} MB",
+                f"round {turn}, {tool.name}: import {figures.import_s:.2f} s, "
+                f"bulk {figures.bulk_s:.2f} s, single {figures.single_ms:.1f} ms "
+                f"(CPU {figures.single_cpu_ms:.1f}), export {figures.export_s:.2f} s, "
+                f"page {figures.page_ms:.1f} ms (CPU {figures.page_cpu_ms:.1f}), "
+                f"{figures.memory_mb:.0f} MB; load {loads[-1]:.1f}",
                 flush=True,
             )
     report(results, sum(map(len, spans)), len(texts))
+    print(
+        f"\nFor the README ({' / '.join('PostgreSQL' if d else 'SQLite' for d in databases)}; "
+        f"median over {options.rounds} rounds, ranges above; load {min(loads):.1f}-"
+        f"{max(loads):.1f}):\n"
+    )
+    print("\n".join(table(results, sum(map(len, spans)), len(texts), old)))
 
 
 if __name__ == "__main__":

@@ -103,6 +103,78 @@ def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
     assert re.search(r"round 1, this project \(SQLite\): import [\d.]+ s, bulk [\d.]+ s", out)
     spans = int(re.search(r"5 articles, (\d+) spans tagged in bulk", out).group(1))
     assert spans > 5 * 20  # every claim sentence of five seed copies
-    for figure in ("import (s)", "article page (ms)", "server memory (PSS) (MB)"):
+    for figure in (
+        "import 5 articles through the API (s)",
+        "tag one span per request, server CPU (ms)",
+        "article page load (ms)",
+        "server memory (PSS, whole tree) (MB)",
+    ):
         assert f"\n{figure}\n  this project (SQLite) " in out
     assert "export held" not in out  # the export holds exactly the spans sent
+    assert "| figure | new | best peer | ratio new/best peer |" in out
+    assert "| server memory (PSS, whole tree) | " in out
+
+
+@pytest.mark.slow
+def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
+    """With --compare, each round runs the other checkout's code ("today") and this one
+    ("new") one after the other, each exporting every span it tagged, and the table
+    holds a column for each (here this checkout against itself)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
+    }
+    result = subprocess.run(
+        [
+            *(sys.executable, "bench/peers.py", "--compare", ".", "--compare-label", "HEAD"),
+            *("--articles", "3", "--rounds", "1", "--singles", "4", "--reads", "5"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"round 1, today \(SQLite\): import [\d.]+ s", out)
+    assert re.search(r"round 1, new \(SQLite\): import [\d.]+ s", out)
+    assert "export held" not in out
+    assert "| figure | today (HEAD) | new | best peer | ratio new/best peer |" in out
+    assert re.search(r"\| tag one span per request \| [\d.]+ ms \| [\d.]+ ms \| — \| — \|", out)
+
+
+def _bench_peers():
+    _bench_api()  # bench/peers.py imports it as `api`
+    spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "bench" / "peers.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_peer_benchmark_tables_today_new_and_the_best_peer_with_the_ratio():
+    """The README's table: each figure's median for today's code and the new on SQLite /
+    PostgreSQL, the best (lowest) peer, and how many times better than it new is."""
+    bench = _bench_peers()
+    figures = bench.Figures
+    results = {
+        "today (SQLite)": [figures(import_s=2.9), figures(import_s=3.1), figures(import_s=2.8)],
+        "new (SQLite)": [figures(import_s=0.26), figures(import_s=0.3), figures(import_s=0.2)],
+        "today (PostgreSQL)": [figures(import_s=3.6)] * 3,
+        "new (PostgreSQL)": [figures(import_s=0.52)] * 3,
+        "Label Studio": [figures(import_s=0.13)] * 3,
+        "doccano": [figures(import_s=20.0)] * 3,
+    }
+
+    lines = bench.table(results, spans=6600, articles=200, old="e44e7bd")
+
+    assert lines[0] == "| figure | today (e44e7bd) | new | best peer | ratio new/best peer |"
+    assert lines[2] == (
+        "| import 200 articles through the API | 2.90 / 3.60 s | 0.260 / 0.520 s "
+        "| Label Studio 0.130 s | 0.50× / 0.25× |"
+    )
+    assert lines[3].startswith("| &nbsp;&nbsp;server CPU | ")
+    assert lines[4].startswith("| tag 6,600 spans, one bulk request an article | ")
