@@ -1,15 +1,10 @@
 """How the workspace draws a sentence and its tags: the CSS classes and data attributes of
 the selectors' views (`annotator.selectors.workspace`: SentenceView, Marker), for the
-Jinja2 fragment (`annotator/_sentence.jinja`: `{{ s|sentence_attrs }}`, filters of the
-engine's `environment`) and the tag panel (`marker_classes`, from `{% load workspace %}`).
-
-The attributes are built as one string here rather than attribute by attribute in the
-template: the page has hundreds of them, and one string costs the template a fraction of
-seven. Every text in them is escaped."""
+workspace's fragments (annotator.presenters.fragments) and the tag panel
+(`marker_classes`, from `{% load workspace %}`). Every text in them is escaped."""
 
 from __future__ import annotations
 
-from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from annotator.selectors.workspace import Marker, SentenceView
@@ -57,17 +52,3 @@ def sentence_attrs(view: SentenceView) -> Markup:
         f'id="s{view.pk}" data-start="{view.start}" data-end="{view.end}" '
         f'data-section="{escape(view.section)}" data-position="{view.position}"{unit}'
     )
-
-
-def environment(**options) -> Environment:
-    """The Jinja2 engine's environment (settings TEMPLATES), with the functions above as
-    filters (a filter is looked up once per template; a global on every call, which
-    cost the article page's sentences a third more time)."""
-    env = Environment(**options)
-    env.filters.update(
-        marker_classes=marker_classes,
-        marker_attrs=marker_attrs,
-        sentence_classes=sentence_classes,
-        sentence_attrs=sentence_attrs,
-    )
-    return env

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.template import TemplateDoesNotExist, engines
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
@@ -457,16 +456,6 @@ def test_the_panel_lists_my_spans_each_with_its_delete_button_and_one_item_to_co
     assert template.count("<li>") == 1
     assert 'data-action="select-span"' in template
     assert "28 terrorists" not in template
-
-
-def test_each_template_engine_finds_only_its_own_templates():
-    """Jinja2's fragments live in jinja2/, Django's templates in templates/: neither
-    engine picks up (and fails on) a template written for the other."""
-    assert engines["jinja2"].get_template("annotator/_sentence.jinja")
-    with pytest.raises(TemplateDoesNotExist):
-        engines["django"].get_template("annotator/_sentence.jinja")
-    with pytest.raises(TemplateDoesNotExist):
-        engines["jinja2"].get_template("annotator/_panel.html")
 
 
 def test_the_guidelines_define_each_label_with_a_seed_example_and_list_the_keys(
