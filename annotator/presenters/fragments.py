@@ -9,17 +9,18 @@ anything else (about a third of the teacher's page with Jinja2, more than half w
 engine; bench/workspace.py says where the time goes).
 
 What the user typed or named (the text, the gaps between sentences, the markers' titles,
-user names, the query) is escaped with markupsafe's `escape`, as an autoescaping template
-does; the rest is numbers and the fixed words of labels and sections. Every line break
-below is one the page has always had (the script reads offsets from the text alone).
+user names, the query) is escaped (`annotator.presenters.workspace.escape`: the entities
+markupsafe writes, as an autoescaping template does); the rest is numbers and the fixed
+words of labels and sections. Every line break below is one the page has always had (the
+script reads offsets from the text alone).
 """
 
 from __future__ import annotations
 
 from django.utils.safestring import SafeString, mark_safe
-from markupsafe import escape
 
 from annotator.presenters.workspace import (
+    escape,
     marker_attrs,
     marker_classes,
     sentence_attrs,
