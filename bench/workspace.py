@@ -20,9 +20,11 @@ article page within 15x, a tagging request within 3x.
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -178,7 +180,28 @@ def measure(requests: dict, rounds: int) -> dict[str, Timing]:
     return timings
 
 
+def compare(directory: Path, runs: int) -> None:
+    """This script and the other tree's own bench/workspace.py (e44e7bd's prints fewer
+    figures), run in turn `runs` times each, each in a fresh process and database, so that
+    the machine's load weighs on both alike."""
+    scripts = {"new": Path(__file__).resolve()}
+    scripts[str(directory)] = directory / "bench" / "workspace.py"
+    for run in range(1, runs + 1):
+        for label, script in scripts.items():
+            done = subprocess.run(
+                [sys.executable, str(script)], capture_output=True, text=True, check=True
+            )
+            print(f"--- run {run}, {label}, load {os.getloadavg()[0]:.1f}\n{done.stdout}", end="")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--compare", type=Path, help="another tree (e.g. /tmp/oldmain)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each with --compare")
+    options = parser.parse_args()
+    if options.compare:
+        compare(options.compare, options.runs)
+        return
     settings.ROOT_URLCONF = __name__
     clear_url_caches()
     article_pk, short_pk, sentence, users = build()

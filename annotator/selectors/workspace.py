@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import NamedTuple, Protocol
 
@@ -164,8 +164,8 @@ class Segment:
 
 @dataclass(slots=True)
 class SentenceView:
-    """Everything the sentence fragment (the `sentence` partial of
-    `annotator/article_detail.html`) shows."""
+    """Everything the sentence fragment (annotator.presenters.fragments) shows. Its
+    sequences are tuples, shared, where empty: a page has hundreds of untagged sentences."""
 
     pk: int
     position: int  # counted from 1, as people count
@@ -175,14 +175,14 @@ class SentenceView:
     text: str
     taggable: bool
     all_tags: bool
-    markers: list[Marker] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    markers: Sequence[Marker] = ()
+    segments: Sequence[Segment] = ()  # empty: no span tags shown
     # The article's text between the previous sentence of the paragraph and this one
     # (a space, usually), printed before the sentence so that the page reads exactly as
     # written; "" for a paragraph's first sentence and for a sentence drawn on its own.
     gap: str = ""
     whole: Marker | None = None  # the viewer's whole-sentence tag
-    spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+    spans: Sequence[Marker] = ()  # the viewer's span tags
     # Inside an assignment (classroom.selectors.workspace): whether the sentence is one of its
     # units (None: no assignment), and whether the viewer has answered it.
     unit: bool | None = None
@@ -315,15 +315,20 @@ def _view(sentence, tags: list[TagRow], others: list[OthersRow], *, all_tags: bo
     )
     if not tags and not others:
         return view
-    markers = view.markers
-    for tag in sorted(tags, key=_claim_order):
-        if tag.start == start and tag.end == end:
-            view.whole = _own_marker(tag, "", all_tags=all_tags)
-            markers.insert(0, view.whole)  # sorted first: no span starts before and is longer
-        else:
-            marker = _own_marker(tag, text[tag.start - start : tag.end - start], all_tags=all_tags)
-            view.spans.append(marker)
-            markers.append(marker)
+    markers: list[Marker] = []
+    if tags:
+        spans = []
+        for tag in sorted(tags, key=_claim_order):
+            if tag.start == start and tag.end == end:
+                view.whole = _own_marker(tag, "", all_tags=all_tags)
+            else:
+                excerpt = text[tag.start - start : tag.end - start]
+                spans.append(_own_marker(tag, excerpt, all_tags=all_tags))
+        if view.whole:
+            markers.append(view.whole)
+        if spans:
+            view.spans = spans
+            markers += spans
     if others:
         by_claim: dict[tuple[int, int, str], list[OthersRow]] = {}
         for group in sorted(others, key=_claim_order):
@@ -336,9 +341,10 @@ def _view(sentence, tags: list[TagRow], others: list[OthersRow], *, all_tags: bo
             whole = claim_start == start and claim_end == end
             excerpt = "" if whole else text[claim_start - start : claim_end - start]
             markers.append(_others_marker(groups, excerpt))
-    spans = [m for m in markers if m.excerpt]
-    if spans:
-        view.segments = _segments(view, spans)
+    view.markers = markers
+    shown = [m for m in markers if m.excerpt]
+    if shown:
+        view.segments = _segments(view, shown)
     return view
 
 
