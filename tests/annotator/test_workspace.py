@@ -15,7 +15,7 @@ from annotator.services.tagging import tag_claim
 from core.auth.roles import REVIEWERS
 from core.text.sections import Section
 from sources.models import Outlet
-from tests.factories import SENTENCES, make_article
+from tests.factories import SENTENCES, make_article, make_tag
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -279,6 +279,26 @@ def test_what_a_reviewer_types_is_escaped_in_every_attribute_and_tooltip(
     assert 'data-note="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in own
     assert 'data-cited="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in own
     assert f'data-start="{sentence.start}" data-end="{sentence.start + 10}"' in own
+
+
+def test_the_article_s_own_markup_characters_are_shown_as_text(client, student):
+    """The fragments are built in Python (annotator.presenters.fragments): the text, a
+    span's run and its tooltip escape what the article says."""
+    article = make_article(sentences=['The <b>army</b> said "go" & left.', "It was 5 < 6 then."])
+    first, second = article.sentences.order_by("position")
+    make_tag(first, student, label=Label.OPINION, start=first.start + 4, end=first.start + 15)
+
+    client.force_login(student)
+    html = page(client, article)
+
+    assert "<b>army</b>" not in html
+    shown = sentence_html(html, first)
+    assert (
+        '<span class="text">The <mark class="t-opinion">&lt;b&gt;army&lt;/b&gt;</mark>'
+        " said &#34;go&#34; &amp; left.</span>"
+    ) in shown
+    assert "span “&lt;b&gt;army&lt;/b&gt;”" in shown  # the marker's tooltip
+    assert '<span class="text">It was 5 &lt; 6 then.</span>' in sentence_html(html, second)
 
 
 def test_a_teacher_sees_agreeing_reviewers_as_one_marker_that_names_each(
