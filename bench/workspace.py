@@ -44,16 +44,23 @@ The reviewer's 40-sentence page: template 1.5 ms, article and roles 0.5 ms, view
 fragments 0.2 ms, the rest (middleware, session, the test Client) ~1.2 ms as the minimal
 view. Its own tags are now found by (reviewer, sentence), not among all the reviewer's.
 
-Figures, CPU medians of interleaved runs (2 runs each, load 6.5-8.4; wall times were 2-6x
-the CPU at that load and are not comparable):
+Figures (`--compare` with main's code, 2 runs each, load 1.7-2.0; wall and CPU agree
+at that load): medians of CPU, and the ratio to the minimal view.
 
 | request | main 50cecaf | new |
 |---|---|---|
-| minimal view | 1.1-1.2 ms | 1.5-1.8 ms (noise: unchanged code) |
-| article page, reviewer | 11.4-12.7 ms (10.3-10.4x) | 7.9-8.8 ms (4.8-5.3x) |
-| article page, teacher | 28.9-30.8 ms (25.4-26.1x) | 22.6-24.5 ms (13.5-15.3x) |
-| 40-sentence page, reviewer | 5.5-6.3 ms | 4.3-5.2 ms |
-| tagging request | 3.2-3.4 ms | 2.1-2.5 ms |
+| minimal view | 0.91-0.93 ms | 1.33-1.34 ms (same code: see below) |
+| article page, reviewer | 10.0 ms (10.8-11.0x) | 7.1 ms (5.3-5.4x) |
+| article page, teacher | 25.6-25.7 ms (27.8-28.2x) | 19.9-20.1 ms (15.0x) |
+| 40-sentence page, reviewer | 4.39-4.41 ms | 3.73-3.75 ms |
+| tagging request | 2.33-2.35 ms | 1.87-1.88 ms |
+
+The unit moves with the collector: the minimal view runs after the heavy pages and pays
+a young-generation collection of their garbage in some runs and not in others (0.9-1.3 ms
+for the same code; alone, 0.70 ms in both trees). With an untimed gc.collect() before
+each request it is 1.12-1.13 ms in both, and the teacher's page 18.3x (new) against 23.3x
+(main): the 15x target is not met yet. At load 6-9 the CPU figures were 10-20% higher in
+both trees and the wall times 2-6x the CPU.
 """
 
 from __future__ import annotations
