@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-import jinja2
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -126,21 +125,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-        },
-    },
-    {
-        # The workspace's sentence fragment is rendered 300 times for one article page;
-        # Jinja2 renders it several times faster than Django's engine (bench/workspace.py).
-        # Its templates live apart, in jinja2/ (Django's convention), and are rendered
-        # through annotator.presenters.fragments only: neither engine sees the other's files.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "autoescape": True,
-            "undefined": jinja2.StrictUndefined,
-            "environment": "annotator.presenters.workspace.environment",
         },
     },
 ]

@@ -1,18 +1,25 @@
 """How the workspace draws a sentence and its tags: the CSS classes and data attributes of
 the selectors' views (`annotator.selectors.workspace`: SentenceView, Marker), for the
-Jinja2 fragment (`annotator/_sentence.jinja`: `{{ s|sentence_attrs }}`, filters of the
-engine's `environment`) and the tag panel (`marker_classes`, from `{% load workspace %}`).
-
-The attributes are built as one string here rather than attribute by attribute in the
-template: the page has hundreds of them, and one string costs the template a fraction of
-seven. Every text in them is escaped."""
+workspace's fragments (annotator.presenters.fragments) and the tag panel
+(`marker_classes`, from `{% load workspace %}`). Every text in them is escaped."""
 
 from __future__ import annotations
 
-from jinja2 import Environment
-from markupsafe import Markup, escape
-
 from annotator.selectors.workspace import Marker, SentenceView
+
+
+def escape(text: str) -> str:
+    """`text` with &, <, >, " and ' as HTML entities, exactly as markupsafe (and so Jinja2
+    and the page before it) escapes them; a plain str, not a Markup: the fragments escape
+    thousands of values a page, and building a Markup of each cost them a third of their
+    time. Whatever holds escaped text is marked safe once, whole (fragments.py)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 def marker_classes(marker: Marker) -> str:
@@ -23,17 +30,17 @@ def marker_classes(marker: Marker) -> str:
     )
 
 
-def marker_attrs(marker: Marker) -> Markup:
+def marker_attrs(marker: Marker) -> str:
     """The viewer's own tag as data attributes, for the panel to fill itself from: its
     id, label, outlet, cited source and note, and a span's offsets (a whole sentence's
     are the sentence's), and the number of its last change (what the workspace's Undo
-    names). Empty for other reviewers' tags."""
+    names). Empty for other reviewers' tags. Escaped."""
     if marker.pk is None:
-        return Markup()
+        return ""
     span = f' data-start="{marker.start}" data-end="{marker.end}"' if marker.excerpt else ""
     cited = f' data-cited="{escape(marker.cited_source)}"' if marker.cited_source else ""
     note = f' data-note="{escape(marker.note)}"' if marker.note else ""
-    return Markup(
+    return (
         f' data-tag="{marker.pk}" data-label="{escape(marker.label)}"{span}'
         f' data-outlet="{escape(marker.outlet)}"{cited}{note} data-seq="{marker.seq}"'
     )
@@ -47,27 +54,13 @@ def sentence_classes(view: SentenceView) -> str:
     return f"sentence{label}{' is-tagged' if view.tagged else ''}{unit}"
 
 
-def sentence_attrs(view: SentenceView) -> Markup:
+def sentence_attrs(view: SentenceView) -> str:
     """A sentence's id and data attributes (offsets, section, position, and in an
-    assignment whether the viewer has answered it)."""
+    assignment whether the viewer has answered it). Escaped."""
     unit = ""
     if view.unit:
         unit = f' data-unit="{"answered" if view.answered else "open"}"'
-    return Markup(
+    return (
         f'id="s{view.pk}" data-start="{view.start}" data-end="{view.end}" '
         f'data-section="{escape(view.section)}" data-position="{view.position}"{unit}'
     )
-
-
-def environment(**options) -> Environment:
-    """The Jinja2 engine's environment (settings TEMPLATES), with the functions above as
-    filters (a filter is looked up once per template; a global on every call, which
-    cost the article page's sentences a third more time)."""
-    env = Environment(**options)
-    env.filters.update(
-        marker_classes=marker_classes,
-        marker_attrs=marker_attrs,
-        sentence_classes=sentence_classes,
-        sentence_attrs=sentence_attrs,
-    )
-    return env

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import NamedTuple, Protocol
 
@@ -164,8 +164,8 @@ class Segment:
 
 @dataclass(slots=True)
 class SentenceView:
-    """Everything the sentence fragment (the `sentence` partial of
-    `annotator/article_detail.html`) shows."""
+    """Everything the sentence fragment (annotator.presenters.fragments) shows. Its
+    sequences are tuples, shared, where empty: a page has hundreds of untagged sentences."""
 
     pk: int
     position: int  # counted from 1, as people count
@@ -175,14 +175,14 @@ class SentenceView:
     text: str
     taggable: bool
     all_tags: bool
-    markers: list[Marker] = field(default_factory=list)
-    segments: list[Segment] = field(default_factory=list)  # empty: no span tags shown
+    markers: Sequence[Marker] = ()
+    segments: Sequence[Segment] = ()  # empty: no span tags shown
     # The article's text between the previous sentence of the paragraph and this one
     # (a space, usually), printed before the sentence so that the page reads exactly as
     # written; "" for a paragraph's first sentence and for a sentence drawn on its own.
     gap: str = ""
     whole: Marker | None = None  # the viewer's whole-sentence tag
-    spans: list[Marker] = field(default_factory=list)  # the viewer's span tags
+    spans: Sequence[Marker] = ()  # the viewer's span tags
     # Inside an assignment (classroom.selectors.workspace): whether the sentence is one of its
     # units (None: no assignment), and whether the viewer has answered it.
     unit: bool | None = None
@@ -257,73 +257,94 @@ def _own_marker(tag, excerpt: str, *, all_tags: bool) -> Marker:
     )
 
 
+def _agreeing(group: OthersRow) -> str:
+    """Reviewers who agree on a claim's label, outlet, cited source and note, and on what:
+    "reviewer01, reviewer04 (South Front; note: ...)"."""
+    names = group.names
+    if NAMES_SEPARATOR in names:
+        names = ", ".join(sorted(names.split(NAMES_SEPARATOR)))
+    details = group.outlet_name
+    if group.cited_source:
+        details += f"; cited source: {group.cited_source}"
+    if group.note:
+        details += f"; note: {group.note}"
+    return f"{names} ({details})"
+
+
 def _others_marker(groups: list[OthersRow], excerpt: str) -> Marker:
     """One marker for other reviewers' tags with the same label on the same claim: who,
-    with what outlet, cited source and note (reviewers who agree on those named together)."""
-    count = sum(group.count for group in groups)
-    described = []
-    for group in groups:
-        details = [group.outlet_name]
-        if group.cited_source:
-            details.append(f"cited source: {group.cited_source}")
-        if group.note:
-            details.append(f"note: {group.note}")
-        names = ", ".join(sorted(group.names.split(NAMES_SEPARATOR)))
-        described.append(f"{names} ({'; '.join(details)})")
-    described.sort()
-    by = f"by {count} reviewers: " if count > 1 else "by "
+    with what outlet, cited source and note (reviewers who agree on those named together).
+    The page draws a thousand of these for a teacher: most are one group."""
     first = groups[0]
+    if len(groups) == 1:
+        count, described = first.count, _agreeing(first)
+    else:
+        count = sum(group.count for group in groups)
+        described = "; ".join(sorted(map(_agreeing, groups)))
+    by = f"by {count} reviewers: " if count > 1 else "by "
+    what = f"{LABEL_NAMES[first.label]} · span “{excerpt}”" if excerpt else LABEL_NAMES[first.label]
     return Marker(
         label=first.label,
         start=first.start,
         end=first.end,
         mine=False,
         excerpt=excerpt,
-        title=" · ".join([*_describe(first.label, excerpt), by + "; ".join(described)]),
+        title=f"{what} · {by}{described}",
         who=first.names if count == 1 else f"×{count}",
     )
+
+
+def _claim_order(row: TagRow | OthersRow) -> tuple[int, int, str]:
+    """Markers in reading order: by where the claim starts, the longer first, then label."""
+    return row.start, -row.end, row.label
 
 
 def _view(sentence, tags: list[TagRow], others: list[OthersRow], *, all_tags: bool) -> SentenceView:
     """The fragment's view of one sentence (a SentenceRow, or a Sentence)
     with the viewer's own tags on it and, in all-tags mode, everyone else's."""
+    start, end, text = sentence.start, sentence.end, sentence.text
     view = SentenceView(
         pk=sentence.id,
         position=sentence.position + 1,
-        start=sentence.start,
-        end=sentence.end,
+        start=start,
+        end=end,
         section=sentence.section,
-        text=sentence.text,
+        text=text,
         taggable=sentence.section not in UNTAGGABLE_SECTIONS,
         all_tags=all_tags,
     )
     if not tags and not others:
         return view
-    for tag in sorted(tags, key=lambda t: (t.start, -t.end, t.label)):
-        if (tag.start, tag.end) == (view.start, view.end):
-            view.whole = _own_marker(tag, "", all_tags=all_tags)
-        else:
-            excerpt = view.text[tag.start - view.start : tag.end - view.start]
-            view.spans.append(_own_marker(tag, excerpt, all_tags=all_tags))
-    by_claim: dict[tuple[int, int, str], list[OthersRow]] = {}
-    for group in sorted(others, key=lambda g: (g.start, -g.end, g.label)):
-        by_claim.setdefault((group.start, group.end, group.label), []).append(group)
-    view.markers = [
-        *([view.whole] if view.whole else []),
-        *view.spans,
-        *(
-            _others_marker(
-                groups,
-                ""
-                if (start, end) == (view.start, view.end)
-                else view.text[start - view.start : end - view.start],
-            )
-            for (start, end, _), groups in by_claim.items()
-        ),
-    ]
-    spans = [m for m in view.markers if m.excerpt]
-    if spans:
-        view.segments = _segments(view, spans)
+    markers: list[Marker] = []
+    if tags:
+        spans = []
+        for tag in sorted(tags, key=_claim_order):
+            if tag.start == start and tag.end == end:
+                view.whole = _own_marker(tag, "", all_tags=all_tags)
+            else:
+                excerpt = text[tag.start - start : tag.end - start]
+                spans.append(_own_marker(tag, excerpt, all_tags=all_tags))
+        if view.whole:
+            markers.append(view.whole)
+        if spans:
+            view.spans = spans
+            markers += spans
+    if others:
+        by_claim: dict[tuple[int, int, str], list[OthersRow]] = {}
+        for group in sorted(others, key=_claim_order):
+            claim = (group.start, group.end, group.label)
+            if claim in by_claim:
+                by_claim[claim].append(group)
+            else:
+                by_claim[claim] = [group]
+        for (claim_start, claim_end, _), groups in by_claim.items():
+            whole = claim_start == start and claim_end == end
+            excerpt = "" if whole else text[claim_start - start : claim_end - start]
+            markers.append(_others_marker(groups, excerpt))
+    view.markers = markers
+    shown = [m for m in markers if m.excerpt]
+    if shown:
+        view.segments = _segments(view, shown)
     return view
 
 

@@ -1,5 +1,5 @@
 """`{{ marker|marker_classes }}` for the Django templates that draw a tag marker (the tag
-panel), as the Jinja2 fragment does (annotator.presenters.workspace)."""
+panel), as the sentence fragment does (annotator.presenters.workspace)."""
 
 from __future__ import annotations
 

@@ -63,6 +63,18 @@ def _within(sentence: Columns, within: Within) -> str:
     return f'"sentence".{sentence["article" if within == "article" else "id"]} = %(within)s'
 
 
+def _tag_within(tag: Columns, sentence: Columns, within: Within) -> str:
+    """The tags' sentences: one, or the article's (as a list of its sentences, so that
+    a reviewer's tags are found by (reviewer, sentence), the unique constraint's index,
+    not by reading every tag the reviewer has made on every article)."""
+    if within == "sentence":
+        return f'"tag".{tag["sentence"]} = %(within)s'
+    return (
+        f'"tag".{tag["sentence"]} IN (SELECT {sentence["id"]} FROM {sentence.table} '
+        f"WHERE {sentence['article']} = %(within)s)"
+    )
+
+
 @cache
 def _own_tags_sql(within: Within) -> str:
     tag, outlet, sentence = _tables()
@@ -71,8 +83,7 @@ SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
     {tag.list("cited_source", "note", "seq", alias="tag")}
 FROM {tag.table} AS "tag"
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
-JOIN {sentence.table} AS "sentence" ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}
-WHERE {_within(sentence, within)} AND "tag".{tag["reviewer"]} = %(user)s
+WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within)}
 """
 
 

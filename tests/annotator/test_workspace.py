@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.template import TemplateDoesNotExist, engines
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
@@ -16,7 +15,7 @@ from annotator.services.tagging import tag_claim
 from core.auth.roles import REVIEWERS
 from core.text.sections import Section
 from sources.models import Outlet
-from tests.factories import SENTENCES, make_article
+from tests.factories import SENTENCES, make_article, make_tag
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -283,6 +282,26 @@ def test_what_a_reviewer_types_is_escaped_in_every_attribute_and_tooltip(
     assert f'data-start="{sentence.start}" data-end="{sentence.start + 10}"' in own
 
 
+def test_the_article_s_own_markup_characters_are_shown_as_text(client, student):
+    """The fragments are built in Python (annotator.presenters.fragments): the text, a
+    span's run and its tooltip escape what the article says."""
+    article = make_article(sentences=['The <b>army</b> said "go" & left.', "It was 5 < 6 then."])
+    first, second = article.sentences.order_by("position")
+    make_tag(first, student, label=Label.OPINION, start=first.start + 4, end=first.start + 15)
+
+    client.force_login(student)
+    html = page(client, article)
+
+    assert "<b>army</b>" not in html
+    shown = sentence_html(html, first)
+    assert (
+        '<span class="text">The <mark class="t-opinion">&lt;b&gt;army&lt;/b&gt;</mark>'
+        " said &#34;go&#34; &amp; left.</span>"
+    ) in shown
+    assert "span “&lt;b&gt;army&lt;/b&gt;”" in shown  # the marker's tooltip
+    assert '<span class="text">It was 5 &lt; 6 then.</span>' in sentence_html(html, second)
+
+
 def test_a_teacher_sees_agreeing_reviewers_as_one_marker_that_names_each(
     client, sentence, student, other_student, five_reviewers, teacher
 ):
@@ -458,16 +477,6 @@ def test_the_panel_lists_my_spans_each_with_its_delete_button_and_one_item_to_co
     assert template.count("<li>") == 1
     assert 'data-action="select-span"' in template
     assert "28 terrorists" not in template
-
-
-def test_each_template_engine_finds_only_its_own_templates():
-    """Jinja2's fragments live in jinja2/, Django's templates in templates/: neither
-    engine picks up (and fails on) a template written for the other."""
-    assert engines["jinja2"].get_template("annotator/_sentence.jinja")
-    with pytest.raises(TemplateDoesNotExist):
-        engines["django"].get_template("annotator/_sentence.jinja")
-    with pytest.raises(TemplateDoesNotExist):
-        engines["jinja2"].get_template("annotator/_panel.html")
 
 
 def test_the_guidelines_define_each_label_with_a_seed_example_and_list_the_keys(
