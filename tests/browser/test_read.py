@@ -229,9 +229,11 @@ def test_a_student_works_through_an_assignment_and_hands_in_from_the_article(
     expect(box).to_contain_text("Tag every sentence of the report.")
     expect(box).to_contain_text("12 of 14 sentences of this article answered")
     expect(box.get_by_role("button", name="Hand in")).to_have_count(0)
+    page.wait_for_selector(".sentence.is-current")  # the workspace's script has started
 
     # The last unit, then n: past the donation appeals, round to the one left.
     page.locator(f"#s{last.pk} .text").click()
+    expect(page.locator(f"#s{last.pk}")).to_have_class(re.compile(r"\bis-current\b"))
     page.keyboard.press("2")
     expect(box).to_contain_text("13 of 14")
     page.keyboard.press("n")
