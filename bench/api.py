@@ -80,6 +80,22 @@ ms: there the exact shared count is a write of its own, which also waits for SQL
 one write lock, where e44e7bd counted in each process's memory (not shared, so two
 workers allowed twice the rate). With REDIS_URL (SQLite, counts in Redis): 290 against
 366 (0.79; median 0.76), 2.17 against 1.80 ms.
+
+- SQLite again (3 December 2026; profiled in process with py-spy and cProfile, the
+  request's CPU 1.20 ms against e44e7bd's 1.00): the gap was the throttles' shared
+  count (+0.05 ms), Django trying every page's route before the API's (+0.035: the
+  API's routes are now matched first, config/urls.py), LoginRequiredMiddleware reading
+  the session of a token request before asking whether the view is open (+0.02: the
+  view first, core/http/middleware.py), the message storage made for every request
+  (+0.03: made on first use), Label.values rebuilt for every check (+0.02), and a
+  connection lookup per loaded row. Now 1.08-1.15 against 1.00-1.10 in process.
+
+Measured so on a quiet machine (load 1.2-3.5, after the round's other work stopped;
+`--rounds 20 --requests 16000`, 3 December 2026): SQLite 858 and 874 against 907 and 903
+requests/s (0.95 and 0.97 overall; batch by batch 0.82-1.07, medians 0.93 and 0.95),
+server CPU 1.81-1.82 against 1.73 ms a request; PostgreSQL (DATABASE_URL set,
+`--postgresql-only`) 662 against 693 (0.96; 0.88-0.99, median 0.95), 1.90 against 1.85
+ms. Within issue 13's 10% on both databases.
 """
 
 from __future__ import annotations
