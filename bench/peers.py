@@ -39,7 +39,7 @@ database. They run one at a time rather than both up at once, so that neither's 
 figure shares the other's pages (PSS splits a page mapped by both, the interpreter and
 the venv's libraries, between them). Code from before the bulk import sends one
 request an article. The run ends with a Markdown table for the README's Benchmarks
-section: figure | today | new | best peer | ratio new/best peer (SQLite / PostgreSQL in
+section: figure | today | new | best peer | new ahead of the best peer (SQLite / PostgreSQL in
 each cell; the ratio is the best peer's figure over new's, so above 1 this project is
 ahead), and the load average over the run.
 
@@ -782,7 +782,7 @@ def report(results: dict[str, list[Figures]], spans: int, articles: int) -> None
 
 def table(results: dict[str, list[Figures]], spans: int, articles: int, old: str = "") -> list[str]:
     """The figures as a Markdown table for the README: figure | today (`old`) | new |
-    best peer | ratio new/best peer. A cell holds the median over the rounds, SQLite /
+    best peer | new ahead of the best peer. A cell holds the median over the rounds, SQLite /
     PostgreSQL where both ran; the ratio is the best peer's figure over new's (every
     figure is a time or a size, so above 1 this project is ahead), on each database."""
     databases = [
@@ -800,7 +800,7 @@ def table(results: dict[str, list[Figures]], spans: int, articles: int, old: str
 
     new = "new" if old else "this project"
     header = ["figure", *([f"today ({old})"] if old else []), "new", "best peer"]
-    header.append("ratio new/best peer")
+    header.append("new ahead of the best peer")
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

@@ -111,7 +111,7 @@ def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
     ):
         assert f"\n{figure}\n  this project (SQLite) " in out
     assert "export held" not in out  # the export holds exactly the spans sent
-    assert "| figure | new | best peer | ratio new/best peer |" in out
+    assert "| figure | new | best peer | new ahead of the best peer |" in out
     assert "| server memory (PSS, whole tree) | " in out
 
 
@@ -142,7 +142,7 @@ def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
     assert re.search(r"round 1, today \(SQLite\): import [\d.]+ s", out)
     assert re.search(r"round 1, new \(SQLite\): import [\d.]+ s", out)
     assert "export held" not in out
-    assert "| figure | today (HEAD) | new | best peer | ratio new/best peer |" in out
+    assert "| figure | today (HEAD) | new | best peer | new ahead of the best peer |" in out
     assert re.search(r"\| tag one span per request \| [\d.]+ ms \| [\d.]+ ms \| — \| — \|", out)
 
 
@@ -171,7 +171,7 @@ def test_the_peer_benchmark_tables_today_new_and_the_best_peer_with_the_ratio():
 
     lines = bench.table(results, spans=6600, articles=200, old="e44e7bd")
 
-    assert lines[0] == "| figure | today (e44e7bd) | new | best peer | ratio new/best peer |"
+    assert lines[0] == "| figure | today (e44e7bd) | new | best peer | new ahead of the best peer |"
     assert lines[2] == (
         "| import 200 articles through the API | 2.90 / 3.60 s | 0.260 / 0.520 s "
         "| Label Studio 0.130 s | 0.50× / 0.25× |"
