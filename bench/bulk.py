@@ -111,6 +111,7 @@ from api import (  # noqa: E402  (bench/api.py: the same server set-up)
     worker_cpu_seconds,
     wsgi_module,
 )
+from procs import process_cpu_seconds  # noqa: E402
 
 SETUP = """
 import json
@@ -201,14 +202,6 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
-
-
-def process_cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def database_cpu(database_url: str) -> dict[int, float]:

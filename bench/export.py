@@ -291,20 +291,11 @@ def api(options: list[str]) -> None:
     import statistics
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from memory import Server, tree_pids
+    from memory import Server
+    from procs import tree_cpu_seconds
 
     # Each checkout's manage.py and server names its own settings module.
     os.environ.pop("DJANGO_SETTINGS_MODULE", None)
-
-    def cpu_seconds(root: int) -> float:
-        total = 0
-        for pid in tree_pids(root):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
 
     parser = argparse.ArgumentParser(prog="bench/export.py --api")
     parser.add_argument("--compare", type=Path)
@@ -349,10 +340,10 @@ def api(options: list[str]) -> None:
                 server, client = servers[label], servers[label].api()
                 client.call("GET", "/api/export/?format=jsonl")  # warm this connection
                 for _ in range(5):
-                    began, used = time.perf_counter(), cpu_seconds(server.process.pid)
+                    began, used = time.perf_counter(), tree_cpu_seconds(server.process.pid)
                     data = client.call("GET", "/api/export/?format=jsonl")
                     seconds = time.perf_counter() - began
-                    cpu[label].append(cpu_seconds(server.process.pid) - used)
+                    cpu[label].append(tree_cpu_seconds(server.process.pid) - used)
                     exported = sum(len(json.loads(line)["tags"]) for line in data.splitlines())
                     assert exported == spans[label], (exported, spans[label])
                     rates[label].append(spans[label] / seconds)

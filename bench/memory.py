@@ -74,6 +74,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from api import PYTHON, PostgreSQL, free_port, manage, server_env, wsgi_module  # noqa: E402
+from procs import tree_pss_mb  # noqa: E402
 
 # Run with `manage.py shell -c`: the seeds, one editor with a token and a session.
 SETUP = """
@@ -103,37 +104,6 @@ print("BENCH", json.dumps({
 """
 
 CLIENTS = 4
-
-
-def tree_pids(root: int) -> list[int]:
-    """The process `root` and its descendants."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
-
-
-def tree_pss_mb(root: int) -> tuple[float, list[float]]:
-    """The tree's PSS in MB, and each process's (the master first)."""
-    each = []
-    for pid in tree_pids(root):
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in rollup.splitlines():
-            if line.startswith("Pss:"):
-                each.append(int(line.split()[1]) / 1024)
-    return sum(each), each
 
 
 class Http:

@@ -116,6 +116,7 @@ from api import (  # noqa: E402  (bench/api.py: the same server settings the API
     server_env,
     wsgi_module,
 )
+from procs import tree_cpu_seconds, tree_pss_mb  # noqa: E402
 
 LABELS = ("sourced", "unsourced", "opinion", "speculation")
 CLAIMS = ("headline", "body", "comment", "boilerplate")
@@ -192,45 +193,6 @@ class Figures:
     page_cpu_ms: float = 0.0
     memory_mb: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-def tree_pids(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo += children.get(pid, [])
-    return found
-
-
-def tree_cpu_seconds(root: int) -> float:
-    total = 0
-    for pid in tree_pids(root):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def tree_pss_mb(root: int) -> float:
-    total = 0
-    for pid in tree_pids(root):
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def wait_for(check: Callable[[], bool], what: str, process: subprocess.Popen, limit: float) -> None:
@@ -344,7 +306,7 @@ class Tool:
             wall, cpu, _ = self.timed(lambda: [self.page(pages[n % 20]) for n in range(reads)])
             figures.page_ms = wall / reads * 1000
             figures.page_cpu_ms = cpu / reads * 1000
-            figures.memory_mb = tree_pss_mb(self.process.pid)
+            figures.memory_mb, _ = tree_pss_mb(self.process.pid)
         finally:
             self.stop()
         return figures
