@@ -1,5 +1,6 @@
-"""bench/api.py runs on a clean checkout: a short run on SQLite sends every request,
-gets no error and finds exactly the tags it sent (the full run is 5,000 requests)."""
+"""The bench scripts run on a clean checkout: a short run of bench/api.py on SQLite sends
+every request, gets no error and finds exactly the tags it sent (the full run is 5,000
+requests); bench/bulk.py and bench/peers.py likewise."""
 
 from __future__ import annotations
 
@@ -17,17 +18,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_bench(*args: str, timeout: int) -> subprocess.CompletedProcess:
+    """A bench script run as a newcomer would, on SQLite and without the peers: `args`
+    are the script and its options."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
 @pytest.mark.slow
 def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
-    result = subprocess.run(
-        [sys.executable, "bench/api.py", "--requests", "200", "--sqlite-only"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_bench("bench/api.py", "--requests", "200", "--sqlite-only", timeout=300)
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -36,6 +42,20 @@ def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
     assert "statuses {201: 200}   errors 0" in out
     assert "tags expected 200, found 200, exactly the ones sent: True; revisions 200" in out
     assert "FAILED" not in out
+
+
+def test_the_bulk_benchmark_imports_its_articles_and_checks_them():
+    """bench/bulk.py imports its articles through the bulk API and finds each stored once
+    (the full run adds 22,000 as jobs)."""
+    result = run_bench(
+        "bench/bulk.py", "--sqlite-only", "--skip-large", "--rounds", "1", timeout=600
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "round 1: " in out and "created 200" in out
+    assert "the same as 200 POST /api/articles/" in out and "statuses [201]" in out
+    assert "articles stored 404 (sent 404), texts stored twice 0: ok" in out
 
 
 def _bench_api():
@@ -82,18 +102,8 @@ def test_the_benchmark_client_sends_again_when_a_kept_alive_connection_closes():
 def test_the_peer_benchmark_measures_this_project_without_the_peers_installed():
     """bench/peers.py prints the project's own figures when no peer is installed, and
     its export holds every span it tagged (in bulk and one by one)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
-    }
-    result = subprocess.run(
-        [sys.executable, "bench/peers.py", "--articles", "5", "--rounds", "1", "--singles", "7"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result = run_bench(
+        "bench/peers.py", "--articles", "5", "--rounds", "1", "--singles", "7", timeout=600
     )
 
     assert result.returncode == 0, result.stderr
@@ -120,20 +130,9 @@ def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
     """With --compare, each round runs the other checkout's code ("today") and this one
     ("new") one after the other, each exporting every span it tagged, and the table
     holds a column for each (here this checkout against itself)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DEBUG", "LABEL_STUDIO_VENV", "DOCCANO_VENV")
-    }
-    result = subprocess.run(
-        [
-            *(sys.executable, "bench/peers.py", "--compare", ".", "--compare-label", "HEAD"),
-            *("--articles", "3", "--rounds", "1", "--singles", "4", "--reads", "5"),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_bench(
+        *("bench/peers.py", "--compare", ".", "--compare-label", "HEAD"),
+        *("--articles", "3", "--rounds", "1", "--singles", "4", "--reads", "5"),
         timeout=600,
     )
 
