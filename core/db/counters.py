@@ -7,7 +7,6 @@ core/db/tokens.py)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
@@ -15,7 +14,7 @@ from functools import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from core.db.sql import Columns, model
+from core.db.sql import Columns, execute, model
 
 
 def _counter() -> Columns:
@@ -45,12 +44,6 @@ def _count_sql(rows: int) -> str:
     return count_sql("VALUES " + ", ".join(f"(%(key{i})s, 1, %(expires{i})s)" for i in range(rows)))
 
 
-@cache
-def _count_sql_native(rows: int) -> str:
-    """_count_sql for SQLite's own cursor, which takes `:name` placeholders."""
-    return re.sub(r"%\((\w+)\)s", r":\1", _count_sql(rows))
-
-
 def count(
     connection: BaseDatabaseWrapper, counters: Sequence[tuple[str, datetime]], now: datetime
 ) -> dict[str, int]:
@@ -65,19 +58,11 @@ def count(
             adapted[expires] = adapt(expires)
         params[f"key{i}"] = key
         params[f"expires{i}"] = adapted[expires]
-    if connection.vendor == "sqlite" and not connection.queries_logged:
-        # SQLite's own cursor, the statement written with its placeholders: Django's
-        # cursor (which rewrites them with a regular expression on every call) took a
-        # third of a count's time, on every API request. Its errors are Django's all the
-        # same (a locked file is a 503: core/http/outage.py). Where queries are logged
-        # (DEBUG, tests counting them) the count goes the usual way.
-        connection.ensure_connection()
-        with connection.wrap_database_errors:
-            return dict(
-                connection.connection.execute(_count_sql_native(len(counters)), params).fetchall()
-            )
     with connection.cursor() as cursor:
-        cursor.execute(_count_sql(len(counters)), params)
+        # On SQLite with its own placeholders (core.db.sql.execute): Django's cursor,
+        # which rewrites them on every call, took a third of a count's time, on every
+        # API request. A locked file is a 503 all the same (core/http/outage.py).
+        execute(cursor, _count_sql(len(counters)), params)
         return dict(cursor.fetchall())
 
 
