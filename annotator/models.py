@@ -218,6 +218,10 @@ class ClaimTag(models.Model):
                 fields=["sentence", "start", "end", "outlet", "label", "reviewer", "cited_source"],
                 name="claimtag_claim_votes",
             ),
+            # The few tags with a note, for a page showing everyone's tags: their votes
+            # are read from claimtag_claim_votes alone, their notes from here
+            # (core.db.workspace.others_tags). Only a tag with a note is written to it.
+            models.Index(fields=["sentence"], name="claimtag_noted", condition=~Q(note="")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -103,21 +103,61 @@ def own_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:
     return list(tags.values_list(*fields, "outlet__name", "cited_source", "note", "seq"))
 
 
+def _tags_within(tag: Columns, sentence: Columns, within: Within) -> tuple[str, str]:
+    """The join and the condition that keep the tags on the article or the sentence."""
+    if within == "sentence":
+        return "", f'"tag".{tag["sentence"]} = %(within)s'
+    join = (
+        f'JOIN {sentence.table} AS "sentence" '
+        f'ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}'
+    )
+    return join, _within(sentence, within)
+
+
 @cache
 def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg differs
+    """Everyone else's votes grouped by claim, label, outlet and cited source, read from
+    the index claimtag_claim_votes alone (it holds each of those columns): the note is
+    not in it, and reading each tag's row for its note was a third of the statement.
+    The outlet's name is joined to the groups, not to each tag."""
     tag, outlet, sentence = _tables()
     users = Columns(get_user_model())
-    claim = f'{tag.list(*CLAIM_FIELDS, alias="tag")}, "outlet".{outlet["name"]}, ' + tag.list(
-        "cited_source", "note", alias="tag"
-    )
+    join, where = _tags_within(tag, sentence, within)
+    vote = tag.list(*CLAIM_FIELDS[:3], "outlet", "label", "cited_source", alias="tag")
     return f"""
-SELECT {claim}, COUNT(*), {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")}
+SELECT "vote".{tag["sentence"]}, "vote".{tag["start"]}, "vote".{tag["end"]},
+    "vote".{tag["label"]}, "outlet".{outlet["name"]}, "vote".{tag["cited_source"]},
+    "vote"."n", "vote"."names"
+FROM (
+    SELECT {vote}, COUNT(*) AS "n",
+        {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")} AS "names"
+    FROM {tag.table} AS "tag"
+    {join}
+    JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
+    WHERE {where} AND "tag".{tag["reviewer"]} <> %(user)s
+    GROUP BY {vote}
+) AS "vote"
+JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "vote".{tag["outlet"]}
+"""
+
+
+@cache
+def _others_notes_sql(within: Within) -> str:
+    """Everyone else's tags that carry a note, one row each: the vote's columns as
+    above, the note, the name. Found by the partial index claimtag_noted (few tags have a
+    note): the condition is the index's own, word for word, for SQLite to see that the
+    index holds every row it asks for."""
+    tag, outlet, sentence = _tables()
+    users = Columns(get_user_model())
+    join, where = _tags_within(tag, sentence, within)
+    return f"""
+SELECT {tag.list(*CLAIM_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
+    {tag.list("cited_source", "note", alias="tag")}, "reviewer".{users["username"]}
 FROM {tag.table} AS "tag"
+{join}
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
-JOIN {sentence.table} AS "sentence" ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}
 JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
-WHERE {_within(sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
-GROUP BY {claim}
+WHERE {where} AND "tag".{tag["reviewer"]} <> %(user)s AND NOT ("tag".{tag["note"]} = '')
 """
 
 
@@ -126,11 +166,37 @@ def others_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
     (a teacher's page shows 20 reviewers' tags on 300 sentences, and reading them one by
     one took most of its time): one row per claim, label, outlet, cited source and note
     that some agree on, (sentence id, start, end, label, outlet name, cited source, note,
-    how many, their user names joined by NAMES_SEPARATOR in no order), in no order."""
+    how many, their user names joined by NAMES_SEPARATOR in no order), in no order.
+
+    Two statements: the votes grouped without their notes, then the few tags with a
+    note, each moved here from its group to the group of its note (a reviewer votes once
+    on a claim, so a name is in one group only)."""
     params = {"separator": NAMES_SEPARATOR, "within": pk, "user": user_id}
     with connection.cursor() as cursor:
-        cursor.execute(_others_sql(connection.vendor, within), params)
-        return cursor.fetchall()
+        execute(cursor, _others_sql(connection.vendor, within), params)
+        votes = cursor.fetchall()
+        execute(cursor, _others_notes_sql(within), {"within": pk, "user": user_id})
+        noted = cursor.fetchall()
+    if not noted:
+        return [(*vote[:6], "", *vote[6:]) for vote in votes]
+    groups = {tuple(vote[:6]): [vote[6], vote[7]] for vote in votes}
+    with_notes: dict[tuple, list[str]] = {}
+    for *claim, note, name in noted:
+        # Each statement reads the tags as they are when it starts: a tag written in
+        # between may be in the second only, and is then counted with its note alone.
+        group = groups.get(tuple(claim))
+        if group is not None:
+            names = group[1].split(NAMES_SEPARATOR)
+            if name in names:
+                names.remove(name)
+                group[0] -= 1
+                group[1] = NAMES_SEPARATOR.join(names)
+        with_notes.setdefault((*claim, note), []).append(name)
+    rows = [(*claim, "", count, names) for claim, (count, names) in groups.items() if count]
+    rows += [
+        (*claim, len(names), NAMES_SEPARATOR.join(names)) for claim, names in with_notes.items()
+    ]
+    return rows
 
 
 def others_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db import transaction
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +135,82 @@ def test_the_sentences_for_tagging_agree_with_their_orm_twin(world, picks):
     first = world.sentences[0].pk
     ids = [first + n for n in picks]
     assert sorted(sql.sentences_for_tagging(ids)) == sorted(sql.sentences_for_tagging_orm(ids))
+
+
+def _tag(user, sentence, *, label="opinion", outlet, note="", start=None, end=None):
+    return ClaimTag.objects.create(
+        reviewer=user,
+        sentence=sentence,
+        start=sentence.start if start is None else start,
+        end=sentence.end if end is None else end,
+        label=label,
+        outlet=outlet,
+        note=note,
+    )
+
+
+def test_a_note_makes_a_group_of_its_own_and_leaves_the_others_counted(world):
+    """Three others agree on a claim; one of them adds a note: the teacher sees two
+    agreeing without a note and one with it, each name once."""
+    teacher = world.users[0]
+    reviewers = [
+        *world.users[1:],
+        get_user_model().objects.create_user(username="dee", password="pw"),
+        get_user_model().objects.create_user(username="eli", password="pw"),
+    ]
+    first, second = world.sentences[0], world.sentences[1]
+    outlet = world.outlets[0]
+    for user in reviewers[:3]:
+        _tag(user, first, outlet=outlet, note="my reason" if user.username == "dee" else "")
+    # Two notes in one group, one on a group that has no plain vote left.
+    _tag(reviewers[0], second, outlet=outlet, note="same")
+    _tag(reviewers[1], second, outlet=outlet, note="same")
+    _tag(reviewers[3], second, outlet=outlet, note="other")
+    _tag(teacher, first, outlet=outlet, note="the teacher's own")
+
+    rows = _names_sorted(sql.others_tags(teacher.pk, within="article", pk=world.article.pk))
+    claim = (first.pk, first.start, first.end, "opinion", outlet.name, "")
+    second_claim = (second.pk, second.start, second.end, "opinion", outlet.name, "")
+    assert rows == sorted(
+        [
+            (*claim, "", 2, ["bo", "chen-李"]),
+            (*claim, "my reason", 1, ["dee"]),
+            (*second_claim, "other", 1, ["eli"]),
+            (*second_claim, "same", 2, ["bo", "chen-李"]),
+        ]
+    )
+    assert rows == _names_sorted(
+        sql.others_tags_orm(teacher.pk, within="article", pk=world.article.pk)
+    )
+    one = _names_sorted(sql.others_tags(teacher.pk, within="sentence", pk=first.pk))
+    assert one == rows[:2]
+
+
+def _plan(sql_text: str, params: dict) -> str:
+    """The database's plan for a statement, as one string."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Tables this small are read whole; ask which index the planner can use.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql_text, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql_text, params)
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("within", ["article", "sentence"])
+def test_the_others_votes_come_from_an_index_and_their_notes_from_the_noted_index(world, within):
+    """The teacher's page reads thousands of tags: their votes from the index
+    claimtag_claim_votes without touching the table, and only the tags with a note
+    through the partial index claimtag_noted (bench/workspace.py)."""
+    pk = world.article.pk if within == "article" else world.sentences[0].pk
+    params = {"separator": sql.NAMES_SEPARATOR, "within": pk, "user": world.users[0].pk}
+    with transaction.atomic():
+        votes = _plan(sql._others_sql(connection.vendor, within), params)
+        notes = _plan(sql._others_notes_sql(within), {"within": pk, "user": params["user"]})
+    if connection.vendor == "postgresql":
+        assert "Index Only Scan using claimtag_claim_votes" in votes
+        assert "claimtag_noted" in notes
+    else:
+        assert "COVERING INDEX claimtag_claim_votes" in votes
+        assert "INDEX claimtag_noted" in notes
