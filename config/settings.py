@@ -125,6 +125,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{% url %}` with the URLs it reverses remembered (the fast path "url_cache").
+            "builtins": ["core.templatetags.urls"],
         },
     },
 ]
@@ -220,6 +222,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes' check comes first in it: a locked-out login is refused before a password
 # is hashed (core/auth/backend.py).
 AUTHENTICATION_BACKENDS = ["core.auth.backend.RoleBackend"]
+# Django's database sessions, read by a statement written out (core/http/sessions.py).
+SESSION_ENGINE = "core.http.sessions"
 
 # Login throttling (django-axes): after LOGIN_MAX_FAILURES failed logins for one account,
 # or from one address, logins for it (or from it) are refused for LOGIN_LOCKOUT_MINUTES,
@@ -334,6 +338,9 @@ FAST_PATH_NAMES = (
     "token_counts",
     "permissions_sql",
     "connection_check",
+    "url_cache",
+    "session_sql",
+    "session_user",
 )
 
 

@@ -15,7 +15,14 @@ shows the behaviour is the frameworks' and the override only a cost saved.
 - "permissions_sql": a user's permissions in one query, not ModelBackend's two
   (core/auth/backend.py).
 - "connection_check": a kept PostgreSQL connection is checked by polling its socket, not
-  by a SELECT 1 round trip (core/db/backends/postgresql)."""
+  by a SELECT 1 round trip (core/db/backends/postgresql).
+- "url_cache": the templates' `{% url %}` remembers the URLs it reverses
+  (core/templatetags/urls.py), instead of reversing each again on every page.
+- "session_sql": a page request's session is read by one hand-written statement
+  (core/http/sessions.py, core/db/sessions.py), not the ORM's.
+- "session_user": the session's user and their permissions in one hand-written statement
+  (core/auth/backend.py, core/db/sessions.py), instead of the ORM's user query and the
+  permissions' own."""
 
 from __future__ import annotations
 

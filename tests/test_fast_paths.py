@@ -15,9 +15,12 @@ NAMES = [
     "connection_check",
     "permissions_sql",
     "serializer_fields",
+    "session_sql",
+    "session_user",
     "tag_representation",
     "token_counts",
     "token_sql",
+    "url_cache",
 ]
 
 

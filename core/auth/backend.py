@@ -2,7 +2,8 @@
 query instead of two (their own, then their groups'): every tagging request checks them,
 so the query is written out once rather than built by the ORM on each request
 (core/db/permissions.py). Token requests get them with the token's user, in the same
-statement (core/db/tokens.py)."""
+statement (core/db/tokens.py), and session requests with the session's user
+(core/db/sessions.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import ipaddress
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.db.instances import loaded
 from core.db.permissions import SEPARATOR, permissions
+from core.db.sessions import session_user
 from core.fast_paths import fast_path
 
 
@@ -47,6 +51,19 @@ class RoleBackend(AxesStandaloneBackend, ModelBackend):
         return ModelBackend.authenticate(
             self, request, username=username, password=password, **kwargs
         )
+
+    def get_user(self, user_id: object) -> AbstractBaseUser | None:
+        """The user a session names, if active, as ModelBackend loads them, with their
+        permissions read in the same statement: every page and htmx request asks for
+        both (the fast path "session_user", core/db/sessions.py)."""
+        if not fast_path("session_user"):
+            return super().get_user(user_id)
+        found = session_user(user_id)
+        if found is None:
+            return None
+        user = loaded(get_user_model(), found.user)
+        remember_permissions(user, found.permissions)
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj: AbstractBaseUser, obj: object = None) -> set[str]:
         """The user's own and their groups' permissions ("app.codename"), cached on the
