@@ -11,6 +11,7 @@ from annotator.models import Article, ClaimTag, Sentence
 from annotator.selectors.progress import is_taggable
 from annotator.selectors.workspace import sentences_for_tagging
 from core.auth.roles import can_tag, has_role, is_editor
+from core.db.articles import article_with_outlets
 
 
 def require_reader(request: HttpRequest) -> None:
@@ -20,8 +21,12 @@ def require_reader(request: HttpRequest) -> None:
 
 
 def readable_article(request: HttpRequest, pk: int) -> Article:
+    """The article with its publisher and origin (core/db/articles.py)."""
     require_reader(request)
-    return get_object_or_404(Article.objects.select_related("publisher", "origin"), pk=pk)
+    article = article_with_outlets(pk)
+    if article is None:
+        raise Http404("No such article.")
+    return article
 
 
 def readable_sentence(request: HttpRequest, pk: int) -> Sentence:

@@ -15,6 +15,7 @@ from annotator.presenters import fragments
 from annotator.selectors import workspace as selectors
 from annotator.selectors.assignments import assignments
 from core.auth.roles import can_tag, is_editor
+from core.db.articles import outlet_choices
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -94,7 +95,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "corrections": article.corrections.select_related("old", "new", "changed_by")[:10],
             "sections": Section.choices,
             "labels": GUIDE,
-            "outlets": Outlet.objects.only("name"),
+            "outlets": outlet_choices(),
             "default_outlet": article.origin or article.publisher,
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from typing import TypeVar
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
+from django.db.models.expressions import Col
 
 M = TypeVar("M", bound=Model)
 
@@ -17,3 +20,32 @@ def loaded(model: type[M], values: dict[str, object]) -> M:
     convert anything else first, as tagging does its datetimes)."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
     return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+@cache
+def _converters(model: type[Model], vendor: str) -> dict[str, tuple[Col, list]]:
+    """Each concrete field's column and the converters the ORM runs on what the driver
+    returns for it (the database's, then the field's), by attname."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    found = {}
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column)
+        converters += column.get_db_converters(connection)
+        found[field.attname] = (column, converters)
+    return found
+
+
+def row_instance(model: type[M], names: Sequence[str], row: Sequence[object]) -> M:
+    """An instance of `model` from a row of a hand-written statement that read the
+    columns of the fields `names` (attnames), each value converted as the ORM converts
+    it (dates and times come from SQLite as text, decimals as floats, and so on)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    converters = _converters(model, connection.vendor)
+    values = {}
+    for name, value in zip(names, row, strict=True):
+        column, convert = converters[name]
+        for step in convert:
+            value = step(value, column, connection)
+        values[name] = value
+    return loaded(model, values)

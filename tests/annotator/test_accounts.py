@@ -286,7 +286,7 @@ def test_the_password_change_page_reads_only_the_session_and_its_user(
 ):
     client.force_login(student)
 
-    with django_assert_num_queries(3):  # session, user, the user's permissions (the nav)
+    with django_assert_num_queries(2):  # session; user with their permissions (the nav)
         assert client.get(reverse("password_change")).status_code == 200
 
 

@@ -179,15 +179,15 @@ def test_the_preview_and_the_result_pages_make_a_fixed_number_of_queries(
 ):
     job_url = _job_url(teacher_client.post(IMPORT, {"text": ARTICLE}))
 
-    # Session, user and permissions (3), the job (1), the import rolled back: the outlet
+    # Session, user with permissions (2), the job (1), the import rolled back: the outlet
     # index (3), savepoints, article and sentences (9), its story (6), the sentences
     # read back (1); the outlets of the selects (1). The same on PostgreSQL, where the
     # sentences and the story's keys go in with COPY (core.db.bulk counts each as one).
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         teacher_client.get(job_url)
     teacher_client.post(job_url, {"action": "import"})
-    # Session, user and permissions (3), the job (1), its results (1).
-    with django_assert_num_queries(5):
+    # Session, user with permissions (2), the job (1), its results (1).
+    with django_assert_num_queries(4):
         teacher_client.get(job_url)
 
 

@@ -243,12 +243,12 @@ def test_a_tagging_request_takes_a_fixed_few_statements(
 ):
     client.force_login(student)
 
-    # session, user, permissions, the sentence with its outlets; the write (on
+    # session, user with permissions, the sentence with its outlets; the write (on
     # PostgreSQL one statement, on SQLite the tag and its revision: here in the test's
     # transaction, in a request of its own between BEGIN and COMMIT); then the
     # sentence's tags and the progress bar for the answer.
     writes = 1 if connection.vendor == "postgresql" else 2
-    with django_assert_num_queries(4 + writes + 2):
+    with django_assert_num_queries(3 + writes + 2):
         response = client.post(tag_url(sentence), {"label": "opinion"}, **HTMX)
 
     assert response.status_code == 200
@@ -606,12 +606,12 @@ def five_reviewers(db, django_user_model, student):
     return [student, *others]
 
 
-# The article page: session, user, the user's permissions (one query, core.auth.backend), the
-# article, its sentences, the viewer's tags, the outlets of the panel's list; and for a
+# The article page: session, the user with their permissions (one query, core/db/sessions.py),
+# the article, its sentences, the viewer's tags, the outlets of the panel's list; and for a
 # teacher showing all tags, everyone else's votes counted by claim and then the few of
 # their tags with a note (core.db.workspace.others_tags; the issue allows 10). A
 # teacher's page also lists the recorded corrections of publisher and origin.
-ARTICLE_PAGE_QUERIES = {"student": 7, "teacher": 10}
+ARTICLE_PAGE_QUERIES = {"student": 6, "teacher": 9}
 
 
 @pytest.mark.parametrize("size", [10, 300])

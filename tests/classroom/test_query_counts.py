@@ -15,16 +15,17 @@ from tests.factories import make_user
 
 from .conftest import tag
 
-# page: (who, statements)
+# page: (who, statements); the session, then the user with their permissions, first
+# (core/db/sessions.py).
 PAGES = {
-    "assignment-detail": ("teacher", 16),
-    "class-detail": ("teacher", 17),
-    "disagreements-teacher": ("teacher", 20),
-    "disagreements-student": ("student", 24),
-    "feedback": ("student", 19),
+    "assignment-detail": ("teacher", 15),
+    "class-detail": ("teacher", 16),
+    "disagreements-teacher": ("teacher", 19),
+    "disagreements-student": ("student", 23),
+    "feedback": ("student", 18),
     "gradebook": ("teacher", 13),
-    "class-list": ("student", 9),
-    "export": ("teacher", 6),
+    "class-list": ("student", 8),
+    "export": ("teacher", 5),
 }
 
 
@@ -85,13 +86,13 @@ def test_posting_a_comment_and_adopting_an_answer_cost_fixed_statements(
     client.force_login(teacher)
     s = sentences[3]
 
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         comment = client.post(
             reverse("sentence-comment-add", args=[busy_class.pk, s.pk]),
             {"body": "And here?"},
             HTTP_HX_REQUEST="true",
         )
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(28):
         adopt = client.post(
             reverse("sentence-adjudicate", args=[s.pk]),
             {"answer": f"opinion|{s.article.origin_id}|", "assignment": busy_class.pk},

@@ -326,23 +326,23 @@ def test_the_pages_make_a_constant_number_of_queries(
     compare = reverse("outlet-compare")
     jit = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL jit = off
 
-    # session, user, permissions (1), the blind rule (the student's groups, their open
+    # session, user with permissions, the blind rule (the student's groups, their open
     # assignments), outlet, groups, figures, totals, recent articles, republishers, the
     # last change of the stories
-    with django_assert_num_queries(12 + jit):
+    with django_assert_num_queries(11 + jit):
         assert client.get(profile).status_code == 200
-    with django_assert_num_queries(13 + jit):
+    with django_assert_num_queries(12 + jit):
         assert client.get(profile, {"by": "group", "include": "boilerplate"}).status_code == 200
-    # session, user, permissions (1), blind rule (2), outlets, groups, figures
-    with django_assert_num_queries(8 + jit):
+    # session, user with permissions, blind rule (2), outlets, groups, figures
+    with django_assert_num_queries(7 + jit):
         assert client.get(compare, {"outlets": COMPARE + ",global-research"}).status_code == 200
-    # session, user, permissions (1), blind rule (2), outlets, group, figures; and the
+    # session, user with permissions, blind rule (2), outlets, group, figures; and the
     # API's throttle, its count in the shared cache: one statement (its first in the
     # window before), on SQLite in the cache's own database (core/cache/routers.py)
     client.get(reverse("api-compare"), {"outlets": COMPARE})
     own = ALIAS in connections
     with (
-        django_assert_num_queries(8 + jit + (0 if own else 1)),
+        django_assert_num_queries(7 + jit + (0 if own else 1)),
         django_assert_num_queries(1, connection=connections[ALIAS]) if own else nullcontext(),
     ):
         assert (
@@ -392,10 +392,10 @@ def test_the_story_pages_make_a_constant_number_of_queries(
         tag_claim(sentence=sentence, reviewer=student, label="opinion")
     client.force_login(student)
 
-    # session, user, permissions (1), story, copies, passages, my tags
-    with django_assert_num_queries(7):
+    # session, user with permissions, story, copies, passages, my tags
+    with django_assert_num_queries(6):
         assert client.get(reverse("story-detail", args=[story.pk])).status_code == 200
-    # session, user, permissions (1), count, page of stories, their copies, the last
+    # session, user with permissions, count, page of stories, their copies, the last
     # change of the stories
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("story-list")).status_code == 200
