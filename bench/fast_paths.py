@@ -10,7 +10,9 @@ DATABASE_URL points at a PostgreSQL server, on a new database there (dropped at 
 - a tag write: POST /api/tags/, each request changing the label of one of 200 claims
   (every request writes the tag and its revision);
 - a tag list: GET /api/tags/?page_size=100;
-- a logged-in user's request (a session, as the pages' requests): GET /api/me/.
+- a logged-in user's request (a session, as the pages' requests): GET /api/me/;
+- an article page (a seed article, 30-odd sentences, as that reviewer): GET /articles/<id>/,
+  with the static files collected as in production.
 
 It times them with every fast path on, with every one off, and with each one off in
 turn, in --rounds rounds that visit the settings in a new order each time (so that all
@@ -26,11 +28,13 @@ round trip to PostgreSQL saved shows in wall time only). Options: --rounds N (de
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import io
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -56,8 +60,11 @@ def configure(database_url: str) -> None:
     os.environ["API_THROTTLE_USER"] = "100000000/hour"
     os.environ["API_THROTTLE_WRITE"] = "100000000/hour"
     os.environ["LOG_LEVEL"] = "ERROR"
-    os.environ["PYTHONWARNINGS"] = "ignore"  # no collected static files: not measured
+    os.environ["PYTHONWARNINGS"] = "ignore"
     warnings.simplefilter("ignore")
+    static = tempfile.mkdtemp(prefix="bench-fast-paths-static-")  # collected in measure()
+    atexit.register(shutil.rmtree, static, ignore_errors=True)
+    os.environ["STATIC_ROOT"] = static
 
 
 def measure(label: str, options: argparse.Namespace) -> None:
@@ -84,6 +91,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
     migrate_every_database(verbosity=0)
     with contextlib.redirect_stdout(io.StringIO()):
         call_command("load_seeds", verbosity=0)
+        call_command("collectstatic", verbosity=0, interactive=False)  # the page's URLs
     user = get_user_model().objects.create_user("bench-reviewer", password=None)
     user.groups.add(Group.objects.get(name=REVIEWERS))
     _, key = AuthToken.objects.create(user)
@@ -152,6 +160,11 @@ def measure(label: str, options: argparse.Namespace) -> None:
     def me() -> int:
         return call("GET", "/api/me/", by_session=True)
 
+    article = Sentence.objects.get(pk=claims[0]).article_id
+
+    def page() -> int:
+        return call("GET", f"/articles/{article}/", by_session=True)
+
     every = frozenset(settings.FAST_PATH_NAMES)
     configs = {"all on": every, "all off": frozenset()}
     configs.update({f"{name} off": every - {name} for name in sorted(every)})
@@ -162,6 +175,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
         "write": options.requests,
         "list": max(1, options.requests // 5),
         "session": options.requests,
+        "page": max(1, options.requests // 5),
     }
     # per kind and setting, one (wall, CPU) seconds a request per round
     times: dict[str, dict[str, list[tuple[float, float]]]] = {
@@ -172,7 +186,12 @@ def measure(label: str, options: argparse.Namespace) -> None:
         random.shuffle(order)
         for config in order:
             settings.FAST_PATHS = configs[config]
-            for kind, request in (("write", write), ("list", read), ("session", me)):
+            for kind, request in (
+                ("write", write),
+                ("list", read),
+                ("session", me),
+                ("page", page),
+            ):
                 request()  # the first after a switch is not counted
                 wall, cpu = time.perf_counter(), time.process_time()
                 for _ in range(counts[kind]):
@@ -188,7 +207,8 @@ def measure(label: str, options: argparse.Namespace) -> None:
 
     print(
         f"\n{label}: {options.rounds} rounds, {counts['write']} writes and {counts['list']} "
-        "lists per setting a round (and as many /api/me/ as writes). A request's time "
+        "lists per setting a round (as many /api/me/ as writes, as many pages as lists). "
+        "A request's time "
         "with every path on (median over rounds, wall and this process's CPU), and what "
         "each path saves: the median over "
         "rounds of (time with it off - time with all on), with the range"
@@ -197,6 +217,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
         ("write", "POST /api/tags/ (a write)"),
         ("list", "GET /api/tags/ (100)"),
         ("session", "GET /api/me/ (logged in)"),
+        ("page", "GET /articles/<id>/ (logged in)"),
     ):
         base = times[kind]["all on"]
         wall, cpu = (statistics.median(t[i] for t in base) * 1000 for i in (0, 1))

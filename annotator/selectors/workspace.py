@@ -428,26 +428,33 @@ def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
     """The sentences with these primary keys (those that exist), each with what tagging
     it needs at hand: its article's origin and publisher (the default attribution, and
     the outlets the panel offers first). One query, written out (core.db.workspace);
-    the rest of the article (its text above all) is loaded only if asked for."""
+    the rest of the article (its text above all) is loaded only if asked for. The
+    sentences of one article share one instance of it and of its outlets (a bulk request
+    tags a whole article: making three instances a sentence was a tenth of its time)."""
     found = {}
+    articles: dict[int, Article] = {}
     for row in sql.sentences_for_tagging(sorted(set(ids))):
         sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
-        origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = row[8:]
-        article = loaded(
-            Article,
-            {"id": sentence.article_id, "origin_id": origin_id, "publisher_id": publisher_id},
-        )
-        if origin_id is not None:
-            article.origin = loaded(
-                Outlet, {"id": origin_id, "name": origin_name, "slug": origin_slug}
-            )
-        if publisher_id is not None:
-            article.publisher = loaded(
-                Outlet, {"id": publisher_id, "name": publisher_name, "slug": publisher_slug}
-            )
+        article = articles.get(sentence.article_id)
+        if article is None:
+            article = articles[sentence.article_id] = _article_for_tagging(sentence, row[8:])
         sentence.article = article
         found[sentence.pk] = sentence
     return found
+
+
+def _article_for_tagging(sentence: Sentence, outlets: tuple) -> Article:
+    origin_id, publisher_id, origin_name, origin_slug, publisher_name, publisher_slug = outlets
+    article = loaded(
+        Article, {"id": sentence.article_id, "origin_id": origin_id, "publisher_id": publisher_id}
+    )
+    if origin_id is not None:
+        article.origin = loaded(Outlet, {"id": origin_id, "name": origin_name, "slug": origin_slug})
+    if publisher_id is not None:
+        article.publisher = loaded(
+            Outlet, {"id": publisher_id, "name": publisher_name, "slug": publisher_slug}
+        )
+    return article
 
 
 def sentence_view(

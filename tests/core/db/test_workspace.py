@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -219,3 +220,20 @@ def test_the_others_votes_come_from_an_index_and_their_notes_from_the_noted_inde
     notes = _plan(sql._others_notes_sql(within), {"within": pk, "user": params["user"]})
     assert "COVERING INDEX claimtag_claim_votes" in votes
     assert "INDEX claimtag_noted" in notes
+
+
+def test_the_sentences_for_tagging_come_with_their_article_and_its_outlets(world):
+    """What a tagging request reads of each sentence: its article's origin and
+    publisher, loaded with it (no query more), one article instance for the sentences of
+    one article."""
+    from annotator.selectors.workspace import sentences_for_tagging
+
+    ids = [s.pk for s in world.sentences[:4]]
+    found = sentences_for_tagging([*ids, ids[0], max(ids) + 10_000])
+    assert sorted(found) == sorted(ids)
+    with CaptureQueriesContext(connection) as queries:
+        named = {(s.article.origin.name, s.article.publisher.name) for s in found.values()}
+        articles = {id(s.article) for s in found.values()}
+    assert not queries.captured_queries
+    assert named == {(world.outlets[1].name, world.outlets[0].name)}
+    assert len(articles) == 1 and found[ids[0]].article.pk == world.article.pk
