@@ -5,9 +5,9 @@ A page reverses a dozen or two URLs, nearly all the same on every page (the menu
 tag panel's endpoints): Django's reverse() matches the name's patterns, quotes the
 arguments and checks the result against the pattern's regular expression each time
 (~20 µs a URL; bench/workspace.py). Here a URL is reversed once for each view name,
-arguments, current application, script prefix and URLconf, everything reverse()'s
-answer depends on, and remembered in a bounded table (the least recently used go
-first): the URLconf does not change while the process runs. A name that does not
+arguments, current application, script prefix, URLconf and language, everything
+reverse()'s answer depends on, and remembered in a bounded table (the least recently
+used go first): the URLconf does not change while the process runs. A name that does not
 reverse raises as Django's tag does, each time, and is not remembered.
 """
 
@@ -20,6 +20,7 @@ from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 from core.fast_paths import fast_path
 
@@ -34,6 +35,7 @@ def _reverse(
     current_app: str | None,
     prefix: str,  # part of the key only: reverse() reads the script prefix itself
     urlconf: str | None,
+    language: str | None,  # part of the key only: for URL patterns in each language
 ) -> str:
     return reverse(
         view_name, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
@@ -55,7 +57,7 @@ class RememberedURLNode(URLNode):
                 current_app = None
         key = (self.view_name.resolve(context), args, kwargs, current_app)
         try:
-            url = _reverse(*key, get_script_prefix(), get_urlconf())
+            url = _reverse(*key, get_script_prefix(), get_urlconf(), get_language())
         except TypeError:  # an argument that cannot be a key (a list, say): as Django does
             return super().render(context)
         return conditional_escape(url) if context.autoescape else url
