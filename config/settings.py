@@ -166,6 +166,9 @@ if DATABASES["default"]["ENGINE"] == "core.db.backends.postgresql":
         ),
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's, opening a connection again when the file is locked while it is first
+    # switched to WAL (core/db/backends/sqlite3).
+    DATABASES["default"]["ENGINE"] = "core.db.backends.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside a writer; IMMEDIATE takes the write lock at the
         # start of a transaction so two writers queue instead of failing mid-way.

@@ -63,7 +63,7 @@ def test_it_refuses_a_debug_value_that_is_not_a_boolean():
     ("url", "engine"),
     [
         ("postgres://u:p@db.example.org:5432/annotator", "core.db.backends.postgresql"),
-        ("sqlite:////tmp/x.sqlite3", "django.db.backends.sqlite3"),
+        ("sqlite:////tmp/x.sqlite3", "core.db.backends.sqlite3"),
     ],
 )
 @pytest.mark.slow
