@@ -7,6 +7,7 @@ from functools import cache
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 from django.db.models.expressions import Col
 
@@ -23,10 +24,11 @@ def loaded(model: type[M], values: dict[str, object]) -> M:
 
 
 @cache
-def _converters(model: type[Model], vendor: str) -> dict[str, tuple[Col, list]]:
+def _converters(model: type[Model], alias: str) -> dict[str, tuple[Col, list]]:
     """Each concrete field's column and the converters the ORM runs on what the driver
-    returns for it (the database's, then the field's), by attname."""
-    connection = connections[DEFAULT_DB_ALIAS]
+    of the database `alias` returns for it (the database's, then the field's), by
+    attname."""
+    connection = connections[alias]
     found = {}
     for field in model._meta.concrete_fields:
         column = field.get_col(model._meta.db_table)
@@ -36,16 +38,24 @@ def _converters(model: type[Model], vendor: str) -> dict[str, tuple[Col, list]]:
     return found
 
 
+def converted(
+    model: type[Model],
+    name: str,
+    value: object,
+    connection: BaseDatabaseWrapper | None = None,
+) -> object:
+    """`value`, as the driver returned it for `model`'s field `name` (an attname), as the
+    ORM converts it (dates and times come from SQLite as text, and so on)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    column, steps = _converters(model, connection.alias)[name]
+    for step in steps:
+        value = step(value, column, connection)
+    return value
+
+
 def row_instance(model: type[M], names: Sequence[str], row: Sequence[object]) -> M:
     """An instance of `model` from a row of a hand-written statement that read the
     columns of the fields `names` (attnames), each value converted as the ORM converts
-    it (dates and times come from SQLite as text, decimals as floats, and so on)."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    converters = _converters(model, connection.vendor)
-    values = {}
-    for name, value in zip(names, row, strict=True):
-        column, convert = converters[name]
-        for step in convert:
-            value = step(value, column, connection)
-        values[name] = value
+    it."""
+    values = {name: converted(model, name, value) for name, value in zip(names, row, strict=True)}
     return loaded(model, values)

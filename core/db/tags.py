@@ -14,8 +14,8 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
-from django.db.models.expressions import Col
 
+from core.db.instances import converted
 from core.db.sql import Columns, execute, model
 
 # A tag's claim lock: the key is (reviewer id, sentence id), each an int4.
@@ -184,15 +184,7 @@ def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) ->
     return Written(tag.pk, tag.created_at, None)
 
 
-@cache
-def _datetime_column() -> Col:
-    claim_tag = model("annotator.ClaimTag")
-    return claim_tag._meta.get_field("created_at").get_col(claim_tag._meta.db_table)
-
-
 def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:
     """A datetime column as the ORM would read it (SQLite returns text)."""
-    column = _datetime_column()
-    for convert in connection.ops.get_db_converters(column):
-        value = convert(value, column, connection)
+    value = converted(model("annotator.ClaimTag"), "created_at", value, connection)
     return value  # type: ignore[return-value]
