@@ -59,10 +59,6 @@ def _tables() -> tuple[Columns, Columns, Columns]:
     return tag, Columns(model("sources.Outlet")), Columns(model("annotator.Sentence"))
 
 
-def _within(sentence: Columns, within: Within) -> str:
-    return f'"sentence".{sentence["article" if within == "article" else "id"]} = %(within)s'
-
-
 def _tag_within(tag: Columns, sentence: Columns, within: Within) -> str:
     """The tags' sentences: one, or the article's (as a list of its sentences, so that
     a reviewer's tags are found by (reviewer, sentence), the unique constraint's index,
@@ -103,17 +99,6 @@ def own_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:
     return list(tags.values_list(*fields, "outlet__name", "cited_source", "note", "seq"))
 
 
-def _tags_within(tag: Columns, sentence: Columns, within: Within) -> tuple[str, str]:
-    """The join and the condition that keep the tags on the article or the sentence."""
-    if within == "sentence":
-        return "", f'"tag".{tag["sentence"]} = %(within)s'
-    join = (
-        f'JOIN {sentence.table} AS "sentence" '
-        f'ON "sentence".{sentence["id"]} = "tag".{tag["sentence"]}'
-    )
-    return join, _within(sentence, within)
-
-
 @cache
 def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg differs
     """Everyone else's votes grouped by claim, label, outlet and cited source, read from
@@ -122,7 +107,6 @@ def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg
     The outlet's name is joined to the groups, not to each tag."""
     tag, outlet, sentence = _tables()
     users = Columns(get_user_model())
-    join, where = _tags_within(tag, sentence, within)
     vote = tag.list(*CLAIM_FIELDS[:3], "outlet", "label", "cited_source", alias="tag")
     return f"""
 SELECT "vote".{tag["sentence"]}, "vote".{tag["start"]}, "vote".{tag["end"]},
@@ -132,9 +116,8 @@ FROM (
     SELECT {vote}, COUNT(*) AS "n",
         {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")} AS "names"
     FROM {tag.table} AS "tag"
-    {join}
     JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
-    WHERE {where} AND "tag".{tag["reviewer"]} <> %(user)s
+    WHERE {_tag_within(tag, sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
     GROUP BY {vote}
 ) AS "vote"
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "vote".{tag["outlet"]}
@@ -149,15 +132,14 @@ def _others_notes_sql(within: Within) -> str:
     index holds every row it asks for."""
     tag, outlet, sentence = _tables()
     users = Columns(get_user_model())
-    join, where = _tags_within(tag, sentence, within)
     return f"""
 SELECT {tag.list(*CLAIM_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
     {tag.list("cited_source", "note", alias="tag")}, "reviewer".{users["username"]}
 FROM {tag.table} AS "tag"
-{join}
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
 JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
-WHERE {where} AND "tag".{tag["reviewer"]} <> %(user)s AND NOT ("tag".{tag["note"]} = '')
+WHERE {_tag_within(tag, sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
+    AND NOT ("tag".{tag["note"]} = '')
 """
 
 
