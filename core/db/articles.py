@@ -16,7 +16,9 @@ from core.db.instances import row_instance
 from core.db.sql import Columns, execute, model
 
 
+@cache
 def _names(of: type[Model]) -> tuple[str, ...]:
+    """The model's concrete fields' attnames: the columns the article's statement reads."""
     return tuple(f.attname for f in of._meta.concrete_fields)
 
 

@@ -49,3 +49,19 @@ def world(db, django_user_model) -> World:
     sentences = list(Sentence.objects.filter(article=article).order_by("position"))
     assert len(sentences) >= 6 and len({s.section for s in sentences}) >= 3
     return World(article, sentences, outlets, users)
+
+
+def grant(users: list, groups: int, members, group_grants, user_grants, permissions: int) -> None:
+    """Give `users` what a property test drew: `groups` new groups, the (user, group)
+    memberships, and the (group, permission) and (user, permission) grants, a permission
+    being an index into the first `permissions` permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    every = list(Permission.objects.order_by("pk")[:permissions])
+    made = [Group.objects.create(name=f"g{i}") for i in range(groups)]
+    for user, group in members:
+        users[user].groups.add(made[group])
+    for group, permission in group_grants:
+        made[group].permissions.add(every[permission])
+    for user, permission in user_grants:
+        users[user].user_permissions.add(every[permission])

@@ -4,12 +4,13 @@ suite runs on both); a superuser has every permission."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db.permissions import SEPARATOR, permissions, permissions_column, permissions_orm
+from tests.core.db.conftest import grant
 
 USERS, GROUPS, PERMISSIONS = 3, 3, 8
 
@@ -37,19 +38,12 @@ def _joined(user) -> set[str]:
 @given(drawn=worlds)
 def test_the_permissions_statement_agrees_with_model_backend(db, django_user_model, drawn):
     superusers, members, group_grants, user_grants = drawn
-    every = list(Permission.objects.order_by("pk")[:PERMISSIONS])
     with transaction.atomic():
         users = [
             django_user_model.objects.create(username=f"u{i}", is_superuser=superuser)
             for i, superuser in enumerate(superusers)
         ]
-        groups = [Group.objects.create(name=f"g{i}") for i in range(GROUPS)]
-        for user, group in members:
-            users[user].groups.add(groups[group])
-        for group, permission in group_grants:
-            groups[group].permissions.add(every[permission])
-        for user, permission in user_grants:
-            users[user].user_permissions.add(every[permission])
+        grant(users, GROUPS, members, group_grants, user_grants, PERMISSIONS)
         for user in users:
             expected = permissions_orm(user)
             assert permissions(user) == expected

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Group, Permission
+import pytest
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.test import override_settings
@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.auth.roles import REVIEWERS
 from core.db.permissions import SEPARATOR, permissions_orm
 from core.db.sessions import (
     SESSION_USER_FIELDS,
@@ -24,6 +25,8 @@ from core.db.sessions import (
     session_user,
     session_user_orm,
 )
+from tests.core.db.conftest import grant
+from tests.factories import make_user
 
 examples = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -69,7 +72,6 @@ users = st.tuples(
 @given(drawn=users)
 def test_the_user_statement_reads_what_model_backend_reads(db, django_user_model, drawn):
     kinds, members, group_grants, user_grants = drawn
-    every = list(Permission.objects.order_by("pk")[:PERMISSIONS])
     with transaction.atomic():
         made = [
             django_user_model.objects.create_user(
@@ -81,13 +83,7 @@ def test_the_user_statement_reads_what_model_backend_reads(db, django_user_model
             )
             for i, (active, staff, superuser) in enumerate(kinds)
         ]
-        groups = [Group.objects.create(name=f"g{i}") for i in range(GROUPS)]
-        for user, group in members:
-            made[user].groups.add(groups[group])
-        for group, permission in group_grants:
-            groups[group].permissions.add(every[permission])
-        for user, permission in user_grants:
-            made[user].user_permissions.add(every[permission])
+        grant(made, GROUPS, members, group_grants, user_grants, PERMISSIONS)
         for user in made:
             found = session_user(str(user.pk))  # a session keeps the id as text
             expected = session_user_orm(str(user.pk))
@@ -112,15 +108,10 @@ def _page(client, user) -> tuple[int, list[str]]:
     return response.status_code, [q["sql"] for q in queries.captured_queries]
 
 
-def test_a_page_reads_the_session_and_its_user_with_their_permissions_once_each(
-    client, django_user_model
-):
-    user = django_user_model.objects.create_user("reader", password="pw")
-    user.groups.add(Group.objects.get(name="Reviewers"))
-
-    status, fast = _page(client, user)
+def test_a_page_reads_the_session_and_its_user_with_their_permissions_once_each(client, reader):
+    status, fast = _page(client, reader)
     with override_settings(FAST_PATHS=frozenset()):
-        plain_status, plain = _page(client, user)
+        plain_status, plain = _page(client, reader)
 
     assert status == plain_status == 200
     # Django's way: the session, the user, then the user's own and their groups'
@@ -129,33 +120,34 @@ def test_a_page_reads_the_session_and_its_user_with_their_permissions_once_each(
     assert "django_session" in fast[0] and "auth_permission" in fast[1]
 
 
-def test_an_expired_or_unknown_session_is_logged_out(client, django_user_model):
-    user = django_user_model.objects.create_user("reader", password="pw")
-    user.groups.add(Group.objects.get(name="Reviewers"))
+@pytest.fixture
+def reader(db, client):
+    """A reviewer, logged in with `client`."""
+    user = make_user("reader", REVIEWERS)
     client.force_login(user)
+    return user
+
+
+def _logged_out(client) -> bool:
+    response = client.get(reverse("guidelines"))
+    return response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_an_expired_or_unknown_session_is_logged_out(client, reader):
     assert client.get(reverse("guidelines")).status_code == 200
 
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
-    response = client.get(reverse("guidelines"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert _logged_out(client)
 
 
-def test_an_inactive_user_is_logged_out(client, django_user_model):
-    user = django_user_model.objects.create_user("reader", password="pw")
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    client.force_login(user)
-    django_user_model.objects.filter(pk=user.pk).update(is_active=False)
+def test_an_inactive_user_is_logged_out(client, reader, django_user_model):
+    django_user_model.objects.filter(pk=reader.pk).update(is_active=False)
 
-    response = client.get(reverse("guidelines"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert _logged_out(client)
 
 
-def test_a_changed_password_logs_the_other_sessions_out(client, django_user_model):
-    user = django_user_model.objects.create_user("reader", password="pw")
-    user.groups.add(Group.objects.get(name="Reviewers"))
-    client.force_login(user)
-    user.set_password("another one")
-    user.save()
+def test_a_changed_password_logs_the_other_sessions_out(client, reader):
+    reader.set_password("another one")
+    reader.save()
 
-    response = client.get(reverse("guidelines"))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert _logged_out(client)
