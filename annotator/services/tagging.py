@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -239,19 +240,7 @@ def _save(
     """Write the checked claim; the reviewer is the one who acts."""
     for attempt in range(1, _RETRIES + 1):
         now = timezone.now()
-        values = {
-            "sentence": sentence.pk,
-            "reviewer": reviewer.pk,
-            "by": reviewer.pk,
-            "start": checked.start,
-            "end": checked.end,
-            "label": label,
-            "outlet": checked.outlet_id,
-            "cited_source": checked.cited_source,
-            "note": checked.note,
-            "now": now,
-            "suggestion_version": suggestion_version,
-        }
+        values = _row(sentence, reviewer, label, checked, suggestion_version, now)
         try:
             stored = sql.write_tag(connection, values)
         except IntegrityError as exc:
@@ -264,6 +253,136 @@ def _save(
             continue
         if stored is not None:
             break
+    return _tagged(stored, sentence, reviewer, label, checked, now)
+
+
+class TagsRefused(Exception):
+    """`save_tags` refused some of its items: `errors` holds, in the items' order, each
+    one's ValidationError, or None for an item that was fine."""
+
+    def __init__(self, errors: list[ValidationError | None]) -> None:
+        super().__init__(f"{sum(e is not None for e in errors)} of {len(errors)} refused")
+        self.errors = errors
+
+
+def save_tags(*, reviewer: AbstractBaseUser, items: Sequence[dict]) -> list[Tagged]:
+    """`save_tag` for each of `items` (each the arguments it takes but the reviewer), in
+    turn: the same rules, tags, history and answers, written together by a few
+    statements whatever their number (core.db.tags.write_tags). It runs in the caller's
+    transaction, which has locked the items' claims (`lock_claims`). When any item is
+    refused, nothing is written and TagsRefused lists every item's error."""
+    if not reviewer.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+    connection = connections[router.db_for_write(ClaimTag)]
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("save_tags() runs inside transaction.atomic()")
+    claims, errors = [], []
+    for item in items:
+        try:
+            claims.append(_checked(**item))
+            errors.append(None)
+        except ValidationError as exc:
+            errors.append(exc)
+    if any(errors):
+        raise TagsRefused(errors)
+    return _save_many(connection, reviewer, claims)
+
+
+def _checked(
+    *,
+    sentence: Sentence,
+    label: str,
+    outlet: Outlet | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    cited_source: str = "",
+    note: str = "",
+    suggestion_version: str = "",
+) -> tuple[Sentence, str, CheckedClaim, str]:
+    """One of `save_tags`' items checked, as `save_tag` checks its arguments."""
+    checked = check_claim(
+        sentence=sentence,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    )
+    return sentence, label, checked, suggestion_version[:100]
+
+
+def _save_many(
+    connection: BaseDatabaseWrapper,
+    reviewer: AbstractBaseUser,
+    claims: Sequence[tuple[Sentence, str, CheckedClaim, str]],
+) -> list[Tagged]:
+    """Write the checked claims (sentence, label, checked values, suggestion version) in
+    turn, in the caller's transaction, which has locked them."""
+    rows, times = [], []
+    now = timezone.now()
+    for sentence, label, checked, version in claims:
+        # Each write a time of its own, later than the one before, as one by one: a
+        # claim given twice is created, then changed (created_at = now tells them apart).
+        now = max(timezone.now(), now + _TICK) if times else now
+        times.append(now)
+        rows.append(_row(sentence, reviewer, label, checked, version, now))
+    tagged = []
+    for (sentence, label, checked, version), stored, now in zip(
+        claims, sql.write_tags(connection, rows), times, strict=True
+    ):
+        if stored is None:  # gone meanwhile: cannot happen to a locked claim, but as _save
+            tagged.append(
+                _save(
+                    connection,
+                    sentence=sentence,
+                    reviewer=reviewer,
+                    label=label,
+                    checked=checked,
+                    suggestion_version=version,
+                )
+            )
+        else:
+            tagged.append(_tagged(stored, sentence, reviewer, label, checked, now))
+    return tagged
+
+
+_TICK = timedelta(microseconds=1)
+
+
+def _row(
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    checked: CheckedClaim,
+    suggestion_version: str,
+    now: datetime,
+) -> dict[str, object]:
+    """The values of the claim's write (core.db.tags.write_tag)."""
+    return {
+        "sentence": sentence.pk,
+        "reviewer": reviewer.pk,
+        "by": reviewer.pk,
+        "start": checked.start,
+        "end": checked.end,
+        "label": label,
+        "outlet": checked.outlet_id,
+        "cited_source": checked.cited_source,
+        "note": checked.note,
+        "now": now,
+        "suggestion_version": suggestion_version,
+    }
+
+
+def _tagged(
+    stored: sql.Written,
+    sentence: Sentence,
+    reviewer: AbstractBaseUser,
+    label: str,
+    checked: CheckedClaim,
+    now: datetime,
+) -> Tagged:
+    """What the write of the claim at `now` did, with the tag as it stands (no query)."""
     pk, created_at, updated_at = stored
     changed = updated_at is None
     tag = loaded(
@@ -434,17 +553,22 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
             .select_related("outlet")
             .get(pk=tag.pk)
         )
-        for other, start, end in targets.values():
-            checked = check_claim(
-                sentence=other,
-                label=current.label,
-                outlet=current.outlet,
-                start=start,
-                end=end,
-                cited_source=current.cited_source,
-                note=current.note,
-            )
-            _save(connection, sentence=other, reviewer=by, label=current.label, checked=checked)
+        _save_many(
+            connection,
+            by,
+            [
+                _checked(
+                    sentence=other,
+                    label=current.label,
+                    outlet=current.outlet,
+                    start=start,
+                    end=end,
+                    cited_source=current.cited_source,
+                    note=current.note,
+                )
+                for other, start, end in targets.values()
+            ],
+        )
     return len(targets)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 from django.apps import apps
@@ -62,15 +62,24 @@ def string_agg(expression: str, separator: str) -> str:
     return f"{function}({expression}, {separator})"
 
 
-def execute(cursor: CursorWrapper, sql: str, params: Mapping[str, object]) -> None:
+def values_rows(rows: int, width: int) -> str:
+    """A VALUES list's `rows` rows of `width` positional placeholders: "(%s, %s), (%s, %s)"."""
+    row = f"({', '.join(['%s'] * width)})"
+    return ", ".join([row] * rows)
+
+
+def execute(
+    cursor: CursorWrapper, sql: str, params: Mapping[str, object] | Sequence[object]
+) -> None:
     """`cursor.execute(sql, params)` for a statement built once (with `%(name)s`
-    placeholders) and run again and again. On SQLite it goes to the driver's cursor
-    with SQLite's own `:name` placeholders, the statement converted once: Django's
-    SQLite cursor rewrites the placeholders of every statement on every call, which
-    cost each tag written in a bulk request a tenth of its time. Database errors are
-    Django's all the same, and a transaction already broken is refused as Django's
-    cursor refuses it. Where queries are logged (DEBUG, tests counting them) or
-    wrapped (`connection.execute_wrapper`), the statement goes Django's usual way."""
+    placeholders, or `%s` ones for a sequence of values) and run again and again. On
+    SQLite it goes to the driver's cursor with SQLite's own `:name` (or `?`)
+    placeholders, the statement converted once: Django's SQLite cursor rewrites the
+    placeholders of every statement on every call, which cost each tag written in a
+    bulk request a tenth of its time. Database errors are Django's all the same, and a
+    transaction already broken is refused as Django's cursor refuses it. Where queries
+    are logged (DEBUG, tests counting them) or wrapped (`connection.execute_wrapper`),
+    the statement goes Django's usual way."""
     db = cursor.db
     if db.vendor != "sqlite" or db.queries_logged or db.execute_wrappers:
         cursor.execute(sql, params)
@@ -82,6 +91,6 @@ def execute(cursor: CursorWrapper, sql: str, params: Mapping[str, object]) -> No
 
 @cache
 def _sqlite_placeholders(sql: str) -> str:
-    """`sql` with SQLite's `:name` placeholders for `%(name)s` (and `%%` as `%`), as
-    Django's SQLite cursor converts it."""
-    return re.sub(r"%\((\w+)\)s", r":\1", sql).replace("%%", "%")
+    """`sql` with SQLite's `:name` placeholders for `%(name)s`, `?` for `%s` (and `%%` as
+    `%`), as Django's SQLite cursor converts it."""
+    return re.sub(r"(?<!%)%s", "?", re.sub(r"%\((\w+)\)s", r":\1", sql)).replace("%%", "%")

@@ -7,16 +7,17 @@ once per database from the models' names (`_statements`) and run as they are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Max
 
 from core.db.instances import converted
-from core.db.sql import Columns, execute, model
+from core.db.sql import Columns, execute, model, values_rows
 
 # A tag's claim lock: the key is (reviewer id, sentence id), each an int4.
 _LOCK = "SELECT pg_advisory_xact_lock(%(reviewer)s, %(sentence)s)"
@@ -148,6 +149,88 @@ def write_tag(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Wri
 
 
 _CLAIM = ("sentence", "reviewer", "start", "end")
+_VALUES = ("label", "outlet", "cited_source", "note")
+# A tag's values in a many-tag write, in this order; the columns of the tag or revision
+# field each fills (PostgreSQL: the type of its array).
+_ROW = (*_CLAIM, *_VALUES, "by", "now", "suggestion_version")
+_ROW_FIELDS = {"by": "changed_by", "now": "changed_at", "suggestion_version": "suggestion_version"}
+_NOW = _ROW.index("now")
+# Tags a statement of a many-tag write takes: SQLite binds at most 32,766 values.
+_MANY = 500
+
+
+def write_tags(
+    connection: BaseDatabaseWrapper, rows: Sequence[dict[str, object]]
+) -> list[Written | None]:
+    """`write_tag` for each of `rows` in turn, answered in order, in a few statements:
+    one per run of rows with no claim twice (a row's claim given again later is written
+    by the next statement, so it changes the tag after the first, as in turn). Run it in
+    a transaction that has locked the claims (annotator.services.tagging.lock_claims).
+
+    PostgreSQL: each run is one statement, the rows as arrays (unnest), upserted and
+    recorded as `write_tag` does one. SQLite: the upsert of the run, then the revisions
+    of the rows it wrote. A row already so comes back from a last statement reading the
+    claims that wrote nothing; None where it is gone (as `write_tag` says)."""
+    answers: list[Written | None] = []
+    run: list[dict[str, object]] = []
+    claims: set[tuple] = set()
+    for row in rows:
+        claim = tuple(row[f] for f in _CLAIM)
+        if claim in claims or len(run) == _MANY:
+            answers += _write_run(connection, run)
+            run, claims = [], set()
+        run.append(row)
+        claims.add(claim)
+    if run:
+        answers += _write_run(connection, run)
+    return answers
+
+
+def _write_run(
+    connection: BaseDatabaseWrapper, rows: list[dict[str, object]]
+) -> list[Written | None]:
+    """The rows of one run (no claim twice), written; see write_tags."""
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [[row[f] for f in _ROW] for row in rows]
+    for row in values:
+        row[_NOW] = adapt(row[_NOW])
+    written: dict[tuple, Written] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = {f: [row[i] for row in values] for i, f in enumerate(_ROW)}
+            execute(cursor, _many_postgresql(), arrays)
+            for *claim, pk, created_at in cursor.fetchall():
+                written[tuple(claim)] = Written(pk, _datetime(connection, created_at), None)
+        else:
+            execute(cursor, _many_sqlite(len(values)), [v for row in values for v in row])
+            done = {tuple(row[:4]): row[4:] for row in cursor.fetchall()}
+            recorded: list[object] = []
+            for given, row in zip(rows, values, strict=True):
+                claim = tuple(row[:4])
+                if claim in done:
+                    pk, created_at, seq = done[claim]
+                    # As the driver returns it: text, or a datetime where declared so.
+                    created_at = _datetime(connection, created_at)
+                    action = "created" if created_at == given["now"] else "updated"
+                    recorded += (pk, *row, seq, action)
+                    written[claim] = Written(pk, created_at, None)
+            if written:
+                execute(cursor, _record_sqlite(len(written)), recorded)
+        unchanged = [row for row in values if tuple(row[:4]) not in written]
+        if unchanged:
+            execute(cursor, *_existing_many(connection, unchanged))
+            for *claim, pk, created_at, updated_at in cursor.fetchall():
+                written[tuple(claim)] = Written(
+                    pk, _datetime(connection, created_at), _datetime(connection, updated_at)
+                )
+    return [written.get(tuple(row[:4])) for row in values]
+
+
+def write_tags_orm(
+    connection: BaseDatabaseWrapper, rows: Sequence[dict[str, object]]
+) -> list[Written | None]:
+    """`write_tags`' ORM twin: each row written in turn by `write_tag_orm`."""
+    return [write_tag_orm(connection, row) for row in rows]
 
 
 def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Written:
@@ -182,6 +265,114 @@ def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) ->
             suggestion_version=values["suggestion_version"],
         )
     return Written(tag.pk, tag.created_at, None)
+
+
+def _many_columns() -> tuple[Columns, Columns, dict[str, str]]:
+    """The tag's and revision's columns, and the field of a many-tag row's each value."""
+    fields = {f: f for f in (*_CLAIM, *_VALUES)} | _ROW_FIELDS
+    return Columns(model("annotator.ClaimTag")), Columns(model("annotator.TagRevision")), fields
+
+
+def _claim_match(tag: Columns, given: str, names: Sequence[str]) -> str:
+    """The condition that a row of `tag`'s table (alias "tag") holds the claim of
+    `given`'s row, whose claim columns are `names`."""
+    return " AND ".join(
+        f'"tag".{tag[f]} = "{given}"."{name}"' for f, name in zip(_CLAIM, names, strict=True)
+    )
+
+
+def _upsert_many(source: str, names: Sequence[str]) -> str:
+    """The upsert of every row of `source` (aliased "given", its columns `names`, one
+    per _ROW field), as `_statements` upserts one; returning each written tag's claim,
+    id, creation time and number."""
+    tag, rev, _ = _many_columns()
+    given = dict(zip(_ROW, (f'"given"."{name}"' for name in names), strict=True))
+    last_seq = f"""(SELECT COALESCE(MAX({rev.seq}), 0) FROM {rev.table} AS "rev"
+        WHERE {" AND ".join(f'"rev".{rev[f]} = {given[f]}' for f in _CLAIM)})"""
+    changed = " OR ".join(f'"tag".{tag[f]} <> "excluded".{tag[f]}' for f in _VALUES)
+    return f"""
+INSERT INTO {tag.table} AS "tag"
+    ({tag.list(*_CLAIM, *_VALUES, "created_at", "updated_at", "seq")})
+SELECT {", ".join(given[f] for f in (*_CLAIM, *_VALUES))}, {given["now"]}, {given["now"]},
+    {last_seq} + 1
+FROM {source} AS "given" WHERE true
+ON CONFLICT ({tag.unique("one_tag_per_reviewer_per_claim")}) DO UPDATE SET
+    {", ".join(f'{tag[f]} = "excluded".{tag[f]}' for f in _VALUES)},
+    {tag.updated_at} = "excluded".{tag.updated_at},
+    {tag.seq} = "tag".{tag.seq} + 1
+WHERE {changed}
+RETURNING {tag.list(*_CLAIM, "id", "created_at", "seq")}"""
+
+
+@cache
+def _many_postgresql() -> str:
+    """PostgreSQL's many-tag write: the rows as one array per _ROW field, upserted and
+    each written one recorded, in one statement; it returns each written tag's claim, id
+    and creation time."""
+    tag, rev, fields = _many_columns()
+    names = ", ".join(f'"{f}"' for f in _ROW)
+    arrays = ", ".join(f"%({f})s::{_array_type(f)}[]" for f in _ROW)
+    given = ", ".join(f'"given"."{f}"' for f in _ROW)
+    return f"""
+WITH "given" AS (SELECT * FROM unnest({arrays}) AS "given"({names})),
+"written" AS ({_upsert_many('"given"', _ROW)}),
+"recorded" AS (
+INSERT INTO {rev.table} ({rev.list("tag", *(fields[f] for f in _ROW), "seq", "action")})
+SELECT "tag".{tag.id}, {given}, "tag".{tag.seq},
+    CASE WHEN "tag".{tag.created_at} = "given"."now" THEN 'created' ELSE 'updated' END
+FROM "written" AS "tag" JOIN "given" ON {_claim_match(tag, "given", _CLAIM)})
+SELECT {tag.list(*_CLAIM, "id", "created_at")} FROM "written" """
+
+
+def _array_type(name: str) -> str:
+    """The PostgreSQL type of the array of a many-tag row's value `name`: its column's,
+    but text for a varchar(n), which a cast would cut to n characters where a value too
+    long written to the column is refused."""
+    kind = _field(name).db_type(connections[DEFAULT_DB_ALIAS])
+    return "text" if kind.startswith("varchar") else kind
+
+
+@lru_cache(maxsize=64)
+def _many_sqlite(rows: int) -> str:
+    """SQLite's upsert of `rows` rows, as VALUES (positional placeholders, _ROW's order)."""
+    names = [f"column{i}" for i in range(1, len(_ROW) + 1)]
+    return _upsert_many(f"(VALUES {values_rows(rows, len(_ROW))})", names)
+
+
+@lru_cache(maxsize=64)
+def _record_sqlite(rows: int) -> str:
+    """SQLite's insert of `rows` revisions: each the tag's id, its _ROW values, its
+    number and the action."""
+    _, rev, fields = _many_columns()
+    columns = rev.list("tag", *(fields[f] for f in _ROW), "seq", "action")
+    return f"INSERT INTO {rev.table} ({columns}) VALUES {values_rows(rows, len(_ROW) + 3)}"
+
+
+def _existing_many(connection: BaseDatabaseWrapper, rows: list[list]) -> tuple[str, object]:
+    """The statement that reads the tags on the claims of `rows` (each _ROW's values):
+    each tag's claim, id, creation and last change, and its parameters."""
+    tag = Columns(model("annotator.ClaimTag"))
+    columns = tag.list(*_CLAIM, "id", "created_at", "updated_at", alias="tag")
+    read = f'SELECT {columns} FROM {tag.table} AS "tag"'
+    if connection.vendor == "postgresql":
+        names = list(_CLAIM)
+        arrays = ", ".join(f"%({f})s::bigint[]" for f in _CLAIM)
+        columns = ", ".join(f'"{f}"' for f in _CLAIM)
+        source = f'unnest({arrays}) AS "given"({columns})'
+        params: object = {f: [row[i] for row in rows] for i, f in enumerate(_CLAIM)}
+    else:
+        names = [f"column{i}" for i in range(1, len(_CLAIM) + 1)]
+        source = f'(VALUES {values_rows(len(rows), len(_CLAIM))}) AS "given"'
+        params = [v for row in rows for v in row[: len(_CLAIM)]]
+    return f"{read} JOIN {source} ON {_claim_match(tag, 'given', names)}", params
+
+
+def _field(name: str):
+    """The tag's (or for `by`, `now` and `suggestion_version` the revision's) field that a
+    many-tag row's value `name` fills."""
+    if name in _ROW_FIELDS:
+        return model("annotator.TagRevision")._meta.get_field(_ROW_FIELDS[name])
+    return model("annotator.ClaimTag")._meta.get_field(name)
 
 
 def _datetime(connection: BaseDatabaseWrapper, value: object) -> datetime:

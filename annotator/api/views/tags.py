@@ -14,7 +14,6 @@ the same request twice leaves one tag. The answer is 201 when the tag was create
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -41,9 +40,11 @@ from annotator.selectors.workspace import sentences_for_tagging
 from annotator.services.tagging import (
     VALUE_FIELDS,
     Tagged,
+    TagsRefused,
     delete_tag,
     lock_claims,
     save_tag,
+    save_tags,
     update_tag,
 )
 from core.api import throttling
@@ -168,30 +169,31 @@ def tag_bulk(request: Request) -> Response:
     shapes, problems = _shapes(items)
     valid = [i for i, problem in enumerate(problems) if not problem]
     resolved, resolve_problems = _resolve([shapes[i] for i in valid])
-    results: dict[int, Tagged] = {}
+    for i, problem in zip(valid, resolve_problems, strict=True):
+        if problem:
+            problems[i] = problem
+    # The items found, checked by the service all the same: one answer lists all that
+    # is wrong. Written only when every item is fine.
+    found = [(i, values) for i, values in zip(valid, resolved, strict=True) if not problems[i]]
     with transaction.atomic():
         # All the claims at once, first: two bulk requests cannot deadlock.
-        lock_claims(
-            (request.user.pk, values["sentence"].pk) for values in resolved if values["sentence"]
-        )
-        for i, values, problem in zip(valid, resolved, resolve_problems, strict=True):
-            if problem:
-                problems[i] = problem
-                continue
-            try:
-                results[i] = save_tag(reviewer=request.user, **values)
-            except DjangoValidationError as exc:
-                problems[i] = validation_detail(exc)
+        lock_claims((request.user.pk, values["sentence"].pk) for _, values in found)
+        try:
+            results = save_tags(reviewer=request.user, items=[v for _, v in found]) if found else []
+        except TagsRefused as refused:
+            for (i, _), error in zip(found, refused.errors, strict=True):
+                if error is not None:
+                    problems[i] = validation_detail(error)
         if any(problems):
             transaction.set_rollback(True)
     if any(problems):
         return _refused(problems)
     tags = [
-        _with_outlet(results[i], values["sentence"], values["outlet"])
-        for i, values in zip(valid, resolved, strict=True)
+        _with_outlet(tagged, values["sentence"], values["outlet"])
+        for tagged, (_, values) in zip(results, found, strict=True)
     ]
-    created = sum(tagged.created for tagged in results.values())
-    updated = sum(tagged.changed and not tagged.created for tagged in results.values())
+    created = sum(tagged.created for tagged in results)
+    updated = sum(tagged.changed and not tagged.created for tagged in results)
     return Response(
         {
             "created": created,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from annotator.models import ClaimTag, Label, TagRevision
 from annotator.services.tagging import delete_tag, lock_claims
-from core.db.tags import write_tag, write_tag_orm
+from core.db.tags import write_tag, write_tag_orm, write_tags, write_tags_orm
 
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 NOTES = ["", "a note", "«another», with ünïcode"]
@@ -49,35 +49,75 @@ def _claim(world, reviewer, index, span):
     }
 
 
+def _values(world, n, step):
+    """The write of step `n` (a writing step): its claim, values, author and time."""
+    _, reviewer, index, span, label, outlet, source, note = step
+    claim = _claim(world, reviewer, index, span)
+    return {
+        **claim,
+        "label": label,
+        "outlet": world.outlets[outlet].pk,
+        "cited_source": SOURCES[source] if label == Label.SOURCED else "",
+        "note": NOTES[note],
+        "by": claim["reviewer"],
+        "now": START + timedelta(minutes=n),
+        "suggestion_version": f"v{n % 3}" if n % 2 else "",
+    }
+
+
+def _delete(world, step):
+    """Delete the step's claim if it has a tag; whether it had one."""
+    _, reviewer, index, span, *_ = step
+    claim = _claim(world, reviewer, index, span)
+    tag = ClaimTag.objects.filter(
+        sentence_id=claim["sentence"],
+        reviewer_id=claim["reviewer"],
+        start=claim["start"],
+        end=claim["end"],
+    ).first()
+    if tag is not None:
+        delete_tag(tag=tag, by=world.users[reviewer])
+    return tag is not None
+
+
 def _replay(world, drawn, write):
     """Run the steps with `write`; what it answered, and the tags and history after."""
     answers = []
-    for n, (writing, reviewer, index, span, label, outlet, source, note) in enumerate(drawn):
-        claim = _claim(world, reviewer, index, span)
-        if not writing:
-            tag = ClaimTag.objects.filter(
-                sentence_id=claim["sentence"],
-                reviewer_id=claim["reviewer"],
-                start=claim["start"],
-                end=claim["end"],
-            ).first()
-            if tag is not None:
-                delete_tag(tag=tag, by=world.users[reviewer])
-            answers.append(tag is not None)
+    for n, step in enumerate(drawn):
+        if not step[0]:
+            answers.append(_delete(world, step))
             continue
-        values = {
-            **claim,
-            "label": label,
-            "outlet": world.outlets[outlet].pk,
-            "cited_source": SOURCES[source] if label == Label.SOURCED else "",
-            "note": NOTES[note],
-            "by": claim["reviewer"],
-            "now": START + timedelta(minutes=n),
-            "suggestion_version": f"v{n % 3}" if n % 2 else "",
-        }
         with transaction.atomic():
-            written = write(connection, values)
+            written = write(connection, _values(world, n, step))
         answers.append((written.created_at, written.updated_at))
+    return answers, *_state()
+
+
+def _replay_many(world, drawn, cuts, write_many):
+    """`_replay`, the writes between two deletions sent together to `write_many`, cut
+    also after each step numbered in `cuts`."""
+    answers, batch = [], []
+
+    def send():
+        if batch:
+            with transaction.atomic():
+                answers.extend((w.created_at, w.updated_at) for w in write_many(connection, batch))
+            batch.clear()
+
+    for n, step in enumerate(drawn):
+        if not step[0]:
+            send()
+            answers.append(_delete(world, step))
+            continue
+        batch.append(_values(world, n, step))
+        if n in cuts:
+            send()
+    send()
+    return answers, *_state()
+
+
+def _state():
+    """The tags and the history, in a comparable order."""
     tags = sorted(
         ClaimTag.objects.values_list(
             "sentence_id",
@@ -113,7 +153,7 @@ def _replay(world, drawn, write):
     changed_at = sorted(
         TagRevision.objects.exclude(action="deleted").values_list("seq", "changed_at")
     )
-    return answers, tags, history, changed_at
+    return tags, history, changed_at
 
 
 @settings(
@@ -128,6 +168,47 @@ def test_the_tag_write_agrees_with_its_orm_twin(world, drawn):
             transaction.set_rollback(True)
     by_sql, by_orm = results
     assert by_sql == by_orm
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(drawn=steps, cuts=st.sets(st.integers(0, 24)))
+def test_writing_many_tags_at_once_is_writing_them_in_turn(world, drawn, cuts):
+    # Many claims twice in one batch, tags already so, changed, deleted and re-created:
+    # the same answers, tags and history as one write after the other, on both databases.
+    results = []
+    for replay in (
+        lambda: _replay(world, drawn, write_tag),
+        lambda: _replay_many(world, drawn, cuts, write_tags),
+        lambda: _replay_many(world, drawn, cuts, write_tags_orm),
+    ):
+        with transaction.atomic():
+            results.append(replay())
+            transaction.set_rollback(True)
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+
+
+def test_a_batch_is_a_few_statements_whatever_its_size(world, django_assert_num_queries):
+    rows = [
+        _values(world, n, (True, reviewer, index, span, "opinion", 0, 0, 0))
+        for n, (reviewer, index, span) in enumerate(
+            (r, i, s) for r in range(3) for i in range(len(world.sentences)) for s in (0, 1)
+        )
+    ]
+    assert len(rows) > 30
+    # SQLite: the upsert, then the revisions; PostgreSQL: one statement.
+    with transaction.atomic(), django_assert_num_queries(2 if connection.vendor == "sqlite" else 1):
+        written = write_tags(connection, rows)
+    assert all(w.updated_at is None for w in written)
+    # The same again: nothing to write, the tags read back in one statement more.
+    with transaction.atomic(), django_assert_num_queries(2):
+        again = write_tags(connection, rows)
+    assert [(w.id, w.created_at, w.updated_at) for w in again] == [
+        (w.id, w.created_at, w.created_at) for w in written
+    ]
+    assert TagRevision.objects.count() == ClaimTag.objects.count() == len(rows)
 
 
 def test_a_new_tag_changed_and_written_again_keeps_one_tag_and_numbers_its_history(world):
