@@ -3,9 +3,16 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.transaction import TransactionManagementError
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
-from annotator.services.tagging import delete_tag, tag_claim
+from annotator.services.tagging import (
+    TagsRefused,
+    delete_tag,
+    lock_claims,
+    save_tags,
+    tag_claim,
+)
 from sources.models import Outlet
 
 
@@ -158,3 +165,55 @@ def test_the_database_refuses_bad_tags(sentence, student, values):
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimTag.objects.create(**(row | values))
+
+
+def test_many_tags_saved_together_answer_as_one_by_one(sentence, student):
+    span = {"start": sentence.start, "end": sentence.start + 8}
+    items = [
+        {"sentence": sentence, "label": Label.OPINION},
+        {"sentence": sentence, "label": Label.SPECULATION, **span},
+        # The first claim again: created above, changed here, in the same request.
+        {"sentence": sentence, "label": Label.SOURCED, "cited_source": " the ministry "},
+    ]
+    with transaction.atomic():
+        lock_claims([(student.pk, sentence.pk)])
+        tagged = save_tags(reviewer=student, items=items)
+
+    assert [(t.created, t.changed) for t in tagged] == [(True, True), (True, True), (False, True)]
+    assert tagged[0].tag.pk == tagged[2].tag.pk and tagged[2].tag.cited_source == "the ministry"
+    history = TagRevision.objects.filter(sentence=sentence).order_by("-end", "seq")
+    assert list(history.values_list("end", "seq", "action", "label")) == [
+        (sentence.end, 1, "created", "opinion"),
+        (sentence.end, 2, "updated", "sourced"),
+        (span["end"], 1, "created", "speculation"),
+    ]
+    # Sent again: nothing written, every tag unchanged.
+    with transaction.atomic():
+        again = save_tags(reviewer=student, items=items[1:])
+    assert [(t.created, t.changed) for t in again] == [(False, False), (False, False)]
+    assert TagRevision.objects.filter(sentence=sentence).count() == 3
+
+
+def test_many_tags_with_one_refused_write_nothing_and_name_each_error(sentence, student):
+    items = [
+        {"sentence": sentence, "label": Label.OPINION},
+        {"sentence": sentence, "label": "gossip"},
+        {"sentence": sentence, "label": Label.OPINION, "cited_source": "someone"},
+    ]
+    with transaction.atomic(), pytest.raises(TagsRefused) as refused:
+        save_tags(reviewer=student, items=items)
+
+    errors = refused.value.errors
+    assert errors[0] is None
+    assert "label" in errors[1].message_dict and "cited_source" in errors[2].message_dict
+    assert not ClaimTag.objects.exists() and not TagRevision.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_tags_are_saved_only_in_a_transaction_and_with_the_role(sentence, student, outsider):
+    item = {"sentence": sentence, "label": Label.OPINION}
+    with pytest.raises(TransactionManagementError):
+        save_tags(reviewer=student, items=[item])
+    with transaction.atomic(), pytest.raises(PermissionDenied):
+        save_tags(reviewer=outsider, items=[item])
+    assert not ClaimTag.objects.exists()
