@@ -59,27 +59,34 @@ def _tables() -> tuple[Columns, Columns, Columns]:
     return tag, Columns(model("sources.Outlet")), Columns(model("annotator.Sentence"))
 
 
-def _tag_within(tag: Columns, sentence: Columns, within: Within) -> str:
+def _tag_within(tag: Columns, sentence: Columns, within: Within, *, listed: bool = False) -> str:
     """The tags' sentences: one, or the article's (as a list of its sentences, so that
     a reviewer's tags are found by (reviewer, sentence), the unique constraint's index,
-    not by reading every tag the reviewer has made on every article)."""
+    not by reading every tag the reviewer has made on every article). `listed`
+    (PostgreSQL): the list as an array of ids, for a statement that names the reviewer.
+    Given `IN (SELECT ...)` PostgreSQL joins the article's sentences to the tags by
+    hash, reading every tag of the reviewer (1.7 ms for 6,640 tags, one reviewer's);
+    given an array it looks each sentence up in that index (0.14 ms)."""
     if within == "sentence":
         return f'"tag".{tag["sentence"]} = %(within)s'
-    return (
-        f'"tag".{tag["sentence"]} IN (SELECT {sentence["id"]} FROM {sentence.table} '
-        f"WHERE {sentence['article']} = %(within)s)"
+    sentences = (
+        f"SELECT {sentence['id']} FROM {sentence.table} WHERE {sentence['article']} = %(within)s"
     )
+    if listed:
+        return f'"tag".{tag["sentence"]} = ANY(ARRAY({sentences}))'
+    return f'"tag".{tag["sentence"]} IN ({sentences})'
 
 
 @cache
-def _own_tags_sql(within: Within) -> str:
+def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see _tag_within
     tag, outlet, sentence = _tables()
+    listed = vendor == "postgresql"
     return f"""
 SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
     {tag.list("cited_source", "note", "seq", alias="tag")}
 FROM {tag.table} AS "tag"
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
-WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within)}
+WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within, listed=listed)}
 """
 
 
@@ -87,7 +94,7 @@ def own_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
     """`user_id`'s tags on the article or the sentence `pk`, in no order: (id, sentence
     id, start, end, label, outlet name, cited source, note, seq)."""
     with connection.cursor() as cursor:
-        cursor.execute(_own_tags_sql(within), {"within": pk, "user": user_id})
+        cursor.execute(_own_tags_sql(connection.vendor, within), {"within": pk, "user": user_id})
         return cursor.fetchall()
 
 
