@@ -37,6 +37,8 @@ def pytest_collection_modifyitems(items):
             continue
         if databases == "__all__":
             continue
+        # First among the item's marks: pytest-django reads the closest django_db mark,
+        # which was the test's own (without the cache) when it had one.
         item.add_marker(
             pytest.mark.django_db(
                 transaction=transaction,
@@ -44,7 +46,8 @@ def pytest_collection_modifyitems(items):
                 databases=sorted({"default", *(databases or ()), ALIAS}),
                 serialized_rollback=serialized,
                 available_apps=apps,
-            )
+            ),
+            append=False,
         )
 
 
