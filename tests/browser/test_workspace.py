@@ -190,6 +190,10 @@ def test_a_failed_save_shows_an_error_on_the_sentence_and_no_tag(
     open_article(page, article)
     error = page.locator(f"#{maskanah} .sentence-error")
     page.locator(f"#{maskanah} .text").click()
+    # The key tags the current sentence: wait for the click to have made it so (on a
+    # loaded machine the key could reach the sentence current before, whose error
+    # this test would then wait for here in vain).
+    expect(page.locator(f"#{maskanah}")).to_have_class(CURRENT)
 
     page.route("**/sentences/*/tag/", lambda route: route.fulfill(status=500, body="boom"))
     page.keyboard.press("1")
