@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from functools import cache
 
 from django.apps import apps
@@ -69,7 +70,11 @@ def values_rows(rows: int, width: int) -> str:
 
 
 def execute(
-    cursor: CursorWrapper, sql: str, params: Mapping[str, object] | Sequence[object]
+    cursor: CursorWrapper,
+    sql: str,
+    params: Mapping[str, object] | Sequence[object],
+    *,
+    planned_each_run: bool = False,
 ) -> None:
     """`cursor.execute(sql, params)` for a statement built once (with `%(name)s`
     placeholders, or `%s` ones for a sequence of values) and run again and again. On
@@ -79,8 +84,23 @@ def execute(
     bulk request a tenth of its time. Database errors are Django's all the same, and a
     transaction already broken is refused as Django's cursor refuses it. Where queries
     are logged (DEBUG, tests counting them) or wrapped (`connection.execute_wrapper`),
-    the statement goes Django's usual way."""
+    the statement goes Django's usual way.
+
+    `planned_each_run` (PostgreSQL): the statement is never prepared, so that it is
+    planned for the tables as they are at each run. A prepared statement (psycopg
+    prepares one run 5 times: settings' prepare_threshold) is soon run by one generic
+    plan, kept for the connection's life, and one made while a table was nearly empty
+    may read it by the wrong index for ever after: the many-tag write found each
+    claim's last revision through the revisions' reviewer index, every revision of the
+    reviewer read for each tag, and its bulk request grew from 4 to 30 ms as one
+    reviewer's 6,600 tags went in (bench/peers.py)."""
     db = cursor.db
+    if planned_each_run and db.vendor == "postgresql" and not db.execute_wrappers:
+        db.validate_no_broken_transaction()
+        logged = cursor.debug_sql(sql, params) if db.queries_logged else nullcontext()
+        with db.wrap_database_errors, logged:
+            cursor.cursor.execute(sql, params, prepare=False)
+        return
     if db.vendor != "sqlite" or db.queries_logged or db.execute_wrappers:
         cursor.execute(sql, params)
         return

@@ -198,7 +198,7 @@ def _write_run(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = {f: [row[i] for row in values] for i, f in enumerate(_ROW)}
-            execute(cursor, _many_postgresql(), arrays)
+            execute(cursor, _many_postgresql(), arrays, planned_each_run=True)
             for *claim, pk, created_at in cursor.fetchall():
                 written[tuple(claim)] = Written(pk, _datetime(connection, created_at), None)
         else:

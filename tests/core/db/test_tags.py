@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -209,6 +210,27 @@ def test_a_batch_is_a_few_statements_whatever_its_size(world, django_assert_num_
         (w.id, w.created_at, w.created_at) for w in written
     ]
     assert TagRevision.objects.count() == ClaimTag.objects.count() == len(rows)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements; SQLite has none"
+)
+def test_the_many_tag_write_is_planned_at_each_run_not_prepared(world):
+    # psycopg prepares a statement run 5 times, and PostgreSQL then keeps one plan for
+    # it; this one's, made while the tables were small, read every revision of the
+    # reviewer for each tag as the tables grew (core.db.sql.execute).
+    rows = [
+        _values(world, n, (True, 0, index, 0, "opinion", 0, 0, 0))
+        for n, index in enumerate(range(len(world.sentences)))
+    ]
+    for n in range(8):
+        with transaction.atomic():
+            write_tags(connection, [{**row, "label": Label.values[n % 4]} for row in rows])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert not any("unnest" in statement for statement in prepared)
+    assert TagRevision.objects.count() == 8 * len(rows)
 
 
 def test_a_new_tag_changed_and_written_again_keeps_one_tag_and_numbers_its_history(world):
