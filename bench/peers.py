@@ -82,7 +82,8 @@ ms]); export 0.43 / 0.44 s against 0.33 / 0.25 s (Label Studio 0.51 s); article 
 11.7 / 24.4 ms [5.3 / 5.5 ms] against 10.7 / 19.0 ms [7.0 / 7.1 ms] (doccano 36.4 ms
 [11.7 ms]); memory 165 / 154 MB against 192 / 186 MB (Label Studio 349 MB). Wall times
 moved by up to 2x from round to round at that load (doccano's bulk tagging 97-209 s);
-the CPU figures by a few percent.
+the CPU figures by a few percent. Measured again on a quieter machine (load 0.8-1.7, 3
+December 2026, at 71ab6b6, the export's download alone timed): the README's table.
 
 Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
 --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
