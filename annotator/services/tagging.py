@@ -199,9 +199,8 @@ def save_tag(
 ) -> Tagged:
     """`tag_claim`, also saying whether the tag was created or changed (the API answers
     201 for a new tag and 200 otherwise). Same rules, same errors."""
-    if not reviewer.has_perm("annotator.add_claimtag"):
-        raise PermissionDenied("You are not allowed to tag claims.")
-    checked = check_claim(
+    _require_tagging_role(reviewer)
+    sentence, label, checked, version = _checked(
         sentence=sentence,
         label=label,
         outlet=outlet,
@@ -209,6 +208,7 @@ def save_tag(
         end=end,
         cited_source=cited_source,
         note=note,
+        suggestion_version=suggestion_version,
     )
     connection = connections[router.db_for_write(ClaimTag)]
     write = {
@@ -216,7 +216,7 @@ def save_tag(
         "reviewer": reviewer,
         "label": label,
         "checked": checked,
-        "suggestion_version": suggestion_version[:100],
+        "suggestion_version": version,
     }
     if connection.vendor == "postgresql" or connection.in_atomic_block:
         # PostgreSQL: one statement, atomic on its own. In the caller's transaction
@@ -271,8 +271,7 @@ def save_tags(*, reviewer: AbstractBaseUser, items: Sequence[dict]) -> list[Tagg
     statements whatever their number (core.db.tags.write_tags). It runs in the caller's
     transaction, which has locked the items' claims (`lock_claims`). When any item is
     refused, nothing is written and TagsRefused lists every item's error."""
-    if not reviewer.has_perm("annotator.add_claimtag"):
-        raise PermissionDenied("You are not allowed to tag claims.")
+    _require_tagging_role(reviewer)
     connection = connections[router.db_for_write(ClaimTag)]
     if not connection.in_atomic_block:
         raise TransactionManagementError("save_tags() runs inside transaction.atomic()")
@@ -299,7 +298,9 @@ def _checked(
     note: str = "",
     suggestion_version: str = "",
 ) -> tuple[Sentence, str, CheckedClaim, str]:
-    """One of `save_tags`' items checked, as `save_tag` checks its arguments."""
+    """A claim's arguments checked (`check_claim`), as `save_tag`, `save_tags` and
+    `apply_tag_to_copies` take them: (sentence, label, checked values, suggestion
+    version cut to its column's length)."""
     checked = check_claim(
         sentence=sentence,
         label=label,
@@ -312,6 +313,11 @@ def _checked(
     return sentence, label, checked, suggestion_version[:100]
 
 
+def _require_tagging_role(reviewer: AbstractBaseUser) -> None:
+    if not reviewer.has_perm("annotator.add_claimtag"):
+        raise PermissionDenied("You are not allowed to tag claims.")
+
+
 def _save_many(
     connection: BaseDatabaseWrapper,
     reviewer: AbstractBaseUser,
@@ -320,11 +326,10 @@ def _save_many(
     """Write the checked claims (sentence, label, checked values, suggestion version) in
     turn, in the caller's transaction, which has locked them."""
     rows, times = [], []
-    now = timezone.now()
     for sentence, label, checked, version in claims:
         # Each write a time of its own, later than the one before, as one by one: a
         # claim given twice is created, then changed (created_at = now tells them apart).
-        now = max(timezone.now(), now + _TICK) if times else now
+        now = max(timezone.now(), times[-1] + _TICK) if times else timezone.now()
         times.append(now)
         rows.append(_row(sentence, reviewer, label, checked, version, now))
     tagged = []
@@ -517,8 +522,7 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
 
     if tag.reviewer_id != by.pk:
         raise PermissionDenied("Only the tag's reviewer can apply it to other copies.")
-    if not by.has_perm("annotator.add_claimtag"):
-        raise PermissionDenied("You are not allowed to tag claims.")
+    _require_tagging_role(by)
     sentence = tag.sentence
     here = StorySentence.objects.filter(sentence=sentence).first()
     if here is None:

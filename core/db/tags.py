@@ -43,6 +43,30 @@ def lock_claims(connection: BaseDatabaseWrapper, keys: list[tuple[int, int]]) ->
             )
 
 
+# A claim's fields, and a tag's values on it.
+_CLAIM = ("sentence", "reviewer", "start", "end")
+_VALUES = ("label", "outlet", "cited_source", "note")
+
+
+def _last_seq(rev: Columns, given: dict[str, str]) -> str:
+    """The number of the claim's last revision, 0 if none: `given` maps each claim field
+    to the SQL that holds it (a placeholder, a column of the rows being written)."""
+    match = " AND ".join(f'"rev".{rev[f]} = {given[f]}' for f in _CLAIM)
+    return f"""(SELECT COALESCE(MAX("rev".{rev.seq}), 0) FROM {rev.table} AS "rev"
+    WHERE {match})"""
+
+
+def _on_conflict(tag: Columns) -> str:
+    """The upsert's conflict clause: a tag already on the claim takes the values sent,
+    with the time sent and the next number, only when a value differs."""
+    changed = " OR ".join(f'"tag".{tag[f]} <> "excluded".{tag[f]}' for f in _VALUES)
+    return f"""ON CONFLICT ({tag.unique("one_tag_per_reviewer_per_claim")}) DO UPDATE SET
+    {", ".join(f'{tag[f]} = "excluded".{tag[f]}' for f in _VALUES)},
+    {tag.updated_at} = "excluded".{tag.updated_at},
+    {tag.seq} = "tag".{tag.seq} + 1
+WHERE {changed}"""
+
+
 class Statements(NamedTuple):
     upsert: str
     upsert_and_record: str  # PostgreSQL: the upsert and its revision in one statement
@@ -63,26 +87,18 @@ def _statements(vendor: str) -> Statements:
     a new row; an updated one keeps its own."""
     tag = Columns(model("annotator.ClaimTag"))
     rev = Columns(model("annotator.TagRevision"))
-    claim = {"sentence": "sentence", "reviewer": "reviewer", "start": "start", "end": "end"}
-    values = {"label": "label", "outlet": "outlet", "cited_source": "cited_source", "note": "note"}
+    claim = {f: f for f in _CLAIM}  # each field's placeholder
+    values = {f: f for f in _VALUES}
 
-    def where(columns: Columns, alias: str = "") -> str:
-        prefix = f'"{alias}".' if alias else ""
-        return " AND ".join(f"{prefix}{columns[f]} = %({p})s" for f, p in claim.items())
+    def where(columns: Columns) -> str:
+        return " AND ".join(f"{columns[f]} = %({p})s" for f, p in claim.items())
 
-    last_seq = f"""(SELECT COALESCE(MAX({rev["seq"]}), 0) FROM {rev.table}
-    WHERE {where(rev)})"""
-    changed = " OR ".join(f'"tag".{tag[f]} <> "excluded".{tag[f]}' for f in values)
     upsert = f"""
 INSERT INTO {tag.table} AS "tag"
     ({tag.list(*claim, *values, "created_at", "updated_at", "seq")})
 VALUES ({", ".join(f"%({p})s" for p in [*claim.values(), *values.values()])},
-    %(now)s, %(now)s, {last_seq} + 1)
-ON CONFLICT ({tag.unique("one_tag_per_reviewer_per_claim")}) DO UPDATE SET
-    {", ".join(f'{tag[f]} = "excluded".{tag[f]}' for f in values)},
-    {tag["updated_at"]} = "excluded".{tag["updated_at"]},
-    {tag["seq"]} = "tag".{tag["seq"]} + 1
-WHERE {changed}
+    %(now)s, %(now)s, {_last_seq(rev, {f: f"%({p})s" for f, p in claim.items()})} + 1)
+{_on_conflict(tag)}
 RETURNING {tag.list("id", "created_at", "seq")}
 """
     revision = f"""
@@ -148,8 +164,6 @@ def write_tag(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Wri
     return Written(row[0], _datetime(connection, row[1]), _datetime(connection, row[2]))
 
 
-_CLAIM = ("sentence", "reviewer", "start", "end")
-_VALUES = ("label", "outlet", "cited_source", "note")
 # A tag's values in a many-tag write, in this order; the columns of the tag or revision
 # field each fills (PostgreSQL: the type of its array).
 _ROW = (*_CLAIM, *_VALUES, "by", "now", "suggestion_version")
@@ -287,20 +301,13 @@ def _upsert_many(source: str, names: Sequence[str]) -> str:
     id, creation time and number."""
     tag, rev, _ = _many_columns()
     given = dict(zip(_ROW, (f'"given"."{name}"' for name in names), strict=True))
-    last_seq = f"""(SELECT COALESCE(MAX({rev.seq}), 0) FROM {rev.table} AS "rev"
-        WHERE {" AND ".join(f'"rev".{rev[f]} = {given[f]}' for f in _CLAIM)})"""
-    changed = " OR ".join(f'"tag".{tag[f]} <> "excluded".{tag[f]}' for f in _VALUES)
     return f"""
 INSERT INTO {tag.table} AS "tag"
     ({tag.list(*_CLAIM, *_VALUES, "created_at", "updated_at", "seq")})
 SELECT {", ".join(given[f] for f in (*_CLAIM, *_VALUES))}, {given["now"]}, {given["now"]},
-    {last_seq} + 1
+    {_last_seq(rev, given)} + 1
 FROM {source} AS "given" WHERE true
-ON CONFLICT ({tag.unique("one_tag_per_reviewer_per_claim")}) DO UPDATE SET
-    {", ".join(f'{tag[f]} = "excluded".{tag[f]}' for f in _VALUES)},
-    {tag.updated_at} = "excluded".{tag.updated_at},
-    {tag.seq} = "tag".{tag.seq} + 1
-WHERE {changed}
+{_on_conflict(tag)}
 RETURNING {tag.list(*_CLAIM, "id", "created_at", "seq")}"""
 
 
@@ -351,20 +358,32 @@ def _record_sqlite(rows: int) -> str:
 def _existing_many(connection: BaseDatabaseWrapper, rows: list[list]) -> tuple[str, object]:
     """The statement that reads the tags on the claims of `rows` (each _ROW's values):
     each tag's claim, id, creation and last change, and its parameters."""
+    if connection.vendor == "postgresql":
+        params: object = {f: [row[i] for row in rows] for i, f in enumerate(_CLAIM)}
+        return _existing_sql(connection.vendor, 0), params
+    params = [v for row in rows for v in row[: len(_CLAIM)]]
+    return _existing_sql(connection.vendor, len(rows)), params
+
+
+@lru_cache(maxsize=64)
+def _existing_sql(vendor: str, rows: int) -> str:
+    """`_existing_many`'s statement: the claims as arrays on PostgreSQL, as `rows` rows
+    of VALUES on SQLite."""
     tag = Columns(model("annotator.ClaimTag"))
     columns = tag.list(*_CLAIM, "id", "created_at", "updated_at", alias="tag")
-    read = f'SELECT {columns} FROM {tag.table} AS "tag"'
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         names = list(_CLAIM)
         arrays = ", ".join(f"%({f})s::bigint[]" for f in _CLAIM)
-        columns = ", ".join(f'"{f}"' for f in _CLAIM)
-        source = f'unnest({arrays}) AS "given"({columns})'
-        params: object = {f: [row[i] for row in rows] for i, f in enumerate(_CLAIM)}
+        source = f'unnest({arrays}) AS "given"({", ".join(map(_quoted, _CLAIM))})'
     else:
         names = [f"column{i}" for i in range(1, len(_CLAIM) + 1)]
-        source = f'(VALUES {values_rows(len(rows), len(_CLAIM))}) AS "given"'
-        params = [v for row in rows for v in row[: len(_CLAIM)]]
-    return f"{read} JOIN {source} ON {_claim_match(tag, 'given', names)}", params
+        source = f'(VALUES {values_rows(rows, len(_CLAIM))}) AS "given"'
+    match = _claim_match(tag, "given", names)
+    return f'SELECT {columns} FROM {tag.table} AS "tag" JOIN {source} ON {match}'
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
 
 
 def _field(name: str):
