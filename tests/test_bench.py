@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.own_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 LOAD = """
@@ -24,6 +26,7 @@ print(json.dumps({"loaded": loaded, "problem": problem,
 """
 
 
+@pytest.mark.own_database
 def test_the_server_loads_the_confusables_table_only_when_a_username_is_checked(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}},

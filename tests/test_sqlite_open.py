@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.own_database
+
 OPENERS, TRIALS = 6, 10
 INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 
