@@ -59,34 +59,54 @@ def _tables() -> tuple[Columns, Columns, Columns]:
     return tag, Columns(model("sources.Outlet")), Columns(model("annotator.Sentence"))
 
 
-def _tag_within(tag: Columns, sentence: Columns, within: Within, *, listed: bool = False) -> str:
-    """The tags' sentences: one, or the article's (as a list of its sentences, so that
-    a reviewer's tags are found by (reviewer, sentence), the unique constraint's index,
-    not by reading every tag the reviewer has made on every article). `listed`
-    (PostgreSQL): the list as an array of ids, for a statement that names the reviewer.
-    Given `IN (SELECT ...)` PostgreSQL joins the article's sentences to the tags by
-    hash, reading every tag of the reviewer (1.7 ms for 6,640 tags, one reviewer's);
-    given an array it looks each sentence up in that index (0.14 ms)."""
+def _tag_within(tag: Columns, sentence: Columns, within: Within) -> str:
+    """The tags' sentences: one, or the article's."""
     if within == "sentence":
         return f'"tag".{tag["sentence"]} = %(within)s'
     sentences = (
         f"SELECT {sentence['id']} FROM {sentence.table} WHERE {sentence['article']} = %(within)s"
     )
-    if listed:
-        return f'"tag".{tag["sentence"]} = ANY(ARRAY({sentences}))'
     return f'"tag".{tag["sentence"]} IN ({sentences})'
 
 
 @cache
-def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see _tag_within
+def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see below
+    """A reviewer's tags on one sentence, or on an article's sentences found one sentence
+    at a time by the index of (reviewer, sentence, start, end), never by reading every
+    tag the reviewer has made on every article.
+
+    SQLite does that with `IN (SELECT ...)`. PostgreSQL given `IN` hashed every tag of
+    the reviewer (1.7 ms for one reviewer's 6,640 tags, bench/peers.py, against 0.14 ms
+    by the index); given the sentences as an array it used the index once it had the
+    table's statistics, but on a table filled since the last ANALYZE (the first minute
+    after an import, before autovacuum) it still read all the reviewer's tags, 3.7 ms
+    against 0.2. So on PostgreSQL the tags are looked up for each sentence of the
+    article in a LATERAL subquery that `OFFSET 0` keeps from being merged into the outer
+    query: the per-sentence look-up is the only plan left, with or without statistics."""
     tag, outlet, sentence = _tables()
-    listed = vendor == "postgresql"
+    columns = f"""{tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
+    {tag.list("cited_source", "note", "seq", alias="tag")}"""
+    by_outlet = (
+        f'JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}'
+    )
+    if vendor == "postgresql" and within == "article":
+        return f"""
+SELECT {columns}
+FROM {sentence.table} AS "sentence"
+CROSS JOIN LATERAL (
+    SELECT * FROM {tag.table} AS "tag"
+    WHERE "tag".{tag["reviewer"]} = %(user)s
+        AND "tag".{tag["sentence"]} = "sentence".{sentence["id"]}
+    OFFSET 0
+) AS "tag"
+{by_outlet}
+WHERE "sentence".{sentence["article"]} = %(within)s
+"""
     return f"""
-SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
-    {tag.list("cited_source", "note", "seq", alias="tag")}
+SELECT {columns}
 FROM {tag.table} AS "tag"
-JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
-WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within, listed=listed)}
+{by_outlet}
+WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within)}
 """
 
 
