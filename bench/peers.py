@@ -85,6 +85,33 @@ moved by up to 2x from round to round at that load (doccano's bulk tagging 97-20
 the CPU figures by a few percent. Measured again on a quieter machine (load 0.8-1.7, 3
 December 2026, at 71ab6b6, the export's download alone timed): the README's table.
 
+Where the time goes (issue 19; cProfile of the requests driven through the WSGI app in
+process, py-spy of the gunicorn workers, the CPU of each worker thread and of the
+PostgreSQL backend from /proc; 3 December 2026):
+
+- one span: ~1.15 ms of the 1.57 ms (SQLite) is the app in process: the token and its
+  user (one statement, ~12% of the request), the rate count (~8%: on SQLite a statement
+  and a commit on the cache's own database), reading the sentence (~7%), the upsert and
+  its revision (~16%), DRF's validation and answer (~10%), Django's handler and the
+  middleware the rest. The remaining ~0.4 ms is gunicorn's gthread worker: parsing,
+  handing the connection between threads, and two `sendall`s (headers, then body; ~11%
+  of the samples). On PostgreSQL the backend adds ~1.2 ms of its own CPU a request (the
+  upsert with its revision 0.66 ms, the token statement 0.32 ms).
+- bulk of 33 spans: the checks of every item, then one statement on PostgreSQL, two on
+  SQLite (core/db/tags.py, write_tags); the many-tag statement is planned at each run,
+  as a plan kept from a nearly empty table read every revision of the reviewer.
+- article page: 7 statements (session, user and permissions, article, sentences, the
+  reviewer's tags, outlets, provenance corrections) and the template. On PostgreSQL the
+  reviewer's tags were 2.3 of the backend's 3.4 ms a page while the tables had no
+  statistics yet (this benchmark measures within a minute of loading): they are now
+  looked up sentence by sentence whatever the statistics (core/db/workspace.py), and the
+  backend's CPU a page went to 1.7 ms, the page's wall time down by a quarter.
+- export: in process ~73 ms for 6,640 spans on SQLite: reading the rows ~36 ms (SQLite
+  executing the statements ~27, the tags' ~14.5 with the sort into the export's
+  order), writing the JSON ~31 ms (the tags ~17), the garbage collector ~4 ms. On
+  PostgreSQL the backend spends ~42 ms an export (the tags' statement ~26 ms, about half
+  of it turning the rows into text for the client), and the app waits on it.
+
 Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
 --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
 server), --compare DIR and --compare-label TEXT (the code's name in the table: by
