@@ -59,54 +59,51 @@ def _tables() -> tuple[Columns, Columns, Columns]:
     return tag, Columns(model("sources.Outlet")), Columns(model("annotator.Sentence"))
 
 
-def _tag_within(tag: Columns, sentence: Columns, within: Within) -> str:
-    """The tags' sentences: one, or the article's."""
+def _tags_from(vendor: str, within: Within, condition: str) -> tuple[str, str]:
+    """The FROM and the WHERE of a statement that reads the tags (as "tag") on the
+    sentence `%(within)s`, or on the article `%(within)s`'s sentences, that meet
+    `condition`.
+
+    An article's tags are looked up sentence by sentence, in an index that leads with
+    the sentence (the unique (reviewer, sentence, ...) one for a reviewer's own,
+    claimtag_claim_votes or claimtag_noted for everyone else's), never by reading
+    every tag of the reviewer or of the corpus. SQLite does that with `IN (SELECT ...)`.
+    PostgreSQL, given `IN`, joined the article's sentences to the tags by hash: it read
+    all of a reviewer's tags (1.7 ms for one reviewer's 6,640, bench/peers.py, against
+    0.14 ms by the index) and, on a table filled since its last ANALYZE (the first
+    minute after an import, before autovacuum), every tag of the corpus; it read every
+    tag with a note even with statistics. So on PostgreSQL the tags come from a LATERAL
+    subquery for each of the article's sentences, which `OFFSET 0` keeps from being
+    merged into the outer query: looking each sentence's tags up is the only plan left,
+    with or without statistics."""
+    tag, _, sentence = _tables()
     if within == "sentence":
-        return f'"tag".{tag["sentence"]} = %(within)s'
+        return f'{tag.table} AS "tag"', f'{condition} AND "tag".{tag["sentence"]} = %(within)s'
+    if vendor == "postgresql":
+        lateral = f"""{sentence.table} AS "sentence"
+CROSS JOIN LATERAL (
+    SELECT * FROM {tag.table} AS "tag"
+    WHERE {condition} AND "tag".{tag["sentence"]} = "sentence".{sentence["id"]}
+    OFFSET 0
+) AS "tag"
+"""
+        return lateral, f'"sentence".{sentence["article"]} = %(within)s'
     sentences = (
         f"SELECT {sentence['id']} FROM {sentence.table} WHERE {sentence['article']} = %(within)s"
     )
-    return f'"tag".{tag["sentence"]} IN ({sentences})'
+    return f'{tag.table} AS "tag"', f'{condition} AND "tag".{tag["sentence"]} IN ({sentences})'
 
 
 @cache
-def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see below
-    """A reviewer's tags on one sentence, or on an article's sentences found one sentence
-    at a time by the index of (reviewer, sentence, start, end), never by reading every
-    tag the reviewer has made on every article.
-
-    SQLite does that with `IN (SELECT ...)`. PostgreSQL given `IN` hashed every tag of
-    the reviewer (1.7 ms for one reviewer's 6,640 tags, bench/peers.py, against 0.14 ms
-    by the index); given the sentences as an array it used the index once it had the
-    table's statistics, but on a table filled since the last ANALYZE (the first minute
-    after an import, before autovacuum) it still read all the reviewer's tags, 3.7 ms
-    against 0.2. So on PostgreSQL the tags are looked up for each sentence of the
-    article in a LATERAL subquery that `OFFSET 0` keeps from being merged into the outer
-    query: the per-sentence look-up is the only plan left, with or without statistics."""
-    tag, outlet, sentence = _tables()
-    columns = f"""{tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
-    {tag.list("cited_source", "note", "seq", alias="tag")}"""
-    by_outlet = (
-        f'JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}'
-    )
-    if vendor == "postgresql" and within == "article":
-        return f"""
-SELECT {columns}
-FROM {sentence.table} AS "sentence"
-CROSS JOIN LATERAL (
-    SELECT * FROM {tag.table} AS "tag"
-    WHERE "tag".{tag["reviewer"]} = %(user)s
-        AND "tag".{tag["sentence"]} = "sentence".{sentence["id"]}
-    OFFSET 0
-) AS "tag"
-{by_outlet}
-WHERE "sentence".{sentence["article"]} = %(within)s
-"""
+def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see _tags_from
+    tag, outlet, _ = _tables()
+    tags, where = _tags_from(vendor, within, f'"tag".{tag["reviewer"]} = %(user)s')
     return f"""
-SELECT {columns}
-FROM {tag.table} AS "tag"
-{by_outlet}
-WHERE "tag".{tag["reviewer"]} = %(user)s AND {_tag_within(tag, sentence, within)}
+SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
+    {tag.list("cited_source", "note", "seq", alias="tag")}
+FROM {tags}
+JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
+WHERE {where}
 """
 
 
@@ -127,14 +124,15 @@ def own_tags_orm(user_id: int, *, within: Within, pk: int) -> list[tuple]:
 
 
 @cache
-def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg differs
+def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg, _tags_from
     """Everyone else's votes grouped by claim, label, outlet and cited source, read from
     the index claimtag_claim_votes alone (it holds each of those columns): the note is
     not in it, and reading each tag's row for its note was a third of the statement.
     The outlet's name is joined to the groups, not to each tag."""
-    tag, outlet, sentence = _tables()
+    tag, outlet, _ = _tables()
     users = Columns(get_user_model())
     vote = tag.list(*CLAIM_FIELDS[:3], "outlet", "label", "cited_source", alias="tag")
+    tags, where = _tags_from(vendor, within, f'"tag".{tag["reviewer"]} <> %(user)s')
     return f"""
 SELECT "vote".{tag["sentence"]}, "vote".{tag["start"]}, "vote".{tag["end"]},
     "vote".{tag["label"]}, "outlet".{outlet["name"]}, "vote".{tag["cited_source"]},
@@ -142,9 +140,9 @@ SELECT "vote".{tag["sentence"]}, "vote".{tag["start"]}, "vote".{tag["end"]},
 FROM (
     SELECT {vote}, COUNT(*) AS "n",
         {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")} AS "names"
-    FROM {tag.table} AS "tag"
+    FROM {tags}
     JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
-    WHERE {_tag_within(tag, sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
+    WHERE {where}
     GROUP BY {vote}
 ) AS "vote"
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "vote".{tag["outlet"]}
@@ -152,21 +150,22 @@ JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "vote".{tag["outlet
 
 
 @cache
-def _others_notes_sql(within: Within) -> str:
+def _others_notes_sql(vendor: str, within: Within) -> str:  # per database: _tags_from
     """Everyone else's tags that carry a note, one row each: the vote's columns as
     above, the note, the name. Found by the partial index claimtag_noted (few tags have a
     note): the condition is the index's own, word for word, for SQLite to see that the
     index holds every row it asks for."""
-    tag, outlet, sentence = _tables()
+    tag, outlet, _ = _tables()
     users = Columns(get_user_model())
+    noted = f'"tag".{tag["reviewer"]} <> %(user)s AND NOT ("tag".{tag["note"]} = \'\')'
+    tags, where = _tags_from(vendor, within, noted)
     return f"""
 SELECT {tag.list(*CLAIM_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
     {tag.list("cited_source", "note", alias="tag")}, "reviewer".{users["username"]}
-FROM {tag.table} AS "tag"
+FROM {tags}
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
 JOIN {users.table} AS "reviewer" ON "reviewer".{users["id"]} = "tag".{tag["reviewer"]}
-WHERE {_tag_within(tag, sentence, within)} AND "tag".{tag["reviewer"]} <> %(user)s
-    AND NOT ("tag".{tag["note"]} = '')
+WHERE {where}
 """
 
 
@@ -184,7 +183,8 @@ def others_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
     with connection.cursor() as cursor:
         execute(cursor, _others_sql(connection.vendor, within), params)
         votes = cursor.fetchall()
-        execute(cursor, _others_notes_sql(within), {"within": pk, "user": user_id})
+        noted_sql = _others_notes_sql(connection.vendor, within)
+        execute(cursor, noted_sql, {"within": pk, "user": user_id})
         noted = cursor.fetchall()
     if not noted:
         return [(*vote[:6], "", *vote[6:]) for vote in votes]

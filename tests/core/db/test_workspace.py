@@ -217,7 +217,9 @@ def test_the_others_votes_come_from_an_index_and_their_notes_from_the_noted_inde
     pk = world.article.pk if within == "article" else world.sentences[0].pk
     params = {"separator": sql.NAMES_SEPARATOR, "within": pk, "user": world.users[0].pk}
     votes = _plan(sql._others_sql(connection.vendor, within), params)
-    notes = _plan(sql._others_notes_sql(within), {"within": pk, "user": params["user"]})
+    notes = _plan(
+        sql._others_notes_sql(connection.vendor, within), {"within": pk, "user": params["user"]}
+    )
     assert "COVERING INDEX claimtag_claim_votes" in votes
     assert "INDEX claimtag_noted" in notes
 
@@ -245,26 +247,37 @@ def _plans(cursor, statement: str, params: dict) -> list[str]:
     if connection.vendor != "postgresql":
         cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
         return ["\n".join(str(row) for row in cursor.fetchall())]
+    names = list(params)
+    for number, name in enumerate(names, 1):
+        statement = statement.replace(f"%({name})s", f"${number}")
+    types = ", ".join("bigint" if isinstance(params[n], int) else "text" for n in names)
+    # EXECUTE takes no bound parameters: the test's own values, written out.
+    quoted = {n: "'" + v.replace("'", "''") + "'" for n, v in params.items() if isinstance(v, str)}
+    values = ", ".join(quoted.get(n, str(params[n])) for n in names)
     plans = []
     for mode in ("force_custom_plan", "force_generic_plan"):
-        numbered = statement.replace("%(within)s", "$1").replace("%(user)s", "$2")
         cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
-        cursor.execute(f"PREPARE own_tags_{mode} (bigint, bigint) AS {numbered}")
-        cursor.execute(f"EXPLAIN EXECUTE own_tags_{mode} ({params['within']}, {params['user']})")
-        plans.append("\n".join(row[0] for row in cursor.fetchall()))
-        cursor.execute(f"DEALLOCATE own_tags_{mode}")
+        cursor.execute(f"PREPARE tags_{mode} ({types}) AS {statement}")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE tags_{mode} ({values})")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        finally:
+            cursor.execute(f"DEALLOCATE tags_{mode}")
     return plans
 
 
 @pytest.mark.parametrize("statistics", ["gathered", "none yet"])
-def test_a_reviewers_tags_are_looked_up_by_sentence_in_the_unique_index(world, statistics):
-    """A reviewer's page reads their tags on the article's sentences through an index
-    that leads to each sentence's tags, however many tags the reviewer has elsewhere.
-    Here one reviewer holds every tag, most of them on another article. With the
-    table's statistics gathered, reading the whole table looks cheap to PostgreSQL (as
-    on bench/peers.py's workload: 1.7 ms against 0.14 ms by the index); without them
-    (a table filled since the last ANALYZE, as in the first minute after an import) it
-    read all the reviewer's tags by the index's first column (3.7 ms against 0.2)."""
+@pytest.mark.parametrize("whose", ["own", "others", "others' notes"])
+def test_the_tags_on_an_article_are_looked_up_sentence_by_sentence(world, statistics, whose):
+    """The article page reads the tags on the article's sentences through an index that
+    leads to each sentence's tags, however many tags there are elsewhere: a reviewer's
+    own, everyone else's grouped, and everyone else's with a note. Here one reviewer
+    holds every tag, most of them on another article, some with a note. With the
+    table's statistics gathered, reading the whole table looked cheap to PostgreSQL (as
+    on bench/peers.py's workload: 1.7 ms against 0.14 ms by the index), and it read
+    every tag with a note in the corpus; without statistics (a table filled since the
+    last ANALYZE, as in the first minute after an import) it read all the reviewer's
+    tags by the index's first column (3.7 ms against 0.2), or every tag."""
     from annotator.models import Sentence
     from annotator.services.imports import import_article
     from core.db.bulk import insert_rows
@@ -286,7 +299,10 @@ def test_a_reviewers_tags_are_looked_up_by_sentence_in_the_unique_index(world, s
     insert_rows(
         ClaimTag,
         [*fields, "created_at", "updated_at", "seq"],
-        [(*claim, "opinion", outlet, "", "", now, now, 1) for claim in elsewhere + here],
+        [
+            (*claim, "opinion", outlet, "", "" if n % 4 else "noted", now, now, 1)
+            for n, claim in enumerate(elsewhere + here)
+        ],
     )
     assert len(elsewhere) > 2000
     with connection.cursor() as cursor:
@@ -295,10 +311,18 @@ def test_a_reviewers_tags_are_looked_up_by_sentence_in_the_unique_index(world, s
                 cursor.execute("ANALYZE " + connection.ops.quote_name(table._meta.db_table))
         else:
             _forget_statistics(cursor, [ClaimTag, Sentence])
-        params = {"within": world.article.pk, "user": reviewer}
-        plans = _plans(cursor, sql._own_tags_sql(connection.vendor, "article"), params)
+        if whose == "own":
+            statement = sql._own_tags_sql(connection.vendor, "article")
+            params = {"within": world.article.pk, "user": reviewer}
+        elif whose == "others":
+            statement = sql._others_sql(connection.vendor, "article")
+            params = {"within": world.article.pk, "user": world.users[1].pk, "separator": ","}
+        else:
+            statement = sql._others_notes_sql(connection.vendor, "article")
+            params = {"within": world.article.pk, "user": world.users[1].pk}
+        plans = _plans(cursor, statement, params)
     for plan in plans:
-        # Each sentence's tags looked up in an index, not the reviewer's tags filtered.
+        # Each sentence's tags looked up in an index, not the tags read and filtered.
         looked_up = [
             line
             for line in plan.splitlines()
@@ -307,8 +331,15 @@ def test_a_reviewers_tags_are_looked_up_by_sentence_in_the_unique_index(world, s
         ]
         assert looked_up, plan
         assert "Seq Scan on annotator_claimtag" not in plan and "SCAN tag" not in plan, plan
-    found = sql.own_tags(reviewer, within="article", pk=world.article.pk)
-    assert sorted(row[1:4] for row in found) == sorted((s, a, b) for s, _, a, b in here)
+    if whose == "own":
+        found = sql.own_tags(reviewer, within="article", pk=world.article.pk)
+        assert sorted(row[1:4] for row in found) == sorted((s, a, b) for s, _, a, b in here)
+    else:
+        found = sql.others_tags(world.users[1].pk, within="article", pk=world.article.pk)
+        assert sum(row[7] for row in found) == len(here)
+        assert sum(row[7] for row in found if row[6] == "noted") == len(
+            [n for n, _ in enumerate(elsewhere + here) if n >= len(elsewhere) and n % 4 == 0]
+        )
 
 
 def test_the_sentences_for_tagging_come_with_their_article_and_its_outlets(world):
