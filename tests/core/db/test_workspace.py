@@ -4,6 +4,7 @@ suite runs on both: DATABASE_URL)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -256,13 +257,13 @@ def _plans(cursor, statement: str, params: dict) -> list[str]:
     values = ", ".join(quoted.get(n, str(params[n])) for n in names)
     plans = []
     for mode in ("force_custom_plan", "force_generic_plan"):
+        # Named afresh each time: a prepared statement outlives a failed test's rollback.
+        name = f"tags_{uuid.uuid4().hex}"
         cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
-        cursor.execute(f"PREPARE tags_{mode} ({types}) AS {statement}")
-        try:
-            cursor.execute(f"EXPLAIN EXECUTE tags_{mode} ({values})")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-        finally:
-            cursor.execute(f"DEALLOCATE tags_{mode}")
+        cursor.execute(f"PREPARE {name} ({types}) AS {statement}")
+        cursor.execute(f"EXPLAIN EXECUTE {name} ({values})")
+        plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        cursor.execute(f"DEALLOCATE {name}")
     return plans
 
 
