@@ -87,28 +87,27 @@ def _statements(vendor: str) -> Statements:
     a new row; an updated one keeps its own."""
     tag = Columns(model("annotator.ClaimTag"))
     rev = Columns(model("annotator.TagRevision"))
-    claim = {f: f for f in _CLAIM}  # each field's placeholder
-    values = {f: f for f in _VALUES}
+    given = {f: f"%({f})s" for f in (*_CLAIM, *_VALUES)}  # each field's placeholder
 
     def where(columns: Columns) -> str:
-        return " AND ".join(f"{columns[f]} = %({p})s" for f, p in claim.items())
+        return " AND ".join(f"{columns[f]} = {given[f]}" for f in _CLAIM)
 
     upsert = f"""
 INSERT INTO {tag.table} AS "tag"
-    ({tag.list(*claim, *values, "created_at", "updated_at", "seq")})
-VALUES ({", ".join(f"%({p})s" for p in [*claim.values(), *values.values()])},
-    %(now)s, %(now)s, {_last_seq(rev, {f: f"%({p})s" for f, p in claim.items()})} + 1)
+    ({tag.list(*_CLAIM, *_VALUES, "created_at", "updated_at", "seq")})
+VALUES ({", ".join(given.values())},
+    %(now)s, %(now)s, {_last_seq(rev, given)} + 1)
 {_on_conflict(tag)}
 RETURNING {tag.list("id", "created_at", "seq")}
 """
     revision = f"""
 INSERT INTO {rev.table}
-    ({rev.list("tag", *claim, "changed_by", "seq", "action", *values, "changed_at")},
+    ({rev.list("tag", *_CLAIM, "changed_by", "seq", "action", *_VALUES, "changed_at")},
      {rev["suggestion_version"]})
-SELECT "written".{tag["id"]}, {", ".join(f"%({p})s" for p in claim.values())}, %(by)s,
+SELECT "written".{tag["id"]}, {", ".join(given[f] for f in _CLAIM)}, %(by)s,
     "written".{tag["seq"]},
     CASE WHEN "written".{tag["created_at"]} = %(now)s THEN 'created' ELSE 'updated' END,
-    {", ".join(f"%({p})s" for p in values.values())}, %(now)s, %(suggestion_version)s
+    {", ".join(given[f] for f in _VALUES)}, %(now)s, %(suggestion_version)s
 FROM {{written}} AS "written"
 """
     return Statements(
@@ -374,16 +373,13 @@ def _existing_sql(vendor: str, rows: int) -> str:
     if vendor == "postgresql":
         names = list(_CLAIM)
         arrays = ", ".join(f"%({f})s::bigint[]" for f in _CLAIM)
-        source = f'unnest({arrays}) AS "given"({", ".join(map(_quoted, _CLAIM))})'
+        columns_given = ", ".join(f'"{f}"' for f in _CLAIM)
+        source = f'unnest({arrays}) AS "given"({columns_given})'
     else:
         names = [f"column{i}" for i in range(1, len(_CLAIM) + 1)]
         source = f'(VALUES {values_rows(rows, len(_CLAIM))}) AS "given"'
     match = _claim_match(tag, "given", names)
     return f'SELECT {columns} FROM {tag.table} AS "tag" JOIN {source} ON {match}'
-
-
-def _quoted(name: str) -> str:
-    return f'"{name}"'
 
 
 def _field(name: str):
