@@ -246,8 +246,7 @@ def _plans(cursor, statement: str, params: dict) -> list[str]:
     """The statement's plan for these parameters and, on PostgreSQL, also the generic
     plan a connection keeps once it has prepared the statement (core.db.sql.execute)."""
     if connection.vendor != "postgresql":
-        cursor.execute("EXPLAIN QUERY PLAN " + statement, params)
-        return ["\n".join(str(row) for row in cursor.fetchall())]
+        return [_plan(statement, params)]
     names = list(params)
     for number, name in enumerate(names, 1):
         statement = statement.replace(f"%({name})s", f"${number}")
