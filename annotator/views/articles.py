@@ -92,7 +92,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_tag": can_tag(request.user),
             "can_see_all_tags": is_editor(request.user),
             "can_edit_sections": is_editor(request.user),
-            "corrections": article.corrections.select_related("old", "new", "changed_by")[:10],
+            "corrections": (
+                article.corrections.select_related("old", "new", "changed_by")[:10]
+                if article.corrected
+                else ()
+            ),
             "sections": Section.choices,
             "labels": GUIDE,
             "outlets": outlet_choices(),

@@ -1,8 +1,9 @@
 """What every article page reads besides its sentences and tags, in statements written
-out: the article with its publisher and origin (annotator.permissions.readable_article),
-and the outlets the page offers. The ORM took ten times longer to build the article's
-query than the database to run it (bench/workspace.py). Each is built once per database;
-its ORM twin, `<name>_orm`, reads the same through the ORM."""
+out: the article with its publisher and origin, and whether its provenance was ever
+corrected (annotator.permissions.readable_article), and the outlets the page offers. The
+ORM took ten times longer to build the article's query than the database to run it
+(bench/workspace.py). Each is built once per database; its ORM twin, `<name>_orm`, reads
+the same through the ORM."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 
 from core.db.instances import row_instance
 from core.db.sql import Columns, execute, model
@@ -25,6 +26,7 @@ def _names(of: type[Model]) -> tuple[str, ...]:
 @cache
 def _article_sql() -> str:
     article, outlet = Columns(model("annotator.Article")), Columns(model("sources.Outlet"))
+    correction = Columns(model("annotator.OutletCorrection"))
     outlets = _names(model("sources.Outlet"))
     joins = "\n".join(
         f'LEFT JOIN {outlet.table} AS "{role}" '
@@ -33,7 +35,11 @@ def _article_sql() -> str:
     )
     return f"""
 SELECT {article.list(*_names(model("annotator.Article")), alias="article")},
-    {outlet.list(*outlets, alias="publisher")}, {outlet.list(*outlets, alias="origin")}
+    {outlet.list(*outlets, alias="publisher")}, {outlet.list(*outlets, alias="origin")},
+    EXISTS (
+        SELECT 1 FROM {correction.table} AS "correction"
+        WHERE "correction".{correction["article"]} = "article".{article["id"]}
+    ) AS "corrected"
 FROM {article.table} AS "article"
 {joins}
 WHERE "article".{article["id"]} = %(id)s
@@ -42,7 +48,10 @@ WHERE "article".{article["id"]} = %(id)s
 
 def article_with_outlets(pk: int) -> Model | None:
     """The article `pk` with its publisher and origin loaded (None where it has none),
-    every field as the ORM reads it; None when there is no such article."""
+    every field as the ORM reads it, and `corrected`: whether an editor ever corrected
+    its publisher or origin (the page lists the corrections, and reads them only then:
+    most articles have none, and their statement, built by the ORM, was a fifth of the
+    page's time); None when there is no such article."""
     article_model, outlet_model = model("annotator.Article"), model("sources.Outlet")
     with connection.cursor() as cursor:
         execute(cursor, _article_sql(), {"id": pk})
@@ -51,7 +60,8 @@ def article_with_outlets(pk: int) -> Model | None:
         return None
     names, outlets = _names(article_model), _names(outlet_model)
     article = row_instance(article_model, names, row[: len(names)])
-    rest = row[len(names) :]
+    rest = row[len(names) : -1]
+    article.corrected = bool(row[-1])
     for role, values in (("publisher", rest[: len(outlets)]), ("origin", rest[len(outlets) :])):
         outlet = row_instance(outlet_model, outlets, values) if values[0] is not None else None
         article_model._meta.get_field(role).set_cached_value(article, outlet)
@@ -60,7 +70,8 @@ def article_with_outlets(pk: int) -> Model | None:
 
 def article_with_outlets_orm(pk: int) -> Model | None:
     articles = model("annotator.Article").objects.select_related("publisher", "origin")
-    return articles.filter(pk=pk).first()
+    corrections = model("annotator.OutletCorrection").objects.filter(article=OuterRef("pk"))
+    return articles.annotate(corrected=Exists(corrections)).filter(pk=pk).first()
 
 
 class OutletChoice(NamedTuple):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 
-from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
+from annotator.models import Article, ClaimTag, Label, OutletCorrection, Sentence, TagRevision
 from annotator.services.tagging import tag_claim
 from core.auth.roles import REVIEWERS
 from core.text.sections import Section
@@ -610,8 +610,9 @@ def five_reviewers(db, django_user_model, student):
 # the article, its sentences, the viewer's tags, the outlets of the panel's list; and for a
 # teacher showing all tags, everyone else's votes counted by claim and then the few of
 # their tags with a note (core.db.workspace.others_tags; the issue allows 10). A
-# teacher's page also lists the recorded corrections of publisher and origin.
-ARTICLE_PAGE_QUERIES = {"student": 6, "teacher": 9}
+# teacher's page also lists the recorded corrections of publisher and origin: one more
+# query, made only for an article that has some (the article's statement says so).
+ARTICLE_PAGE_QUERIES = {"student": 6, "teacher": 8}
 
 
 @pytest.mark.parametrize("size", [10, 300])
@@ -631,3 +632,26 @@ def test_the_article_page_makes_the_same_few_queries_whatever_its_size(
     markers = response.content.decode().count('<span class="marker')
     per_sentence = 5 if who == "teacher" else 1  # whole-sentence tags
     assert markers >= size * per_sentence
+
+
+@pytest.mark.parametrize("corrected", [False, True])
+def test_a_teachers_page_reads_the_corrections_only_of_an_article_that_has_some(
+    client, teacher, five_reviewers, django_assert_num_queries, corrected
+):
+    article = make_tagged_article(10, five_reviewers)
+    if corrected:
+        OutletCorrection.objects.create(
+            article=article,
+            field="origin",
+            old=None,
+            new=Outlet.objects.first(),
+            changed_by=teacher,
+        )
+    client.force_login(teacher)
+
+    # Their own tags only: a student's page's statements, and the corrections if any.
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES["student"] + corrected):
+        page = client.get(reverse("article-detail", args=[article.pk])).content.decode()
+
+    listed = f"Origin: none → {Outlet.objects.first().name}, by {teacher.username}"
+    assert (listed in page) is corrected

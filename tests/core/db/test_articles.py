@@ -1,7 +1,7 @@
 """An article with its publisher and origin read in one statement (core.db.articles)
-against the ORM's select_related: every field of the three the same, on SQLite and on
-PostgreSQL (the suite runs on both), whatever the article holds and whichever outlets it
-names; and the article page reads it so."""
+against the ORM's select_related: every field of the three the same, and whether it was
+ever corrected, on SQLite and on PostgreSQL (the suite runs on both), whatever the
+article holds and whichever outlets it names; and the article page reads it so."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.models import Article
+from annotator.models import Article, OutletCorrection
 from core.db.articles import (
     article_with_outlets,
     article_with_outlets_orm,
@@ -31,6 +31,7 @@ articles = st.lists(
         st.one_of(st.none(), st.integers(0, 2)),  # origin
         st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31))),
         st.datetimes(datetime(2000, 1, 1), datetime(2030, 1, 1)),
+        st.integers(0, 2),  # corrections of its publisher or origin
     ),
     min_size=1,
     max_size=4,
@@ -62,11 +63,15 @@ def test_the_article_statement_reads_what_the_orm_reads(db, drawn):
                 published_on=published,
                 imported_at=imported.replace(tzinfo=UTC),
             )
-            for n, (title, byline, publisher, origin, published, imported) in enumerate(drawn)
+            for n, (title, byline, publisher, origin, published, imported, _) in enumerate(drawn)
         ]
-        for article in made:
+        for article, (*_, corrections) in zip(made, drawn, strict=True):
+            for field in ["origin", "publisher"][:corrections]:
+                OutletCorrection.objects.create(article=article, field=field, new=outlets[0])
+        for article, (*_, corrections) in zip(made, drawn, strict=True):
             found, expected = article_with_outlets(article.pk), article_with_outlets_orm(article.pk)
             assert _fields(found) == _fields(expected)
+            assert found.corrected is expected.corrected is (corrections > 0)
             for role in ("publisher", "origin"):
                 with CaptureQueriesContext(connection) as queries:
                     outlet, wanted = getattr(found, role), getattr(expected, role)
