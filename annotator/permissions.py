@@ -20,10 +20,11 @@ def require_reader(request: HttpRequest) -> None:
         raise PermissionDenied("Your account has no role yet: ask your teacher for one.")
 
 
-def readable_article(request: HttpRequest, pk: int) -> Article:
-    """The article with its publisher and origin (core/db/articles.py)."""
+def readable_article(request: HttpRequest, pk: int, *, choices: bool = False) -> Article:
+    """The article with its publisher and origin, and with `choices` the outlets its
+    page offers, read at once (core/db/articles.py)."""
     require_reader(request)
-    article = article_with_outlets(pk)
+    article = article_with_outlets(pk, choices=choices)
     if article is None:
         raise Http404("No such article.")
     return article

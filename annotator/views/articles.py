@@ -15,7 +15,6 @@ from annotator.presenters import fragments
 from annotator.selectors import workspace as selectors
 from annotator.selectors.assignments import assignments
 from core.auth.roles import can_tag, is_editor
-from core.db.articles import outlet_choices
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -66,7 +65,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = readable_article(request, pk)
+    article = readable_article(request, pk, choices=True)
     all_tags = all_tags_requested(request)
     provider = assignments()
     assignment = provider.requested(
@@ -99,7 +98,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "sections": Section.choices,
             "labels": GUIDE,
-            "outlets": outlet_choices(),
+            "outlets": article.outlet_choices,
             "default_outlet": article.origin or article.publisher,
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),

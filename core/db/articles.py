@@ -1,12 +1,14 @@
-"""What every article page reads besides its sentences and tags, in statements written
-out: the article with its publisher and origin, and whether its provenance was ever
-corrected (annotator.permissions.readable_article), and the outlets the page offers. The
-ORM took ten times longer to build the article's query than the database to run it
-(bench/workspace.py). Each is built once per database; its ORM twin, `<name>_orm`, reads
-the same through the ORM."""
+"""What every article page reads besides its sentences and tags, in one statement written
+out: the article with its publisher and origin, whether its provenance was ever
+corrected (annotator.permissions.readable_article), and, for the page, the outlets it
+offers. The ORM took ten times longer to build the article's query than the database to
+run it (bench/workspace.py), and on PostgreSQL each statement more is one more round trip
+of the page. Built once per database and shape; its ORM twins, `<name>_orm`, read the
+same through the ORM."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import NamedTuple
 
@@ -17,6 +19,13 @@ from core.db.instances import row_instance
 from core.db.sql import Columns, execute, model
 
 
+class OutletChoice(NamedTuple):
+    """An outlet as the article page offers it (the panel's list, the editor's choices)."""
+
+    pk: int
+    name: str
+
+
 @cache
 def _names(of: type[Model]) -> tuple[str, ...]:
     """The model's concrete fields' attnames: the columns the article's statement reads."""
@@ -24,7 +33,7 @@ def _names(of: type[Model]) -> tuple[str, ...]:
 
 
 @cache
-def _article_sql() -> str:
+def _article_sql(vendor: str, choices: bool) -> str:  # per database: see _choices_sql
     article, outlet = Columns(model("annotator.Article")), Columns(model("sources.Outlet"))
     correction = Columns(model("annotator.OutletCorrection"))
     outlets = _names(model("sources.Outlet"))
@@ -33,35 +42,57 @@ def _article_sql() -> str:
         f'ON "{role}".{outlet["id"]} = "article".{article[role]}'
         for role in ("publisher", "origin")
     )
+    listed = f',\n    ({_choices_sql(vendor)}) AS "choices"' if choices else ""
     return f"""
 SELECT {article.list(*_names(model("annotator.Article")), alias="article")},
     {outlet.list(*outlets, alias="publisher")}, {outlet.list(*outlets, alias="origin")},
     EXISTS (
         SELECT 1 FROM {correction.table} AS "correction"
         WHERE "correction".{correction["article"]} = "article".{article["id"]}
-    ) AS "corrected"
+    ) AS "corrected"{listed}
 FROM {article.table} AS "article"
 {joins}
 WHERE "article".{article["id"]} = %(id)s
 """
 
 
-def article_with_outlets(pk: int) -> Model | None:
+def _choices_sql(vendor: str) -> str:
+    """Every outlet's [id, name] as one JSON array of text: by name on PostgreSQL (its
+    collation, as ORDER BY sorts); in no order on SQLite (3.40 cannot order inside an
+    aggregate), sorted by `article_with_outlets` as SQLite's ORDER BY sorts."""
+    outlet = Columns(model("sources.Outlet"))
+    pair = f'"choice".{outlet["id"]}, "choice".{outlet["name"]}'
+    if vendor == "postgresql":
+        array = f'json_agg(json_build_array({pair}) ORDER BY "choice".{outlet["name"]})::text'
+    else:
+        array = f"json_group_array(json_array({pair}))"
+    return f'SELECT {array} FROM {outlet.table} AS "choice"'
+
+
+def article_with_outlets(pk: int, *, choices: bool = False) -> Model | None:
     """The article `pk` with its publisher and origin loaded (None where it has none),
     every field as the ORM reads it, and `corrected`: whether an editor ever corrected
     its publisher or origin (the page lists the corrections, and reads them only then:
     most articles have none, and their statement, built by the ORM, was a fifth of the
-    page's time); None when there is no such article."""
+    page's time); None when there is no such article. With `choices`, also
+    `outlet_choices`: every outlet by name, what the page offers (OutletChoice)."""
     article_model, outlet_model = model("annotator.Article"), model("sources.Outlet")
     with connection.cursor() as cursor:
-        execute(cursor, _article_sql(), {"id": pk})
+        execute(cursor, _article_sql(connection.vendor, choices), {"id": pk})
         row = cursor.fetchone()
     if row is None:
         return None
+    if choices:
+        *row, listed = row
+        article_choices = [OutletChoice(*pair) for pair in json.loads(listed or "[]")]
+        if connection.vendor == "sqlite":  # its ORDER BY's order: code points (BINARY)
+            article_choices.sort(key=lambda choice: choice.name)
     names, outlets = _names(article_model), _names(outlet_model)
     article = row_instance(article_model, names, row[: len(names)])
     rest = row[len(names) : -1]
     article.corrected = bool(row[-1])
+    if choices:
+        article.outlet_choices = article_choices
     for role, values in (("publisher", rest[: len(outlets)]), ("origin", rest[len(outlets) :])):
         outlet = row_instance(outlet_model, outlets, values) if values[0] is not None else None
         article_model._meta.get_field(role).set_cached_value(article, outlet)
@@ -72,26 +103,6 @@ def article_with_outlets_orm(pk: int) -> Model | None:
     articles = model("annotator.Article").objects.select_related("publisher", "origin")
     corrections = model("annotator.OutletCorrection").objects.filter(article=OuterRef("pk"))
     return articles.annotate(corrected=Exists(corrections)).filter(pk=pk).first()
-
-
-class OutletChoice(NamedTuple):
-    """An outlet as the article page offers it (the panel's list, the editor's choices)."""
-
-    pk: int
-    name: str
-
-
-@cache
-def _outlet_choices_sql() -> str:
-    outlet = Columns(model("sources.Outlet"))
-    return f"SELECT {outlet.list('id', 'name')} FROM {outlet.table} ORDER BY {outlet['name']}"
-
-
-def outlet_choices() -> list[OutletChoice]:
-    """Every outlet, by name."""
-    with connection.cursor() as cursor:
-        execute(cursor, _outlet_choices_sql(), {})
-        return [OutletChoice._make(row) for row in cursor.fetchall()]
 
 
 def outlet_choices_orm() -> list[OutletChoice]:

@@ -17,7 +17,6 @@ from annotator.models import Article, OutletCorrection
 from core.db.articles import (
     article_with_outlets,
     article_with_outlets_orm,
-    outlet_choices,
     outlet_choices_orm,
 )
 from sources.models import Outlet
@@ -98,6 +97,23 @@ def test_the_outlets_offered_are_the_orms_in_the_same_order(db, names):
     with transaction.atomic():
         for n, name in enumerate(names):
             Outlet.objects.create(name=name, slug=f"outlet-{n}")
-        assert outlet_choices() == outlet_choices_orm()
-        assert len(outlet_choices()) == Outlet.objects.count()
+        article = Article.objects.create(title="t", text="Text.", content_hash="0" * 64)
+
+        with CaptureQueriesContext(connection) as queries:
+            found = article_with_outlets(article.pk, choices=True)
+
+        assert len(queries.captured_queries) == 1  # with the article, in its statement
+        assert found.outlet_choices == outlet_choices_orm()
+        assert len(found.outlet_choices) == Outlet.objects.count() >= len(names)
+        assert _fields(found) == _fields(article_with_outlets(article.pk))
+        assert not hasattr(article_with_outlets(article.pk), "outlet_choices")
+        transaction.set_rollback(True)
+
+
+def test_no_outlet_at_all_is_an_empty_list_of_choices(db):
+    with transaction.atomic():
+        article = Article.objects.create(title="t", text="Text.", content_hash="0" * 64)
+        Outlet.objects.all().delete()
+
+        assert article_with_outlets(article.pk, choices=True).outlet_choices == []
         transaction.set_rollback(True)
