@@ -100,8 +100,9 @@ PostgreSQL backend from /proc; 3 December 2026):
 - bulk of 33 spans: the checks of every item, then one statement on PostgreSQL, two on
   SQLite (core/db/tags.py, write_tags); the many-tag statement is planned at each run,
   as a plan kept from a nearly empty table read every revision of the reviewer.
-- article page: 6 statements (session, user and permissions, article, sentences, the
-  reviewer's tags, outlets) and the template, about half of the page's CPU. On
+- article page: 5 statements (session, user and permissions, the article with the
+  outlets the page offers, sentences, the reviewer's tags) and the template, about half
+  of the page's CPU. On
   PostgreSQL the reviewer's tags were 2.3 of the backend's 3.4 ms a page while the
   tables had no statistics yet (this benchmark measures within a minute of loading):
   they are now looked up sentence by sentence whatever the statistics
