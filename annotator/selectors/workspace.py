@@ -388,12 +388,16 @@ def _by_sentence(rows: list) -> dict[int, list]:
 def workspace(article: Article, *, user: AbstractBaseUser, all_tags: bool = False) -> Workspace:
     """The article's sentences by paragraph with the tags `user` may see on them (their
     own; everyone's with `all_tags`, which the caller must have allowed), and the
-    user's progress. Two queries (three with `all_tags`), whatever the number of
+    user's progress. One query (two with `all_tags`), whatever the number of
     sentences, tags and reviewers; `article.text` must be loaded (the whitespace between
     a paragraph's sentences is read from it)."""
-    sentences = [SentenceRow._make(row) for row in sql.sentences(article.pk)]
-    own, others = _tags(user, all_tags=all_tags, within="article", pk=article.pk)
-    own_by_sentence, others_by_sentence = _by_sentence(own), _by_sentence(others)
+    sentence_rows, own_rows = sql.sentences_and_own_tags(article.pk, user.pk)
+    sentences = [SentenceRow._make(row) for row in sentence_rows]
+    own_by_sentence = _by_sentence([TagRow._make(row) for row in own_rows])
+    others_by_sentence: dict[int, list] = {}
+    if all_tags:
+        others = sql.others_tags(user.pk, within="article", pk=article.pk)
+        others_by_sentence = _by_sentence([OthersRow._make(row) for row in others])
 
     paragraphs: list[Paragraph] = []
     done = total = 0

@@ -608,12 +608,12 @@ def five_reviewers(db, django_user_model, student):
 
 # The article page: session, the user with their permissions (one query, core/db/sessions.py),
 # the article with the outlets of the panel's list (one statement, core/db/articles.py), its
-# sentences, the viewer's tags; and for a teacher showing all tags, everyone else's votes
-# counted by claim and then the few of their tags with a note (core.db.workspace.others_tags;
-# the issue allows 10). A teacher's page also lists the recorded corrections of publisher
-# and origin: one more query, made only for an article that has some (the article's
-# statement says so).
-ARTICLE_PAGE_QUERIES = {"student": 5, "teacher": 7}
+# sentences with the viewer's tags (one statement, core/db/workspace.py); and for a teacher
+# showing all tags, everyone else's votes counted by claim and then the few of their tags
+# with a note (core.db.workspace.others_tags; the issue allows 10). A teacher's page also
+# lists the recorded corrections of publisher and origin: one more query, made only for an
+# article that has some (the article's statement says so).
+ARTICLE_PAGE_QUERIES = {"student": 4, "teacher": 6}
 
 
 @pytest.mark.parametrize("size", [10, 300])

@@ -210,11 +210,11 @@ def test_a_bad_assignment_is_refused_naming_the_field(
     assert not sentence.tags.exists()
 
 
-# The article page inside an assignment: the five queries of the page (see
+# The article page inside an assignment: the four queries of the page (see
 # tests/annotator/test_workspace.py), then the assignment, its class with the teacher
 # (classroom.permissions), the user's membership, that it holds the article, its chosen
 # sentences (none) and units, the user's hand-in and their tags on the units.
-ASSIGNMENT_PAGE_QUERIES = 5 + 8
+ASSIGNMENT_PAGE_QUERIES = 4 + 8
 
 
 def test_the_page_inside_an_assignment_makes_a_fixed_few_queries(

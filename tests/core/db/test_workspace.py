@@ -77,6 +77,9 @@ def test_the_tag_reads_agree_with_their_orm_twins(world, drawn):
         for user in world.users:
             places = [("article", world.article.pk)]
             places += [("sentence", s.pk) for s in world.sentences]
+            sentences, own = sql.sentences_and_own_tags(world.article.pk, user.pk)
+            twin_sentences, twin_own = sql.sentences_and_own_tags_orm(world.article.pk, user.pk)
+            assert sentences == twin_sentences and sorted(own) == sorted(twin_own)
             for within, pk in places:
                 own = sql.own_tags(user.pk, within=within, pk=pk)
                 assert sorted(own) == sorted(sql.own_tags_orm(user.pk, within=within, pk=pk))
@@ -128,6 +131,45 @@ def test_the_reads_find_what_a_reviewer_wrote(world):
 def test_the_sentence_reads_agree_with_their_orm_twins(world):
     assert sql.sentences(world.article.pk) == sql.sentences_orm(world.article.pk)
     assert [row[0] for row in sql.sentences(world.article.pk)] == [s.pk for s in world.sentences]
+
+
+def test_the_pages_read_keeps_every_sentence_once_whatever_its_tags(world):
+    """A sentence with several of the user's spans comes once, one without a tag too, and
+    another reviewer's tags are not the user's."""
+    ana, bo = world.users[:2]
+    first, second = world.sentences[:2]
+    for start in (first.start, first.start + 1, first.start + 2):
+        ClaimTag.objects.create(
+            reviewer=ana,
+            sentence=first,
+            start=start,
+            end=first.end,
+            label="opinion",
+            outlet=world.outlets[0],
+        )
+    ClaimTag.objects.create(
+        reviewer=bo,
+        sentence=second,
+        start=second.start,
+        end=second.end,
+        label="sourced",
+        outlet=world.outlets[1],
+    )
+
+    sentences, own = sql.sentences_and_own_tags(world.article.pk, ana.pk)
+
+    assert sentences == sql.sentences(world.article.pk)
+    assert sorted((row[1], row[2]) for row in own) == [
+        (first.pk, first.start),
+        (first.pk, first.start + 1),
+        (first.pk, first.start + 2),
+    ]
+    assert sql.sentences_and_own_tags(world.article.pk, bo.pk)[1][0][1:5] == (
+        second.pk,
+        second.start,
+        second.end,
+        "sourced",
+    )
 
 
 @examples
@@ -267,7 +309,7 @@ def _plans(cursor, statement: str, params: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("statistics", ["gathered", "none yet"])
-@pytest.mark.parametrize("whose", ["own", "others", "others' notes"])
+@pytest.mark.parametrize("whose", ["own", "own, with the sentences", "others", "others' notes"])
 def test_the_tags_on_an_article_are_looked_up_sentence_by_sentence(world, statistics, whose):
     """The article page reads the tags on the article's sentences through an index that
     leads to each sentence's tags, however many tags there are elsewhere: a reviewer's
@@ -314,6 +356,9 @@ def test_the_tags_on_an_article_are_looked_up_sentence_by_sentence(world, statis
         if whose == "own":
             statement = sql._own_tags_sql(connection.vendor, "article")
             params = {"within": world.article.pk, "user": reviewer}
+        elif whose == "own, with the sentences":
+            statement = sql._sentences_and_own_tags_sql(connection.vendor)
+            params = {"article": world.article.pk, "user": reviewer}
         elif whose == "others":
             statement = sql._others_sql(connection.vendor, "article")
             params = {"within": world.article.pk, "user": world.users[1].pk, "separator": ","}
@@ -331,8 +376,12 @@ def test_the_tags_on_an_article_are_looked_up_sentence_by_sentence(world, statis
         ]
         assert looked_up, plan
         assert "Seq Scan on annotator_claimtag" not in plan and "SCAN tag" not in plan, plan
-    if whose == "own":
-        found = sql.own_tags(reviewer, within="article", pk=world.article.pk)
+    if whose.startswith("own"):
+        if whose == "own":
+            found = sql.own_tags(reviewer, within="article", pk=world.article.pk)
+        else:
+            sentences, found = sql.sentences_and_own_tags(world.article.pk, reviewer)
+            assert [row[0] for row in sentences] == [s.pk for s in world.sentences]
         assert sorted(row[1:4] for row in found) == sorted((s, a, b) for s, _, a, b in here)
     else:
         found = sql.others_tags(world.users[1].pk, within="article", pk=world.article.pk)
