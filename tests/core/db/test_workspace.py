@@ -138,22 +138,11 @@ def test_the_pages_read_keeps_every_sentence_once_whatever_its_tags(world):
     another reviewer's tags are not the user's."""
     ana, bo = world.users[:2]
     first, second = world.sentences[:2]
-    for start in (first.start, first.start + 1, first.start + 2):
-        ClaimTag.objects.create(
-            reviewer=ana,
-            sentence=first,
-            start=start,
-            end=first.end,
-            label="opinion",
-            outlet=world.outlets[0],
-        )
-    ClaimTag.objects.create(
-        reviewer=bo,
-        sentence=second,
-        start=second.start,
-        end=second.end,
-        label="sourced",
-        outlet=world.outlets[1],
+    claims = [(ana, first, start, "opinion") for start in range(first.start, first.start + 3)]
+    claims.append((bo, second, second.start, "sourced"))
+    ClaimTag.objects.bulk_create(
+        ClaimTag(reviewer=u, sentence=s, start=a, end=s.end, label=label, outlet=world.outlets[0])
+        for u, s, a, label in claims
     )
 
     sentences, own = sql.sentences_and_own_tags(world.article.pk, ana.pk)
