@@ -28,23 +28,6 @@ TAG_FIELDS = ("id", "sentence", "start", "end", "label")  # then outlet name, ci
 CLAIM_FIELDS = ("sentence", "start", "end", "label")  # then outlet name, cited source, note
 
 
-@cache
-def _sentences_sql() -> str:
-    sentence = Columns(model("annotator.Sentence"))
-    return f"""
-SELECT {sentence.list(*SENTENCE_FIELDS)} FROM {sentence.table}
-WHERE {sentence["article"]} = %(article)s ORDER BY {sentence["position"]}
-"""
-
-
-def sentences(article_id: int) -> list[tuple]:
-    """The article's sentences in reading order: (id, position, paragraph, start, end,
-    section, text)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sentences_sql(), {"article": article_id})
-        return cursor.fetchall()
-
-
 def sentences_orm(article_id: int) -> list[tuple]:
     return list(
         model("annotator.Sentence")
@@ -152,8 +135,9 @@ ORDER BY "sentence".{sentence["position"]}
 
 
 def sentences_and_own_tags(article_id: int, user_id: int) -> tuple[list[tuple], list[tuple]]:
-    """`sentences(article_id)` and `own_tags(user_id, within="article", pk=article_id)`
-    (in sentence order), read in one statement."""
+    """The article's sentences in reading order, (id, position, paragraph, start, end,
+    section, text), and `own_tags(user_id, within="article", pk=article_id)` (in
+    sentence order), read in one statement."""
     with connection.cursor() as cursor:
         execute(
             cursor,
