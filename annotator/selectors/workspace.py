@@ -366,18 +366,6 @@ def _segments(view: SentenceView, spans: list[Marker]) -> list[Segment]:
     return segments
 
 
-def _tags(
-    user: AbstractBaseUser, *, all_tags: bool, within: sql.Within, pk: int
-) -> tuple[list[TagRow], list[OthersRow]]:
-    """The tags `user` may see on an article (`within="article"`) or on one sentence
-    (`within="sentence"`): their own, and everyone else's with `all_tags` (which the caller
-    must have allowed). One query, or two with `all_tags`."""
-    own = [TagRow._make(row) for row in sql.own_tags(user.pk, within=within, pk=pk)]
-    if not all_tags:
-        return own, []
-    return own, [OthersRow._make(row) for row in sql.others_tags(user.pk, within=within, pk=pk)]
-
-
 def _by_sentence(rows: list) -> dict[int, list]:
     grouped: dict[int, list] = {}
     for row in rows:
@@ -465,8 +453,14 @@ def sentence_view(
     sentence: Sentence, *, user: AbstractBaseUser, all_tags: bool = False
 ) -> SentenceView:
     """One sentence as `workspace` shows it (one query; two with `all_tags`)."""
-    own, others = _tags(user, all_tags=all_tags, within="sentence", pk=sentence.pk)
-    return _view(sentence, own, others, all_tags=all_tags)
+    own = sql.own_tags(user.pk, within="sentence", pk=sentence.pk)
+    others = sql.others_tags(user.pk, within="sentence", pk=sentence.pk) if all_tags else []
+    return _view(
+        sentence,
+        [TagRow._make(row) for row in own],
+        [OthersRow._make(row) for row in others],
+        all_tags=all_tags,
+    )
 
 
 def progress(article_id: int, *, user: AbstractBaseUser) -> Progress:

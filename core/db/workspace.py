@@ -77,13 +77,21 @@ CROSS JOIN LATERAL (
     return f'{tag.table} AS "tag"', f'{condition} AND "tag".{tag["sentence"]} IN ({sentences})'
 
 
+def _own_columns(tag: Columns, outlet: Columns) -> str:
+    """What a user's own tag is read as: TAG_FIELDS, the outlet's name, cited source, note
+    and seq (annotator.selectors.workspace.TagRow)."""
+    return (
+        f'{tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]}, '
+        f"{tag.list('cited_source', 'note', 'seq', alias='tag')}"
+    )
+
+
 @cache
 def _own_tags_sql(vendor: str, within: Within) -> str:  # per database: see _tags_from
     tag, outlet, _ = _tables()
     tags, where = _tags_from(vendor, within, f'"tag".{tag["reviewer"]} = %(user)s')
     return f"""
-SELECT {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
-    {tag.list("cited_source", "note", "seq", alias="tag")}
+SELECT {_own_columns(tag, outlet)}
 FROM {tags}
 JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
 WHERE {where}
@@ -123,9 +131,7 @@ def _sentences_and_own_tags_sql(vendor: str) -> str:  # per database: see _tags_
     else:
         tags = f'LEFT JOIN {tag.table} AS "tag" ON {condition} AND {on}'
     return f"""
-SELECT {sentence.list(*SENTENCE_FIELDS, alias="sentence")},
-    {tag.list(*TAG_FIELDS, alias="tag")}, "outlet".{outlet["name"]},
-    {tag.list("cited_source", "note", "seq", alias="tag")}
+SELECT {sentence.list(*SENTENCE_FIELDS, alias="sentence")}, {_own_columns(tag, outlet)}
 FROM {sentence.table} AS "sentence"
 {tags}
 LEFT JOIN {outlet.table} AS "outlet" ON "outlet".{outlet["id"]} = "tag".{tag["outlet"]}
@@ -150,9 +156,9 @@ def sentences_and_own_tags(article_id: int, user_id: int) -> tuple[list[tuple], 
     tags = []
     for row in rows:
         if not sentences or sentences[-1][0] != row[0]:
-            sentences.append(tuple(row[:width]))
+            sentences.append(row[:width])
         if row[width] is not None:
-            tags.append(tuple(row[width:]))
+            tags.append(row[width:])
     return sentences, tags
 
 
