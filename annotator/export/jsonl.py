@@ -18,6 +18,8 @@ from collections.abc import Iterator
 
 from annotator.export.selection import (
     ALL_SECTIONS,
+    SENTENCE,
+    TAG,
     ArticleData,
     Claim,
     Corpus,
@@ -75,12 +77,22 @@ class _Writer:
         spans: dict[tuple[int, int], str] = {}  # (start, end): the text there, quoted
         number: dict[int, int] = {}
         sentences = []
-        for s in data.sentences:
-            number[s.id] = s.position + 1
-            if s.section in sections:
-                quoted = spans[s.start, s.end] = _quote(text[s.start : s.end])
+        # The database's rows, by index (see ArticleData).
+        ID, POSITION, PARAGRAPH, START, END, SECTION = (
+            SENTENCE.id,
+            SENTENCE.position,
+            SENTENCE.paragraph,
+            SENTENCE.start,
+            SENTENCE.end,
+            SENTENCE.section,
+        )
+        for s in data.sentence_rows:
+            number[s[ID]] = s[POSITION] + 1
+            if s[SECTION] in sections:
+                start, end = s[START], s[END]
+                quoted = spans[start, end] = _quote(text[start:end])
                 sentences.append(
-                    _SENTENCE % (s.position, s.paragraph, s.start, s.end, s.section, quoted)
+                    _SENTENCE % (s[POSITION], s[PARAGRAPH], start, end, s[SECTION], quoted)
                 )
         head, tail = _record(self.corpus, data, claims, number)
         parts = [_dumps(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
@@ -96,27 +108,41 @@ class _Writer:
         text = data.article.text
         reviewers, outlets = self.reviewers, self.outlets
         parts = []
-        for t in data.tags:
-            span = spans.get((t.start, t.end))
+        # The database's rows, by index (see ArticleData).
+        SENTENCE_ID, START, END, LABEL, OUTLET, CITED, NOTE, REVIEWER, CREATED, UPDATED = (
+            TAG.sentence_id,
+            TAG.start,
+            TAG.end,
+            TAG.label,
+            TAG.outlet_id,
+            TAG.cited_source,
+            TAG.note,
+            TAG.reviewer_id,
+            TAG.created_at,
+            TAG.updated_at,
+        )
+        for t in data.tag_rows:
+            start, end = t[START], t[END]
+            span = spans.get((start, end))
             if span is None:
-                span = spans[t.start, t.end] = _quote(text[t.start : t.end])
-            reviewer = reviewers.get(t.reviewer_id)
+                span = spans[start, end] = _quote(text[start:end])
+            reviewer = reviewers.get(t[REVIEWER])
             if reviewer is None:
-                reviewer = reviewers[t.reviewer_id] = _quote(self.corpus.reviewer(t.reviewer_id))
+                reviewer = reviewers[t[REVIEWER]] = _quote(self.corpus.reviewer(t[REVIEWER]))
             parts.append(
                 _TAG
                 % (
-                    number[t.sentence_id],
-                    t.start,
-                    t.end,
+                    number[t[SENTENCE_ID]],
+                    start,
+                    end,
                     span,
-                    t.label,
-                    outlets[t.outlet_id],
-                    _quote(t.cited_source) if t.cited_source else '""',
-                    _quote(t.note) if t.note else '""',
+                    t[LABEL],
+                    outlets[t[OUTLET]],
+                    _quote(t[CITED]) if t[CITED] else '""',
+                    _quote(t[NOTE]) if t[NOTE] else '""',
                     reviewer,
-                    t.created_at,
-                    t.updated_at,
+                    t[CREATED],
+                    t[UPDATED],
                 )
             )
         return "[" + ",".join(parts) + "]"
@@ -141,7 +167,7 @@ def _record(
     tail: dict = {}
     outlet_ids = {a.publisher_id, a.origin_id}
     if claims is None:
-        outlet_ids.update(t.outlet_id for t in data.tags)
+        outlet_ids.update(t[TAG.outlet_id] for t in data.tag_rows)
         outlet_ids.update(j.outlet_id for j in data.adjudications)
         name = corpus.outlet_name
         tail["adjudications"] = [

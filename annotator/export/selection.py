@@ -15,6 +15,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
@@ -150,15 +152,38 @@ class ExportedAdjudication(NamedTuple):
 @dataclass(slots=True)
 class ArticleData:
     """One article of an export: its row, every sentence in order, and the selected tags
-    (in text order) and adjudications."""
+    (in text order) and adjudications.
+
+    The sentences and tags come as the database's rows (`sentence_rows`, `tag_rows`:
+    plain tuples, in the fields' order of ExportedSentence and ExportedTag), and as
+    named tuples (`sentences`, `tags`) made from them on first use. The JSON Lines
+    export reads the rows by index (`SENTENCE`, `TAG`), the other formats the named
+    tuples: a named tuple for each of a corpus's rows was a tenth of that export's time
+    (bench/export.py --api)."""
 
     article: ExportedArticle
-    sentences: list[ExportedSentence]
-    tags: list[ExportedTag]
+    sentence_rows: list[tuple]
+    tag_rows: list[tuple]
     adjudications: list[ExportedAdjudication]
+    _sentences: list[ExportedSentence] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _tags: list[ExportedTag] | None = field(default=None, init=False, repr=False, compare=False)
     _by_id: dict[int, ExportedSentence] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+
+    @property
+    def sentences(self) -> list[ExportedSentence]:
+        if self._sentences is None:
+            self._sentences = list(map(ExportedSentence._make, self.sentence_rows))
+        return self._sentences
+
+    @property
+    def tags(self) -> list[ExportedTag]:
+        if self._tags is None:
+            self._tags = list(map(ExportedTag._make, self.tag_rows))
+        return self._tags
 
     @property
     def sentence_by_id(self) -> dict[int, ExportedSentence]:
@@ -166,6 +191,18 @@ class ArticleData:
         if self._by_id is None:
             self._by_id = {s.id: s for s in self.sentences}
         return self._by_id
+
+
+class _Index:
+    """The positions of a named tuple's fields in its rows: `TAG.start` is 1."""
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        for position, name in enumerate(fields):
+            setattr(self, name, position)
+
+
+SENTENCE = _Index(ExportedSentence._fields)
+TAG = _Index(ExportedTag._fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +243,11 @@ class OutletInfo:
 
 
 Progress = Callable[[int, int, int], None]  # articles done, articles in all, tags so far
+
+
+def _by_article(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
+    """Rows ordered by their article (their last field), as lists by article."""
+    return {article: list(run) for article, run in groupby(rows, itemgetter(-1))}
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -367,18 +409,13 @@ class Corpus:
         skip_untagged = self.selection.filters_tags and not self.selection.aggregate
         done = tags_done = 0
         for chunk in _chunks(ids, self.chunk_size):
-            sentences: dict[int, list[ExportedSentence]] = defaultdict(list)
-            make_sentence = ExportedSentence._make
-            for row in (
+            # Both ordered by article first: each article's rows are one run.
+            sentences = _by_article(
                 Sentence.objects.filter(article_id__in=chunk)
                 .order_by("article_id", "position")
                 .values_list(*ExportedSentence._fields)
-            ):
-                sentences[row[-1]].append(make_sentence(row))
-            tags: dict[int, list[ExportedTag]] = defaultdict(list)
-            make_tag = ExportedTag._make
-            for row in self._tags(chunk):
-                tags[row[-1]].append(make_tag(row))
+            )
+            tags = _by_article(self._tags(chunk))
             adjudications: dict[int, list[ExportedAdjudication]] = defaultdict(list)
             for row in self._adjudications(chunk):
                 adjudications[row[-1]].append(ExportedAdjudication._make(row))
@@ -388,18 +425,17 @@ class Corpus:
                 .values_list(*ExportedArticle._fields)
             ):
                 article = ExportedArticle._make(row)
-                article_sentences = sentences.pop(article.id, [])
                 data = ArticleData(
                     article=article,
-                    sentences=article_sentences,
-                    tags=tags.pop(article.id, []),
+                    sentence_rows=sentences.pop(article.id, []),
+                    tag_rows=tags.pop(article.id, []),
                     adjudications=adjudications.pop(article.id, []),
                 )
                 done += 1
-                tags_done += len(data.tags)
+                tags_done += len(data.tag_rows)
                 # Filters that choose tags leave out the articles without one (aggregated:
                 # without a claim, see articles_with_claims).
-                if skip_untagged and not data.tags:
+                if skip_untagged and not data.tag_rows:
                     continue
                 yield data
                 if progress is not None:

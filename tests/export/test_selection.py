@@ -143,3 +143,55 @@ def test_an_article_without_tags_is_exported_unless_the_filters_choose_tags(corp
 
     assert len(records()) == 5
     assert {r["id"] for r in records(label="speculation")} == {s["000"].pk, s["001"].pk}
+
+
+def test_json_lines_reads_the_rows_as_the_other_formats_read_the_named_tuples(corpus):
+    """JSON Lines writes sentences and tags from the database's rows, by index; the other
+    formats read the same rows as named tuples. Both must give each field its own value."""
+    reader = Corpus(Selection(pseudonymize=False))
+    expected = {}
+    for data in reader.articles():
+        text, number = data.article.text, {s.id: s.position + 1 for s in data.sentences}
+        expected[data.article.id] = (
+            [
+                {
+                    "position": s.position,
+                    "paragraph": s.paragraph,
+                    "start": s.start,
+                    "end": s.end,
+                    "section": s.section,
+                    "text": text[s.start : s.end],
+                }
+                for s in data.sentences
+            ],
+            [
+                {
+                    "sentence_number": number[t.sentence_id],
+                    "start": t.start,
+                    "end": t.end,
+                    "text": text[t.start : t.end],
+                    "label": t.label,
+                    "outlet": reader.outlet_name(t.outlet_id),
+                    "cited_source": t.cited_source,
+                    "note": t.note,
+                    "reviewer": reader.reviewer(t.reviewer_id),
+                    "created_at": t.created_at,
+                    "updated_at": t.updated_at,
+                }
+                for t in data.tags
+            ],
+        )
+
+    written = {r["id"]: (r["sentences"], r["tags"]) for r in records(pseudonymize=False)}
+
+    assert written == expected
+    # The fixture's claims have what each field must carry: spans inside sentences,
+    # cited sources and notes, several reviewers.
+    tags = [t for _, article_tags in written.values() for t in article_tags]
+    assert len({t["reviewer"] for t in tags}) >= 3
+    assert any(t["cited_source"] for t in tags) and any(t["note"] for t in tags)
+    assert any(
+        t["text"] != sentences[t["sentence_number"] - 1]["text"]
+        for sentences, article_tags in written.values()
+        for t in article_tags
+    )
