@@ -344,6 +344,7 @@ FAST_PATH_NAMES = (
     "url_cache",
     "session_sql",
     "session_user",
+    "read_ahead",
 )
 
 

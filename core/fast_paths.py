@@ -22,7 +22,10 @@ shows the behaviour is the frameworks' and the override only a cost saved.
   (core/http/sessions.py, core/db/sessions.py), not the ORM's.
 - "session_user": the session's user and their permissions in one hand-written statement
   (core/auth/backend.py, core/db/sessions.py), instead of the ORM's user query and the
-  permissions' own."""
+  permissions' own.
+- "read_ahead": on PostgreSQL an export sends a chunk's queries before it writes the
+  chunk before it, in libpq's pipeline mode (core/db/read_ahead.py), instead of reading
+  each chunk's querysets through the ORM when it is needed."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, Q, QuerySet
 from annotator.export.pseudonyms import pseudonym
 from annotator.models import Adjudication, Article, ClaimTag, Label, Sentence
 from annotator.stats.consensus import ADJUDICATED, MAJORITY, decide
+from core.db.read_ahead import read_ahead
 from core.text.sections import Section
 from sources.models import Outlet
 
@@ -402,28 +403,35 @@ class Corpus:
             .values_list(*ExportedAdjudication._fields[:-2], "adjudicated_text", "article")
         )
 
+    def _queries(self, chunk: list[int]) -> tuple[QuerySet, ...]:
+        """The chunk's rows: its articles, adjudications, sentences and tags (the last
+        three ordered by article first: each article's rows are one run)."""
+        return (
+            Article.objects.filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list(*ExportedArticle._fields),
+            self._adjudications(chunk),
+            Sentence.objects.filter(article_id__in=chunk)
+            .order_by("article_id", "position")
+            .values_list(*ExportedSentence._fields),
+            self._tags(chunk),
+        )
+
     def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
         """The selected articles with their sentences, tags and adjudications, one chunk
         of articles in memory at a time (four queries per chunk)."""
         ids = self.article_ids()
         skip_untagged = self.selection.filters_tags and not self.selection.aggregate
         done = tags_done = 0
-        for chunk in _chunks(ids, self.chunk_size):
-            # Both ordered by article first: each article's rows are one run.
-            sentences = _by_article(
-                Sentence.objects.filter(article_id__in=chunk)
-                .order_by("article_id", "position")
-                .values_list(*ExportedSentence._fields)
-            )
-            tags = _by_article(self._tags(chunk))
+        # On PostgreSQL the next chunk's queries run while this chunk is written.
+        for article_rows, adjudication_rows, sentence_rows, tag_rows in read_ahead(
+            map(self._queries, _chunks(ids, self.chunk_size))
+        ):
+            sentences, tags = _by_article(sentence_rows), _by_article(tag_rows)
             adjudications: dict[int, list[ExportedAdjudication]] = defaultdict(list)
-            for row in self._adjudications(chunk):
+            for row in adjudication_rows:
                 adjudications[row[-1]].append(ExportedAdjudication._make(row))
-            for row in (
-                Article.objects.filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list(*ExportedArticle._fields)
-            ):
+            for row in article_rows:
                 article = ExportedArticle._make(row)
                 data = ArticleData(
                     article=article,
