@@ -95,7 +95,7 @@ def test_a_query_between_two_batches_is_refused_and_the_connection_stays_usable(
     )
     next(reading)
 
-    with pytest.raises(RuntimeError, match="while core.db.read_ahead was reading"):
+    with pytest.raises(RuntimeError, match=r"while core\.db\.read_ahead was reading"):
         list(ClaimTag.objects.filter(reviewer=tagged.users[0]))
     rest = list(reading)
 
