@@ -22,12 +22,15 @@ tags per CPU second jsonl 126,600 / 118,800 then 126,800 / 154,800 (50,000 / 200
 tags), csv 156,600 / 185,300 then 154,300 / 189,600; the export's memory +19 / +18 MB
 then +12 / +11 MB.
 
-`--api [--compare DIR] [--rounds N]`: the export through `/api/export/?format=jsonl`, as
-a script downloads it, on bench/peers.py's workload (issue 19: at least 100,000 spans/s).
-The server runs as deployed (gunicorn as gunicorn.conf.py configures it, bench/memory.py
-starts it) on a fresh SQLite database; 200 articles (the seeds cycled, each made unique
-by one added sentence) are imported through the API and every claim sentence of each is
-tagged as a span by one reviewer (about 6,600 spans), one bulk request an article. Then
+`--api [--compare DIR] [--rounds N] [--postgresql URL]`: the export through
+`/api/export/?format=jsonl`, as a script downloads it, on bench/peers.py's workload (issue
+19: at least 100,000 spans/s). The server runs as deployed (gunicorn as gunicorn.conf.py
+configures it, bench/memory.py starts it) on a fresh SQLite database (with
+`--postgresql`, a new database on that server, such as
+postgres://postgres@127.0.0.1:5432/postgres, dropped at the end); 200 articles (the seeds
+cycled, each made unique by one added sentence) are imported through the API and every
+claim sentence of each is tagged as a span by one reviewer (about 6,600 spans), one bulk
+request an article. Then
 the export is downloaded 5 times a round; spans/s is spans over the download's wall time
 (median of every download, with the range), and the server's CPU time (its processes'
 user + system) per export is printed beside it. With `--compare DIR` the code in DIR
@@ -291,6 +294,7 @@ def api(options: list[str]) -> None:
     import statistics
 
     sys.path.insert(0, str(ROOT / "bench"))
+    from api import PostgreSQL
     from memory import Server
     from procs import tree_cpu_seconds
 
@@ -301,15 +305,22 @@ def api(options: list[str]) -> None:
     parser.add_argument("--compare", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="run on new databases of this PostgreSQL server (dropped at the end), not SQLite",
+    )
     args = parser.parse_args(options)
     manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
     seeds = [(ROOT / "seeds" / a["file"]).read_text(encoding="utf-8") for a in manifest["articles"]]
     trees = [("new", ROOT)] + ([("old", args.compare.resolve())] if args.compare else [])
     work = Path(tempfile.mkdtemp(prefix="bench-export-api-"))
     servers, spans = {}, {}
+    postgresql = PostgreSQL(args.postgresql) if args.postgresql else None
     try:
         for label, root in trees:
-            server = servers[label] = Server(root, f"sqlite:///{work / label}.sqlite3")
+            url = postgresql.new(label) if postgresql else f"sqlite:///{work / label}.sqlite3"
+            server = servers[label] = Server(root, url)
             client = server.api()
             spans[label] = 0
             for n in range(args.articles):
@@ -353,7 +364,8 @@ def api(options: list[str]) -> None:
                     f"spans/s ({len(data) / 1e6:.1f} MB)",
                     flush=True,
                 )
-        print(f"\nExport through /api/export/?format=jsonl, {args.articles} articles:")
+        database = "PostgreSQL" if postgresql else "SQLite"
+        print(f"\nExport through /api/export/?format=jsonl, {args.articles} articles, {database}:")
         for label, root in trees:
             r, c = rates[label], cpu[label]
             print(
@@ -365,6 +377,8 @@ def api(options: list[str]) -> None:
     finally:
         for server in servers.values():
             server.stop()
+        if postgresql:
+            postgresql.drop_all()
         import shutil
 
         shutil.rmtree(work, ignore_errors=True)

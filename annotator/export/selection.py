@@ -275,6 +275,7 @@ class Corpus:
             get_user_model().objects.values_list("id", "username")
         )
         self._names: dict[int, str] = {}
+        self._selected: tuple[QuerySet, ...] | None = None  # see _queries
         self.notes: list[str] = []
 
     def note(self, message: str) -> None:
@@ -353,9 +354,9 @@ class Corpus:
             articles = articles.filter(published_on__lte=s.date_to)
         return list(articles.order_by("pk").values_list("pk", flat=True))
 
-    def _tags(self, chunk: list[int]) -> QuerySet:
+    def _tags(self) -> QuerySet:
         s = self.selection
-        tags = ClaimTag.objects.filter(sentence__article_id__in=chunk)
+        tags = ClaimTag.objects.all()
         if set(self.sections) != set(ALL_SECTIONS):
             tags = tags.filter(sentence__section__in=self.sections)
         if s.reviewer_group:
@@ -379,9 +380,9 @@ class Corpus:
             .values_list(*ExportedTag._fields[:-3], "created_text", "updated_text", "article")
         )
 
-    def _adjudications(self, chunk: list[int]) -> QuerySet:
+    def _adjudications(self) -> QuerySet:
         s = self.selection
-        rows = Adjudication.objects.filter(sentence__article_id__in=chunk)
+        rows = Adjudication.objects.all()
         if set(self.sections) != set(ALL_SECTIONS):
             rows = rows.filter(sentence__section__in=self.sections)
         if s.classroom_id is not None:
@@ -405,16 +406,23 @@ class Corpus:
 
     def _queries(self, chunk: list[int]) -> tuple[QuerySet, ...]:
         """The chunk's rows: its articles, adjudications, sentences and tags (the last
-        three ordered by article first: each article's rows are one run)."""
+        three ordered by article first: each article's rows are one run). The
+        selection's part of each is built once for the export, the chunk's added to it."""
+        if self._selected is None:
+            self._selected = (
+                Article.objects.order_by("pk").values_list(*ExportedArticle._fields),
+                self._adjudications(),
+                Sentence.objects.order_by("article_id", "position").values_list(
+                    *ExportedSentence._fields
+                ),
+                self._tags(),
+            )
+        articles, adjudications, sentences, tags = self._selected
         return (
-            Article.objects.filter(pk__in=chunk)
-            .order_by("pk")
-            .values_list(*ExportedArticle._fields),
-            self._adjudications(chunk),
-            Sentence.objects.filter(article_id__in=chunk)
-            .order_by("article_id", "position")
-            .values_list(*ExportedSentence._fields),
-            self._tags(chunk),
+            articles.filter(pk__in=chunk),
+            adjudications.filter(sentence__article_id__in=chunk),
+            sentences.filter(article_id__in=chunk),
+            tags.filter(sentence__article_id__in=chunk),
         )
 
     def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
