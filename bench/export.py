@@ -57,6 +57,29 @@ Before the sentences' template (at 50cecaf): 39,200 spans/s (30,400-53,400), 80 
 (70-100), beside e44e7bd's 50,600 (25,500-70,500), 80 ms (70-120) in the same run.
 The target of 100,000 spans/s (66 ms of wall time for this corpus) is not reached: the
 server's CPU alone is about that.
+
+Then (3 December 2026, a machine ~2x slower than in the runs above: a tagging request
+took 4-5 ms of CPU against 1.7 in the morning; compare only figures of one run):
+- Named tuples only where they are read. Each sentence and tag row was made a named
+  tuple as it was read; JSON Lines now writes from the database's rows by index, and the
+  other formats make the named tuples on first use (annotator/export/selection.py,
+  ArticleData). In one process (requests through the WSGI app, 30 exports a
+  run, runs alternating with the code before): SQLite 113 / 143 / 145 -> 84 / 112 / 120 ms of CPU
+  an export, PostgreSQL 120 / 140 / 127 -> 103 / 102 / 106 ms.
+- Reading ahead on PostgreSQL. py-spy of a gunicorn worker, and each statement timed
+  alone: the server's work for a chunk's sentences and tags (~15 ms an export at this
+  speed, and as much again writing out their rows) was waited for, chunk after chunk.
+  The next chunk's four queries are now sent before the current chunk is written
+  (core/db/read_ahead.py, libpq's pipeline mode). In process, against the change
+  before: wall 146 / 135 / 132 -> 98 / 92 / 113 ms an export. A chunk of 50 articles
+  instead of 100 did no better (111 / 83 / 111 against 99 / 102 / 101 ms).
+- The selection's querysets built once an export: building and compiling a chunk's four
+  queries took 4.7 ms (2.1 of them the 100 ids of the IN list), now 3.1 ms.
+Where the time goes now (py-spy of the worker, SQLite, share of the request's samples):
+SQLite stepping and making the rows 28% (making the row tuples 15%, the statements
+13%), writing the lines 35%, building and compiling the querysets 13% before the last
+change, JSON encoding of the article's own fields 7%, encoding to UTF-8 3%, the garbage
+collector 3%.
 """
 
 from __future__ import annotations

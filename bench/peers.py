@@ -119,7 +119,10 @@ PostgreSQL backend from /proc; 3 December 2026):
   executing the statements ~27, the tags' ~14.5 with the sort into the export's
   order), writing the JSON ~31 ms (the tags ~17), the garbage collector ~4 ms. On
   PostgreSQL the backend spends ~42 ms an export (the tags' statement ~26 ms, about half
-  of it turning the rows into text for the client), and the app waits on it.
+  of it turning the rows into text for the client), and the app waited on it: it now
+  sends the next chunk's queries before it writes the current chunk (core/db/read_ahead.py),
+  and JSON Lines writes from the rows without making a named tuple of each (bench/export.py
+  gives the figures).
 
 Options: --rounds N (default 3), --articles N (200), --singles N (300), --reads N (100),
 --sqlite-only (without it, PostgreSQL is measured too when DATABASE_URL points at a
