@@ -42,6 +42,7 @@ def read_ahead(batches: Iterable[Sequence[QuerySet]]) -> Iterator[list[Rows]]:
         connection.vendor != "postgresql"
         or not fast_path("read_ahead")
         or connection.execute_wrappers  # someone watches each query: the ORM's way
+        or not _pipeline_supported()
     ):
         for batch in batches:
             yield [list(queryset) for queryset in batch]
@@ -51,6 +52,9 @@ def read_ahead(batches: Iterable[Sequence[QuerySet]]) -> Iterator[list[Rows]]:
 
 def _pipelined(batches: Iterator[Sequence[QuerySet]]) -> Iterator[list[Rows]]:
     db = connection
+    # The connection's health check first (Django makes it at a request's first query,
+    # a SELECT 1 when something is waiting on the socket, as the piped results would be).
+    db.close_if_health_check_failed()
     db.ensure_connection()
     with db.wrap_database_errors, db.connection.pipeline(), db.execute_wrapper(_refuse):
         pending = _send(next(batches, None))
@@ -58,6 +62,14 @@ def _pipelined(batches: Iterator[Sequence[QuerySet]]) -> Iterator[list[Rows]]:
             rows = [_fetch(cursor) for cursor in pending]
             pending = _send(next(batches, None))
             yield rows
+
+
+def _pipeline_supported() -> bool:
+    """Whether the driver's libpq has pipeline mode (14 and later). Imported here: a
+    server on SQLite does not load the PostgreSQL driver."""
+    from psycopg import Pipeline
+
+    return Pipeline.is_supported()
 
 
 def _send(batch: Sequence[QuerySet] | None) -> list[CursorWrapper] | None:

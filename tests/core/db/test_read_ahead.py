@@ -126,3 +126,21 @@ def test_a_failing_statement_is_djangos_error(tagged):
         list(read_ahead([[Sentence.objects.values_list("pk")], [broken]]))
 
     assert connection.connection._pipeline is None
+
+
+def test_where_each_query_is_watched_the_orm_reads_and_the_watcher_sees_every_query(tagged):
+    """A wrapper installed with connection.execute_wrapper (a profiler, a query counter)
+    sees each of the reads' queries; nothing is refused."""
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    corpus = Corpus(Selection())
+    ids = corpus.article_ids()
+    with connection.execute_wrapper(watch):
+        rows = list(read_ahead(batches(corpus, ids, 1)))
+
+    assert len(rows) == 2 and len(seen) == 8
+    assert rows == [[list(q) for q in batch] for batch in batches(corpus, ids, 1)]
