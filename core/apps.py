@@ -12,11 +12,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core.auth.roles import ensure_roles
+        from core.db import lookups
 
         # Permissions only exist after migrate has run, as Django itself creates
         # them in post_migrate; the role groups follow them there.
         post_migrate.connect(ensure_roles, dispatch_uid="core.ensure_roles")
         install_username_validator()
+        lookups.register()
 
 
 def install_username_validator() -> None:

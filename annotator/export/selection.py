@@ -418,11 +418,12 @@ class Corpus:
                 self._tags(),
             )
         articles, adjudications, sentences, tags = self._selected
+        # The chunk's ids as one parameter (core/db/lookups.py), not one each.
         return (
-            articles.filter(pk__in=chunk),
-            adjudications.filter(sentence__article_id__in=chunk),
-            sentences.filter(article_id__in=chunk),
-            tags.filter(sentence__article_id__in=chunk),
+            articles.filter(pk__in_ids=chunk),
+            adjudications.filter(sentence__article_id__in_ids=chunk),
+            sentences.filter(article_id__in_ids=chunk),
+            tags.filter(sentence__article_id__in_ids=chunk),
         )
 
     def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
