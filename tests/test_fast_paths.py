@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NAMES = [
     "connection_check",
     "permissions_sql",
+    "read_ahead",
     "serializer_fields",
     "session_sql",
     "session_user",
