@@ -74,11 +74,16 @@ took 4-5 ms of CPU against 1.7 in the morning; compare only figures of one run):
   before: wall 146 / 135 / 132 -> 98 / 92 / 113 ms an export. A chunk of 50 articles
   instead of 100 did no better (111 / 83 / 111 against 99 / 102 / 101 ms).
 - The selection's querysets built once an export: building and compiling a chunk's four
-  queries took 4.7 ms (2.1 of them the 100 ids of the IN list), now 3.1 ms.
+  queries took 4.7 ms (2.1 of them the 100 ids of the IN list), then 3.1 ms, and 0.9 ms
+  with the ids as one parameter (core/db/lookups.py, `in_ids`; the same plans, by the
+  same indexes, on both databases).
+- Through gunicorn, `--api --compare <9522a76> --rounds 5`, with all of the above (load
+  2-5): SQLite 43,743 -> 54,025 spans/s median, 150 -> 120 ms of server CPU an export;
+  with `--postgresql`, 51,016 -> 68,207 spans/s, 90 -> 80 ms.
 Where the time goes now (py-spy of the worker, SQLite, share of the request's samples):
 SQLite stepping and making the rows 28% (making the row tuples 15%, the statements
-13%), writing the lines 35%, building and compiling the querysets 13% before the last
-change, JSON encoding of the article's own fields 7%, encoding to UTF-8 3%, the garbage
+13%), writing the lines 35%, building and compiling the querysets 13% before the last two
+changes, JSON encoding of the article's own fields 7%, encoding to UTF-8 3%, the garbage
 collector 3%.
 """
 
