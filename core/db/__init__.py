@@ -6,4 +6,8 @@ One module per concern (`tags`, `workspace`, `bulk`, `permissions`, `tokens`, `c
 every statement takes its table and column names from the models (`sql.Columns`), uses
 named placeholders (but the bulk insert's executemany), and has an ORM twin beside it (the
 function of the same name ending in `_orm`) that tests/core/db compares it with on both
-databases. Core imports no app: the models come from the app registry (`sql.model`)."""
+databases. Core imports no app: the models come from the app registry (`sql.model`).
+
+Two helpers work with the ORM's own querysets instead: `read_ahead` (on PostgreSQL, a
+series of queries sent one batch ahead of the caller, in pipeline mode) and `lookups`
+(`in_ids`, a list of ids as one parameter)."""
