@@ -75,8 +75,9 @@ took 4-5 ms of CPU against 1.7 in the morning; compare only figures of one run):
   instead of 100 did no better (111 / 83 / 111 against 99 / 102 / 101 ms).
 - The selection's querysets built once an export: building and compiling a chunk's four
   queries took 4.7 ms (2.1 of them the 100 ids of the IN list), then 3.1 ms, and 0.9 ms
-  with the ids as one parameter (core/db/lookups.py, `in_ids`; the same plans, by the
-  same indexes, on both databases).
+  with the ids as one parameter (core/db/lookups.py, `in_ids`; SQLite's plans are the
+  same; PostgreSQL, without statistics yet, now reads the sentences by the (article,
+  position) index where it scanned and sorted them, and joins the tags as before).
 - Through gunicorn, `--api --compare <9522a76> --rounds 5`, with all of the above (load
   2-5): SQLite 43,743 -> 54,025 spans/s median, 150 -> 120 ms of server CPU an export;
   with `--postgresql`, 51,016 -> 68,207 spans/s, 90 -> 80 ms.
