@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from operator import itemgetter
 
 from annotator.export.selection import (
     ALL_SECTIONS,
-    SENTENCE,
-    TAG,
     ArticleData,
     Claim,
     Corpus,
+    ExportedTag,
     Progress,
     isoformat,
 )
@@ -59,6 +59,7 @@ _TAG = (
     '"cited_source":%s,"note":%s,"reviewer":%s,"created_at":"%s","updated_at":"%s"}'
 )
 _quote = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (C version)
+_tag_outlet = itemgetter(ExportedTag._fields.index("outlet_id"))  # of a tag's row
 
 
 class _Writer:
@@ -77,23 +78,12 @@ class _Writer:
         spans: dict[tuple[int, int], str] = {}  # (start, end): the text there, quoted
         number: dict[int, int] = {}
         sentences = []
-        # The database's rows, by index (see ArticleData).
-        ID, POSITION, PARAGRAPH, START, END, SECTION = (
-            SENTENCE.id,
-            SENTENCE.position,
-            SENTENCE.paragraph,
-            SENTENCE.start,
-            SENTENCE.end,
-            SENTENCE.section,
-        )
-        for s in data.sentence_rows:
-            number[s[ID]] = s[POSITION] + 1
-            if s[SECTION] in sections:
-                start, end = s[START], s[END]
+        # The database's rows, unpacked (see ArticleData).
+        for pk, position, paragraph, start, end, section, _ in data.sentence_rows:
+            number[pk] = position + 1
+            if section in sections:
                 quoted = spans[start, end] = _quote(text[start:end])
-                sentences.append(
-                    _SENTENCE % (s[POSITION], s[PARAGRAPH], start, end, s[SECTION], quoted)
-                )
+                sentences.append(_SENTENCE % (position, paragraph, start, end, section, quoted))
         head, tail = _record(self.corpus, data, claims, number)
         parts = [_dumps(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
         if claims is None:
@@ -108,41 +98,40 @@ class _Writer:
         text = data.article.text
         reviewers, outlets = self.reviewers, self.outlets
         parts = []
-        # The database's rows, by index (see ArticleData).
-        SENTENCE_ID, START, END, LABEL, OUTLET, CITED, NOTE, REVIEWER, CREATED, UPDATED = (
-            TAG.sentence_id,
-            TAG.start,
-            TAG.end,
-            TAG.label,
-            TAG.outlet_id,
-            TAG.cited_source,
-            TAG.note,
-            TAG.reviewer_id,
-            TAG.created_at,
-            TAG.updated_at,
-        )
-        for t in data.tag_rows:
-            start, end = t[START], t[END]
+        # The database's rows, unpacked (see ArticleData).
+        for (
+            sentence,
+            start,
+            end,
+            label,
+            outlet,
+            cited,
+            note,
+            reviewer_id,
+            created,
+            updated,
+            _,
+        ) in data.tag_rows:
             span = spans.get((start, end))
             if span is None:
                 span = spans[start, end] = _quote(text[start:end])
-            reviewer = reviewers.get(t[REVIEWER])
+            reviewer = reviewers.get(reviewer_id)
             if reviewer is None:
-                reviewer = reviewers[t[REVIEWER]] = _quote(self.corpus.reviewer(t[REVIEWER]))
+                reviewer = reviewers[reviewer_id] = _quote(self.corpus.reviewer(reviewer_id))
             parts.append(
                 _TAG
                 % (
-                    number[t[SENTENCE_ID]],
+                    number[sentence],
                     start,
                     end,
                     span,
-                    t[LABEL],
-                    outlets[t[OUTLET]],
-                    _quote(t[CITED]) if t[CITED] else '""',
-                    _quote(t[NOTE]) if t[NOTE] else '""',
+                    label,
+                    outlets[outlet],
+                    _quote(cited) if cited else '""',
+                    _quote(note) if note else '""',
                     reviewer,
-                    t[CREATED],
-                    t[UPDATED],
+                    created,
+                    updated,
                 )
             )
         return "[" + ",".join(parts) + "]"
@@ -167,7 +156,7 @@ def _record(
     tail: dict = {}
     outlet_ids = {a.publisher_id, a.origin_id}
     if claims is None:
-        outlet_ids.update(t[TAG.outlet_id] for t in data.tag_rows)
+        outlet_ids.update(map(_tag_outlet, data.tag_rows))
         outlet_ids.update(j.outlet_id for j in data.adjudications)
         name = corpus.outlet_name
         tail["adjudications"] = [

@@ -158,9 +158,8 @@ class ArticleData:
     The sentences and tags come as the database's rows (`sentence_rows`, `tag_rows`:
     plain tuples, in the fields' order of ExportedSentence and ExportedTag), and as
     named tuples (`sentences`, `tags`) made from them on first use. The JSON Lines
-    export reads the rows by index (`SENTENCE`, `TAG`), the other formats the named
-    tuples: a named tuple for each of a corpus's rows was a tenth of that export's time
-    (bench/export.py --api)."""
+    export unpacks the rows, the other formats read the named tuples: a named tuple for
+    each of a corpus's rows was a tenth of that export's time (bench/export.py --api)."""
 
     article: ExportedArticle
     sentence_rows: list[tuple]
@@ -192,18 +191,6 @@ class ArticleData:
         if self._by_id is None:
             self._by_id = {s.id: s for s in self.sentences}
         return self._by_id
-
-
-class _Index:
-    """The positions of a named tuple's fields in its rows: `TAG.start` is 1."""
-
-    def __init__(self, fields: tuple[str, ...]) -> None:
-        for position, name in enumerate(fields):
-            setattr(self, name, position)
-
-
-SENTENCE = _Index(ExportedSentence._fields)
-TAG = _Index(ExportedTag._fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +238,18 @@ def _by_article(rows: Iterable[tuple]) -> dict[int, list[tuple]]:
     return {article: list(run) for article, run in groupby(rows, itemgetter(-1))}
 
 
+def _chunk(selected: tuple[QuerySet, ...], chunk: list[int]) -> tuple[QuerySet, ...]:
+    """Corpus._selected's querysets for the articles of `chunk`, whose ids are one
+    parameter (core/db/lookups.py), not one each."""
+    articles, adjudications, sentences, tags = selected
+    return (
+        articles.filter(pk__in_ids=chunk),
+        adjudications.filter(sentence__article_id__in_ids=chunk),
+        sentences.filter(article_id__in_ids=chunk),
+        tags.filter(sentence__article_id__in_ids=chunk),
+    )
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for first in range(0, len(ids), size):
         yield ids[first : first + size]
@@ -275,7 +274,6 @@ class Corpus:
             get_user_model().objects.values_list("id", "username")
         )
         self._names: dict[int, str] = {}
-        self._selected: tuple[QuerySet, ...] | None = None  # see _queries
         self.notes: list[str] = []
 
     def note(self, message: str) -> None:
@@ -404,26 +402,17 @@ class Corpus:
             .values_list(*ExportedAdjudication._fields[:-2], "adjudicated_text", "article")
         )
 
-    def _queries(self, chunk: list[int]) -> tuple[QuerySet, ...]:
-        """The chunk's rows: its articles, adjudications, sentences and tags (the last
-        three ordered by article first: each article's rows are one run). The
-        selection's part of each is built once for the export, the chunk's added to it."""
-        if self._selected is None:
-            self._selected = (
-                Article.objects.order_by("pk").values_list(*ExportedArticle._fields),
-                self._adjudications(),
-                Sentence.objects.order_by("article_id", "position").values_list(
-                    *ExportedSentence._fields
-                ),
-                self._tags(),
-            )
-        articles, adjudications, sentences, tags = self._selected
-        # The chunk's ids as one parameter (core/db/lookups.py), not one each.
+    def _selected(self) -> tuple[QuerySet, ...]:
+        """What the export reads, but for the articles: the rows of articles,
+        adjudications, sentences and tags (the last three ordered by article first: each
+        article's rows are one run). Built once an export; `_chunk` adds the articles."""
         return (
-            articles.filter(pk__in_ids=chunk),
-            adjudications.filter(sentence__article_id__in_ids=chunk),
-            sentences.filter(article_id__in_ids=chunk),
-            tags.filter(sentence__article_id__in_ids=chunk),
+            Article.objects.order_by("pk").values_list(*ExportedArticle._fields),
+            self._adjudications(),
+            Sentence.objects.order_by("article_id", "position").values_list(
+                *ExportedSentence._fields
+            ),
+            self._tags(),
         )
 
     def articles(self, progress: Progress | None = None) -> Iterator[ArticleData]:
@@ -432,14 +421,16 @@ class Corpus:
         ids = self.article_ids()
         skip_untagged = self.selection.filters_tags and not self.selection.aggregate
         done = tags_done = 0
+        selected = self._selected()
         # On PostgreSQL the next chunk's queries run while this chunk is written.
         for article_rows, adjudication_rows, sentence_rows, tag_rows in read_ahead(
-            map(self._queries, _chunks(ids, self.chunk_size))
+            _chunk(selected, chunk) for chunk in _chunks(ids, self.chunk_size)
         ):
             sentences, tags = _by_article(sentence_rows), _by_article(tag_rows)
-            adjudications: dict[int, list[ExportedAdjudication]] = defaultdict(list)
-            for row in adjudication_rows:
-                adjudications[row[-1]].append(ExportedAdjudication._make(row))
+            adjudications = {
+                article: list(map(ExportedAdjudication._make, rows))
+                for article, rows in _by_article(adjudication_rows).items()
+            }
             for row in article_rows:
                 article = ExportedArticle._make(row)
                 data = ArticleData(

@@ -17,7 +17,6 @@ from django.db.models import ForeignObject, IntegerField, Lookup
 
 class InIds(Lookup):
     lookup_name = "in_ids"
-    prepare_rhs = False
 
     def get_prep_lookup(self) -> list[int]:
         if isinstance(self.rhs, str | bytes):

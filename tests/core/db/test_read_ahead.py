@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from annotator.export.selection import Corpus, Selection
+from annotator.export.selection import Corpus, Selection, _chunk
 from annotator.models import ClaimTag, Sentence
 from annotator.services.imports import import_article
 from annotator.services.tagging import save_tag
@@ -42,7 +42,8 @@ def tagged(world):
 
 
 def batches(corpus: Corpus, ids: list[int], size: int) -> list[tuple]:
-    return [corpus._queries(ids[i : i + size]) for i in range(0, len(ids), size)]
+    selected = corpus._selected()
+    return [_chunk(selected, ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
 @pytest.mark.parametrize("fast", [True, False], ids=["read ahead", "orm"])
