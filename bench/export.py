@@ -61,7 +61,7 @@ server's CPU alone is about that.
 Then (3 December 2026, a machine ~2x slower than in the runs above: a tagging request
 took 4-5 ms of CPU against 1.7 in the morning; compare only figures of one run):
 - Named tuples only where they are read. Each sentence and tag row was made a named
-  tuple as it was read; JSON Lines now writes from the database's rows by index, and the
+  tuple as it was read; JSON Lines now writes from the database's rows, unpacked, and the
   other formats make the named tuples on first use (annotator/export/selection.py,
   ArticleData). In one process (requests through the WSGI app, 30 exports a
   run, runs alternating with the code before): SQLite 113 / 143 / 145 -> 84 / 112 / 120 ms of CPU
