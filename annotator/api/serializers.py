@@ -43,9 +43,19 @@ class FieldsOnce:
         return {
             name: copy.deepcopy(field)
             if isinstance(field, serializers.BaseSerializer)
-            else copy.copy(field)
+            else _copy(field)
             for name, field in prototypes.items()
         }
+
+
+def _copy(field: serializers.Field) -> serializers.Field:
+    """A shallow copy of an unbound field: what copy.copy makes of it (a field has no
+    __copy__ and no slots), without copy's way through the pickling protocol. Checking
+    a one-tag body took 71 us, half of it copy.copy, then 49 us (in process, best of 5
+    runs of 3,000)."""
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    return copied
 
 
 # Articles and sentences
@@ -252,6 +262,14 @@ class TagSerializer(serializers.Serializer):
         if not fast_path("tag_representation"):
             return super().to_representation(tag)
         sentence = tag.sentence
+        created = _TIMESTAMP.to_representation(tag.created_at)
+        # A tag never changed has one time for both (each costs ~6 us to write: the
+        # current zone is looked up each time): a bulk request of 33 new tags saves ~0.2 ms.
+        updated = (
+            created
+            if tag.updated_at == tag.created_at
+            else _TIMESTAMP.to_representation(tag.updated_at)
+        )
         return {
             "id": tag.pk,
             "sentence": tag.sentence_id,
@@ -266,8 +284,8 @@ class TagSerializer(serializers.Serializer):
             "outlet": tag.outlet.slug,
             "cited_source": tag.cited_source,
             "note": tag.note,
-            "created_at": _TIMESTAMP.to_representation(tag.created_at),
-            "updated_at": _TIMESTAMP.to_representation(tag.updated_at),
+            "created_at": created,
+            "updated_at": updated,
         }
 
 

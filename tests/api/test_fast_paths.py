@@ -12,6 +12,7 @@ from django.test import override_settings
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from annotator.api.serializers import TagCreateSerializer, TagValuesSerializer
 from annotator.models import ClaimTag, Sentence
 from tests.api.conftest import client_for
 
@@ -119,3 +120,56 @@ def test_the_api_answers_the_same_with_the_fast_paths_off(clients, seeds):
         *(403, 401, 401, 401, 401),  # no role; expired, inactive, wrong and no token
     ]
     assert plain == fast
+
+
+@pytest.mark.parametrize("serializer", [TagCreateSerializer, TagValuesSerializer])
+def test_a_tag_writes_serializer_gets_fields_of_its_own(serializer):
+    """The fields copied from the class's prototypes (serializer_fields) are the fields
+    DRF would make: same type and settings, bound to this serializer alone, and the
+    prototypes stay unbound, so that two requests at once do not share a field."""
+    with override_settings(FAST_PATHS=EVERY):
+        first, second = serializer(data={}), serializer(data={})
+        fast = {name: field for name, field in first.fields.items()}
+        other = second.fields
+    with override_settings(FAST_PATHS=frozenset()):
+        plain = serializer(data={}).fields
+
+    assert list(fast) == list(plain)
+    for name, field in fast.items():
+        assert type(field) is type(plain[name])
+        assert field.parent is first and other[name].parent is second
+        assert field is not other[name]
+        assert (field.field_name, field.source, field.required, field.default) == (
+            plain[name].field_name,
+            plain[name].source,
+            plain[name].required,
+            plain[name].default,
+        )
+        assert repr(field) == repr(plain[name])  # the arguments it was declared with
+        assert [type(v) for v in field.validators] == [type(v) for v in plain[name].validators]
+    for prototype in serializer._prototype_fields.values():
+        assert prototype.parent is None
+
+
+def test_a_tag_write_checks_its_body_the_same_with_the_fields_copied():
+    bodies = [
+        {"sentence": 1, "label": "opinion"},
+        {"sentence": 1, "start": 3, "end": 9, "label": "sourced", "cited_source": "a"},
+        {"sentence": 0, "label": "opinion"},
+        {"sentence": "x", "start": -1, "label": "maybe", "note": "n" * 20_000},
+        {"sentence": 1, "label": "opinion", "outlet": "not a slug!"},
+        {"label": "opinion", "cited_sourse": "typo"},
+    ]
+
+    def checked(fast_paths):
+        out = []
+        with override_settings(FAST_PATHS=fast_paths):
+            for body in bodies:
+                serializer = TagCreateSerializer(data=body)
+                valid = serializer.is_valid()
+                out.append((valid, dict(serializer.validated_data) if valid else serializer.errors))
+        return out
+
+    fast, plain = checked(EVERY), checked(frozenset())
+    assert fast == plain
+    assert [valid for valid, _ in fast] == [True, True, False, False, False, False]

@@ -7,6 +7,7 @@ from contextlib import nullcontext
 
 import pytest
 from django.db import connection, connections
+from django.utils.dateparse import parse_datetime
 from rest_framework.serializers import Serializer
 
 from annotator.api.serializers import TagSerializer
@@ -206,10 +207,12 @@ def test_patch_changes_only_what_it_sends_and_put_replaces(api, sentence, tags):
 
 def test_a_tag_reads_the_same_as_drfs_field_by_field_walk(api, sentence, student):
     """TagSerializer writes its fields out by hand; DRF's generic walk over the declared
-    fields must give the same JSON, for a whole sentence and a span with every field set."""
+    fields must give the same JSON, for a whole sentence changed after it was made and a
+    span with every field set."""
     client = api("student")
     start = sentence.start + sentence.text.index("28 terrorists")
     client.post(TAGS, {"sentence": sentence.pk, "label": "opinion", "note": "<b>hm</b> é"})
+    client.post(TAGS, {"sentence": sentence.pk, "label": "speculation"})  # changed
     client.post(
         TAGS,
         {
@@ -229,6 +232,9 @@ def test_a_tag_reads_the_same_as_drfs_field_by_field_walk(api, sentence, student
 
     assert len(walked) == 2
     assert written == walked
+    changed, made = written
+    assert parse_datetime(changed["updated_at"]) > parse_datetime(changed["created_at"])
+    assert made["updated_at"] == made["created_at"]
     assert listed == json.loads(json.dumps(walked))
     assert list(written[0]) == list(TagSerializer().fields)  # same keys, same order
 
