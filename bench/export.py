@@ -93,6 +93,10 @@ collector 3%.
 - Then the sentences and tags written by f-strings instead of %-templates (the same
   bytes: 4,942,894 characters compared): in process on PostgreSQL, 15 interleaved
   rounds of 3 exports, CPU an export 56.0 -> 52.8 ms median, and again 62.7 -> 58.9 ms.
+- With the two changes above, through gunicorn, `--api --compare <8c9c859> --rounds 5`
+  (the machine ~1.7x slower than on quiet mornings): SQLite 54,924 -> 61,297 spans/s
+  median, 120 -> 100 ms of server CPU an export; with `--postgresql`, 60,280 -> 64,415
+  spans/s, 90 -> 80 ms.
 - Tried and left: a smaller first chunk, so that reading ahead starts sooner (a first
   chunk of 10 or 25 articles, then 100), and chunks of 50, on PostgreSQL in process, 12
   interleaved rounds of 3 exports: wall 91.8 ms median with chunks of 100 against 101.4,
