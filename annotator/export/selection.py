@@ -250,6 +250,14 @@ def _chunk(selected: tuple[QuerySet, ...], chunk: list[int]) -> tuple[QuerySet, 
     )
 
 
+def _by_outlet(rows: Iterable[tuple[int, str]]) -> defaultdict[int, list[str]]:
+    """(outlet id, name) rows as each outlet's names."""
+    names: defaultdict[int, list[str]] = defaultdict(list)
+    for outlet_id, name in rows:
+        names[outlet_id].append(name)
+    return names
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for first in range(0, len(ids), size):
         yield ids[first : first + size]
@@ -284,12 +292,8 @@ class Corpus:
     def _load_outlets() -> dict[int, OutletInfo]:
         # Three reads of plain rows: through prefetch_related (instances, related
         # managers) the same few outlets took ~2 ms of every export's CPU.
-        aliases: defaultdict[int, list[str]] = defaultdict(list)
-        for outlet_id, name in OutletAlias.objects.values_list("outlet_id", "name"):
-            aliases[outlet_id].append(name)
-        domains: defaultdict[int, list[str]] = defaultdict(list)
-        for outlet_id, domain in OutletDomain.objects.values_list("outlet_id", "domain"):
-            domains[outlet_id].append(domain)
+        aliases = _by_outlet(OutletAlias.objects.values_list("outlet_id", "name"))
+        domains = _by_outlet(OutletDomain.objects.values_list("outlet_id", "domain"))
         outlets = Outlet.objects.order_by("pk").values_list(
             "pk", "name", "slug", "kind", "description"
         )
