@@ -39,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+import types
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -67,7 +68,12 @@ def configure(database_url: str) -> None:
     os.environ["STATIC_ROOT"] = static
 
 
-def measure(label: str, options: argparse.Namespace) -> None:
+def site() -> types.SimpleNamespace:
+    """The site the requests go to, set up in this process (a fresh database: seeds, a
+    reviewer with a token and a session, the static files), and the four requests, each
+    a function that sends one through the WSGI handler and returns its status:
+    `write`, `read` (a list), `me` (a session's request) and `page`; `claims`, the
+    sentences that `write` tags in turn."""
     import django
 
     django.setup()
@@ -165,6 +171,15 @@ def measure(label: str, options: argparse.Namespace) -> None:
     def page() -> int:
         return call("GET", f"/articles/{article}/", by_session=True)
 
+    return types.SimpleNamespace(call=call, write=write, read=read, me=me, page=page, claims=claims)
+
+
+def measure(label: str, options: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    requests = site()
+    write, read, me, page = requests.write, requests.read, requests.me, requests.page
+    claims = requests.claims
     every = frozenset(settings.FAST_PATH_NAMES)
     configs = {"all on": every, "all off": frozenset()}
     configs.update({f"{name} off": every - {name} for name in sorted(every)})

@@ -46,6 +46,32 @@ def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
     assert "FAILED" not in out
 
 
+@pytest.mark.slow
+def test_the_request_phases_benchmark_times_every_phase_of_a_tag_write():
+    """bench/request_phases.py wraps the functions that do each phase: every phase it
+    names shows time, so a function renamed or a phase skipped is seen, not printed as 0."""
+    result = run_bench("bench/request_phases.py", "--requests", "50", timeout=300)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "SQLite: 50 tag writes (POST /api/tags/, one span each), in this process." in out
+    assert "PostgreSQL: skipped" in out
+    rows = re.findall(r"^ +(\S.*?) +(\d+\.\d) +(\d+\.\d) +(\d+\.\d)%$", out, re.M)
+    names = [name for name, *_ in rows]
+    assert names[:2] == ["before the view: WSGI, middleware, URL", "DRF initial"]
+    assert "saving: the tag and its revision" in names
+    assert "rates: the counters' statement" in names
+    assert len(rows) == 17
+    for name, median, p10, _ in rows:
+        assert float(p10) > 0, name
+        assert float(p10) <= float(median), name
+    # The four top-level phases make the whole request, each a share of its median.
+    shares = {name: float(share) for name, _, _, share in rows}
+    top = ["before the view: WSGI, middleware, URL", "DRF initial", "the view"]
+    top.append("after the view: rendering, middleware, WSGI")
+    assert 80 < sum(shares[name] for name in top) < 120
+
+
 def test_the_bulk_benchmark_imports_its_articles_and_checks_them():
     """bench/bulk.py imports its articles through the bulk API and finds each stored once
     (the full run adds 22,000 as jobs)."""
