@@ -41,6 +41,7 @@ import tempfile
 import time
 import types
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -255,15 +256,25 @@ def measure(label: str, options: argparse.Namespace) -> None:
     sys.stdout.flush()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--requests", type=int, default=100)
+def options_parser(description: str) -> argparse.ArgumentParser:
+    """The options every in-process bench of this site takes: --sqlite-only, and the
+    database a child process measures (internal)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
-    options = parser.parse_args()
+    return parser
+
+
+def run(
+    script: str,
+    name: str,
+    measure: Callable[[str, argparse.Namespace], None],
+    options: argparse.Namespace,
+) -> None:
+    """Run `measure` on SQLite and, when DATABASE_URL points at a PostgreSQL server, on
+    a new database there (dropped at the end), each in a child process running `script`
+    again (Django is set up once a process); `name` goes into the temporary names."""
     if options.database is None:
-        # Each database in a process of its own: Django is set up once a process.
         import subprocess
 
         url = os.environ.get("DATABASE_URL", "")
@@ -272,31 +283,38 @@ def main() -> None:
             databases.append("postgresql")
         for database in databases:
             subprocess.run(
-                [sys.executable, __file__, *sys.argv[1:], "--database", database], check=True
+                [sys.executable, script, *sys.argv[1:], "--database", database], check=True
             )
         if "postgresql" not in databases:
             print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
         return
     if options.database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="bench-fast-paths-") as work:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as work:
             configure(f"sqlite:///{work}/bench.sqlite3")
             measure("SQLite", options)
         return
     import psycopg
 
     url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'postgres'}_fast_paths_{os.getpid()}"
+    database = f"{url.path.lstrip('/') or 'postgres'}_{name.replace('-', '_')}_{os.getpid()}"
     admin = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.execute(f'CREATE DATABASE "{database}"')
     try:
-        configure(urlunsplit(url._replace(path=f"/{name}")))
+        configure(urlunsplit(url._replace(path=f"/{database}")))
         measure("PostgreSQL", options)
     finally:
         from django.db import connections
 
         connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.close()
+
+
+def main() -> None:
+    parser = options_parser(__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--requests", type=int, default=100)
+    run(__file__, "fast-paths", measure, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -48,14 +48,11 @@ Tried that night and left:
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -119,19 +116,24 @@ def instrument(marks: dict[str, int]) -> None:
 
     original_dispatch = APIView.dispatch
     APIView.dispatch = dispatch
-    timed(APIView, "initial", "DRF initial")
-    timed(APIView, "perform_authentication", "authentication")
-    timed(APIView, "check_throttles", "rates")
-    timed(APIView, "perform_content_negotiation", "content negotiation")
-    timed(APIView, "check_permissions", "permissions")
-    timed(Request, "_parse", "reading the body")
-    timed(views, "validated", "checking the body")
-    timed(views, "_resolve", "finding the sentence")
-    timed(views, "save_tag", "saving")
-    timed(tag_sql, "write_tag", "saving: the tag and its revision")
-    timed(BaseDatabaseWrapper, "_commit", "saving: commit")
-    timed(DatabaseCache, "count", "rates: the counters' statement")
-    timed(Response, "__init__", "the Response")
+    for owner, name, label in [
+        (APIView, "initial", "DRF initial"),
+        (APIView, "perform_authentication", "authentication"),
+        (APIView, "check_throttles", "rates"),
+        (APIView, "perform_content_negotiation", "content negotiation"),
+        (APIView, "check_permissions", "permissions"),
+        (Request, "_parse", "reading the body"),
+        (views, "validated", "checking the body"),
+        (views, "_resolve", "finding the sentence"),
+        (views, "save_tag", "saving"),
+        (tag_sql, "write_tag", "saving: the tag and its revision"),
+        (BaseDatabaseWrapper, "_commit", "saving: commit"),
+        (DatabaseCache, "count", "rates: the counters' statement"),
+        (Response, "__init__", "the Response"),
+        # The view's own time is what dispatch took less `initial` and this (`phases`).
+        (APIView, "finalize_response", "finalize"),
+    ]:
+        timed(owner, name, label)
     data = TagSerializer.data
 
     def written(self):
@@ -142,9 +144,6 @@ def instrument(marks: dict[str, int]) -> None:
             marks["writing the tag out"] = marks.get("writing the tag out", 0) + clock() - started
 
     TagSerializer.data = property(written)
-    # The view's own time: from the end of `initial` to the end of dispatch, less
-    # finalize (a few us), computed in `phases` below.
-    timed(APIView, "finalize_response", "finalize")
 
 
 def phases(write: Callable[[], int], marks: dict[str, int]) -> dict[str, int]:
@@ -201,46 +200,9 @@ def _p10(runs: list[dict[str, int]], name: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = fast_paths.options_parser(__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--database", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.database is None:
-        # Each database in a process of its own: Django is set up once a process.
-        import subprocess
-
-        url = os.environ.get("DATABASE_URL", "")
-        databases = ["sqlite"]
-        if not options.sqlite_only and url.startswith(("postgres://", "postgresql://")):
-            databases.append("postgresql")
-        for database in databases:
-            subprocess.run(
-                [sys.executable, __file__, *sys.argv[1:], "--database", database], check=True
-            )
-        if "postgresql" not in databases:
-            print("\nPostgreSQL: skipped (set DATABASE_URL=postgres://... to include it)")
-        return
-    if options.database == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="bench-phases-") as work:
-            fast_paths.configure(f"sqlite:///{work}/bench.sqlite3")
-            measure("SQLite", options)
-        return
-    import psycopg
-
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'postgres'}_phases_{os.getpid()}"
-    admin = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        fast_paths.configure(urlunsplit(url._replace(path=f"/{name}")))
-        measure("PostgreSQL", options)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    fast_paths.run(__file__, "phases", measure, parser.parse_args())
 
 
 if __name__ == "__main__":
