@@ -172,7 +172,7 @@ def site() -> types.SimpleNamespace:
     def page() -> int:
         return call("GET", f"/articles/{article}/", by_session=True)
 
-    return types.SimpleNamespace(call=call, write=write, read=read, me=me, page=page, claims=claims)
+    return types.SimpleNamespace(write=write, read=read, me=me, page=page, claims=claims)
 
 
 def measure(label: str, options: argparse.Namespace) -> None:

@@ -95,8 +95,8 @@ def instrument(marks: dict[str, int]) -> None:
 
     clock = time.perf_counter_ns
 
-    def timed(owner: object, name: str, label: str) -> None:
-        original = getattr(owner, name)
+    def timed(original: Callable, label: str) -> Callable:
+        """`original`, adding its wall time to `marks[label]` at each call."""
 
         def wrapper(*args, **kwargs):
             started = clock()
@@ -105,7 +105,7 @@ def instrument(marks: dict[str, int]) -> None:
             finally:
                 marks[label] = marks.get(label, 0) + clock() - started
 
-        setattr(owner, name, wrapper)
+        return wrapper
 
     def dispatch(self, request, *args, **kwargs):
         marks["dispatch started"] = clock()
@@ -133,17 +133,8 @@ def instrument(marks: dict[str, int]) -> None:
         # The view's own time is what dispatch took less `initial` and this (`phases`).
         (APIView, "finalize_response", "finalize"),
     ]:
-        timed(owner, name, label)
-    data = TagSerializer.data
-
-    def written(self):
-        started = clock()
-        try:
-            return data.fget(self)
-        finally:
-            marks["writing the tag out"] = marks.get("writing the tag out", 0) + clock() - started
-
-    TagSerializer.data = property(written)
+        setattr(owner, name, timed(getattr(owner, name), label))
+    TagSerializer.data = property(timed(TagSerializer.data.fget, "writing the tag out"))
 
 
 def phases(write: Callable[[], int], marks: dict[str, int]) -> dict[str, int]:
@@ -180,12 +171,13 @@ def measure(label: str, options: argparse.Namespace) -> None:
         f"{_p10(runs, 'the whole request'):.0f} us. Each phase, us (median, p10, share "
         "of the request's median):"
     )
+    parents = dict(PHASES)
     for name, parent in PHASES:
         median = statistics.median(run.get(name, 0) for run in runs) / 1000
         depth = 0
         while parent:
             depth += 1
-            parent = dict(PHASES)[parent]
+            parent = parents[parent]
         indent = "  " * (depth + 1)
         print(
             f"{indent}{name:{46 - 2 * depth}} {median:7.1f}  {_p10(runs, name):7.1f}  "
