@@ -6,7 +6,10 @@ that start a server all run with it.
 - Two threads each (GUNICORN_THREADS sets another number), gthread workers: a worker
   serves a second request while the first waits on the database, and a client's
   connection is kept alive between its requests (a script sends tag after tag on one
-  connection).
+  connection). The worker is gthread with one change (config/workers.py): a thread
+  that has answered on a connection serves the client's next request itself when it
+  comes within 2 ms and no other connection waits for a thread, instead of handing the
+  connection back to the worker's poller in between.
 - A worker holds at most as many connections as it has threads, plus one kept alive
   between requests; beyond that it closes a connection after answering on it, and the
   client's next connection goes to whichever worker accepts it first. Without a limit
@@ -43,7 +46,7 @@ import gc
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+worker_class = "config.workers.ThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 worker_connections = threads + 1
 timeout = 60
