@@ -4,14 +4,14 @@ never at the expense of another connection waiting for a thread; a client that s
 quiet for longer keeps its connection; requests sent together are all answered, in order.
 
 The server runs the worker on a small WSGI app (tests/server_probe.py) that answers with
-the thread that served the request and the body it was sent."""
+the thread that served the request and the body it was sent; tests/test_settings.py
+checks that gunicorn.conf.py runs this worker."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
-import runpy
 import socket
 import subprocess
 import sys
@@ -26,11 +26,6 @@ from django.conf import settings
 from tests.live import _free_port
 
 pytestmark = pytest.mark.slow
-
-
-def test_the_deployed_server_runs_this_worker():
-    deployed = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
-    assert deployed["worker_class"] == "config.workers.ThreadWorker"
 
 
 @contextmanager

@@ -181,7 +181,7 @@ def test_gunicorn_runs_threaded_workers_that_take_only_what_they_can_serve(
     )
 
     assert result.returncode == 0, result.stderr
-    assert config["worker_class"] == "gthread"
+    assert config["worker_class"] == "config.workers.ThreadWorker"  # gthread, config/workers.py
     # the workers share the app the master loaded (gunicorn.conf.py, bench/memory.py)
     assert config["preload_app"] == "True"
     assert (config["workers"], config["threads"], config["worker_connections"]) == (
