@@ -452,13 +452,14 @@ def test_doccano_has_a_line_per_article_and_reviewer_or_per_article(corpus):
 
 
 def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
-    # The sentences and tags are written from templates (annotator/export/jsonl.py): the
-    # line must still be exactly json.dumps' compact JSON, escapes and all.
+    # The sentences and tags are written from templates, and the text quoted by orjson
+    # (annotator/export/jsonl.py): the line must still be exactly json.dumps' compact
+    # JSON, escapes and all.
     from tests.factories import make_article, make_tag, make_user
 
     odd = [
         'He said "no" \\ twice.',
-        "Tabs\there and a bell \x07 and \x1f too.",
+        "Tabs\there and a bell \x07, an escape \x1b, \x1f and DEL \x7f too.",
         "Non-ASCII “quotes”, é, 中文 and 🙂 stay as they are.",
     ]
     article = make_article(sentences=odd)
