@@ -18,10 +18,9 @@ each of which doccano takes whole, and which import back as one reviewer's tags.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
-from annotator.export.jsonl import article_fields
+from annotator.export.jsonl import article_fields, compact_json
 from annotator.export.labelstudio import by_reviewer, outlets_block
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress
 from annotator.stats.consensus import DISPUTED
@@ -30,7 +29,6 @@ EXTENSION = "jsonl"
 CONTENT_TYPE = "application/jsonl; charset=utf-8"
 __all__ = ["DEFAULT_SECTIONS", "layers", "render", "render_flat"]
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 Span = list  # [start, end, label]
 
@@ -82,13 +80,13 @@ class _Lines:
     article and joined around each line's spans (the same JSON json.dumps writes)."""
 
     def __init__(self, data: ArticleData, meta: dict) -> None:
-        self.head = '{"text":' + _dumps(data.article.text) + ',"label":'
-        self.tail = "," + _dumps(meta)[1:] + "\n"
+        self.head = '{"text":' + compact_json(data.article.text) + ',"label":'
+        self.tail = "," + compact_json(meta)[1:] + "\n"
 
     def __call__(self, spans: list[Span], reviewer: str | None, layer: int | None = None) -> str:
-        parts = [self.head, _dumps(spans)]
+        parts = [self.head, compact_json(spans)]
         if reviewer is not None:
-            parts += [',"reviewer":', _dumps(reviewer)]
+            parts += [',"reviewer":', compact_json(reviewer)]
         if layer is not None:
             parts.append(f',"layer":{layer}')
         parts.append(self.tail)

@@ -33,11 +33,12 @@ CONTENT_TYPE = "application/jsonl; charset=utf-8"
 DEFAULT_SECTIONS = ALL_SECTIONS
 
 
-def _dumps(value: object) -> str:
-    """Compact JSON, non-ASCII kept: what `json.dumps(value, ensure_ascii=False,
-    separators=(",", ":"))` writes for the strings, numbers, lists and dicts of a record,
-    by orjson (a third of the time of the standard library's encoder on a record, most
-    of which is quoting the article's text)."""
+def compact_json(value: object) -> str:
+    """Compact JSON, non-ASCII kept, as every JSON format of the package writes it: what
+    `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes for strings,
+    integers, floats of a few decimals (scores), lists and dicts with string keys, by
+    orjson (a third of the standard library encoder's time on a record, most of it
+    quoting the article's text)."""
     return orjson.dumps(value).decode()
 
 
@@ -61,10 +62,10 @@ def article_fields(corpus: Corpus, data: ArticleData) -> dict:
 # export's largest cost after reading the rows): the same JSON that json.dumps writes
 # for them, each piece of text quoted once (a tag on a whole sentence reuses the
 # sentence's). F-strings rather than %-templates: ~6% of an export's CPU. Each piece of
-# text is quoted by orjson (_dumps), ~25x quicker on an article's sentences than the
+# text is quoted by orjson (compact_json), ~25x quicker on an article's sentences than the
 # standard library's quoting (json.encoder.encode_basestring): 63 -> 54 ms of CPU an
 # export of bench/peers.py's corpus in process (bench/export.py's docstring).
-_quote = _dumps
+_quote = compact_json
 _EMPTY = '""'  # an empty string, quoted
 _tag_outlet = itemgetter(ExportedTag._fields.index("outlet_id"))  # of a tag's row
 
@@ -95,11 +96,11 @@ class _Writer:
                     f'"end":{end},"section":"{section}","text":{quoted}}}'
                 )
         head, tail = _record(self.corpus, data, claims, number)
-        parts = [_dumps(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
+        parts = [compact_json(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
         if claims is None:
-            parts += [_dumps(tail)[1:-1], ',"tags":', self.tags(data, number, spans), "}\n"]
+            parts += [compact_json(tail)[1:-1], ',"tags":', self.tags(data, number, spans), "}\n"]
         else:
-            parts += [_dumps(tail)[1:], "\n"]
+            parts += [compact_json(tail)[1:], "\n"]
         return "".join(parts)
 
     def tags(

@@ -22,11 +22,10 @@ CSV, W3C or brat for those.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from annotator.export.jsonl import article_fields
+from annotator.export.jsonl import article_fields, compact_json
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, ExportedTag, Progress
 from annotator.models import Label
 from annotator.stats.consensus import DISPUTED
@@ -43,8 +42,6 @@ LABEL_CONFIG = (
     "</View>\n"
 )
 __all__ = ["DEFAULT_SECTIONS", "LABEL_CONFIG", "render"]
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _region(region_id: str, text: str, start: int, end: int, label: str) -> dict:
@@ -156,6 +153,6 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
     else:
         items = ((d, None) for d in corpus.articles(progress))
     for data, claims in items:
-        yield separator + _dumps(_task(corpus, data, claims))
+        yield separator + compact_json(_task(corpus, data, claims))
         separator = ",\n"
     yield "\n]\n"

@@ -26,10 +26,10 @@ exports to the same file.
 from __future__ import annotations
 
 import base64
-import json
 import uuid
 from collections.abc import Iterator
 
+from annotator.export.jsonl import compact_json
 from annotator.export.selection import (
     DEFAULT_SECTIONS,
     ArticleData,
@@ -48,8 +48,6 @@ QUOTE_CONTEXT = 32
 NAMESPACE = uuid.UUID("5b0b3c0e-8f7a-4d52-9a51-6f1b7e0c2a10")
 GENERATOR = {"type": "Software", "name": "Claim annotator"}
 __all__ = ["DEFAULT_SECTIONS", "article_iri", "render"]
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def article_iri(content_hash: str) -> str:
@@ -142,7 +140,7 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
         "{"
         f'"@context":"{CONTEXT}","id":"{collection}","type":"AnnotationCollection",'
         f'"label":"Claim annotator corpus{" (one label per claim)" if aggregate else ""}",'
-        f'"generator":{_dumps(GENERATOR)},'
+        f'"generator":{compact_json(GENERATOR)},'
         f'"first":{{"id":"{page}","type":"AnnotationPage","partOf":"{collection}",'
         '"startIndex":0,"items":['
     )
@@ -151,12 +149,12 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
         for data, claims in corpus.articles_with_claims(progress):
             iri = article_iri(data.article.content_hash)
             for c in claims:
-                yield separator + _dumps(_claim(corpus, data, iri, c))
+                yield separator + compact_json(_claim(corpus, data, iri, c))
                 separator = ","
     else:
         for data in corpus.articles(progress):
             iri = article_iri(data.article.content_hash)
             for t in data.tags:
-                yield separator + _dumps(_tag(corpus, data, iri, t))
+                yield separator + compact_json(_tag(corpus, data, iri, t))
                 separator = ","
     yield "]}}\n"

@@ -451,22 +451,29 @@ def test_doccano_has_a_line_per_article_and_reviewer_or_per_article(corpus):
             assert label in ("sourced", "unsourced", "opinion", "speculation", "disputed")
 
 
-def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
-    # The sentences and tags are written from templates, and the text quoted by orjson
-    # (annotator/export/jsonl.py): the line must still be exactly json.dumps' compact
-    # JSON, escapes and all.
+ODD_TEXT = [
+    'He said "no" \\ twice.',
+    "Tabs\there and a bell \x07, an escape \x1b, \x1f and DEL \x7f too.",
+    "Non-ASCII “quotes”, é, 中文 and 🙂 stay as they are.",
+]
+
+
+def _odd_corpus() -> None:
     from tests.factories import make_article, make_tag, make_user
 
-    odd = [
-        'He said "no" \\ twice.',
-        "Tabs\there and a bell \x07, an escape \x1b, \x1f and DEL \x7f too.",
-        "Non-ASCII “quotes”, é, 中文 and 🙂 stay as they are.",
-    ]
-    article = make_article(sentences=odd)
+    article = make_article(sentences=ODD_TEXT)
     reviewer = make_user('rev"iewer', "reviewer")
     for sentence in article.sentences.order_by("position"):
         make_tag(sentence, reviewer, "sourced", cited_source='the "ministry"\n', note="a\\b")
         make_tag(sentence, reviewer=make_user(role="reviewer"), end=sentence.start + 3)
+
+
+def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
+    # The sentences and tags are written from templates, and the text quoted by orjson
+    # (annotator/export/jsonl.py): the line must still be exactly json.dumps' compact
+    # JSON, escapes and all.
+    odd = ODD_TEXT
+    _odd_corpus()
 
     lines = export("jsonl").decode().splitlines()
 
@@ -476,3 +483,25 @@ def test_jsonl_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
     record = json.loads(lines[-1])
     assert [s["text"] for s in record["sentences"]] == odd
     assert {t["text"] for t in record["tags"]} == {*odd, *(s[:3] for s in odd)}
+
+
+def test_doccano_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db):
+    _odd_corpus()
+
+    lines = export("doccano").decode().split("\n")
+
+    assert lines[-1] == "" and lines[:-1]
+    for line in lines[:-1]:
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "w3c"])
+def test_json_documents_quote_the_text_as_json_dumps_does(db, fmt):
+    # Every JSON format writes through annotator.export.jsonl.compact_json (orjson).
+    _odd_corpus()
+
+    written = export(fmt).decode()
+
+    json.loads(written)
+    for text in ODD_TEXT:
+        assert json.dumps(text, ensure_ascii=False) in written
