@@ -102,6 +102,19 @@ collector 3%.
   interleaved rounds of 3 exports: wall 91.8 ms median with chunks of 100 against 101.4,
   95.5 and 97.4 ms. What the export still waits for (~13 ms of wall over its CPU) is not
   the first chunk alone.
+- Then every JSON format writes through orjson (annotator/export/jsonl.py, compact_json:
+  the same bytes as json.dumps; the standard library's quoting of the text was ~25x
+  slower). In process on this corpus, 20 exports a run, runs alternating with the code
+  before (4 December 2026): SQLite CPU an export 63.0 -> 53.8 ms median; PostgreSQL
+  54.3 / 74.0 / 63.0 -> 46.4 / 66.8 / 44.6 ms (minimums 47.4 / 48.7 / 47.8 -> 44.2 / 42.9
+  / 41.5), its wall time less: PostgreSQL's side bounds it now (the first chunk's four
+  statements, ~12 ms, are waited for; of the tags' statement, writing the timestamps
+  with to_char is ~3.5 ms a chunk, and a `::text` cast padded to six digits was no
+  quicker). Through gunicorn, one server at a time, 20 downloads after 3 to warm it:
+  SQLite 70.8 -> 58.6 ms median (93,800 -> 113,300 spans/s), PostgreSQL 67.2 -> 67.3 ms
+  (98,800 spans/s). `--api --compare <98f8b76> --rounds 5` in the same hour, at ranges of
+  2x: SQLite 78,566 -> 81,934 spans/s, PostgreSQL 87,706 -> 84,175, both timing a scan
+  of /proc (~3 ms) with each download, which the script no longer does.
 """
 
 from __future__ import annotations
@@ -396,7 +409,10 @@ def api(options: list[str]) -> None:
                 server, client = servers[label], servers[label].api()
                 client.call("GET", "/api/export/?format=jsonl")  # warm this connection
                 for _ in range(5):
-                    began, used = time.perf_counter(), tree_cpu_seconds(server.process.pid)
+                    # The server's CPU read outside the timed download (a scan of /proc,
+                    # ~3 ms, was inside it until 4 December 2026).
+                    used = tree_cpu_seconds(server.process.pid)
+                    began = time.perf_counter()
                     data = client.call("GET", "/api/export/?format=jsonl")
                     seconds = time.perf_counter() - began
                     cpu[label].append(tree_cpu_seconds(server.process.pid) - used)

@@ -97,7 +97,13 @@ PostgreSQL backend from /proc; 3 December 2026):
   middleware the rest. The remaining ~0.4 ms is gunicorn's gthread worker: parsing,
   handing the connection between threads, and two `sendall`s (headers, then body; ~11%
   of the samples). On PostgreSQL the backend adds ~1.2 ms of its own CPU a request (the
-  upsert with its revision 0.66 ms, the token statement 0.32 ms).
+  upsert with its revision 0.66 ms, the token statement 0.32 ms). Since 4 December
+  2026 the thread that answered a kept-alive connection serves its next request itself
+  when it comes within 2 ms (config/workers.py): for a trivial WSGI app, gunicorn's CPU
+  a request went from 0.26-0.35 to 0.17-0.21 ms; for this benchmark's single spans, the
+  servers of both codes up at once and batches of 100 interleaved, 2.57 -> 2.13 ms of
+  CPU a request on SQLite and 3.06 -> 2.77 on PostgreSQL, on a machine ~1.6x slower
+  than the morning of the table (the ratios are the figure to keep).
 - bulk of 33 spans: the checks of every item, then one statement on PostgreSQL, two on
   SQLite (core/db/tags.py, write_tags); the many-tag statement is planned at each run,
   as a plan kept from a nearly empty table read every revision of the reviewer.
