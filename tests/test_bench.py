@@ -177,6 +177,24 @@ def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
     assert re.search(r"\| tag one span per request \| [\d.]+ ms \| [\d.]+ ms \| — \| — \|", out)
 
 
+@pytest.mark.slow
+def test_the_single_span_benchmark_measures_two_checkouts_in_turns():
+    """Both servers up at once, batches of one-span requests to each in turns: each
+    code's CPU a request and the ratio batch by batch (here this checkout against
+    itself)."""
+    result = run_bench(
+        *("bench/single_span.py", "--compare", "."),
+        *("--articles", "4", "--warm", "2", "--batches", "2", "--batch", "20"),
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "One span a request, SQLite, 2 batches of 20 each:" in out
+    assert len(re.findall(r"server CPU [\d.]+ ms a request \(batches: median", out)) == 2
+    assert re.search(r"new / old, batch by batch: median ([\d.]+|n/a)", out)
+
+
 def _bench_peers():
     _bench_api()  # bench/peers.py imports it as `api`
     spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "bench" / "peers.py")

@@ -1,0 +1,106 @@
+"""One span a request, two codes side by side: `bench/single_span.py --compare DIR`.
+
+Issue 19's one-span figure (server CPU a tag request, target 1.5 ms) measured so that a
+machine whose speed changes from minute to minute weighs on both codes alike: the
+servers of this checkout and of DIR (another checkout, e.g. `git worktree add /tmp/old
+<commit>`) run at once, each under gunicorn as its `gunicorn.conf.py` configures it
+(bench/peers.py's Project: a fresh database, the seed outlets, one editor), each with the
+same corpus (bench/peers.py's articles, every claim tagged in bulk first); then batches of
+one-span requests (new spans: the first word of a claim sentence, as bench/peers.py's
+single spans) go to one server then the other, in turns, the order swapped every batch.
+Each batch's server CPU (the gunicorn tree's user + system time, from /proc) is read
+outside its timing. Prints each code's CPU a request over all batches, the median and
+quartiles of the batches, its wall time a request, and the ratio batch by batch.
+Without --compare, this checkout alone. With DATABASE_URL pointing at a PostgreSQL
+server, on new databases there (dropped at the end) instead of SQLite.
+
+Measured 4 December 2026 (16 batches of 100), the keep-alive worker (config/workers.py)
+against the code before it (98f8b76): SQLite 2.57 -> 2.13 ms then, an hour later on a
+quicker machine, 1.69 -> 1.41 ms; PostgreSQL 3.06 -> 2.77 then 1.61 -> 1.51 ms (batch
+ratios, medians: 0.84 / 0.82 and 0.90 / 0.93).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import peers  # noqa: E402
+from procs import tree_cpu_seconds  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare", type=Path, help="another checkout, measured in turns")
+    parser.add_argument("--batch", type=int, default=100, help="requests a batch")
+    parser.add_argument("--batches", type=int, default=16, help="batches each code")
+    parser.add_argument("--articles", type=int, default=80)
+    parser.add_argument("--warm", type=int, default=200, help="requests before the batches")
+    options = parser.parse_args()
+    roots = [ROOT] + ([options.compare.resolve()] if options.compare else [])
+    url = os.environ.get("DATABASE_URL", "")
+    database = url if url.startswith(("postgres://", "postgresql://")) else ""
+    needed = options.warm + options.batch * options.batches
+    texts, spans, singles = peers.plan(options.articles, needed)
+    if len(singles) < needed:
+        raise SystemExit(f"{options.articles} articles give {len(singles)} spans: use more")
+    servers = []
+    try:
+        for n, root in enumerate(roots):
+            server = peers.Project(database, root, code=f"single{n}")
+            servers.append(server)
+            server.start()
+            server.import_articles(texts)
+            server.prepare()
+            server.tag_bulk(spans)
+            for span in singles[: options.warm]:
+                server.tag_single(span)
+        cpu: list[list[float]] = [[] for _ in roots]
+        wall: list[list[float]] = [[] for _ in roots]
+        for b in range(options.batches):
+            first = options.warm + b * options.batch
+            batch = singles[first : first + options.batch]
+            order = range(len(roots)) if b % 2 == 0 else reversed(range(len(roots)))
+            for n in order:
+                server = servers[n]
+                used = tree_cpu_seconds(server.process.pid)
+                began = time.perf_counter()
+                for span in batch:
+                    server.tag_single(span)
+                wall[n].append(time.perf_counter() - began)
+                cpu[n].append(tree_cpu_seconds(server.process.pid) - used)
+    finally:
+        for server in servers:
+            server.stop()
+    where = "PostgreSQL" if database else "SQLite"
+    print(f"One span a request, {where}, {options.batches} batches of {options.batch} each:")
+    for n, root in enumerate(roots):
+        each = sorted(c / options.batch * 1000 for c in cpu[n])
+        total = options.batch * options.batches
+        print(
+            f"  {root}: server CPU {sum(cpu[n]) / total * 1000:.3f} ms a request (batches: "
+            f"median {statistics.median(each):.3f}, quartiles {each[len(each) // 4]:.3f}-"
+            f"{each[3 * len(each) // 4]:.3f}), wall {sum(wall[n]) / total * 1000:.3f} ms"
+        )
+    if len(roots) == 2:
+        # The CPU time comes in clock ticks (10 ms): a batch too short to have one is left out.
+        ratios = sorted(new / old for new, old in zip(cpu[0], cpu[1], strict=True) if old)
+        if not ratios:
+            print("  new / old, batch by batch: median n/a (batches too short to time)")
+            return
+        print(
+            f"  new / old, batch by batch: median {statistics.median(ratios):.3f}, quartiles "
+            f"{ratios[len(ratios) // 4]:.3f}-{ratios[3 * len(ratios) // 4]:.3f}; over all "
+            f"{sum(cpu[0]) / sum(cpu[1]):.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
