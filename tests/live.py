@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,27 +67,44 @@ def gunicorn(
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_THREADS": str(threads),
     }
+    command = ["config.wsgi", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    with serving(command, env, port, lambda conn: _answers(conn, 401)) as port:
+        yield port
+
+
+def _answers(conn: http.client.HTTPConnection, status: int) -> bool:
+    """Whether the app answers `status` to an anonymous GET /api/me/."""
+    conn.request("GET", "/api/me/")
+    return conn.getresponse().status == status
+
+
+@contextmanager
+def serving(
+    arguments: list[str],
+    env: dict[str, str],
+    port: int,
+    ready: Callable[[http.client.HTTPConnection], bool] = lambda conn: True,
+) -> Iterator[int]:
+    """`python -m gunicorn ARGUMENTS` run from the project's directory with `env`, until
+    the block ends; yields `port` once a connection to it opens and `ready` says yes."""
     server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "config.wsgi"),
-            *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
+        [sys.executable, "-m", "gunicorn", *arguments], cwd=settings.BASE_DIR, env=env
     )
     try:
         deadline = time.monotonic() + 60
         while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/api/me/")
-                if conn.getresponse().status == 401:
+                conn.connect()
+                if ready(conn):
                     break
             except OSError:
                 pass
+            finally:
+                conn.close()
             assert server.poll() is None, "gunicorn exited"
             assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
+            time.sleep(0.1)
         yield port
     finally:
         server.terminate()

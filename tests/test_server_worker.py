@@ -13,17 +13,14 @@ import http.client
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 
-from tests.live import _free_port
+from tests.live import _free_port, serving
 
 pytestmark = pytest.mark.slow
 
@@ -38,35 +35,11 @@ def _server(tmp_path, *, threads: int, linger_ms: int) -> Iterator[int]:
         f"workers = 1\nthreads = {threads}\nworker_connections = {threads + 1}\nkeepalive = 5\n"
     )
     port = _free_port()
-    server = subprocess.Popen(
-        [
-            *(
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                str(config),
-                "tests.server_probe:application",
-            ),
-            *("--bind", f"127.0.0.1:{port}", "--log-level", "warning"),
-        ],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "GUNICORN_LINGER_MS": str(linger_ms)},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=5):
-                    break
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.1)
+    arguments = ["-c", str(config), "tests.server_probe:application"]
+    arguments += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    env = {**os.environ, "GUNICORN_LINGER_MS": str(linger_ms)}
+    with serving(arguments, env, port) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _post(conn: http.client.HTTPConnection, body: str) -> tuple[dict, http.client.HTTPResponse]:
