@@ -15,9 +15,9 @@ Without --compare, this checkout alone. With DATABASE_URL pointing at a PostgreS
 server, on new databases there (dropped at the end) instead of SQLite.
 
 Measured 4 December 2026 (16 batches of 100; by this script's draft, the same method),
-the keep-alive worker (config/workers.py) against the code before it (98f8b76): SQLite 2.57 -> 2.13 ms then, an hour later on a
-quicker machine, 1.69 -> 1.41 ms; PostgreSQL 3.06 -> 2.77 then 1.61 -> 1.51 ms (batch
-ratios, medians: 0.84 / 0.82 and 0.90 / 0.93).
+the keep-alive worker (config/workers.py) against the code before it (98f8b76): SQLite
+2.57 -> 2.13 ms then, an hour later on a quicker machine, 1.69 -> 1.41 ms; PostgreSQL
+3.06 -> 2.77 then 1.61 -> 1.51 ms (batch ratios, medians: 0.84 / 0.82 and 0.90 / 0.93).
 """
 
 from __future__ import annotations
