@@ -141,6 +141,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import http.cookies
 import json
 import os
 import shutil
@@ -266,8 +267,12 @@ class Http:
     bench/api.py's lean client: the peers answer in chunks and with every kind of header;
     its cost on the client's side is the same for every tool."""
 
-    def __init__(self, port: int, headers: dict[str, str]) -> None:
+    def __init__(self, port: int, headers: dict[str, str], cookies: bool = False) -> None:
+        """`cookies`: keep the cookies the server sets and send them back, as a browser
+        does (the CSRF cookie of this project's pages: without it each page makes a new
+        CSRF secret and sets the cookie again)."""
         self.port = port
+        self.cookies = http.cookies.SimpleCookie(headers.get("Cookie", "")) if cookies else None
         self.headers = {
             **headers,
             "Host": "127.0.0.1",
@@ -292,6 +297,10 @@ class Http:
                 self.conn.close()
                 if attempt == 2:
                     raise
+        if self.cookies is not None and answer.msg.get_all("Set-Cookie"):
+            for header in answer.msg.get_all("Set-Cookie"):
+                self.cookies.load(header)
+            self.headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
         if answer.status not in ok:
             where = answer.getheader("Location", "")
             raise RuntimeError(f"{method} {path}: {answer.status} {where} {data[:300]!r}")
@@ -417,7 +426,7 @@ class Project(Tool):
             stderr=subprocess.DEVNULL,  # its access log; failures show as statuses here
         )
         self.api = Http(self.port, {"Authorization": f"Token {setup['token']}"})
-        self.browser = Http(self.port, {"Cookie": f"sessionid={setup['session']}"})
+        self.browser = Http(self.port, {"Cookie": f"sessionid={setup['session']}"}, cookies=True)
         wait_for(lambda: bool(self.api.call("GET", "/api/me/")), self.name, self.process, 60)
         self.articles: list[int] = []
         self.sentences: dict[int, list[tuple[int, int, int]]] = {}

@@ -178,19 +178,23 @@ def test_the_peer_benchmark_measures_another_checkout_beside_this_one():
 
 
 @pytest.mark.slow
-def test_the_single_span_benchmark_measures_two_checkouts_in_turns():
-    """Both servers up at once, batches of one-span requests to each in turns: each
-    code's CPU a request and the ratio batch by batch (here this checkout against
-    itself)."""
+@pytest.mark.parametrize(
+    ("request_kind", "title"),
+    [("single", "One span a request"), ("page", "An article page a request")],
+)
+def test_the_side_by_side_benchmark_measures_two_checkouts_in_turns(request_kind, title):
+    """Both servers up at once, batches of one-span requests (or of article pages) to
+    each in turns: each code's CPU a request and the ratio batch by batch (here this
+    checkout against itself)."""
     result = run_bench(
-        *("bench/single_span.py", "--compare", "."),
+        *("bench/side_by_side.py", "--compare", ".", "--request", request_kind),
         *("--articles", "4", "--warm", "2", "--batches", "2", "--batch", "20"),
         timeout=600,
     )
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "One span a request, SQLite, 2 batches of 20 each:" in out
+    assert f"{title}, SQLite, 2 batches of 20 each:" in out
     assert len(re.findall(r"server CPU [\d.]+ ms a request \(batches: median", out)) == 2
     assert re.search(r"new / old, batch by batch: median ([\d.]+|n/a)", out)
 

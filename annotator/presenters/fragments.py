@@ -17,8 +17,13 @@ script reads offsets from the text alone).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from annotator.labels import GUIDE
 from annotator.presenters.workspace import (
     escape,
     marker_attrs,
@@ -104,3 +109,20 @@ def progress_html(progress: Progress, *, oob: bool = False) -> SafeString:
         f'<span id="progress-text">You have tagged <strong>{progress.done}</strong> '
         f"of {progress.total} sentences</span></div>"
     )
+
+
+def fixed_html(template_name: str, **flags: bool) -> SafeString:
+    """`template_name` rendered with the labels' guide (`labels`) and `flags`: for a
+    fragment that is the same for every request and user (the guidelines, the keyboard
+    shortcuts), rendered once per process and flags instead of on every article page
+    (~0.15 ms of the page; bench/side_by_side.py --request page). While developing
+    (DEBUG), rendered each time, so that a change to the template shows at once."""
+    key = tuple(sorted(flags.items()))
+    return _render(template_name, key) if settings.DEBUG else _remembered(template_name, key)
+
+
+def _render(template_name: str, flags: tuple[tuple[str, bool], ...]) -> SafeString:
+    return mark_safe(render_to_string(template_name, {"labels": GUIDE, **dict(flags)}))
+
+
+_remembered = lru_cache(maxsize=16)(_render)

@@ -103,6 +103,8 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "paragraphs_html": fragments.paragraphs_html(workspace, query=query),
             "progress_html": fragments.progress_html(workspace.progress),
+            "guidelines_html": fragments.fixed_html("annotator/_guidelines.html"),
+            "shortcuts_html": fragments.fixed_html("annotator/_shortcuts.html", dialog=True),
             "assignment_context": context,
             "workspace_total": workspace.progress.total,
         },
@@ -112,4 +114,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def guidelines(request: HttpRequest) -> HttpResponse:
     require_reader(request)
-    return render(request, "annotator/guidelines.html", {"labels": GUIDE})
+    return render(
+        request,
+        "annotator/guidelines.html",
+        {
+            "guidelines_html": fragments.fixed_html("annotator/_guidelines.html", open=True),
+            "shortcuts_html": fragments.fixed_html("annotator/_shortcuts.html"),
+        },
+    )

@@ -8,9 +8,11 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test.signals import template_rendered
 from django.urls import reverse
 
 from annotator.models import Article, ClaimTag, Label, OutletCorrection, Sentence, TagRevision
+from annotator.presenters import fragments
 from annotator.services.tagging import tag_claim
 from core.auth.roles import REVIEWERS
 from core.text.sections import Section
@@ -491,6 +493,47 @@ def test_the_guidelines_define_each_label_with_a_seed_example_and_list_the_keys(
         assert "the US-led coalition may even decide to develop the SDF advance" in html
         assert "Keyboard shortcuts" in html
         assert "next sentence you have not tagged" in html
+
+
+def test_the_guidelines_are_drawn_once_a_process_folded_on_pages_open_on_their_own(
+    client, seeds, student, settings
+):
+    """The same for every user: the pages after the first reuse the fragments the first
+    drew instead of rendering their templates again; while developing (DEBUG) every page
+    draws them anew, so that a change to a template shows at once."""
+    fragments._remembered.cache_clear()
+    client.force_login(student)
+    drawn: list[str] = []
+
+    def count(sender, template, **kwargs):
+        drawn.append(template.name)
+
+    def fixed_drawn(request) -> list[str]:
+        drawn.clear()
+        html = request()
+        return html, [name for name in drawn if name in FIXED]
+
+    FIXED = ("annotator/_guidelines.html", "annotator/_shortcuts.html")
+    template_rendered.connect(count)
+    try:
+        first, first_drawn = fixed_drawn(lambda: page(client, seeds["000"]))
+        second, second_drawn = fixed_drawn(lambda: page(client, seeds["001"]))
+        own, own_drawn = fixed_drawn(lambda: client.get(reverse("guidelines")).content.decode())
+        _, again_drawn = fixed_drawn(lambda: client.get(reverse("guidelines")).content.decode())
+        settings.DEBUG = True
+        _, debug_drawn = fixed_drawn(lambda: page(client, seeds["000"]))
+    finally:
+        template_rendered.disconnect(count)
+
+    assert sorted(first_drawn) == sorted(FIXED)
+    assert second_drawn == [] and again_drawn == []
+    assert sorted(own_drawn) == sorted(FIXED)  # open, and the shortcuts as a section
+    assert sorted(debug_drawn) == sorted(FIXED)
+    for html in (first, second):
+        assert '<details class="guidelines" id="guidelines">' in html
+        assert '<dialog id="shortcuts"' in html
+    assert '<details class="guidelines" id="guidelines" open>' in own
+    assert '<section id="shortcuts"' in own
 
 
 def test_markers_say_their_label_in_words_not_only_in_colour(client, sentence, student):

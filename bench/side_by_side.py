@@ -1,13 +1,16 @@
-"""One span a request, two codes side by side: `bench/single_span.py --compare DIR`.
+"""Two codes side by side, request by request: `bench/side_by_side.py --compare DIR`.
 
-Issue 19's one-span figure (server CPU a tag request, target 1.5 ms) measured so that a
-machine whose speed changes from minute to minute weighs on both codes alike: the
+Issue 19's one-span figure (server CPU a tag request, target 1.5 ms) and, with
+`--request page`, its article page (target 5 ms), measured so that a machine whose
+speed changes from minute to minute weighs on both codes alike: the
 servers of this checkout and of DIR (another checkout, e.g. `git worktree add /tmp/old
 <commit>`) run at once, each under gunicorn as its `gunicorn.conf.py` configures it
 (bench/peers.py's Project: a fresh database, the seed outlets, one editor), each with the
 same corpus (bench/peers.py's articles, every claim tagged in bulk first); then batches of
 one-span requests (new spans: the first word of a claim sentence, as bench/peers.py's
-single spans) go to one server then the other, in turns, the order swapped every batch.
+single spans; or, with --request page, article pages, a page each article in turn, as the
+editor who tagged them) go to one server then the other, in turns, the order swapped
+every batch.
 Each batch's server CPU (the gunicorn tree's user + system time, from /proc) is read
 outside its timing. Prints each code's CPU a request over all batches, the median and
 quartiles of the batches, its wall time a request, and the ratio batch by batch.
@@ -43,14 +46,26 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=16, help="batches each code")
     parser.add_argument("--articles", type=int, default=80)
     parser.add_argument("--warm", type=int, default=200, help="requests before the batches")
+    parser.add_argument(
+        "--request", choices=("single", "page"), default="single", help="what each request is"
+    )
     options = parser.parse_args()
     roots = [ROOT] + ([options.compare.resolve()] if options.compare else [])
     url = os.environ.get("DATABASE_URL", "")
     database = url if url.startswith(("postgres://", "postgresql://")) else ""
     needed = options.warm + options.batch * options.batches
-    texts, spans, singles = peers.plan(options.articles, needed)
-    if len(singles) < needed:
+    page = options.request == "page"
+    texts, spans, singles = peers.plan(options.articles, 0 if page else needed)
+    if not page and len(singles) < needed:
         raise SystemExit(f"{options.articles} articles give {len(singles)} spans: use more")
+
+    def send(server: peers.Project, n: int) -> None:
+        """The request number n: a new span, or the page of an article, each in turn."""
+        if page:
+            server.page(n % len(texts))
+        else:
+            server.tag_single(singles[n])
+
     servers = []
     try:
         for n, root in enumerate(roots):
@@ -60,27 +75,28 @@ def main() -> None:
             server.import_articles(texts)
             server.prepare()
             server.tag_bulk(spans)
-            for span in singles[: options.warm]:
-                server.tag_single(span)
+            for n in range(options.warm):
+                send(server, n)
         cpu: list[list[float]] = [[] for _ in roots]
         wall: list[list[float]] = [[] for _ in roots]
         for b in range(options.batches):
             first = options.warm + b * options.batch
-            batch = singles[first : first + options.batch]
+            batch = range(first, first + options.batch)
             order = range(len(roots)) if b % 2 == 0 else reversed(range(len(roots)))
             for n in order:
                 server = servers[n]
                 used = tree_cpu_seconds(server.process.pid)
                 began = time.perf_counter()
-                for span in batch:
-                    server.tag_single(span)
+                for request in batch:
+                    send(server, request)
                 wall[n].append(time.perf_counter() - began)
                 cpu[n].append(tree_cpu_seconds(server.process.pid) - used)
     finally:
         for server in servers:
             server.stop()
     where = "PostgreSQL" if database else "SQLite"
-    print(f"One span a request, {where}, {options.batches} batches of {options.batch} each:")
+    what = "An article page" if page else "One span"
+    print(f"{what} a request, {where}, {options.batches} batches of {options.batch} each:")
     for n, root in enumerate(roots):
         each = sorted(c / options.batch * 1000 for c in cpu[n])
         total = options.batch * options.batches
