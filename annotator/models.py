@@ -214,8 +214,12 @@ class ClaimTag(models.Model):
             # The outlet figures (core.db.framing): the sentences whose tags name given
             # outlets, then every vote on their claims, read from the index alone.
             models.Index(fields=["outlet", "sentence"], name="claimtag_outlet_sentence"),
+            # Each claim's votes, read from the index alone: the outlet figures
+            # (core.db.framing) by claim; everyone else's tags on a page
+            # (core.db.workspace.others_tags) grouped by claim, outlet, label and cited
+            # source, in the index's order (no sort).
             models.Index(
-                fields=["sentence", "start", "end", "outlet", "label", "reviewer", "cited_source"],
+                fields=["sentence", "start", "end", "outlet", "label", "cited_source", "reviewer"],
                 name="claimtag_claim_votes",
             ),
             # The few tags with a note, for a page showing everyone's tags: their votes

@@ -83,6 +83,26 @@ for the same code; alone, 0.70 ms in both trees). With an untimed gc.collect() b
 each request it is 1.12-1.13 ms in both, and the teacher's page 18.3x (new) against 23.3x
 (main): the 15x target is not met yet. At load 6-9 the CPU figures were 10-20% higher in
 both trees and the wall times 2-6x the CPU.
+
+Issue 19, third round (4 December 2026, `--compare` with caa6c53, 3 runs each, load
+0.9-1.0): everyone else's votes grouped without a sort. The statement groups them by
+claim, outlet, label and cited source, and the index claimtag_claim_votes had the
+reviewer before the cited source, so SQLite read them from the index and sorted them into
+groups in a temporary B-tree; with the cited source before the reviewer (migration
+annotator/0014) they come from the index in their groups' order (the statement alone,
+in turns on copies of one database: 6.5 -> 4.5 ms, best of 40). The outlet figures read
+the same index by claim only: their statement's plan and time did not change (SQLite
+0.99-1.08 s against 1.03-1.06 s for the 5-outlet comparison at 1,000,000 tags;
+PostgreSQL 0.84-0.91 s against 0.85-1.01 s, the two orders swapped on one database).
+The guidelines and the shortcuts are also drawn once a process now, not on every page
+(annotator.presenters.fragments.fixed_html, ~0.15 ms). Medians of CPU, ms (runs 2 and 3;
+run 1 of the new code ran on a slower minute for every request):
+
+| request | caa6c53 | new |
+|---|---|---|
+| article page, teacher | 20.5-21.8 (15.8-16.5x) | 19.4-20.0 (13.8-14.3x) |
+| article page, reviewer | 8.2-8.6 | 8.7-9.0 |
+| 40-sentence page, reviewer | 3.5-3.7 | 3.6-3.8 |
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ does not express; a page makes the same number of queries whatever the data), ar
 `framing.selectors.figures`; that module turns the rows into figures. The statement is
 written for a million tags (`bench/framing.py`): the sentences in focus come from the index
 on (outlet, sentence); each claim's votes are counted in one ordered pass over the index on
-(sentence, start, end, outlet, label, reviewer, cited source): per label, with the least
+(sentence, start, end, outlet, label, cited source, reviewer): per label, with the least
 and greatest outlet and cited source, which settle nearly every claim. Only a claim whose
 tags name several outlets without the article's origin holding half of them, or give
 three or more different cited sources, is looked up again, alone, in the same index.

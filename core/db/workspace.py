@@ -169,9 +169,11 @@ def sentences_and_own_tags_orm(article_id: int, user_id: int) -> tuple[list[tupl
 @cache
 def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg, _tags_from
     """Everyone else's votes grouped by claim, label, outlet and cited source, read from
-    the index claimtag_claim_votes alone (it holds each of those columns): the note is
-    not in it, and reading each tag's row for its note was a third of the statement.
-    The outlet's name is joined to the groups, not to each tag."""
+    the index claimtag_claim_votes alone (it holds each of those columns, in the groups'
+    order: no sort, which was a third of the statement on SQLite): the note is not in it,
+    and reading each tag's row for its note was a third of the statement. Each group
+    comes with an empty note, as `others_tags` returns it. The outlet's name is joined to
+    the groups, not to each tag."""
     tag, outlet, _ = _tables()
     users = Columns(get_user_model())
     vote = tag.list(*CLAIM_FIELDS[:3], "outlet", "label", "cited_source", alias="tag")
@@ -179,7 +181,7 @@ def _others_sql(vendor: str, within: Within) -> str:  # per database: string_agg
     return f"""
 SELECT "vote".{tag["sentence"]}, "vote".{tag["start"]}, "vote".{tag["end"]},
     "vote".{tag["label"]}, "outlet".{outlet["name"]}, "vote".{tag["cited_source"]},
-    "vote"."n", "vote"."names"
+    '' AS "note", "vote"."n", "vote"."names"
 FROM (
     SELECT {vote}, COUNT(*) AS "n",
         {string_agg(f'"reviewer".{users["username"]}', "%(separator)s")} AS "names"
@@ -230,8 +232,8 @@ def others_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
         execute(cursor, noted_sql, {"within": pk, "user": user_id})
         noted = cursor.fetchall()
     if not noted:
-        return [(*vote[:6], "", *vote[6:]) for vote in votes]
-    groups = {tuple(vote[:6]): [vote[6], vote[7]] for vote in votes}
+        return votes  # each with an empty note, as the statement gives it
+    groups = {tuple(vote[:6]): [vote[7], vote[8]] for vote in votes}
     with_notes: dict[tuple, list[str]] = {}
     for *claim, note, name in noted:
         # Each statement reads the tags as they are when it starts: a tag written in
