@@ -297,8 +297,8 @@ class Http:
                 self.conn.close()
                 if attempt == 2:
                     raise
-        if self.cookies is not None and answer.msg.get_all("Set-Cookie"):
-            for header in answer.msg.get_all("Set-Cookie"):
+        if self.cookies is not None and (set_cookies := answer.msg.get_all("Set-Cookie")):
+            for header in set_cookies:
                 self.cookies.load(header)
             self.headers["Cookie"] = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
         if answer.status not in ok:

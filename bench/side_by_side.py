@@ -69,14 +69,14 @@ def main() -> None:
     servers = []
     try:
         for n, root in enumerate(roots):
-            server = peers.Project(database, root, code=f"single{n}")
+            server = peers.Project(database, root, code=f"side{n}")
             servers.append(server)
             server.start()
             server.import_articles(texts)
             server.prepare()
             server.tag_bulk(spans)
-            for n in range(options.warm):
-                send(server, n)
+            for request in range(options.warm):
+                send(server, request)
         cpu: list[list[float]] = [[] for _ in roots]
         wall: list[list[float]] = [[] for _ in roots]
         for b in range(options.batches):

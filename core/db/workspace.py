@@ -233,6 +233,7 @@ def others_tags(user_id: int, *, within: Within, pk: int) -> list[tuple]:
         noted = cursor.fetchall()
     if not noted:
         return votes  # each with an empty note, as the statement gives it
+    # claim (sentence, start, end, label, outlet, cited source): [count, names]
     groups = {tuple(vote[:6]): [vote[7], vote[8]] for vote in votes}
     with_notes: dict[tuple, list[str]] = {}
     for *claim, note, name in noted:

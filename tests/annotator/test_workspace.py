@@ -501,6 +501,7 @@ def test_the_guidelines_are_drawn_once_a_process_folded_on_pages_open_on_their_o
     """The same for every user: the pages after the first reuse the fragments the first
     drew instead of rendering their templates again; while developing (DEBUG) every page
     draws them anew, so that a change to a template shows at once."""
+    fixed = ("annotator/_guidelines.html", "annotator/_shortcuts.html")
     fragments._remembered.cache_clear()
     client.force_login(student)
     drawn: list[str] = []
@@ -508,12 +509,12 @@ def test_the_guidelines_are_drawn_once_a_process_folded_on_pages_open_on_their_o
     def count(sender, template, **kwargs):
         drawn.append(template.name)
 
-    def fixed_drawn(request) -> list[str]:
+    def fixed_drawn(request) -> tuple[str, list[str]]:
+        """The page `request` returns, and which of the fixed templates it rendered."""
         drawn.clear()
         html = request()
-        return html, [name for name in drawn if name in FIXED]
+        return html, [name for name in drawn if name in fixed]
 
-    FIXED = ("annotator/_guidelines.html", "annotator/_shortcuts.html")
     template_rendered.connect(count)
     try:
         first, first_drawn = fixed_drawn(lambda: page(client, seeds["000"]))
@@ -525,10 +526,10 @@ def test_the_guidelines_are_drawn_once_a_process_folded_on_pages_open_on_their_o
     finally:
         template_rendered.disconnect(count)
 
-    assert sorted(first_drawn) == sorted(FIXED)
+    assert sorted(first_drawn) == sorted(fixed)
     assert second_drawn == [] and again_drawn == []
-    assert sorted(own_drawn) == sorted(FIXED)  # open, and the shortcuts as a section
-    assert sorted(debug_drawn) == sorted(FIXED)
+    assert sorted(own_drawn) == sorted(fixed)  # open, and the shortcuts as a section
+    assert sorted(debug_drawn) == sorted(fixed)
     for html in (first, second):
         assert '<details class="guidelines" id="guidelines">' in html
         assert '<dialog id="shortcuts"' in html
