@@ -57,58 +57,56 @@ def article_fields(corpus: Corpus, data: ArticleData) -> dict:
     }
 
 
-# The sentences and the tags, most of a large export, are written as JSON text by
-# f-strings (_Writer) rather than as dicts for json to encode (bench/export.py --api: the
-# export's largest cost after reading the rows): the same JSON that json.dumps writes
-# for them, each piece of text quoted once (a tag on a whole sentence reuses the
-# sentence's). F-strings rather than %-templates: ~6% of an export's CPU. Each piece of
-# text is quoted by orjson (compact_json), ~25x quicker on an article's sentences than the
-# standard library's quoting (json.encoder.encode_basestring): 63 -> 54 ms of CPU an
-# export of bench/peers.py's corpus in process (bench/export.py's docstring).
-_quote = compact_json
-_EMPTY = '""'  # an empty string, quoted
 _tag_outlet = itemgetter(ExportedTag._fields.index("outlet_id"))  # of a tag's row
+
+# Each line is one record of dicts and lists, written by one orjson.dumps to bytes: the
+# same JSON as json.dumps, the text quoted by orjson's native code, and no str made of the
+# line to be encoded again on the way out. This replaced lines put together from
+# f-strings, each piece of text quoted by orjson and decoded, then the whole line encoded
+# to UTF-8: CPU an export of bench/peers.py's corpus in process 62 -> 52 ms (bench/
+# export.py's docstring).
 
 
 class _Writer:
-    """Writes each article's line, with each outlet's and reviewer's name quoted once."""
+    """Writes each article's line, with each outlet's and reviewer's name looked up once."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self.sections = set(corpus.sections)
-        self.outlets = {i: _quote(o.name) for i, o in corpus.outlets.items()}
+        self.outlets = {i: o.name for i, o in corpus.outlets.items()}
         self.reviewers: dict[int, str] = {}
 
-    def line(self, data: ArticleData, claims: list[Claim] | None) -> str:
+    def line(self, data: ArticleData, claims: list[Claim] | None) -> bytes:
         """The article's line: its record, with its tags when `claims` is None."""
         text = data.article.text
         sections = self.sections
-        spans: dict[tuple[int, int], str] = {}  # (start, end): the text there, quoted
         number: dict[int, int] = {}
         sentences = []
         # The database's rows, unpacked (see ArticleData).
         for pk, position, paragraph, start, end, section, _ in data.sentence_rows:
             number[pk] = position + 1
             if section in sections:
-                quoted = spans[start, end] = _quote(text[start:end])
                 sentences.append(
-                    f'{{"position":{position},"paragraph":{paragraph},"start":{start},'
-                    f'"end":{end},"section":"{section}","text":{quoted}}}'
+                    {
+                        "position": position,
+                        "paragraph": paragraph,
+                        "start": start,
+                        "end": end,
+                        "section": section,
+                        "text": text[start:end],
+                    }
                 )
-        head, tail = _record(self.corpus, data, claims, number)
-        parts = [compact_json(head)[:-1], ',"sentences":[', ",".join(sentences), "],"]
+        record = _record_head(self.corpus, data)
+        record["sentences"] = sentences
+        record.update(_record_tail(self.corpus, data, claims, number))
         if claims is None:
-            parts += [compact_json(tail)[1:-1], ',"tags":', self.tags(data, number, spans), "}\n"]
-        else:
-            parts += [compact_json(tail)[1:], "\n"]
-        return "".join(parts)
+            record["tags"] = self.tags(data, number)
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
 
-    def tags(
-        self, data: ArticleData, number: dict[int, int], spans: dict[tuple[int, int], str]
-    ) -> str:
+    def tags(self, data: ArticleData, number: dict[int, int]) -> list[dict]:
         text = data.article.text
         reviewers, outlets = self.reviewers, self.outlets
-        parts = []
+        tags = []
         # The database's rows, unpacked (see ArticleData).
         for (
             sentence,
@@ -123,38 +121,48 @@ class _Writer:
             updated,
             _,
         ) in data.tag_rows:
-            span = spans.get((start, end))
-            if span is None:
-                span = spans[start, end] = _quote(text[start:end])
             reviewer = reviewers.get(reviewer_id)
             if reviewer is None:
-                reviewer = reviewers[reviewer_id] = _quote(self.corpus.reviewer(reviewer_id))
-            parts.append(
-                f'{{"sentence_number":{number[sentence]},"start":{start},"end":{end},'
-                f'"text":{span},"label":"{label}","outlet":{outlets[outlet]},'
-                f'"cited_source":{_quote(cited) if cited else _EMPTY},'
-                f'"note":{_quote(note) if note else _EMPTY},"reviewer":{reviewer},'
-                f'"created_at":"{created}","updated_at":"{updated}"}}'
+                reviewer = reviewers[reviewer_id] = self.corpus.reviewer(reviewer_id)
+            tags.append(
+                {
+                    "sentence_number": number[sentence],
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "label": label,
+                    "outlet": outlets[outlet],
+                    "cited_source": cited,
+                    "note": note,
+                    "reviewer": reviewer,
+                    "created_at": created,
+                    "updated_at": updated,
+                }
             )
-        return "[" + ",".join(parts) + "]"
+        return tags
 
 
-def _record(
-    corpus: Corpus, data: ArticleData, claims: list[Claim] | None, number: dict[int, int]
-) -> tuple[dict, dict]:
-    """The record but for its sentences and tags (see _Writer): the fields before the
-    sentences, and those after them."""
+def _record_head(corpus: Corpus, data: ArticleData) -> dict:
+    """The record's fields before its sentences."""
     a = data.article
-    text = a.text
-    head = article_fields(corpus, data)
-    head.update(
-        text=text,
+    record = article_fields(corpus, data)
+    record.update(
+        text=a.text,
         html=a.html,
         publisher_signal=a.publisher_signal,
         origin_signal=a.origin_signal,
         source_name=a.source_name,
         imported_at=isoformat(a.imported_at),
     )
+    return record
+
+
+def _record_tail(
+    corpus: Corpus, data: ArticleData, claims: list[Claim] | None, number: dict[int, int]
+) -> dict:
+    """The record's fields after its sentences, but for its tags (see _Writer)."""
+    a = data.article
+    text = a.text
     tail: dict = {}
     outlet_ids = {a.publisher_id, a.origin_id}
     if claims is None:
@@ -197,10 +205,10 @@ def _record(
         ]
     outlet_ids.discard(None)
     tail["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
-    return head, tail
+    return tail
 
 
-def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
     """One JSON object per selected article, each on its own line."""
     writer = _Writer(corpus)
     if corpus.selection.aggregate:
