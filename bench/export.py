@@ -102,9 +102,9 @@ collector 3%.
   interleaved rounds of 3 exports: wall 91.8 ms median with chunks of 100 against 101.4,
   95.5 and 97.4 ms. What the export still waits for (~13 ms of wall over its CPU) is not
   the first chunk alone.
-- Then every JSON format writes through orjson (annotator/export/jsonl.py, compact_json:
-  the same bytes as json.dumps; the standard library's quoting of the text was ~25x
-  slower). In process on this corpus, 20 exports a run, runs alternating with the code
+- Then every JSON format writes through orjson (annotator/export/jsonl.py, compact_json,
+  now json_bytes: the same bytes as json.dumps; the standard library's quoting of the
+  text was ~25x slower). In process on this corpus, 20 exports a run, runs alternating with the code
   before (4 December 2026): SQLite CPU an export 63.0 -> 53.8 ms median; PostgreSQL
   54.3 / 74.0 / 63.0 -> 46.4 / 66.8 / 44.6 ms (minimums 47.4 / 48.7 / 47.8 -> 44.2 / 42.9
   / 41.5), its wall time less: PostgreSQL's side bounds it now (the first chunk's four

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from annotator.export.jsonl import article_fields, compact_json
+from annotator.export.jsonl import article_fields, json_bytes
 from annotator.export.labelstudio import by_reviewer, outlets_block
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, Progress
 from annotator.stats.consensus import DISPUTED
@@ -80,26 +80,26 @@ class _Lines:
     article and joined around each line's spans (the same JSON json.dumps writes)."""
 
     def __init__(self, data: ArticleData, meta: dict) -> None:
-        self.head = '{"text":' + compact_json(data.article.text) + ',"label":'
-        self.tail = "," + compact_json(meta)[1:] + "\n"
+        self.head = b'{"text":' + json_bytes(data.article.text) + b',"label":'
+        self.tail = b"," + json_bytes(meta)[1:] + b"\n"
 
-    def __call__(self, spans: list[Span], reviewer: str | None, layer: int | None = None) -> str:
-        parts = [self.head, compact_json(spans)]
+    def __call__(self, spans: list[Span], reviewer: str | None, layer: int | None = None) -> bytes:
+        parts = [self.head, json_bytes(spans)]
         if reviewer is not None:
-            parts += [',"reviewer":', compact_json(reviewer)]
+            parts += [b',"reviewer":', json_bytes(reviewer)]
         if layer is not None:
-            parts.append(f',"layer":{layer}')
+            parts.append(b',"layer":%d' % layer)
         parts.append(self.tail)
-        return "".join(parts)
+        return b"".join(parts)
 
 
-def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
     """One line per article (aggregated) or per article and reviewer."""
     overlapping = 0
     for data, meta, lines in _lines(corpus, progress):
         overlapping += sum(1 for _, spans in lines if _overlaps(spans))
         line = _Lines(data, meta)
-        yield "".join(line(spans, name) for name, spans in lines)
+        yield b"".join(line(spans, name) for name, spans in lines)
     corpus.note(
         f"doccano: {overlapping} line(s) hold spans that overlap (such as a span inside the "
         "same reviewer's tag of its sentence). doccano drops those spans without a word "
@@ -110,7 +110,7 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
     )
 
 
-def render_flat(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+def render_flat(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
     """As `render`, but no line holds spans that overlap: they go onto further lines
     (`layer` 2, 3, ...) for the same text and reviewer."""
     extra = 0
@@ -122,7 +122,7 @@ def render_flat(corpus: Corpus, progress: Progress | None = None) -> Iterator[st
             extra += len(dealt) - 1
             for n, layer in enumerate(dealt, start=1):
                 out.append(line(layer, name, n if len(dealt) > 1 else None))
-        yield "".join(out)
+        yield b"".join(out)
     corpus.note(
         f"doccano-flat: no line holds spans that overlap; {extra} extra line(s) carry the "
         "overlapping spans (field layer)."

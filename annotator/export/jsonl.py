@@ -33,13 +33,14 @@ CONTENT_TYPE = "application/jsonl; charset=utf-8"
 DEFAULT_SECTIONS = ALL_SECTIONS
 
 
-def compact_json(value: object) -> str:
+def json_bytes(value: object, *, newline: bool = False) -> bytes:
     """Compact JSON, non-ASCII kept, as every JSON format of the package writes it: what
     `json.dumps(value, ensure_ascii=False, separators=(",", ":"))` writes for strings,
     integers, floats of a few decimals (scores), lists and dicts with string keys, by
     orjson (a third of the standard library encoder's time on a record, most of it
-    quoting the article's text)."""
-    return orjson.dumps(value).decode()
+    quoting the article's text), as UTF-8: the bytes the export sends, with no str of
+    them made to be encoded again. `newline` ends them with a line feed."""
+    return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE if newline else None)
 
 
 def article_fields(corpus: Corpus, data: ArticleData) -> dict:
@@ -101,7 +102,7 @@ class _Writer:
         record.update(_record_tail(self.corpus, data, claims, number))
         if claims is None:
             record["tags"] = self.tags(data, number)
-        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+        return json_bytes(record, newline=True)
 
     def tags(self, data: ArticleData, number: dict[int, int]) -> list[dict]:
         text = data.article.text

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from annotator.export.jsonl import article_fields, compact_json
+from annotator.export.jsonl import article_fields, json_bytes
 from annotator.export.selection import DEFAULT_SECTIONS, ArticleData, Corpus, ExportedTag, Progress
 from annotator.models import Label
 from annotator.stats.consensus import DISPUTED
@@ -144,15 +144,15 @@ def _suggested(data: ArticleData) -> dict:
     }
 
 
-def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
     """`[`, the tasks separated by commas, `]`."""
-    yield "["
-    separator = "\n"
+    yield b"["
+    separator = b"\n"
     if corpus.selection.aggregate:
         items = ((d, c) for d, c in corpus.articles_with_claims(progress))
     else:
         items = ((d, None) for d in corpus.articles(progress))
     for data, claims in items:
-        yield separator + compact_json(_task(corpus, data, claims))
-        separator = ",\n"
-    yield "\n]\n"
+        yield separator + json_bytes(_task(corpus, data, claims))
+        separator = b",\n"
+    yield b"\n]\n"

@@ -29,7 +29,7 @@ import base64
 import uuid
 from collections.abc import Iterator
 
-from annotator.export.jsonl import compact_json
+from annotator.export.jsonl import json_bytes
 from annotator.export.selection import (
     DEFAULT_SECTIONS,
     ArticleData,
@@ -130,7 +130,7 @@ def _claim(corpus: Corpus, data: ArticleData, iri: str, c: Claim) -> dict:
     }
 
 
-def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str | bytes]:
     """The collection's opening, the annotations article by article, and its closing."""
     aggregate = corpus.selection.aggregate
     # Ids derived from the filters, so that two exports of the same data are identical.
@@ -140,21 +140,21 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str]:
         "{"
         f'"@context":"{CONTEXT}","id":"{collection}","type":"AnnotationCollection",'
         f'"label":"Claim annotator corpus{" (one label per claim)" if aggregate else ""}",'
-        f'"generator":{compact_json(GENERATOR)},'
+        f'"generator":{json_bytes(GENERATOR).decode()},'
         f'"first":{{"id":"{page}","type":"AnnotationPage","partOf":"{collection}",'
         '"startIndex":0,"items":['
     )
-    separator = ""
+    separator = b""
     if aggregate:
         for data, claims in corpus.articles_with_claims(progress):
             iri = article_iri(data.article.content_hash)
             for c in claims:
-                yield separator + compact_json(_claim(corpus, data, iri, c))
-                separator = ","
+                yield separator + json_bytes(_claim(corpus, data, iri, c))
+                separator = b","
     else:
         for data in corpus.articles(progress):
             iri = article_iri(data.article.content_hash)
             for t in data.tags:
-                yield separator + compact_json(_tag(corpus, data, iri, t))
-                separator = ","
+                yield separator + json_bytes(_tag(corpus, data, iri, t))
+                separator = b","
     yield "]}}\n"

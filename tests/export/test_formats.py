@@ -497,7 +497,7 @@ def test_doccano_lines_are_the_json_that_json_dumps_writes_whatever_the_text(db)
 
 @pytest.mark.parametrize("fmt", ["labelstudio", "w3c"])
 def test_json_documents_quote_the_text_as_json_dumps_does(db, fmt):
-    # Every JSON format writes through annotator.export.jsonl.compact_json (orjson).
+    # Every JSON format writes through annotator.export.jsonl.json_bytes (orjson).
     _odd_corpus()
 
     written = export(fmt).decode()
