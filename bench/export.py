@@ -124,6 +124,17 @@ collector 3%.
   49.4-56.1). `--api --compare <2fef338> --rounds 30`, the same hour (load 0.7-1.4):
   SQLite 81,670 -> 98,245 spans/s median (server CPU 80 -> 70 ms an export, at 10 ms
   ticks), `--postgresql` 82,785 -> 95,009 spans/s (70 -> 50 ms).
+  Where the time goes now (SQLite, in process, each statement's execution and fetches
+  timed around sqlite3's calls, 10 exports a run, runs of 55 and 90 ms an export a minute
+  apart): the statements are ~49% of an export (the tags' ~29%, the sentences' ~15%,
+  the articles' ~3%, the adjudications' ~1%); the rest is building the records (the
+  tags' dicts about a fifth of the export, the sentences' a sixth), orjson ~10%, and the
+  request. Tried and left on that hour's copy of the database: the tags' statement
+  without its ORDER BY (the sort then done per article in Python) or without REPLACE on
+  the timestamps, each ~1 ms a chunk of 100 articles quicker, less than what Python then
+  pays for the same work; an index covering the sentences' columns, 3.0 -> 2.7 ms a chunk,
+  not worth a further index written on every import; a larger page cache (64 MB) or
+  mmap for the SQLite connection, no difference beyond the runs' noise.
 """
 
 from __future__ import annotations
