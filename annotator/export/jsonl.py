@@ -97,9 +97,7 @@ class _Writer:
                         "text": text[start:end],
                     }
                 )
-        record = _record_head(self.corpus, data)
-        record["sentences"] = sentences
-        record.update(_record_tail(self.corpus, data, claims, number))
+        record = _record(self.corpus, data, claims, number, sentences)
         if claims is None:
             record["tags"] = self.tags(data, number)
         return json_bytes(record, newline=True)
@@ -143,34 +141,32 @@ class _Writer:
         return tags
 
 
-def _record_head(corpus: Corpus, data: ArticleData) -> dict:
-    """The record's fields before its sentences."""
+def _record(
+    corpus: Corpus,
+    data: ArticleData,
+    claims: list[Claim] | None,
+    number: dict[int, int],
+    sentences: list[dict],
+) -> dict:
+    """The article's record in the order of its fields, but for its tags (see _Writer)."""
     a = data.article
+    text = a.text
     record = article_fields(corpus, data)
     record.update(
-        text=a.text,
+        text=text,
         html=a.html,
         publisher_signal=a.publisher_signal,
         origin_signal=a.origin_signal,
         source_name=a.source_name,
         imported_at=isoformat(a.imported_at),
+        sentences=sentences,
     )
-    return record
-
-
-def _record_tail(
-    corpus: Corpus, data: ArticleData, claims: list[Claim] | None, number: dict[int, int]
-) -> dict:
-    """The record's fields after its sentences, but for its tags (see _Writer)."""
-    a = data.article
-    text = a.text
-    tail: dict = {}
     outlet_ids = {a.publisher_id, a.origin_id}
     if claims is None:
         outlet_ids.update(map(_tag_outlet, data.tag_rows))
         outlet_ids.update(j.outlet_id for j in data.adjudications)
         name = corpus.outlet_name
-        tail["adjudications"] = [
+        record["adjudications"] = [
             {
                 "sentence_number": number[j.sentence_id],
                 "start": j.start,
@@ -187,7 +183,7 @@ def _record_tail(
         ]
     else:
         outlet_ids.update(c.outlet_id for c in claims)
-        tail["claims"] = [
+        record["claims"] = [
             {
                 "sentence_number": c.sentence.position + 1,
                 "start": c.start,
@@ -205,8 +201,8 @@ def _record_tail(
             for c in claims
         ]
     outlet_ids.discard(None)
-    tail["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
-    return tail
+    record["outlets"] = [corpus.outlets[i].as_dict() for i in sorted(outlet_ids)]
+    return record
 
 
 def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:

@@ -130,7 +130,7 @@ def _claim(corpus: Corpus, data: ArticleData, iri: str, c: Claim) -> dict:
     }
 
 
-def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str | bytes]:
+def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[bytes]:
     """The collection's opening, the annotations article by article, and its closing."""
     aggregate = corpus.selection.aggregate
     # Ids derived from the filters, so that two exports of the same data are identical.
@@ -143,7 +143,7 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str | b
         f'"generator":{json_bytes(GENERATOR).decode()},'
         f'"first":{{"id":"{page}","type":"AnnotationPage","partOf":"{collection}",'
         '"startIndex":0,"items":['
-    )
+    ).encode()
     separator = b""
     if aggregate:
         for data, claims in corpus.articles_with_claims(progress):
@@ -157,4 +157,4 @@ def render(corpus: Corpus, progress: Progress | None = None) -> Iterator[str | b
             for t in data.tags:
                 yield separator + json_bytes(_tag(corpus, data, iri, t))
                 separator = b","
-    yield "]}}\n"
+    yield b"]}}\n"

@@ -11,13 +11,26 @@ as a plain index on the id, one more write again."""
 
 from django.db import migrations, models
 
-# The names Django gave the four indexes (the same on SQLite and PostgreSQL).
-DROPPED = {
-    "annotator_sentence": ("annotator_sentence_article_id_fd58174f", "article_id"),
-    "annotator_adjudication": ("annotator_adjudication_sentence_id_406e3a0d", "sentence_id"),
-    "annotator_importrecord": ("annotator_importrecord_job_id_1aa5dbca", "job_id"),
-    "sources_storysentence": ("sources_storysentence_story_id_6f524828", "story_id"),
-}
+# Each foreign key (model, field, the model it points to, its related name) and the index
+# Django gave it (the same name on SQLite and PostgreSQL), its table and column.
+DROPPED = [
+    (
+        ("adjudication", "sentence", "annotator.sentence", "adjudications"),
+        ("annotator_adjudication_sentence_id_406e3a0d", "annotator_adjudication", "sentence_id"),
+    ),
+    (
+        ("importrecord", "job", "annotator.importjob", "records"),
+        ("annotator_importrecord_job_id_1aa5dbca", "annotator_importrecord", "job_id"),
+    ),
+    (
+        ("sentence", "article", "annotator.article", "sentences"),
+        ("annotator_sentence_article_id_fd58174f", "annotator_sentence", "article_id"),
+    ),
+    (
+        ("storysentence", "story", "annotator.story", "passages"),
+        ("sources_storysentence_story_id_6f524828", "sources_storysentence", "story_id"),
+    ),
+]
 
 
 class Migration(migrations.Migration):
@@ -27,52 +40,20 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="adjudication",
-                    name="sentence",
+                    model_name=model_name,
+                    name=name,
                     field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=models.deletion.CASCADE,
-                        related_name="adjudications",
-                        to="annotator.sentence",
+                        to, on_delete=models.CASCADE, related_name=related, db_index=False
                     ),
-                ),
-                migrations.AlterField(
-                    model_name="importrecord",
-                    name="job",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=models.deletion.CASCADE,
-                        related_name="records",
-                        to="annotator.importjob",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="sentence",
-                    name="article",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=models.deletion.CASCADE,
-                        related_name="sentences",
-                        to="annotator.article",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="storysentence",
-                    name="story",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=models.deletion.CASCADE,
-                        related_name="passages",
-                        to="annotator.story",
-                    ),
-                ),
+                )
+                for (model_name, name, to, related), _ in DROPPED
             ],
             database_operations=[
                 migrations.RunSQL(
                     f'DROP INDEX IF EXISTS "{index}"',
                     reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
                 )
-                for table, (index, column) in DROPPED.items()
+                for _, (index, table, column) in DROPPED
             ],
         )
     ]

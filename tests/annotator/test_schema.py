@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import connection
 
+from annotator.models import Sentence
+
 ANNOTATOR = apps.get_app_config("annotator")
 
 
@@ -55,8 +57,6 @@ def test_no_index_of_the_annotator_repeats_the_lead_of_another(db):
 def test_a_sentence_s_article_is_found_through_its_unique_position(db):
     # The foreign key's own index is gone (migration 0015): the unique constraint on
     # (article, position) serves a lookup by article, which every page and export makes.
-    from annotator.models import Sentence
-
     indexes = _indexes(Sentence._meta.db_table)
 
     assert not [name for name, c in indexes.items() if c["columns"] == ["article_id"]]
