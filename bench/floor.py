@@ -193,7 +193,7 @@ def main() -> None:
     for name, each in cpu.items():
         each.sort()
         median = statistics.median(each)
-        added = f"  +{median - before:.3f}" if before is not None else ""
+        added = f"  {median - before:+.3f}" if before is not None else ""
         print(
             f"  {name:56s} {median:.3f} ({each[len(each) // 4]:.3f}-"
             f"{each[3 * len(each) // 4]:.3f}){added}"

@@ -199,6 +199,36 @@ def test_the_side_by_side_benchmark_measures_two_checkouts_in_turns(request_kind
     assert re.search(r"new / old, batch by batch: median ([\d.]+|n/a)", out)
 
 
+@pytest.mark.slow
+def test_the_floor_benchmark_measures_each_layer_of_a_tag_write():
+    """Four kinds of request in turns, each answered as the script expects it (it stops at
+    any other status: the 401 without a token, the 400 for a label that does not exist,
+    201 for a new span), then the same write in process with and without pauses."""
+    result = run_bench(
+        *("bench/floor.py", "--articles", "4", "--warm", "2", "--batches", "2"),
+        *("--batch", "20", "--rounds", "3", "--requests", "10"),
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Server CPU a request, ms, SQLite, 2 batches of 20 each kind" in out
+    rows = re.findall(r"^  (\S.*?) +(\d+\.\d{3}) \((\d+\.\d{3})-(\d+\.\d{3})\)", out, re.M)
+    assert [name for name, *_ in rows] == [
+        "gunicorn alone (a WSGI app of a few lines)",
+        "the stack, refused (GET /api/tokens/, no token: 401)",
+        "a tag write refused (POST /api/tags/, bad label: 400)",
+        "one span (POST /api/tags/)",
+        "back to back",
+        "a pause of 0.2 ms between writes",
+        "a pause of 1.0 ms between writes",
+    ]
+    # Each layer after the first with its difference from the one above.
+    assert len(re.findall(r"\) {2}[+-]\d+\.\d{3}$", out, re.M)) == 3
+    # In process the clock is exact: every write took some CPU.
+    assert all(float(median) > 0 for _, median, *_ in rows[4:])
+
+
 def _bench_peers():
     _bench_api()  # bench/peers.py imports it as `api`
     spec = importlib.util.spec_from_file_location("bench_peers", ROOT / "bench" / "peers.py")
