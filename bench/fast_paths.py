@@ -161,6 +161,11 @@ def site() -> types.SimpleNamespace:
         body = {"sentence": claims[sent % len(claims)], "label": labels[sent // len(claims) % 4]}
         return call("POST", "/api/tags/", json.dumps(body).encode())
 
+    def refused() -> int:
+        """A tag write that its checks refuse (a label that does not exist): a 400."""
+        body = {"sentence": claims[0], "label": "rumour"}
+        return call("POST", "/api/tags/", json.dumps(body).encode())
+
     def read() -> int:
         return call("GET", "/api/tags/", query="page_size=100")
 
@@ -172,7 +177,9 @@ def site() -> types.SimpleNamespace:
     def page() -> int:
         return call("GET", f"/articles/{article}/", by_session=True)
 
-    return types.SimpleNamespace(write=write, read=read, me=me, page=page, claims=claims)
+    return types.SimpleNamespace(
+        write=write, refused=refused, read=read, me=me, page=page, claims=claims
+    )
 
 
 def measure(label: str, options: argparse.Namespace) -> None:

@@ -23,37 +23,47 @@ DATABASE_URL pointing at a PostgreSQL server, on a new database there (dropped a
 end) instead of SQLite. Each row prints the median over batches and the quartiles; the
 differences between rows say what each layer adds.
 
-Then, in this process (bench/fast_paths.py's site: the same tag write through the WSGI
-handler and the whole middleware stack, SQLite, no HTTP), the CPU time of the same
-one-span write sent back to back, and with a pause of ~0.2 ms and of ~1 ms between
-writes (what a client's turn between an answer and its next request leaves the server),
---rounds rounds of --requests writes each, the pauses in turns: how much the rhythm of a
-single client alone adds to a request's CPU. `--skip-in-process` leaves it out.
+Then, in this process (bench/fast_paths.py's site: the same requests through the WSGI
+handler and the whole middleware stack, SQLite, no HTTP), the CPU time of the tag write
+refused by its checks (the 400 above) and of the one-span write sent back to back, and
+of the one-span write with a pause of ~0.2 ms and of ~1 ms between writes (what a
+client's turn between an answer and its next request leaves the server), --rounds
+rounds of --requests requests each, in turns: the requests' own cost when hot, and how
+much the rhythm of a single client alone adds to it. `--skip-in-process` leaves it out.
 
-Measured 4 December 2026 (load 0.7-1.2), server CPU a request, ms, medians:
+Measured 4 December 2026, load 0.7-1.4, in two hours of the machine (its speed changes
+from hour to hour: doccano's single span took 10.8 ms of CPU in bench/peers.py's run of
+the slow hour), server CPU a request, ms, medians, one row a run:
 
-| request | SQLite, 3 runs | PostgreSQL |
-|---|---|---|
-| gunicorn alone | 0.25 | 0.20 |
-| the stack, refused (401) | 0.93-1.00 | 0.70 |
-| a tag write refused (400) | 2.03-2.10 | 2.13 |
-| one span (201) | 2.75-2.83 | 2.98 |
+| hour | gunicorn alone | the stack, 401 | tag write refused, 400 | one span, 201 |
+|---|---|---|---|---|
+| SQLite, slow | 0.25 | 0.93 | 2.05 | 2.80 |
+| SQLite, slow | 0.25 | 1.00 | 2.10 | 2.83 |
+| SQLite, slow | 0.25 | 1.00 | 2.03 | 2.83 |
+| SQLite, quick | 0.20 | 0.73 | 1.30 | 1.78 |
+| SQLite, quick | 0.20 | 0.60 | 1.15 | 1.50 |
+| PostgreSQL, slow | 0.20 | 0.70 | 2.13 | 2.98 |
+| PostgreSQL, quick | 0.20 | 0.75 | 2.10 | 2.93 |
 
-In this process, interleaved, the same 400 took 0.78 ms of CPU and the same write 1.27
-(hot, back to back); with pauses between writes, three runs: 1.37 / 1.87 / 2.37, 2.03 /
-2.23 / 2.65 and 1.75 / 1.91 / 2.26 ms (back to back / 0.2 ms / 1 ms).
+In this process (SQLite, the quick hour, two runs): the 400 0.80-0.82, the one span
+1.13-1.30 back to back, 1.22-1.32 with a pause of 0.2 ms between writes, 1.56-1.60
+with a pause of 1 ms. In the slow hour (the write only, three runs):
+1.37-2.03 back to back, 1.87-2.23 and 2.26-2.65 with the pauses.
 
 What it says about issue 19's 1.5 ms:
-- gunicorn's own code is ~0.25 ms of the one-span request's ~2.8 ms here.
-- A tag write refused by its checks, before its sentence is read, already costs ~2.0
-  ms: Django's handler and the middleware, DRF, the token and the rates, the body read
-  and checked. The tag's own work (the sentence, the tag with its revision and the
-  commit, the answer) is the last ~0.8 ms.
-- Served one by one to a client that waits for each answer, a request costs ~1.3-1.5
-  ms more than the same request in a hot loop in process, of which gunicorn's code is
-  0.25: the rest is the server running cold after each gap between two requests (in
-  process, a pause of 0.2 ms between the same writes adds 10-40% to each one's CPU, a
-  pause of 1 ms 20-70%). The request's own code, hot, is at 1.1-1.4 ms on a quick hour.
+- gunicorn's own code is 0.20-0.25 ms of the one-span request.
+- On SQLite, the request's own code (hot, in process) is 1.1-1.3 ms, and serving it to
+  a single client that waits for each answer adds ~0.4-0.5 ms on a quick hour (gunicorn,
+  and the process starting cold after the gap between two requests: the pauses above):
+  1.50-1.78 ms, at the target. On a slow hour the same code takes 2.8 ms.
+- A tag write refused by its checks, before its sentence is read (Django, the
+  middleware, DRF, the token, the rates, the body read and checked, the error answer),
+  costs 1.15-2.1 ms; the tag's own work (its sentence, the tag with its revision and the
+  commit, the answer) is the last 0.35-0.8 ms.
+- On PostgreSQL the request waits for the database three times (the token with the
+  rates, the sentence, the write), and, as after a client's gap, the process likely runs
+  cold after each wait: the 400 (one wait) costs 0.8-0.95 ms more than on SQLite in the quick
+  hour, the one span (three) 1.15-1.45 ms more, 2.9-3.0 ms in either hour.
 
 Tried and left (the same day): the client and the server's threads bound to one CPU,
 or to one each (os.sched_setaffinity), in turns with neither bound: the one-span
@@ -205,7 +215,10 @@ def main() -> None:
 
 
 def in_process(rounds: int, requests: int) -> None:
-    """The same one-span write in this process, back to back and with pauses between."""
+    """The tag write refused by its checks, and the one-span write back to back and with
+    pauses between writes, in this process, in turns."""
+    import logging
+    import os
     import statistics
     import tempfile
     import time
@@ -214,29 +227,41 @@ def in_process(rounds: int, requests: int) -> None:
 
     fast_paths.configure(f"sqlite:///{tempfile.mkdtemp(prefix='bench-floor-')}/bench.sqlite3")
     site = fast_paths.site()
+    # Django logs each 400 ("Bad Request: ..."), as the server does to its stderr, which
+    # bench/peers.py sends to /dev/null: here too.
+    quiet = open(os.devnull, "w")  # noqa: SIM115 (open for the rest of the process)
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(quiet)
     for _ in range(300):
         site.write()
-    pauses = [0.0, 0.0002, 0.001]
-    cpu: dict[float, list[float]] = {pause: [] for pause in pauses}
+        site.refused()
+    # (what, the request, the statuses it may answer, the pause after each)
+    kinds = [
+        ("a tag write refused (400), back to back", site.refused, (400,), 0.0),
+        ("one span, back to back", site.write, (200, 201), 0.0),
+        ("one span, a pause of 0.2 ms between writes", site.write, (200, 201), 0.0002),
+        ("one span, a pause of 1.0 ms between writes", site.write, (200, 201), 0.001),
+    ]
+    cpu: dict[str, list[float]] = {what: [] for what, *_ in kinds}
     for r in range(rounds):
-        for pause in pauses[r % 3 :] + pauses[: r % 3]:
+        for what, send, statuses, pause in kinds[r % len(kinds) :] + kinds[: r % len(kinds)]:
             used = 0.0
             for _ in range(requests):
                 began = time.process_time()
-                status = site.write()
+                status = send()
                 used += time.process_time() - began
-                if status not in (200, 201):
-                    raise SystemExit(f"a tag write answered {status}")
+                if status not in statuses:
+                    raise SystemExit(f"{what}: answered {status}")
                 if pause:
                     time.sleep(pause)
-            cpu[pause].append(used / requests * 1000)
+            cpu[what].append(used / requests * 1000)
     print(
-        f"The same one-span write in this process (SQLite, no HTTP), CPU a request, ms, "
+        f"The same requests in this process (SQLite, no HTTP), CPU a request, ms, "
         f"{rounds} rounds of {requests} (median over rounds, quartiles):"
     )
-    for pause, each in cpu.items():
+    for what, each in cpu.items():
         each.sort()
-        what = f"a pause of {pause * 1000:.1f} ms between writes" if pause else "back to back"
         print(
             f"  {what:56s} {statistics.median(each):.3f} ({each[len(each) // 4]:.3f}-"
             f"{each[3 * len(each) // 4]:.3f})"

@@ -203,7 +203,8 @@ def test_the_side_by_side_benchmark_measures_two_checkouts_in_turns(request_kind
 def test_the_floor_benchmark_measures_each_layer_of_a_tag_write():
     """Four kinds of request in turns, each answered as the script expects it (it stops at
     any other status: the 401 without a token, the 400 for a label that does not exist,
-    201 for a new span), then the same write in process with and without pauses."""
+    201 for a new span), then the same requests in process, the write with and without
+    pauses."""
     result = run_bench(
         *("bench/floor.py", "--articles", "4", "--warm", "2", "--batches", "2"),
         *("--batch", "20", "--rounds", "3", "--requests", "10"),
@@ -219,9 +220,10 @@ def test_the_floor_benchmark_measures_each_layer_of_a_tag_write():
         "the stack, refused (GET /api/tokens/, no token: 401)",
         "a tag write refused (POST /api/tags/, bad label: 400)",
         "one span (POST /api/tags/)",
-        "back to back",
-        "a pause of 0.2 ms between writes",
-        "a pause of 1.0 ms between writes",
+        "a tag write refused (400), back to back",
+        "one span, back to back",
+        "one span, a pause of 0.2 ms between writes",
+        "one span, a pause of 1.0 ms between writes",
     ]
     # Each layer after the first with its difference from the one above.
     assert len(re.findall(r"\) {2}[+-]\d+\.\d{3}$", out, re.M)) == 3
