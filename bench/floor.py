@@ -90,6 +90,32 @@ def application(environ, start_response):
     return [body]
 
 
+def spread(values: list[float]) -> str:
+    """'median (first quartile-third quartile)' of `values`, as each row prints them."""
+    import statistics
+
+    ordered = sorted(values)
+    first, third = ordered[len(ordered) // 4], ordered[3 * len(ordered) // 4]
+    return f"{statistics.median(ordered):.3f} ({first:.3f}-{third:.3f})"
+
+
+def gunicorn_settings(root) -> list[str]:
+    """gunicorn.conf.py's worker and its numbers, as command-line options: the file itself
+    also loads Django in the master, which layer 1's app has none of."""
+    import runpy
+
+    conf = runpy.run_path(str(root / "gunicorn.conf.py"))
+    return [
+        *("--worker-class", conf["worker_class"]),
+        *("--workers", str(conf["workers"])),
+        *("--threads", str(conf["threads"])),
+        *("--worker-connections", str(conf["worker_connections"])),
+        *("--keep-alive", str(conf["keepalive"])),
+    ]
+
+
+# The module is also layer 1's WSGI app, which gunicorn imports: main() and in_process()
+# import what they need themselves, so that importing it stays as light as the app.
 def main() -> None:
     import argparse
     import os
@@ -121,28 +147,13 @@ def main() -> None:
         raise SystemExit(f"{options.articles} articles give {len(singles)} spans: use more")
 
     # Layer 1's server: this module's `application`, under the project's worker and its
-    # gunicorn.conf.py settings (not the file itself, which loads Django in the master).
+    # gunicorn.conf.py settings.
     port = peers.free_port()
     bare = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "floor:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--pythonpath",
-            f"{root},{root / 'bench'}",
-            "--worker-class",
-            "config.workers.ThreadWorker",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--worker-connections",
-            "3",
-            "--keep-alive",
-            "5",
+            *(sys.executable, "-m", "gunicorn", "floor:application"),
+            *("--bind", f"127.0.0.1:{port}", "--pythonpath", f"{root},{root / 'bench'}"),
+            *gunicorn_settings(root),
         ],
         cwd=tempfile.mkdtemp(prefix="bench-floor-"),  # no gunicorn.conf.py there
         stdout=subprocess.DEVNULL,
@@ -201,13 +212,9 @@ def main() -> None:
     )
     before = None
     for name, each in cpu.items():
-        each.sort()
         median = statistics.median(each)
         added = f"  {median - before:+.3f}" if before is not None else ""
-        print(
-            f"  {name:56s} {median:.3f} ({each[len(each) // 4]:.3f}-"
-            f"{each[3 * len(each) // 4]:.3f}){added}"
-        )
+        print(f"  {name:56s} {spread(each)}{added}")
         before = median
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
     if not options.skip_in_process:
@@ -219,7 +226,6 @@ def in_process(rounds: int, requests: int) -> None:
     pauses between writes, in this process, in turns."""
     import logging
     import os
-    import statistics
     import tempfile
     import time
 
@@ -261,11 +267,7 @@ def in_process(rounds: int, requests: int) -> None:
         f"{rounds} rounds of {requests} (median over rounds, quartiles):"
     )
     for what, each in cpu.items():
-        each.sort()
-        print(
-            f"  {what:56s} {statistics.median(each):.3f} ({each[len(each) // 4]:.3f}-"
-            f"{each[3 * len(each) // 4]:.3f})"
-        )
+        print(f"  {what:56s} {spread(each)}")
 
 
 if __name__ == "__main__":
