@@ -27,7 +27,10 @@ request but the SQL, each statement of which is already one round trip written o
 hand (core/db). On PostgreSQL the figures are wall time with the round trips to the
 server in them (the same night, medians): authentication 807 us (its statement also
 counts the rates, so "rates" is 15), finding the sentence 449, the tag's one statement
-(tag, revision and commit together) 913, of a request of 3.4 ms.
+(tag, revision and commit together) 913, of a request of 3.4 ms. Since 4 December 2026
+the tag's statement reads the sentence too (core.db.tags.write_claim): that evening,
+the machine slow (the same request on SQLite took 1.5-1.9 ms), the one statement took
+872 us, of a request of 2.7 ms.
 
 Tried that night and left:
 - gunicorn_h1c, the C HTTP parser gunicorn uses when installed (gunicorn 27's `fast`
@@ -71,9 +74,10 @@ PHASES = [
     ("the view", ""),
     ("reading the body", "the view"),
     ("checking the body", "the view"),
-    ("finding the sentence", "the view"),
     ("saving", "the view"),
+    ("saving: finding the sentence", "saving"),
     ("saving: the tag and its revision", "saving"),
+    ("saving: the sentence and the tag, at once", "saving"),
     ("saving: commit", "saving"),
     ("writing the tag out", "the view"),
     ("the Response", "the view"),
@@ -89,6 +93,7 @@ def instrument(marks: dict[str, int]) -> None:
     from rest_framework.views import APIView
 
     import annotator.api.views.tags as views
+    import annotator.services.tagging as tagging
     import core.db.tags as tag_sql
     from annotator.api.serializers import TagSerializer
     from core.cache import DatabaseCache
@@ -124,9 +129,11 @@ def instrument(marks: dict[str, int]) -> None:
         (APIView, "check_permissions", "permissions"),
         (Request, "_parse", "reading the body"),
         (views, "validated", "checking the body"),
-        (views, "_resolve", "finding the sentence"),
-        (views, "save_tag", "saving"),
+        (views, "save_tag_on", "saving"),
+        # SQLite: the sentence, then the tag; PostgreSQL: both in one statement.
+        (tagging, "sentences_for_tagging", "saving: finding the sentence"),
         (tag_sql, "write_tag", "saving: the tag and its revision"),
+        (tag_sql, "write_claim", "saving: the sentence and the tag, at once"),
         (BaseDatabaseWrapper, "_commit", "saving: commit"),
         (DatabaseCache, "count", "rates: the counters' statement"),
         (Response, "__init__", "the Response"),
@@ -173,6 +180,8 @@ def measure(label: str, options: argparse.Namespace) -> None:
     )
     parents = dict(PHASES)
     for name, parent in PHASES:
+        if not any(name in run for run in runs):
+            continue  # the other database's phase
         median = statistics.median(run.get(name, 0) for run in runs) / 1000
         depth = 0
         while parent:

@@ -426,13 +426,22 @@ def sentences_for_tagging(ids: Iterable[int]) -> dict[int, Sentence]:
     found = {}
     articles: dict[int, Article] = {}
     for row in sql.sentences_for_tagging(sorted(set(ids))):
-        sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
-        article = articles.get(sentence.article_id)
-        if article is None:
-            article = articles[sentence.article_id] = _article_for_tagging(sentence, row[8:])
-        sentence.article = article
+        sentence = sentence_for_tagging(row, articles)
         found[sentence.pk] = sentence
     return found
+
+
+def sentence_for_tagging(row: tuple, articles: dict[int, Article] | None = None) -> Sentence:
+    """The sentence of a row as core.db.workspace.sentences_for_tagging reads one, with
+    its article and outlets; the article from `articles` when it has it (and put there)."""
+    sentence = loaded(Sentence, dict(zip(_SENTENCE_COLUMNS, row[:8], strict=True)))
+    article = None if articles is None else articles.get(sentence.article_id)
+    if article is None:
+        article = _article_for_tagging(sentence, row[8:])
+        if articles is not None:
+            articles[sentence.article_id] = article
+    sentence.article = article
+    return sentence
 
 
 def _article_for_tagging(sentence: Sentence, outlets: tuple) -> Article:

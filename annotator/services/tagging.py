@@ -23,6 +23,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
+from annotator.selectors.workspace import sentence_for_tagging, sentences_for_tagging
 from core.db import tags as sql
 from core.db.instances import loaded
 from core.text.cleaning import clean_text
@@ -111,10 +112,7 @@ def check_claim(
     sentence by default), a cited source only on a sourced claim, bounded texts, and the
     article's origin as the outlet unless another is given. Raises ValidationError
     naming the field."""
-    if label not in LABELS:
-        raise ValidationError(
-            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
-        )
+    _check_label(label)
     start = sentence.start if start is None else start
     end = sentence.end if end is None else end
     if not sentence.start <= start < end <= sentence.end:
@@ -124,14 +122,7 @@ def check_claim(
                 f"({sentence.start}..{sentence.end})"
             }
         )
-    cited_source = clean_text(cited_source)
-    if cited_source and label != Label.SOURCED:
-        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
-    if len(cited_source) > 300:
-        raise ValidationError({"cited_source": "at most 300 characters"})
-    note = clean_text(note)
-    if len(note) > NOTE_MAX_CHARS:
-        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
+    cited_source, note = _check_texts(label, cited_source, note)
     if outlet is None:
         article = sentence.article
         outlet_id = article.origin_id or article.publisher_id
@@ -140,6 +131,26 @@ def check_claim(
     else:
         outlet_id = outlet.pk
     return CheckedClaim(start, end, outlet_id, cited_source, note)
+
+
+def _check_label(label: str) -> None:
+    if label not in LABELS:
+        raise ValidationError(
+            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
+        )
+
+
+def _check_texts(label: str, cited_source: str, note: str) -> tuple[str, str]:
+    """The cited source and the note, trimmed, when they keep the rules."""
+    cited_source = clean_text(cited_source)
+    if cited_source and label != Label.SOURCED:
+        raise ValidationError({"cited_source": "only a sourced claim has a cited source"})
+    if len(cited_source) > 300:
+        raise ValidationError({"cited_source": "at most 300 characters"})
+    note = clean_text(note)
+    if len(note) > NOTE_MAX_CHARS:
+        raise ValidationError({"note": f"at most {NOTE_MAX_CHARS} characters"})
+    return cited_source, note
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +237,117 @@ def save_tag(
         return _save(connection, **write)
     with transaction.atomic(using=connection.alias):  # SQLite: the lock
         return _save(connection, **write)
+
+
+def save_tag_on(
+    *,
+    sentence_id: int,
+    reviewer: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    cited_source: str = "",
+    note: str = "",
+    suggestion_version: str = "",
+) -> Tagged:
+    """`save_tag` for the sentence with this id, which it reads; the tag comes with its
+    sentence, the sentence with its article and outlets (as sentences_for_tagging gives
+    them). Same rules, same errors; Sentence.DoesNotExist when there is no such sentence.
+
+    On PostgreSQL the statement that writes the tag reads the sentence
+    (core.db.tags.write_claim): a request that tags a claim waits for the database once
+    for both. Where a rule that needs no sentence is broken, or the write must run again
+    (see lock_claims), the sentence is read first and `save_tag` called, as elsewhere."""
+    claim = {
+        "reviewer": reviewer,
+        "label": label,
+        "outlet": outlet,
+        "start": start,
+        "end": end,
+        "cited_source": cited_source,
+        "note": note,
+        "suggestion_version": suggestion_version,
+    }
+    connection = connections[router.db_for_write(ClaimTag)]
+    if connection.vendor == "postgresql":
+        tagged = _save_with_sentence(connection, sentence_id, **claim)
+        if tagged is not None:
+            return tagged
+    sentence = sentences_for_tagging([sentence_id]).get(sentence_id)
+    if sentence is None:
+        raise Sentence.DoesNotExist(f"there is no sentence {sentence_id}")
+    return save_tag(sentence=sentence, **claim)
+
+
+def _save_with_sentence(
+    connection: BaseDatabaseWrapper,
+    sentence_id: int,
+    *,
+    reviewer: AbstractBaseUser,
+    label: str,
+    outlet: Outlet | None,
+    start: int | None,
+    end: int | None,
+    cited_source: str,
+    note: str,
+    suggestion_version: str,
+) -> Tagged | None:
+    """`save_tag_on`'s one statement (PostgreSQL). The rules that need no sentence are
+    checked first; the statement writes only a claim whose span lies in its sentence and
+    that has an outlet; then `check_claim` runs on the sentence it read, which says why
+    when nothing was written (else the tag was already so). None where `save_tag_on`
+    reads the sentence first instead: a rule broken before (so that the errors come in
+    `check_claim`'s order), or the number taken meanwhile."""
+    _require_tagging_role(reviewer)
+    try:
+        _check_label(label)
+        texts = _check_texts(label, cited_source, note)
+    except ValidationError:
+        return None
+    now, version = timezone.now(), suggestion_version[:100]
+    values = {
+        "sentence": sentence_id,
+        "reviewer": reviewer.pk,
+        "by": reviewer.pk,
+        "start": start,
+        "end": end,
+        "label": label,
+        "outlet": None if outlet is None else outlet.pk,
+        "cited_source": texts[0],
+        "note": texts[1],
+        "now": now,
+        "suggestion_version": version,
+    }
+    try:
+        claimed = sql.write_claim(connection, values)
+    except IntegrityError as exc:
+        if connection.in_atomic_block or SEQ_CONSTRAINT not in str(exc):
+            raise
+        return None
+    if claimed is None:
+        raise Sentence.DoesNotExist(f"there is no sentence {sentence_id}")
+    sentence = sentence_for_tagging(claimed.sentence)
+    checked = check_claim(
+        sentence=sentence,
+        label=label,
+        outlet=outlet,
+        start=start,
+        end=end,
+        cited_source=cited_source,
+        note=note,
+    )
+    if claimed.written is not None:
+        return _tagged(claimed.written, sentence, reviewer, label, checked, now)
+    # Already so (or deleted meanwhile): as save_tag finds it.
+    return _save(
+        connection,
+        sentence=sentence,
+        reviewer=reviewer,
+        label=label,
+        checked=checked,
+        suggestion_version=version,
+    )
 
 
 def _save(

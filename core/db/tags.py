@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from core.db.instances import converted
 from core.db.sql import Columns, execute, model, values_rows
+from core.db.workspace import TAGGING_FIELDS, for_tagging_sql, sentences_for_tagging_orm
 
 # A tag's claim lock: the key is (reviewer id, sentence id), each an int4.
 _LOCK = "SELECT pg_advisory_xact_lock(%(reviewer)s, %(sentence)s)"
@@ -100,16 +101,7 @@ VALUES ({", ".join(given.values())},
 {_on_conflict(tag)}
 RETURNING {tag.list("id", "created_at", "seq")}
 """
-    revision = f"""
-INSERT INTO {rev.table}
-    ({rev.list("tag", *_CLAIM, "changed_by", "seq", "action", *_VALUES, "changed_at")},
-     {rev["suggestion_version"]})
-SELECT "written".{tag["id"]}, {", ".join(given[f] for f in _CLAIM)}, %(by)s,
-    "written".{tag["seq"]},
-    CASE WHEN "written".{tag["created_at"]} = %(now)s THEN 'created' ELSE 'updated' END,
-    {", ".join(given[f] for f in _VALUES)}, %(now)s, %(suggestion_version)s
-FROM {{written}} AS "written"
-"""
+    revision = _revision(rev, tag, given)
     return Statements(
         upsert=upsert,
         upsert_and_record=f"""
@@ -124,6 +116,22 @@ SELECT {tag.list("id", "created_at", alias="written")} FROM "written"
 SELECT {tag.list("id", "created_at", "updated_at")} FROM {tag.table} WHERE {where(tag)}
 """,
     )
+
+
+def _revision(rev: Columns, tag: Columns, given: dict[str, str]) -> str:
+    """The insert of the revision that records the tag of `{written}` (a format field:
+    the rows written, with the tag's id, creation time and number), its claim and
+    values from `given` (each field's SQL)."""
+    return f"""
+INSERT INTO {rev.table}
+    ({rev.list("tag", *_CLAIM, "changed_by", "seq", "action", *_VALUES, "changed_at")},
+     {rev["suggestion_version"]})
+SELECT "written".{tag["id"]}, {", ".join(given[f] for f in _CLAIM)}, %(by)s,
+    "written".{tag["seq"]},
+    CASE WHEN "written".{tag["created_at"]} = %(now)s THEN 'created' ELSE 'updated' END,
+    {", ".join(given[f] for f in _VALUES)}, %(now)s, %(suggestion_version)s
+FROM {{written}} AS "written"
+"""
 
 
 class Written(NamedTuple):
@@ -161,6 +169,91 @@ def write_tag(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Wri
     if row is None:
         return None
     return Written(row[0], _datetime(connection, row[1]), _datetime(connection, row[2]))
+
+
+# A claim written with its sentence read (write_claim): the sentence's row as
+# core.db.workspace.sentences_for_tagging gives it, named.
+_FOUND = (*TAGGING_FIELDS, "origin", "publisher")
+_FOUND += ("origin_name", "origin_slug", "publisher_name", "publisher_slug")
+
+
+@cache
+def _claim_statement() -> str:
+    """PostgreSQL: write_claim's statement. The sentence is read as
+    core.db.workspace.sentences_for_tagging reads one ("found"); the claim takes the
+    span sent or the whole sentence, the outlet sent or the article's origin or else
+    its publisher ("claim"); it is upserted and recorded as `_statements` does a tag
+    (placeholders typed, as a SELECT gives the insert its values) when the span lies in
+    the sentence and the claim has an outlet. One row comes back when the sentence
+    exists: "found", the claim's span and outlet, and the tag's id and creation time if
+    it was written."""
+    tag = Columns(model("annotator.ClaimTag"))
+    rev = Columns(model("annotator.TagRevision"))
+    sent = {f: f"CAST(%({f})s AS {_array_type(f)})" for f in (*_CLAIM, *_VALUES)}
+    given = {**sent, **{f: f'"claim"."{f}"' for f in ("sentence", "start", "end", "outlet")}}
+    written = {f: f'"written".{tag[f]}' for f in (*_CLAIM, *_VALUES)}
+    found = ", ".join(f'"{f}"' for f in _FOUND)
+    return f"""
+WITH "found"({found}) AS ({for_tagging_sql(1)}),
+"claim" AS (
+SELECT "found"."id" AS "sentence",
+    COALESCE({sent["start"]}, "found"."start") AS "start",
+    COALESCE({sent["end"]}, "found"."end") AS "end",
+    COALESCE({sent["outlet"]}, "found"."origin", "found"."publisher") AS "outlet"
+FROM "found"),
+"written" AS (
+INSERT INTO {tag.table} AS "tag"
+    ({tag.list(*_CLAIM, *_VALUES, "created_at", "updated_at", "seq")})
+SELECT {", ".join(given[f] for f in (*_CLAIM, *_VALUES))}, %(now)s, %(now)s,
+    {_last_seq(rev, given)} + 1
+FROM "claim" JOIN "found" ON true
+WHERE "found"."start" <= "claim"."start" AND "claim"."start" < "claim"."end"
+    AND "claim"."end" <= "found"."end" AND "claim"."outlet" IS NOT NULL
+{_on_conflict(tag)}
+RETURNING {tag.list("id", "created_at", "seq", *_CLAIM, *_VALUES)}),
+"recorded" AS ({_revision(rev, tag, written).format(written='"written"')})
+SELECT "found".*, "claim"."start", "claim"."end", "claim"."outlet",
+    "written".{tag["id"]}, "written".{tag["created_at"]}
+FROM "found" JOIN "claim" ON true LEFT JOIN "written" ON true
+"""
+
+
+class Claimed(NamedTuple):
+    """What write_claim found and did: the sentence's row (as
+    core.db.workspace.sentences_for_tagging gives it), the claim's span and outlet with
+    their defaults, and the tag if it was written (created or changed) now."""
+
+    sentence: tuple
+    start: int
+    end: int
+    outlet: int | None
+    written: Written | None
+
+
+def write_claim(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Claimed | None:
+    """PostgreSQL: read a claim's sentence and write its tag in one statement, the
+    sentence's read and the write being each a wait for the database on the busiest
+    request (a reviewer's tag). `values` as `write_tag` takes them, but `start`, `end`
+    and `outlet` may be None: the whole sentence, and the article's origin or else its
+    publisher. The tag is written, with its revision, only when the span lies inside
+    the sentence and the claim has an outlet (the rules of
+    annotator.services.tagging.check_claim that need the sentence; it checks the rest
+    before). None when there is no such sentence. `written` None when nothing was
+    written: the claim breaks a rule, or its tag was already so (or deleted meanwhile):
+    the caller tells which with the sentence at hand."""
+    params = {
+        **values,
+        "id0": values["sentence"],  # for_tagging_sql's placeholder
+        "now": connection.ops.adapt_datetimefield_value(values["now"]),
+    }
+    with connection.cursor() as cursor:
+        execute(cursor, _claim_statement(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found, (start, end, outlet, pk, created_at) = row[: len(_FOUND)], row[len(_FOUND) :]
+    written = None if pk is None else Written(pk, _datetime(connection, created_at), None)
+    return Claimed(found, start, end, outlet, written)
 
 
 # A tag's values in a many-tag write, in this order; the columns of the tag or revision
@@ -278,6 +371,26 @@ def write_tag_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) ->
             suggestion_version=values["suggestion_version"],
         )
     return Written(tag.pk, tag.created_at, None)
+
+
+def write_claim_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Claimed | None:
+    """`write_claim`'s ORM twin: the sentence read by the ORM, the defaults and the rules
+    in Python, the tag written by `write_tag_orm`."""
+    found = sentences_for_tagging_orm([values["sentence"]])
+    if not found:
+        return None
+    row = found[0]
+    sentence = dict(zip(_FOUND, row, strict=True))
+    start = sentence["start"] if values["start"] is None else values["start"]
+    end = sentence["end"] if values["end"] is None else values["end"]
+    outlet = values["outlet"]
+    for default in (sentence["origin"], sentence["publisher"]):
+        outlet = default if outlet is None else outlet
+    claimed = Claimed(row, start, end, outlet, None)
+    if not sentence["start"] <= start < end <= sentence["end"] or outlet is None:
+        return claimed
+    stored = write_tag_orm(connection, {**values, "start": start, "end": end, "outlet": outlet})
+    return claimed._replace(written=stored if stored.updated_at is None else None)
 
 
 def _many_columns() -> tuple[Columns, Columns, dict[str, str]]:

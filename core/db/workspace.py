@@ -274,7 +274,8 @@ TAGGING_FIELDS = ("id", "article", "position", "paragraph", "start", "end", "sec
 
 
 @cache
-def _for_tagging_sql(count: int) -> str:
+def for_tagging_sql(count: int) -> str:
+    """`sentences_for_tagging`'s statement for `count` ids, placeholders %(id0)s..."""
     sentence = Columns(model("annotator.Sentence"))
     article, outlet = Columns(model("annotator.Article")), Columns(model("sources.Outlet"))
     joins = "\n".join(
@@ -300,7 +301,7 @@ def sentences_for_tagging(ids: Collection[int]) -> list[tuple]:
     if not ids:
         return []
     with connection.cursor() as cursor:
-        execute(cursor, _for_tagging_sql(len(ids)), {f"id{i}": pk for i, pk in enumerate(ids)})
+        execute(cursor, for_tagging_sql(len(ids)), {f"id{i}": pk for i, pk in enumerate(ids)})
         return cursor.fetchall()
 
 

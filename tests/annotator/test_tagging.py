@@ -10,6 +10,8 @@ from annotator.services.tagging import (
     TagsRefused,
     delete_tag,
     lock_claims,
+    save_tag,
+    save_tag_on,
     save_tags,
     tag_claim,
 )
@@ -217,3 +219,112 @@ def test_many_tags_are_saved_only_in_a_transaction_and_with_the_role(sentence, s
     with transaction.atomic(), pytest.raises(PermissionDenied):
         save_tags(reviewer=outsider, items=[item])
     assert not ClaimTag.objects.exists()
+
+
+# save_tag_on: the sentence given by its id (on PostgreSQL read by the write's statement).
+# Each call: the label, the span as offsets from the sentence's bounds ("empty": ends
+# where it starts), the other values.
+CALLS = [
+    {"label": "sourced", "cited_source": "  the Ministry "},
+    {"label": "sourced", "cited_source": "the Ministry"},  # already so
+    {"label": "opinion", "note": "hedged"},  # changed
+    {"label": "opinion", "start": 1, "end": -1},  # a span inside
+    {"label": "speculation", "outlet": "hill-gazette"},
+    {"label": "rumour"},
+    {"label": "opinion", "start": -1},
+    {"label": "opinion", "end": 1},
+    {"label": "opinion", "start": 1, "end": "empty"},
+    {"label": "opinion", "start": -1, "cited_source": "x"},  # two rules broken
+    {"label": "opinion", "cited_source": "x"},
+    {"label": "sourced", "note": "n" * 2001},
+    {"label": "unsourced", "suggestion_version": "v" * 150},
+]
+
+
+def _outcome(call, sentence, save):
+    """What `save` (save_tag or save_tag_on) made of the call: the error, or the tag."""
+    values = {k: v for k, v in call.items() if k not in ("start", "end", "outlet")}
+    if "start" in call:
+        values["start"] = sentence.start + call["start"]
+    if call.get("end") == "empty":
+        values["end"] = values["start"]
+    elif "end" in call:
+        values["end"] = sentence.end + call["end"]
+    if "outlet" in call:
+        values["outlet"] = Outlet.objects.create(name="Hill Gazette", slug=call["outlet"])
+    try:
+        tagged = save(sentence, values)
+    except ValidationError as error:
+        return "refused", error.message_dict
+    tag = tagged.tag
+    revisions = list(
+        TagRevision.objects.filter(tag_id=tag.pk)
+        .order_by("seq")
+        .values_list("seq", "action", "label", "note", "suggestion_version")
+    )
+    return (
+        (tagged.created, tagged.changed),
+        (tag.start, tag.end, tag.label, tag.outlet.slug, tag.cited_source, tag.note),
+        (tag.sentence.text, tag.sentence.article.origin.name, tag.sentence.article_id),
+        revisions,
+    )
+
+
+def test_a_tag_on_a_sentence_given_by_id_keeps_every_rule_of_save_tag(sentence, student):
+    by_object = lambda s, values: save_tag(sentence=s, reviewer=student, **values)  # noqa: E731
+    by_id = lambda s, values: save_tag_on(sentence_id=s.pk, reviewer=student, **values)  # noqa: E731
+    results = []
+    for save in (by_object, by_id):
+        with transaction.atomic():
+            results.append([_outcome(call, sentence, save) for call in CALLS])
+            transaction.set_rollback(True)
+
+    assert results[1] == results[0]
+    outcomes = results[0]
+    assert outcomes[0][0] == (True, True) and outcomes[1][0] == (False, False)
+    assert outcomes[2][0] == (False, True)
+    assert outcomes[3][1][:2] == (sentence.start + 1, sentence.end - 1)
+    assert outcomes[4][1][3] == "hill-gazette"
+    assert [o[1] for o in outcomes[5:12]] == [
+        {"label": ["unknown label 'rumour'; use one of sourced, unsourced, opinion, speculation"]},
+        {
+            "span": [
+                f"span {sentence.start - 1}..{sentence.end} must be non-empty and inside "
+                f"the sentence ({sentence.start}..{sentence.end})"
+            ]
+        },
+        {
+            "span": [
+                f"span {sentence.start}..{sentence.end + 1} must be non-empty and inside "
+                f"the sentence ({sentence.start}..{sentence.end})"
+            ]
+        },
+        {
+            "span": [
+                f"span {sentence.start + 1}..{sentence.start + 1} must be non-empty and "
+                f"inside the sentence ({sentence.start}..{sentence.end})"
+            ]
+        },
+        {
+            "span": [
+                f"span {sentence.start - 1}..{sentence.end} must be non-empty and inside "
+                f"the sentence ({sentence.start}..{sentence.end})"
+            ]
+        },
+        {"cited_source": ["only a sourced claim has a cited source"]},
+        {"note": ["at most 2000 characters"]},
+    ]
+    assert outcomes[12][3][-1][-1] == "v" * 100
+
+
+def test_a_tag_on_a_sentence_that_does_not_exist_or_by_someone_without_a_role(
+    sentence, student, outsider
+):
+    missing = Sentence.objects.order_by("-pk").first().pk + 1
+    with pytest.raises(Sentence.DoesNotExist, match=f"there is no sentence {missing}"):
+        save_tag_on(sentence_id=missing, reviewer=student, label=Label.OPINION)
+    with pytest.raises(PermissionDenied):
+        save_tag_on(sentence_id=sentence.pk, reviewer=outsider, label=Label.OPINION)
+
+    assert not ClaimTag.objects.exists()
+    assert not TagRevision.objects.exists()

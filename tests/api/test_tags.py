@@ -15,6 +15,7 @@ from annotator.models import ClaimTag, Sentence, TagRevision
 from annotator.services.tagging import tag_claim, update_tag
 from core.cache.routers import ALIAS
 from core.fast_paths import fast_path
+from sources.models import Outlet
 from tests.api.conftest import snapshot
 from tests.factories import make_article, make_outlet
 
@@ -124,6 +125,20 @@ def test_a_refused_tag_names_the_field_and_saves_nothing(api, sentence, body, fi
 
     assert response.status_code == 400
     assert message in " ".join(response.json()[field])
+    assert snapshot() == before
+
+
+def test_a_tag_on_no_sentence_with_no_outlet_is_told_both(api, sentence):
+    client = api("student")
+    before = snapshot()
+
+    response = client.post(TAGS, {"sentence": 10**9, "label": "opinion", "outlet": "nowhere"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "sentence": [f"there is no sentence {10**9}"],
+        "outlet": ["there is no outlet 'nowhere'"],
+    }
     assert snapshot() == before
 
 
@@ -457,18 +472,39 @@ def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_asser
     client.post(TAGS, {"sentence": sentence.pk, "label": "opinion", **span})
 
     # authenticating (see above: the two throttles, every request and writes, count in
-    # one statement), the sentence with its outlets, then the write: on PostgreSQL one
-    # statement (the tag and its revision), on SQLite the tag and its revision (here in
+    # one statement), then on PostgreSQL one statement: the sentence with its outlets,
+    # the tag and its revision. On SQLite the sentence, the tag, its revision (here in
     # the test's transaction; a request of its own puts them between BEGIN and COMMIT).
-    writes = 1 if connection.vendor == "postgresql" else 2
+    writes = 1 if connection.vendor == "postgresql" else 3
     with (
-        django_assert_num_queries(authenticating() + 1 + writes),
+        django_assert_num_queries(authenticating() + writes),
         _counted(django_assert_num_queries),
     ):
         response = client.post(TAGS, {"sentence": sentence.pk, "label": "opinion"})
 
     assert response.status_code == 201
     assert TagRevision.objects.get(tag_id=response.json()["id"]).action == "created"
+
+
+def test_a_tag_naming_its_outlet_reads_the_outlet_then_writes_as_one_that_does_not(
+    api, sentence, django_assert_num_queries
+):
+    client = api("student")
+    client.post(TAGS, {"sentence": sentence.pk, "label": "opinion", "end": sentence.end - 1})
+    outlet = Outlet.objects.exclude(pk=sentence.article.origin_id).order_by("pk").first()
+
+    writes = 1 if connection.vendor == "postgresql" else 3
+    with (
+        django_assert_num_queries(authenticating() + 1 + writes),
+        _counted(django_assert_num_queries),
+    ):
+        response = client.post(
+            TAGS, {"sentence": sentence.pk, "label": "opinion", "outlet": outlet.slug}
+        )
+
+    assert response.status_code == 201
+    assert response.json()["outlet"] == outlet.slug
+    assert ClaimTag.objects.get(pk=response.json()["id"]).outlet == outlet
 
 
 # Bulk

@@ -43,7 +43,7 @@ from annotator.services.tagging import (
     TagsRefused,
     delete_tag,
     lock_claims,
-    save_tag,
+    save_tag_on,
     save_tags,
     update_tag,
 )
@@ -80,13 +80,17 @@ def _resolve(items: list[dict]) -> tuple[list[dict], list[dict]]:
         problem = {}
         sentence = sentences.get(item["sentence"])
         if sentence is None:
-            problem["sentence"] = [f"there is no sentence {item['sentence']}"]
+            problem |= _no_sentence(item["sentence"])
         outlet = outlets.get(item.get("outlet") or "")
         if item.get("outlet") and outlet is None:
             problem["outlet"] = [f"there is no outlet {item['outlet']!r}"]
         resolved.append({**item, "sentence": sentence, "outlet": outlet})
         problems.append(problem)
     return resolved, problems
+
+
+def _no_sentence(pk: int) -> dict[str, list[str]]:
+    return {"sentence": [f"there is no sentence {pk}"]}
 
 
 def _with_outlet(tagged: Tagged, sentence: Sentence, outlet: Outlet | None) -> ClaimTag:
@@ -130,12 +134,22 @@ def tag_list(request: Request) -> Response:
         tags = filter_queryset(request, TagFilter, visible_tags(request).order_by("pk"))
         return paginate(request, tags, TagSerializer)
     reject_unknown_params(request, ())
-    [values], [problem] = _resolve([validated(TagCreateSerializer, request.data)])
-    if problem:
-        raise ValidationError(problem)
-    tagged = save_tag(reviewer=request.user, **values)
+    values = validated(TagCreateSerializer, request.data)
+    outlet = None
+    if values["outlet"]:
+        outlet = Outlet.objects.filter(slug=values["outlet"]).first()
+        if outlet is None:  # told with the sentence's problem, if it has one
+            raise ValidationError(_resolve([values])[1][0])
+    sentence_id = values.pop("sentence")
+    try:
+        # The sentence is read with the write (services.tagging.save_tag_on).
+        tagged = save_tag_on(
+            sentence_id=sentence_id, reviewer=request.user, **{**values, "outlet": outlet}
+        )
+    except Sentence.DoesNotExist:
+        raise ValidationError(_no_sentence(sentence_id)) from None
     return Response(
-        TagSerializer(_with_outlet(tagged, values["sentence"], values["outlet"])).data,
+        TagSerializer(_with_outlet(tagged, tagged.tag.sentence, outlet)).data,
         status=status.HTTP_201_CREATED if tagged.created else status.HTTP_200_OK,
     )
 

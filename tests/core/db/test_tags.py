@@ -11,9 +11,16 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotator.models import ClaimTag, Label, TagRevision
+from annotator.models import Article, ClaimTag, Label, TagRevision
 from annotator.services.tagging import delete_tag, lock_claims
-from core.db.tags import write_tag, write_tag_orm, write_tags, write_tags_orm
+from core.db.tags import (
+    write_claim,
+    write_claim_orm,
+    write_tag,
+    write_tag_orm,
+    write_tags,
+    write_tags_orm,
+)
 
 START = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 NOTES = ["", "a note", "«another», with ünïcode"]
@@ -189,6 +196,87 @@ def test_writing_many_tags_at_once_is_writing_them_in_turn(world, drawn, cuts):
             transaction.set_rollback(True)
     assert results[1] == results[0]
     assert results[2] == results[0]
+
+
+# A claim written with its sentence read (write_claim, PostgreSQL's): who, which
+# sentence (the last index: one that does not exist), where the span starts and ends
+# (None: the sentence's own bound; else an offset from it: outside, on it, inside; or
+# an empty span), the label, the outlet sent (None: the article's), cited source, note,
+# and the article's (origin, publisher) at that moment (an index of ARTICLE_OUTLETS).
+ARTICLE_OUTLETS = [(1, 0), (None, 0), (None, None), (0, None)]
+claims = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.integers(0, 3),
+        st.sampled_from([None, -1, 0, 1]),
+        st.sampled_from([None, 1, 0, -1, "empty"]),
+        st.sampled_from(Label.values),
+        st.sampled_from([None, 0, 1]),
+        st.integers(0, len(SOURCES) - 1),
+        st.integers(0, len(NOTES) - 1),
+        st.integers(0, len(ARTICLE_OUTLETS) - 1),
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+def _replay_claims(world, drawn, write):
+    """Write the drawn claims with `write`; its answers (the written tag by its times,
+    as ids differ from run to run), and the tags and history after."""
+    missing = max(s.pk for s in world.sentences) + 10_000
+    answers = []
+    for n, (reviewer, index, start_at, end_at, label, outlet, source, note, held) in enumerate(
+        drawn
+    ):
+        origin, publisher = (None if i is None else world.outlets[i] for i in ARTICLE_OUTLETS[held])
+        Article.objects.filter(pk=world.article.pk).update(origin=origin, publisher=publisher)
+        sentence = world.sentences[index] if index < 3 else None
+        start = end = None
+        if sentence is not None:
+            start = None if start_at is None else sentence.start + start_at
+            if end_at == "empty":
+                end = sentence.start if start is None else start
+            elif end_at is not None:
+                end = sentence.end - end_at
+        user = world.users[reviewer].pk
+        values = {
+            "sentence": missing if sentence is None else sentence.pk,
+            "reviewer": user,
+            "start": start,
+            "end": end,
+            "label": label,
+            "outlet": None if outlet is None else world.outlets[outlet].pk,
+            "cited_source": SOURCES[source] if label == Label.SOURCED else "",
+            "note": NOTES[note],
+            "by": user,
+            "now": START + timedelta(minutes=n),
+            "suggestion_version": "",
+        }
+        claimed = write(connection, values)
+        if claimed is not None:
+            written = claimed.written and (claimed.written.created_at, claimed.written.updated_at)
+            claimed = claimed._replace(written=written)
+        answers.append(claimed)
+    return answers, *_state()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="write_claim is PostgreSQL's")
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(drawn=claims)
+def test_the_claim_write_reads_its_sentence_and_keeps_the_rules_as_its_orm_twin(world, drawn):
+    # Spans inside, on, across and outside their sentence, empty ones, the defaults, an
+    # article whose outlets come and go, a sentence that does not exist, tags already
+    # so: the same answers, tags and history.
+    results = []
+    for write in (write_claim, write_claim_orm):
+        with transaction.atomic():
+            results.append(_replay_claims(world, drawn, write))
+            transaction.set_rollback(True)
+    by_sql, by_orm = results
+    assert by_sql == by_orm
 
 
 def test_a_batch_is_a_few_statements_whatever_its_size(world, django_assert_num_queries):
