@@ -60,10 +60,13 @@ What it says about issue 19's 1.5 ms:
   middleware, DRF, the token, the rates, the body read and checked, the error answer),
   costs 1.15-2.1 ms; the tag's own work (its sentence, the tag with its revision and the
   commit, the answer) is the last 0.35-0.8 ms.
-- On PostgreSQL the request waits for the database three times (the token with the
+- On PostgreSQL the request waited for the database three times (the token with the
   rates, the sentence, the write), and, as after a client's gap, the process likely runs
   cold after each wait: the 400 (one wait) costs 0.8-0.95 ms more than on SQLite in the quick
-  hour, the one span (three) 1.15-1.45 ms more, 2.9-3.0 ms in either hour.
+  hour, the one span (three) 1.15-1.45 ms more, 2.9-3.0 ms in either hour. That evening
+  the sentence's read went into the write's statement (core.db.tags.write_claim): two
+  waits. The next run, PostgreSQL at 18:22 then SQLite: gunicorn alone 0.20 / 0.25 ms,
+  the 401 0.75 / 0.73, the 400 1.53 / 1.45, the one span 2.20 / 1.93.
 
 Tried and left (the same day): the client and the server's threads bound to one CPU,
 or to one each (os.sched_setaffinity), in turns with neither bound: the one-span
