@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
 
 from annotator.models import ClaimTag, Label, Sentence, TagRevision
 from annotator.services.tagging import (
+    SEQ_CONSTRAINT,
     TagsRefused,
     delete_tag,
     lock_claims,
@@ -328,3 +332,75 @@ def test_a_tag_on_a_sentence_that_does_not_exist_or_by_someone_without_a_role(
 
     assert not ClaimTag.objects.exists()
     assert not TagRevision.objects.exists()
+
+
+# The requests that wait for this transaction to end (PostgreSQL).
+WAITING_FOR_ME = """
+SELECT count(*) FROM pg_locks
+WHERE NOT granted AND locktype = 'transactionid' AND transactionid = pg_current_xact_id()::xid
+"""
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises every write transaction"
+)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("save", ["save_tag", "save_tag_on"])
+def test_a_claim_whose_next_number_a_deletion_took_meanwhile_is_written_after_it(
+    sentence, student, save
+):
+    # The race lock_claims describes, made to happen: the claim's tag is deleted in a
+    # transaction (its "deleted" revision numbered 2) that commits only once the write
+    # below waits for it. The write numbered its new tag 2 too, from what it saw when it
+    # began; the revision's unique number refuses it, and it runs again after the deletion.
+    tag = tag_claim(sentence=sentence, reviewer=student, label=Label.OPINION)
+    deleted = threading.Event()
+    problems = []
+
+    def delete_when_the_write_waits():
+        try:
+            with transaction.atomic():
+                delete_tag(tag=ClaimTag.objects.get(pk=tag.pk), by=student)
+                deleted.set()
+                with connection.cursor() as cursor:
+                    for _ in range(3000):  # up to 30 s
+                        cursor.execute(WAITING_FOR_ME)
+                        if cursor.fetchone()[0]:
+                            break
+                        time.sleep(0.01)
+                    else:
+                        problems.append("the write never waited for the deletion")
+        finally:
+            connection.close()
+
+    refused = []
+
+    def record(execute, sql, params, many, context):
+        try:
+            return execute(sql, params, many, context)
+        except IntegrityError as error:
+            refused.append(SEQ_CONSTRAINT in str(error))
+            raise
+
+    deleting = threading.Thread(target=delete_when_the_write_waits)
+    deleting.start()
+    assert deleted.wait(30)
+    with connection.execute_wrapper(record):
+        if save == "save_tag":
+            tagged = save_tag(sentence=sentence, reviewer=student, label=Label.SOURCED)
+        else:
+            tagged = save_tag_on(sentence_id=sentence.pk, reviewer=student, label=Label.SOURCED)
+    deleting.join(30)
+
+    assert problems == []
+    assert refused == [True]  # the number taken, once
+    assert tagged.created
+    assert tagged.tag.pk != tag.pk
+    stored = ClaimTag.objects.get(sentence=sentence, reviewer=student)
+    assert (stored.pk, stored.label, stored.seq) == (tagged.tag.pk, Label.SOURCED, 3)
+    history = TagRevision.objects.filter(sentence=sentence, reviewer=student).order_by("seq")
+    assert list(history.values_list("seq", "action", "label")) == [
+        (1, "created", Label.OPINION),
+        (2, "deleted", Label.OPINION),
+        (3, "created", Label.SOURCED),
+    ]
