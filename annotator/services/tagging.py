@@ -113,6 +113,24 @@ def check_claim(
     article's origin as the outlet unless another is given. Raises ValidationError
     naming the field."""
     _check_label(label)
+    start, end = _check_span(sentence, start, end)
+    cited_source, note = _check_texts(label, cited_source, note)
+    return CheckedClaim(start, end, _check_outlet(sentence, outlet), cited_source, note)
+
+
+# check_claim's rules, in its order: those on the label and the texts need no sentence
+# (save_tag_on checks them before it writes).
+
+
+def _check_label(label: str) -> None:
+    if label not in LABELS:
+        raise ValidationError(
+            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
+        )
+
+
+def _check_span(sentence: Sentence, start: int | None, end: int | None) -> tuple[int, int]:
+    """The span, the sentence's own bounds where not given, when it lies inside it."""
     start = sentence.start if start is None else start
     end = sentence.end if end is None else end
     if not sentence.start <= start < end <= sentence.end:
@@ -122,22 +140,18 @@ def check_claim(
                 f"({sentence.start}..{sentence.end})"
             }
         )
-    cited_source, note = _check_texts(label, cited_source, note)
-    if outlet is None:
-        article = sentence.article
-        outlet_id = article.origin_id or article.publisher_id
-        if outlet_id is None:
-            raise ValidationError({"outlet": "the article has no outlet; choose one"})
-    else:
-        outlet_id = outlet.pk
-    return CheckedClaim(start, end, outlet_id, cited_source, note)
+    return start, end
 
 
-def _check_label(label: str) -> None:
-    if label not in LABELS:
-        raise ValidationError(
-            {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
-        )
+def _check_outlet(sentence: Sentence, outlet: Outlet | None) -> int:
+    """The outlet's id: the one given, else the article's origin or its publisher."""
+    if outlet is not None:
+        return outlet.pk
+    article = sentence.article
+    outlet_id = article.origin_id or article.publisher_id
+    if outlet_id is None:
+        raise ValidationError({"outlet": "the article has no outlet; choose one"})
+    return outlet_id
 
 
 def _check_texts(label: str, cited_source: str, note: str) -> tuple[str, str]:
@@ -295,14 +309,14 @@ def _save_with_sentence(
 ) -> Tagged | None:
     """`save_tag_on`'s one statement (PostgreSQL). The rules that need no sentence are
     checked first; the statement writes only a claim whose span lies in its sentence and
-    that has an outlet; then `check_claim` runs on the sentence it read, which says why
-    when nothing was written (else the tag was already so). None where `save_tag_on`
-    reads the sentence first instead: a rule broken before (so that the errors come in
-    `check_claim`'s order), or the number taken meanwhile."""
+    that has an outlet; then the rules on the span and the outlet run on the sentence it
+    read, which say why when nothing was written (else the tag was already so). None
+    where `save_tag_on` reads the sentence first instead: a rule broken before (so that
+    the errors come in `check_claim`'s order), or the number taken meanwhile."""
     _require_tagging_role(reviewer)
     try:
         _check_label(label)
-        texts = _check_texts(label, cited_source, note)
+        cited_source, note = _check_texts(label, cited_source, note)
     except ValidationError:
         return None
     now, version = timezone.now(), suggestion_version[:100]
@@ -314,8 +328,8 @@ def _save_with_sentence(
         "end": end,
         "label": label,
         "outlet": None if outlet is None else outlet.pk,
-        "cited_source": texts[0],
-        "note": texts[1],
+        "cited_source": cited_source,
+        "note": note,
         "now": now,
         "suggestion_version": version,
     }
@@ -327,16 +341,11 @@ def _save_with_sentence(
         return None
     if claimed is None:
         raise Sentence.DoesNotExist(f"there is no sentence {sentence_id}")
+    # The rest of check_claim's rules, on the sentence read: the ones the statement
+    # kept, which say why it wrote nothing, if it did not.
     sentence = sentence_for_tagging(claimed.sentence)
-    checked = check_claim(
-        sentence=sentence,
-        label=label,
-        outlet=outlet,
-        start=start,
-        end=end,
-        cited_source=cited_source,
-        note=note,
-    )
+    start, end = _check_span(sentence, start, end)
+    checked = CheckedClaim(start, end, _check_outlet(sentence, outlet), cited_source, note)
     if claimed.written is not None:
         return _tagged(claimed.written, sentence, reviewer, label, checked, now)
     # Already so (or deleted meanwhile): as save_tag finds it.

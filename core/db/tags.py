@@ -383,9 +383,8 @@ def write_claim_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) 
     sentence = dict(zip(_FOUND, row, strict=True))
     start = sentence["start"] if values["start"] is None else values["start"]
     end = sentence["end"] if values["end"] is None else values["end"]
-    outlet = values["outlet"]
-    for default in (sentence["origin"], sentence["publisher"]):
-        outlet = default if outlet is None else outlet
+    given = (values["outlet"], sentence["origin"], sentence["publisher"])
+    outlet = next((pk for pk in given if pk is not None), None)
     claimed = Claimed(row, start, end, outlet, None)
     if not sentence["start"] <= start < end <= sentence["end"] or outlet is None:
         return claimed

@@ -138,8 +138,9 @@ def tag_list(request: Request) -> Response:
     outlet = None
     if values["outlet"]:
         outlet = Outlet.objects.filter(slug=values["outlet"]).first()
-        if outlet is None:  # told with the sentence's problem, if it has one
-            raise ValidationError(_resolve([values])[1][0])
+        if outlet is None:
+            _, [problem] = _resolve([values])  # the sentence's problem too, if it has one
+            raise ValidationError(problem)
     sentence_id = values.pop("sentence")
     try:
         # The sentence is read with the write (services.tagging.save_tag_on).
