@@ -185,9 +185,9 @@ def server_env(database_url: str) -> dict[str, str]:
     }
 
 
-def manage(root: Path, env: dict[str, str], *args: str) -> str:
+def manage(root: Path, env: dict[str, str], *args: str, python: str = PYTHON) -> str:
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
+        [python, "manage.py", *args], cwd=root, env=env, capture_output=True, text=True
     )
     if done.returncode:
         sys.exit(f"manage.py {args[0]} failed:\n{done.stderr}")

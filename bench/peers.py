@@ -391,12 +391,16 @@ class Project(Tool):
     """This project under gunicorn as gunicorn.conf.py configures it, on SQLite or on a
     temporary PostgreSQL database: the code of this checkout, or with `code` ("today")
     the one in `root` (--compare), which may be from before the config/ and core/ layout
-    and from before the bulk import."""
+    and from before the bulk import. `python`: the interpreter that serves it (this
+    one's by default; another one's environment must have the project installed)."""
 
-    def __init__(self, database: str, root: Path = ROOT, code: str = "") -> None:
+    def __init__(
+        self, database: str, root: Path = ROOT, code: str = "", python: str = PYTHON
+    ) -> None:
         self.database = database
         self.root = root
         self.code = code
+        self.python = python
         where = "PostgreSQL" if database else "SQLite"
         self.name = f"{code} ({where})" if code else f"this project ({where})"
 
@@ -416,12 +420,15 @@ class Project(Tool):
             # each code its own: their static files and manifests differ
             "STATIC_ROOT": f"{self.work}/static",
         }
-        manage(self.root, env, "migrate", "--noinput")
-        manage(self.root, env, "collectstatic", "--noinput")  # as deployed: whitenoise's manifest
-        setup = json.loads(manage(self.root, env, "shell", "-c", SETUP).split("BENCH ", 1)[1])
+        python = self.python
+        manage(self.root, env, "migrate", "--noinput", python=python)
+        # as deployed: whitenoise's manifest
+        manage(self.root, env, "collectstatic", "--noinput", python=python)
+        printed = manage(self.root, env, "shell", "-c", SETUP, python=python)
+        setup = json.loads(printed.split("BENCH ", 1)[1])
         self.port = free_port()
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", wsgi_module(self.root), "--bind", f"127.0.0.1:{self.port}"],
+            [python, "-m", "gunicorn", wsgi_module(self.root), "--bind", f"127.0.0.1:{self.port}"],
             cwd=self.root,
             env=env,
             stdout=subprocess.DEVNULL,

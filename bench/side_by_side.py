@@ -17,6 +17,11 @@ quartiles of the batches, its wall time a request, and the ratio batch by batch.
 Without --compare, this checkout alone. With DATABASE_URL pointing at a PostgreSQL
 server, on new databases there (dropped at the end) instead of SQLite.
 
+`--compare-python PYTHON` (instead of --compare) measures this checkout served by this
+interpreter against the same checkout served by another (a virtual environment's python
+with the project installed, e.g. `python3.11 -m venv /tmp/v && /tmp/v/bin/pip install
+-e .`): what the interpreter's build is worth, the code being the same.
+
 Measured 4 December 2026 (16 batches of 100; by this script's draft, the same method),
 the keep-alive worker (config/workers.py) against the code before it (98f8b76): SQLite
 2.57 -> 2.13 ms then, an hour later on a quicker machine, 1.69 -> 1.41 ms; PostgreSQL
@@ -41,7 +46,11 @@ from procs import tree_cpu_seconds  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--compare", type=Path, help="another checkout, measured in turns")
+    compared = parser.add_mutually_exclusive_group()
+    compared.add_argument("--compare", type=Path, help="another checkout, measured in turns")
+    compared.add_argument(
+        "--compare-python", help="this checkout served by another interpreter, in turns"
+    )
     parser.add_argument("--batch", type=int, default=100, help="requests a batch")
     parser.add_argument("--batches", type=int, default=16, help="batches each code")
     parser.add_argument("--articles", type=int, default=80)
@@ -50,7 +59,13 @@ def main() -> None:
         "--request", choices=("single", "page"), default="single", help="what each request is"
     )
     options = parser.parse_args()
-    roots = [ROOT] + ([options.compare.resolve()] if options.compare else [])
+    # Each side: what the output calls it, its checkout, the interpreter serving it.
+    sides = [(str(ROOT), ROOT, peers.PYTHON)]
+    if options.compare:
+        sides.append((str(options.compare.resolve()), options.compare.resolve(), peers.PYTHON))
+    elif options.compare_python:
+        sides[0] = (f"{ROOT} served by {peers.PYTHON}", ROOT, peers.PYTHON)
+        sides.append((f"{ROOT} served by {options.compare_python}", ROOT, options.compare_python))
     url = os.environ.get("DATABASE_URL", "")
     database = url if url.startswith(("postgres://", "postgresql://")) else ""
     needed = options.warm + options.batch * options.batches
@@ -68,8 +83,8 @@ def main() -> None:
 
     servers = []
     try:
-        for n, root in enumerate(roots):
-            server = peers.Project(database, root, code=f"side{n}")
+        for n, (_, root, python) in enumerate(sides):
+            server = peers.Project(database, root, code=f"side{n}", python=python)
             servers.append(server)
             server.start()
             server.import_articles(texts)
@@ -77,12 +92,12 @@ def main() -> None:
             server.tag_bulk(spans)
             for request in range(options.warm):
                 send(server, request)
-        cpu: list[list[float]] = [[] for _ in roots]
-        wall: list[list[float]] = [[] for _ in roots]
+        cpu: list[list[float]] = [[] for _ in sides]
+        wall: list[list[float]] = [[] for _ in sides]
         for b in range(options.batches):
             first = options.warm + b * options.batch
             batch = range(first, first + options.batch)
-            order = range(len(roots)) if b % 2 == 0 else reversed(range(len(roots)))
+            order = range(len(sides)) if b % 2 == 0 else reversed(range(len(sides)))
             for n in order:
                 server = servers[n]
                 used = tree_cpu_seconds(server.process.pid)
@@ -97,22 +112,22 @@ def main() -> None:
     where = "PostgreSQL" if database else "SQLite"
     what = "An article page" if page else "One span"
     print(f"{what} a request, {where}, {options.batches} batches of {options.batch} each:")
-    for n, root in enumerate(roots):
+    for n, (name, _, _) in enumerate(sides):
         each = sorted(c / options.batch * 1000 for c in cpu[n])
         total = options.batch * options.batches
         print(
-            f"  {root}: server CPU {sum(cpu[n]) / total * 1000:.3f} ms a request (batches: "
+            f"  {name}: server CPU {sum(cpu[n]) / total * 1000:.3f} ms a request (batches: "
             f"median {statistics.median(each):.3f}, quartiles {each[len(each) // 4]:.3f}-"
             f"{each[3 * len(each) // 4]:.3f}), wall {sum(wall[n]) / total * 1000:.3f} ms"
         )
-    if len(roots) == 2:
+    if len(sides) == 2:
         # The CPU time comes in clock ticks (10 ms): a batch too short to have one is left out.
         ratios = sorted(new / old for new, old in zip(cpu[0], cpu[1], strict=True) if old)
         if not ratios:
-            print("  new / old, batch by batch: median n/a (batches too short to time)")
+            print("  first / second, batch by batch: median n/a (batches too short to time)")
             return
         print(
-            f"  new / old, batch by batch: median {statistics.median(ratios):.3f}, quartiles "
+            f"  first / second, batch by batch: median {statistics.median(ratios):.3f}, quartiles "
             f"{ratios[len(ratios) // 4]:.3f}-{ratios[3 * len(ratios) // 4]:.3f}; over all "
             f"{sum(cpu[0]) / sum(cpu[1]):.3f}"
         )
