@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = [
     "connection_check",
+    "negotiation",
     "permissions_sql",
     "read_ahead",
     "serializer_fields",

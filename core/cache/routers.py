@@ -45,6 +45,12 @@ class CacheRouter:
 
     db_for_write = db_for_read
 
+    def allow_relation(self, obj1: object, obj2: object, **hints: object) -> bool | None:
+        """No opinion: objects relate within one database, as Django decides by itself.
+        Said rather than left out, as Django looks the method up on every relation set
+        (several a tag write) and a missing one costs it an AttributeError each time."""
+        return None
+
     def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
         return (app_label in APP_LABELS) == (db == ALIAS)
 

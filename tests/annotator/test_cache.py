@@ -157,6 +157,17 @@ def test_on_sqlite_the_counts_live_in_a_database_of_their_own(db, django_user_mo
         assert COUNTER_TABLE in connection.introspection.table_names()
 
 
+def test_objects_relate_within_a_database_only(db, django_user_model):
+    """The router leaves relations to Django: a user's object may point at the user, a
+    counter of the cache's file could not point at a row of the app's."""
+    user = django_user_model.objects.create_user("related")
+    counter = Counter(key="k", count=1, expires=datetime.now(UTC))
+    counter._state.db = "elsewhere"
+
+    assert router.allow_relation(user, django_user_model.objects.get(pk=user.pk)) is True
+    assert router.allow_relation(user, counter) is False
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's cache file; PostgreSQL has one database"
 )
