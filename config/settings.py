@@ -346,6 +346,7 @@ FAST_PATH_NAMES = (
     "session_user",
     "read_ahead",
     "negotiation",
+    "plain_body",
 )
 
 

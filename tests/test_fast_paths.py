@@ -15,6 +15,7 @@ NAMES = [
     "connection_check",
     "negotiation",
     "permissions_sql",
+    "plain_body",
     "read_ahead",
     "serializer_fields",
     "session_sql",

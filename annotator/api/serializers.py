@@ -7,8 +7,13 @@ services', which the views call with the validated values. Nothing here saves.""
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Mapping
+from typing import NamedTuple
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from annotator.models import Article, ClaimTag, Label, Sentence
 from annotator.services.articles import UPLOAD_FORMATS
@@ -56,6 +61,165 @@ def _copy(field: serializers.Field) -> serializers.Field:
     copied = object.__new__(type(field))
     copied.__dict__.update(field.__dict__)
     return copied
+
+
+class PlainBody:
+    """For the serializers of every tag write: a body of the plain kind, which nearly
+    every request sends (an object of known fields, each of its field's own JSON type,
+    within its bounds), is checked in one pass over rules read once from the declared
+    fields, instead of DRF's run of each field (its empty-value checks, conversion and
+    validator objects): what DRF makes of it, and a fast path (core/fast_paths.py:
+    "plain_body"). Anything else (a string for a number, a missing required field, a
+    value out of bounds, an unknown field, a partial update) goes to DRF, which converts
+    it or names what is wrong, as before."""
+
+    root: serializers.BaseSerializer
+
+    def to_internal_value(self, data: object) -> dict:
+        if fast_path("plain_body") and not self.root.partial and type(data) is dict:
+            values = _plain_values(_body_rules(type(self)), data)
+            if values is not None:
+                return values
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+_INTEGER, _TEXT, _CHOICE = range(3)
+_MISSING = object()
+
+
+class _Rule(NamedTuple):
+    name: str
+    kind: int
+    required: bool
+    default: object  # _MISSING: none (a missing field is left out)
+    allow_null: bool
+    low: int | None = None  # integers
+    high: int | None = None
+    max_length: int | None = None  # texts
+    allow_blank: bool = False
+    trim: bool = False
+    unicode: bool = False  # checked to encode as UTF-8 (core.api.serializers.Text)
+    pattern: re.Pattern | None = None
+    choices: Mapping[str, object] | None = None
+
+
+def _body_rules(cls: type) -> tuple[_Rule, ...] | None:
+    """The rules of a serializer class's declared fields (None when a field is of a kind
+    the plain pass does not know, or the class checks more than its fields), once."""
+    if "_plain_rules" not in cls.__dict__:
+        cls._plain_rules = _rules_of(cls)
+    return cls.__dict__["_plain_rules"]
+
+
+def _rules_of(cls: type) -> tuple[_Rule, ...] | None:
+    # DRF's hooks: a `validate_<field>` method, or `validate` for the whole body.
+    fields = cls._declared_fields
+    if cls.validate is not serializers.Serializer.validate or any(
+        hasattr(cls, f"validate_{name}") for name in fields
+    ):
+        return None
+    rules = []
+    for name, field in fields.items():
+        if (
+            field.read_only
+            or field.source not in (None, name)
+            or (field.default is not empty and callable(field.default))
+        ):
+            return None
+        common = {
+            "name": name,
+            "required": field.required,
+            "default": _MISSING if field.default is empty else field.default,
+            "allow_null": field.allow_null,
+        }
+        kind = type(field)
+        if kind is serializers.IntegerField:
+            rules.append(_Rule(kind=_INTEGER, low=field.min_value, high=field.max_value, **common))
+        elif kind is serializers.ChoiceField and not field.allow_blank:
+            rules.append(_Rule(kind=_CHOICE, choices=field.choice_strings_to_values, **common))
+        elif kind in (serializers.CharField, serializers.SlugField, Text):
+            if getattr(field, "min_length", None) is not None:
+                return None
+            patterns = [
+                re.compile(v.regex.pattern, v.regex.flags)  # the validator's, compiled now
+                for v in field.validators
+                if isinstance(v, RegexValidator) and not v.inverse_match
+            ]
+            if kind is serializers.SlugField and len(patterns) != 1:
+                return None
+            rules.append(
+                _Rule(
+                    kind=_TEXT,
+                    max_length=field.max_length,
+                    allow_blank=field.allow_blank,
+                    trim=field.trim_whitespace,
+                    unicode=kind is Text,
+                    pattern=patterns[0] if kind is serializers.SlugField else None,
+                    **common,
+                )
+            )
+        else:
+            return None
+    return tuple(rules)
+
+
+def _plain_values(rules: tuple[_Rule, ...] | None, data: dict) -> dict | None:
+    """What DRF's fields make of `data` under `rules`, or None when `data` is not of the
+    plain kind (DRF then checks it)."""
+    if rules is None or len(data) > len(rules):
+        return None
+    values: dict[str, object] = {}
+    used = 0
+    for rule in rules:
+        value = data.get(rule.name, _MISSING)
+        if value is _MISSING:
+            if rule.required:
+                return None
+            if rule.default is not _MISSING:
+                values[rule.name] = rule.default
+            continue
+        used += 1
+        if value is None:
+            if not rule.allow_null:
+                return None
+        elif rule.kind == _INTEGER:
+            # bool is an int to Python, not to DRF
+            if type(value) is not int or not (
+                (rule.low is None or value >= rule.low)
+                and (rule.high is None or value <= rule.high)
+            ):
+                return None
+        elif type(value) is not str:
+            return None
+        elif rule.kind == _CHOICE:
+            if value not in rule.choices:
+                return None
+            value = rule.choices[value]
+        else:
+            text = value.strip() if rule.trim else value
+            if not text:
+                if not rule.allow_blank:
+                    return None
+                value = ""
+            elif (
+                (rule.max_length is not None and len(text) > rule.max_length)
+                or "\x00" in text
+                or (rule.pattern is not None and not rule.pattern.search(text))
+                or (rule.unicode and not text.isascii() and not _encodes(text))
+            ):
+                return None
+            else:
+                value = text
+        values[rule.name] = value
+    return values if used == len(data) else None  # else a field it does not know
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # Articles and sentences
@@ -293,7 +457,7 @@ class TagSerializer(serializers.Serializer):
 _TIMESTAMP = serializers.DateTimeField()
 
 
-class TagValuesSerializer(FieldsOnce, WriteSerializer):
+class TagValuesSerializer(PlainBody, FieldsOnce, WriteSerializer):
     label = serializers.ChoiceField(choices=Label.choices)
     outlet = serializers.SlugField(
         required=False,

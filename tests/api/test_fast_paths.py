@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -173,3 +176,90 @@ def test_a_tag_write_checks_its_body_the_same_with_the_fields_copied():
     fast, plain = checked(EVERY), checked(frozenset())
     assert fast == plain
     assert [valid for valid, _ in fast] == [True, True, False, False, False, False]
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=12),
+    st.sampled_from([0, 2**31 - 1, 2**31, 2**63 - 1, 2**63, -(2**63)]),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-5, max_value=5),
+    st.sampled_from(["opinion", "sourced", "Opinion", "rumour", "", "  ", " sourced "]),
+    st.sampled_from(["south-front", "global_research", "21st-century-wire", "not a slug!"]),
+    st.sampled_from(["12", "1.0", "x" * 81, "n" * 2001, "a\x00b", "\ud800", "é ", "\n"]),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=2),
+)
+_KEYS = st.sampled_from(
+    ["sentence", "start", "end", "label", "outlet", "cited_source", "note", "labl", "extra"]
+)
+
+
+# Bodies of any shape, and bodies close to what a script sends (the fields it needs,
+# each of its type, with any of the others), where the plain pass answers most.
+_TRICKY = ["a\x00b", "\ud800", "\ud800 ", " \t", "é", "x" * 301, "n" * 2001, "n" * 2000]
+_TEXTS = st.one_of(st.text(max_size=6), st.sampled_from(_TRICKY))
+_NEAR = st.fixed_dictionaries(
+    {
+        "sentence": st.integers(min_value=-1, max_value=2**63),
+        "label": st.sampled_from(["opinion", "sourced", "unsourced", "speculation", "x"]),
+    },
+    optional={
+        "start": st.one_of(st.none(), st.integers(min_value=-1, max_value=2**31)),
+        "end": st.one_of(st.none(), st.integers(min_value=-1, max_value=2**31)),
+        "outlet": st.one_of(st.none(), st.from_regex(r"[-a-z0-9_ ]{0,12}", fullmatch=True)),
+        "cited_source": st.one_of(st.none(), _TEXTS),
+        "note": _TEXTS,
+    },
+)
+_BODIES = st.one_of(st.dictionaries(_KEYS, _VALUES, max_size=8), _NEAR)
+
+
+@given(body=_BODIES, partial=st.booleans())
+@hypothesis_settings(max_examples=400, deadline=None, derandomize=True)
+def test_a_tag_writes_body_is_checked_alike_on_the_plain_pass_and_by_drf(body, partial):
+    """plain_body: whatever the body, the plain pass and DRF's fields accept the same
+    bodies with the same values, and refuse the same with the same errors."""
+
+    def checked(fast_paths, serializer):
+        with override_settings(FAST_PATHS=fast_paths):
+            one = serializer(data=body, partial=partial)
+            valid = one.is_valid()
+            return valid, dict(one.validated_data) if valid else one.errors
+
+    for serializer in (TagCreateSerializer, TagValuesSerializer):
+        assert checked(EVERY, serializer) == checked(frozenset(), serializer)
+
+
+def test_the_plain_pass_takes_the_bodies_scripts_send():
+    """The plain pass is the one that answers what a script sends, not DRF's."""
+    from annotator.api.serializers import _body_rules, _plain_values
+
+    rules = _body_rules(TagCreateSerializer)
+    bodies = [
+        {"sentence": 7, "label": "opinion"},
+        {"sentence": 7, "start": 0, "end": 40, "label": "sourced", "cited_source": " a "},
+        {"sentence": 7, "label": "speculation", "outlet": "south-front", "note": None},
+    ]
+    assert [_plain_values(rules, body) for body in bodies[:2]] == [
+        {
+            "label": "opinion",
+            "outlet": None,
+            "cited_source": "",
+            "note": "",
+            "sentence": 7,
+            "start": None,
+            "end": None,
+        },
+        {
+            "label": "sourced",
+            "outlet": None,
+            "cited_source": "a",
+            "note": "",
+            "sentence": 7,
+            "start": 0,
+            "end": 40,
+        },
+    ]
+    # A note of null is DRF's to refuse (the field does not allow it).
+    assert _plain_values(rules, bodies[2]) is None
