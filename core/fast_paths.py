@@ -26,9 +26,6 @@ shows the behaviour is the frameworks' and the override only a cost saved.
 - "read_ahead": on PostgreSQL an export sends a chunk's queries before it writes the
   chunk before it, in libpq's pipeline mode (core/db/read_ahead.py), instead of reading
   each chunk's querysets through the ORM when it is needed.
-- "negotiation": the renderer an Accept header picks, and the parser a Content-Type picks,
-  are remembered by header (core/api/negotiation.py), instead of DRF matching the
-  header's media types against the view's on every request.
 - "plain_body": a tag write's body of the plain kind (known fields, each of its JSON
   type and within its bounds) is checked in one pass over rules read once from the
   serializer's fields (annotator/api/serializers.py, PlainBody), instead of DRF running

@@ -13,7 +13,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = [
     "connection_check",
-    "negotiation",
     "permissions_sql",
     "plain_body",
     "read_ahead",
