@@ -49,11 +49,14 @@ ahead), and the load average over the run.
 
 The peers run only where they are installed, each in a virtual environment given by
 LABEL_STUDIO_VENV and DOCCANO_VENV; without them the project's own figures are printed
-alone. They install from PyPI (doccano 1.8.4 needs two pins its own metadata lacks):
+alone. They install from PyPI (doccano 1.8.4 needs two pins its own metadata lacks), on
+the interpreter this project's environment runs on (the Makefile's: Debian's python3.11
+where there is one), so that every tool gets the same interpreter's speed:
 
-    python3.11 -m venv /work/peers/ls && /work/peers/ls/bin/pip install label-studio==1.23.2
-    python3.11 -m venv /work/peers/doccano && /work/peers/doccano/bin/pip install \
-        doccano==1.8.4 'marshmallow<4' 'numpy<2'
+    /usr/bin/python3.11 -m venv /work/peers/ls && \
+        /work/peers/ls/bin/pip install label-studio==1.23.2
+    /usr/bin/python3.11 -m venv /work/peers/doccano && \
+        /work/peers/doccano/bin/pip install doccano==1.8.4 'marshmallow<4' 'numpy<2'
 
 Label Studio runs as `label-studio start` serves it (Django's runserver, one process,
 threaded) on SQLite; doccano as `doccano webserver` does (gunicorn, 2 x cores + 1 sync
