@@ -196,7 +196,24 @@ def test_the_side_by_side_benchmark_measures_two_checkouts_in_turns(request_kind
     out = result.stdout
     assert f"{title}, SQLite, 2 batches of 20 each:" in out
     assert len(re.findall(r"server CPU [\d.]+ ms a request \(batches: median", out)) == 2
-    assert re.search(r"new / old, batch by batch: median ([\d.]+|n/a)", out)
+    assert re.search(r"first / second, batch by batch: median ([\d.]+|n/a)", out)
+
+
+@pytest.mark.slow
+def test_the_side_by_side_benchmark_compares_two_interpreters():
+    """--compare-python: this checkout served by this interpreter and by another (here the
+    same one), in turns."""
+    result = run_bench(
+        *("bench/side_by_side.py", "--compare-python", sys.executable),
+        *("--articles", "4", "--warm", "2", "--batches", "2", "--batch", "20"),
+        timeout=600,
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "server CPU" in line]
+    assert len(lines) == 2
+    assert all(f"served by {sys.executable}: server CPU" in line for line in lines)
+    assert re.search(r"first / second, batch by batch: median ([\d.]+|n/a)", result.stdout)
 
 
 @pytest.mark.slow
