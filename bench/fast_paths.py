@@ -9,6 +9,7 @@ DATABASE_URL points at a PostgreSQL server, on a new database there (dropped at 
 
 - a tag write: POST /api/tags/, each request changing the label of one of 200 claims
   (every request writes the tag and its revision);
+- a bulk tag write: POST /api/tags/bulk/, 33 of those claims, each with a new label;
 - a tag list: GET /api/tags/?page_size=100;
 - a logged-in user's request (a session, as the pages' requests): GET /api/me/;
 - an article page (a seed article, 30-odd sentences, as that reviewer): GET /articles/<id>/,
@@ -161,6 +162,19 @@ def site() -> types.SimpleNamespace:
         body = {"sentence": claims[sent % len(claims)], "label": labels[sent // len(claims) % 4]}
         return call("POST", "/api/tags/", json.dumps(body).encode())
 
+    bulk_sent = 0
+
+    def bulk() -> int:
+        """POST /api/tags/bulk/: the first 33 claims (an article's worth), each with a
+        new label every request."""
+        nonlocal bulk_sent
+        bulk_sent += 1
+        items = [
+            {"sentence": pk, "label": labels[(bulk_sent + i) % 4]}
+            for i, pk in enumerate(claims[:33])
+        ]
+        return call("POST", "/api/tags/bulk/", json.dumps({"tags": items}).encode())
+
     def refused() -> int:
         """A tag write that its checks refuse (a label that does not exist): a 400."""
         body = {"sentence": claims[0], "label": "rumour"}
@@ -178,7 +192,7 @@ def site() -> types.SimpleNamespace:
         return call("GET", f"/articles/{article}/", by_session=True)
 
     return types.SimpleNamespace(
-        write=write, refused=refused, read=read, me=me, page=page, claims=claims
+        write=write, bulk=bulk, refused=refused, read=read, me=me, page=page, claims=claims
     )
 
 
@@ -187,6 +201,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
 
     requests = site()
     write, read, me, page = requests.write, requests.read, requests.me, requests.page
+    bulk = requests.bulk
     claims = requests.claims
     every = frozenset(settings.FAST_PATH_NAMES)
     configs = {"all on": every, "all off": frozenset()}
@@ -196,6 +211,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
     assert read() == 200
     counts = {
         "write": options.requests,
+        "bulk": max(1, options.requests // 10),
         "list": max(1, options.requests // 5),
         "session": options.requests,
         "page": max(1, options.requests // 5),
@@ -211,6 +227,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
             settings.FAST_PATHS = configs[config]
             for kind, request in (
                 ("write", write),
+                ("bulk", bulk),
                 ("list", read),
                 ("session", me),
                 ("page", page),
@@ -229,8 +246,9 @@ def measure(label: str, options: argparse.Namespace) -> None:
     settings.FAST_PATHS = every
 
     print(
-        f"\n{label}: {options.rounds} rounds, {counts['write']} writes and {counts['list']} "
-        "lists per setting a round (as many /api/me/ as writes, as many pages as lists). "
+        f"\n{label}: {options.rounds} rounds, {counts['write']} writes, {counts['bulk']} bulk "
+        f"writes and {counts['list']} lists per setting a round (as many /api/me/ as writes, "
+        "as many pages as lists). "
         "A request's time "
         "with every path on (median over rounds, wall and this process's CPU), and what "
         "each path saves: the median over "
@@ -238,6 +256,7 @@ def measure(label: str, options: argparse.Namespace) -> None:
     )
     for kind, title in (
         ("write", "POST /api/tags/ (a write)"),
+        ("bulk", "POST /api/tags/bulk/ (33 tags)"),
         ("list", "GET /api/tags/ (100)"),
         ("session", "GET /api/me/ (logged in)"),
         ("page", "GET /articles/<id>/ (logged in)"),
