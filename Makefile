@@ -1,9 +1,11 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 # The distribution's Python 3.11 where the machine has one: Debian's is built with PGO and
 # LTO, and serves a tag request with 5-10% less CPU than a plain source build of 3.11 (such
-# as pyenv's default) on PATH (bench/side_by_side.py --compare-python). Else the first
-# python3.11 or python3 on PATH.
-PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) $(shell command -v python3.11 || command -v python3))
+# as pyenv's default) on PATH (bench/side_by_side.py --compare-python), when it can make
+# a virtual environment (Debian's python3.11-venv). Else the first python3.11 or python3
+# on PATH.
+DISTRIBUTION_PYTHON := $(shell /usr/bin/python3.11 -c 'import ensurepip' 2>/dev/null && echo /usr/bin/python3.11)
+PYTHON ?= $(firstword $(DISTRIBUTION_PYTHON) $(shell command -v python3.11 || command -v python3))
 VENV := .venv
 BIN := $(VENV)/bin
 
