@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
@@ -93,6 +94,17 @@ class CheckedClaim:
     start: int
     end: int
     outlet_id: int
+    cited_source: str
+    note: str
+
+
+class _SentClaim(NamedTuple):
+    """A claim as sent, for write_claim, which fills in the span and the outlet left out
+    (None) from the sentence it reads: CheckedClaim's fields before check_claim."""
+
+    start: int | None
+    end: int | None
+    outlet_id: int | None
     cited_source: str
     note: str
 
@@ -320,19 +332,8 @@ def _save_with_sentence(
     except ValidationError:
         return None
     now, version = timezone.now(), suggestion_version[:100]
-    values = {
-        "sentence": sentence_id,
-        "reviewer": reviewer.pk,
-        "by": reviewer.pk,
-        "start": start,
-        "end": end,
-        "label": label,
-        "outlet": None if outlet is None else outlet.pk,
-        "cited_source": cited_source,
-        "note": note,
-        "now": now,
-        "suggestion_version": version,
-    }
+    sent = _SentClaim(start, end, None if outlet is None else outlet.pk, cited_source, note)
+    values = _row(sentence_id, reviewer, label, sent, version, now)
     try:
         claimed = sql.write_claim(connection, values)
     except IntegrityError as exc:
@@ -371,7 +372,7 @@ def _save(
     """Write the checked claim; the reviewer is the one who acts."""
     for attempt in range(1, _RETRIES + 1):
         now = timezone.now()
-        values = _row(sentence, reviewer, label, checked, suggestion_version, now)
+        values = _row(sentence.pk, reviewer, label, checked, suggestion_version, now)
         try:
             stored = sql.write_tag(connection, values)
         except IntegrityError as exc:
@@ -462,7 +463,7 @@ def _save_many(
         # claim given twice is created, then changed (created_at = now tells them apart).
         now = max(timezone.now(), times[-1] + _TICK) if times else timezone.now()
         times.append(now)
-        rows.append(_row(sentence, reviewer, label, checked, version, now))
+        rows.append(_row(sentence.pk, reviewer, label, checked, version, now))
     tagged = []
     for (sentence, label, checked, version), stored, now in zip(
         claims, sql.write_tags(connection, rows), times, strict=True
@@ -487,16 +488,16 @@ _TICK = timedelta(microseconds=1)
 
 
 def _row(
-    sentence: Sentence,
+    sentence_id: int,
     reviewer: AbstractBaseUser,
     label: str,
-    checked: CheckedClaim,
+    checked: CheckedClaim | _SentClaim,
     suggestion_version: str,
     now: datetime,
 ) -> dict[str, object]:
-    """The values of the claim's write (core.db.tags.write_tag)."""
+    """The values of the claim's write (core.db.tags.write_tag, write_claim)."""
     return {
-        "sentence": sentence.pk,
+        "sentence": sentence_id,
         "reviewer": reviewer.pk,
         "by": reviewer.pk,
         "start": checked.start,
