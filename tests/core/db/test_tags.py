@@ -164,17 +164,23 @@ def _state():
     return tags, history, changed_at
 
 
+def _each_rolled_back(replay, world, drawn, writes) -> list:
+    """`replay(world, drawn, write)` with each of `writes`, each in a transaction rolled
+    back after it, so that each starts from the same database."""
+    results = []
+    for write in writes:
+        with transaction.atomic():
+            results.append(replay(world, drawn, write))
+            transaction.set_rollback(True)
+    return results
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(drawn=steps)
 def test_the_tag_write_agrees_with_its_orm_twin(world, drawn):
-    results = []
-    for write in (write_tag, write_tag_orm):
-        with transaction.atomic():
-            results.append(_replay(world, drawn, write))
-            transaction.set_rollback(True)
-    by_sql, by_orm = results
+    by_sql, by_orm = _each_rolled_back(_replay, world, drawn, (write_tag, write_tag_orm))
     assert by_sql == by_orm
 
 
@@ -270,12 +276,8 @@ def test_the_claim_write_reads_its_sentence_and_keeps_the_rules_as_its_orm_twin(
     # Spans inside, on, across and outside their sentence, empty ones, the defaults, an
     # article whose outlets come and go, a sentence that does not exist, tags already
     # so: the same answers, tags and history.
-    results = []
-    for write in (write_claim, write_claim_orm):
-        with transaction.atomic():
-            results.append(_replay_claims(world, drawn, write))
-            transaction.set_rollback(True)
-    by_sql, by_orm = results
+    writes = (write_claim, write_claim_orm)
+    by_sql, by_orm = _each_rolled_back(_replay_claims, world, drawn, writes)
     assert by_sql == by_orm
 
 
