@@ -12,6 +12,7 @@ from annotator.selectors.progress import is_taggable
 from annotator.selectors.workspace import sentences_for_tagging
 from core.auth.roles import can_tag, has_role, is_editor
 from core.db.articles import article_with_outlets
+from core.text.sections import Section
 
 
 def require_reader(request: HttpRequest) -> None:
@@ -36,14 +37,16 @@ def readable_sentence(request: HttpRequest, pk: int) -> Sentence:
 
 
 def taggable_sentence(request: HttpRequest, pk: int) -> Sentence:
-    """A sentence the user may tag; a byline is not a claim (403 either way)."""
+    """A sentence the user may tag; a byline or a credit line is not a claim (403
+    either way)."""
     if not can_tag(request.user):
         raise PermissionDenied("You are not allowed to tag claims.")
     sentence = sentences_for_tagging([pk]).get(pk)
     if sentence is None:
         raise Http404("No such sentence.")
     if not is_taggable(sentence):
-        raise PermissionDenied("A byline is not a claim: it cannot be tagged.")
+        kind = Section(sentence.section).label.lower()
+        raise PermissionDenied(f"This sentence is not a claim ({kind}): it cannot be tagged.")
     return sentence
 
 

@@ -478,7 +478,11 @@ class TagValuesSerializer(PlainBody, FieldsOnce, WriteSerializer):
 
 
 class TagCreateSerializer(TagValuesSerializer):
-    sentence = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    sentence = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The claim's sentence: any but a byline or a credit line, which are no claims.",
+    )
     start = serializers.IntegerField(
         min_value=0,
         max_value=MAX_OFFSET,

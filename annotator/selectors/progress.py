@@ -12,15 +12,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
 from annotator.models import Article, ClaimTag, Sentence
-from core.text.sections import Section
-
-# Sentences that are not claims: a byline names the author, a credit or page furniture
-# names where the article comes from; they assert nothing.
-UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
+from core.text.sections import UNTAGGABLE_SECTIONS
 
 
 def is_taggable(sentence: Sentence) -> bool:
-    """Whether a sentence is a claim reviewers tag (every section but the byline)."""
+    """Whether a sentence is a claim reviewers tag (every section but the byline and
+    credit lines)."""
     return sentence.section not in UNTAGGABLE_SECTIONS
 
 

@@ -28,6 +28,7 @@ from annotator.selectors.workspace import sentence_for_tagging, sentences_for_ta
 from core.db import tags as sql
 from core.db.instances import loaded
 from core.text.cleaning import clean_text
+from core.text.sections import UNTAGGABLE_SECTIONS, Section
 from sources.models import Outlet
 
 # The labels a claim may take (Label.values builds its list anew at each use).
@@ -120,11 +121,13 @@ def check_claim(
     note: str,
 ) -> CheckedClaim:
     """The rules every judgement of a claim follows, a reviewer's tag or a teacher's
-    adjudication: a known label, a non-empty span inside the sentence (the whole
-    sentence by default), a cited source only on a sourced claim, bounded texts, and the
-    article's origin as the outlet unless another is given. Raises ValidationError
+    adjudication: a known label, a sentence that is a claim (not a byline or a credit
+    line), a non-empty span inside the sentence (the whole sentence by default), a cited
+    source only on a sourced claim, bounded texts, and the article's origin as the
+    outlet unless another is given. Raises ValidationError
     naming the field."""
     _check_label(label)
+    _check_claim_sentence(sentence)
     start, end = _check_span(sentence, start, end)
     cited_source, note = _check_texts(label, cited_source, note)
     return CheckedClaim(start, end, _check_outlet(sentence, outlet), cited_source, note)
@@ -138,6 +141,15 @@ def _check_label(label: str) -> None:
     if label not in LABELS:
         raise ValidationError(
             {"label": f"unknown label {label!r}; use one of {', '.join(Label.values)}"}
+        )
+
+
+def _check_claim_sentence(sentence: Sentence) -> None:
+    """A byline or a credit line asserts nothing: it is no claim to tag."""
+    if sentence.section in UNTAGGABLE_SECTIONS:
+        kind = Section(sentence.section).label.lower()
+        raise ValidationError(
+            {"sentence": f"sentence {sentence.pk} is not a claim ({kind}): it cannot be tagged"}
         )
 
 
@@ -345,11 +357,14 @@ def _save_with_sentence(
     # The rest of check_claim's rules, on the sentence read: the ones the statement
     # kept, which say why it wrote nothing, if it did not.
     sentence = sentence_for_tagging(claimed.sentence)
+    _check_claim_sentence(sentence)
     start, end = _check_span(sentence, start, end)
     checked = CheckedClaim(start, end, _check_outlet(sentence, outlet), cited_source, note)
     if claimed.written is not None:
         return _tagged(claimed.written, sentence, reviewer, label, checked, now)
-    # Already so (or deleted meanwhile): as save_tag finds it.
+    if claimed.existing is not None:  # already so, as the statement found it
+        return _tagged(claimed.existing, sentence, reviewer, label, checked, now)
+    # Its tag came or went while the statement ran: as save_tag finds it.
     return _save(
         connection,
         sentence=sentence,
@@ -647,9 +662,10 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
     (see annotator.services.stories); returns how many copies were tagged.
 
     A span is placed where its text occurs in the copy's sentence; a copy whose sentence
-    lacks it is skipped. Only the tag's own reviewer may (PermissionDenied otherwise):
-    the copies are their tags, written as they are, with the values the tag has when
-    they are written, in one transaction. ClaimTag.DoesNotExist when the tag is gone."""
+    lacks it, or is no claim there (a byline or a credit line), is skipped. Only the
+    tag's own reviewer may (PermissionDenied otherwise): the copies are their tags,
+    written as they are, with the values the tag has when they are written, in one
+    transaction. ClaimTag.DoesNotExist when the tag is gone."""
     from annotator.models import StorySentence
 
     if tag.reviewer_id != by.pk:
@@ -674,6 +690,8 @@ def apply_tag_to_copies(*, tag: ClaimTag, by: AbstractBaseUser) -> int:
             other = row.sentence
             if other.article_id in targets:
                 continue  # a passage repeated within one copy: its first occurrence
+            if other.section in UNTAGGABLE_SECTIONS:
+                continue  # the copy made it a credit line (or a byline): no claim there
             if whole:
                 targets[other.article_id] = (other, other.start, other.end)
             else:

@@ -19,6 +19,7 @@ from django.db.models import Max
 from core.db.instances import converted
 from core.db.sql import Columns, execute, model, values_rows
 from core.db.workspace import TAGGING_FIELDS, for_tagging_sql, sentences_for_tagging_orm
+from core.text.sections import UNTAGGABLE_SECTIONS
 
 # A tag's claim lock: the key is (reviewer id, sentence id), each an int4.
 _LOCK = "SELECT pg_advisory_xact_lock(%(reviewer)s, %(sentence)s)"
@@ -183,16 +184,25 @@ def _claim_statement() -> str:
     core.db.workspace.sentences_for_tagging reads one ("found"); the claim takes the
     span sent or the whole sentence, the outlet sent or the article's origin or else
     its publisher ("claim"); it is upserted and recorded as `_statements` does a tag
-    (placeholders typed, as a SELECT gives the insert its values) when the span lies in
-    the sentence and the claim has an outlet. One row comes back when the sentence
-    exists: "found", the claim's span and outlet, and the tag's id and creation time if
-    it was written."""
+    (placeholders typed, as a SELECT gives the insert its values) when the sentence is
+    a claim, the span lies in it and the claim has an outlet. One row comes back when the sentence
+    exists: "found", the claim's span and outlet, the tag's id and creation time if it
+    was written, and the claim's tag as the statement found it ("existing": id,
+    creation and change times), when the claim keeps the rules: the tag already so
+    when nothing was written, with no second statement to read it."""
     tag = Columns(model("annotator.ClaimTag"))
     rev = Columns(model("annotator.TagRevision"))
     sent = {f: f"CAST(%({f})s AS {_array_type(f)})" for f in (*_CLAIM, *_VALUES)}
     given = {**sent, **{f: f'"claim"."{f}"' for f in ("sentence", "start", "end", "outlet")}}
     written = {f: f'"written".{tag[f]}' for f in (*_CLAIM, *_VALUES)}
     found = ", ".join(f'"{f}"' for f in _FOUND)
+    # The sections' names are the code's own constants, written in as literals.
+    untaggable = ", ".join(f"'{section}'" for section in sorted(UNTAGGABLE_SECTIONS))
+    rules = f"""
+WHERE "found"."start" <= "claim"."start" AND "claim"."start" < "claim"."end"
+    AND "claim"."end" <= "found"."end" AND "claim"."outlet" IS NOT NULL
+    AND "found"."section" NOT IN ({untaggable})"""
+    on_claim = " AND ".join(f'"tag".{tag[f]} = {given[f]}' for f in _CLAIM)
     return f"""
 WITH "found"({found}) AS ({for_tagging_sql(1)}),
 "claim" AS (
@@ -201,20 +211,22 @@ SELECT "found"."id" AS "sentence",
     COALESCE({sent["end"]}, "found"."end") AS "end",
     COALESCE({sent["outlet"]}, "found"."origin", "found"."publisher") AS "outlet"
 FROM "found"),
+"existing" AS (
+SELECT {tag.list("id", "created_at", "updated_at", alias="tag")}
+FROM "claim" JOIN "found" ON true JOIN {tag.table} AS "tag" ON {on_claim}{rules}),
 "written" AS (
 INSERT INTO {tag.table} AS "tag"
     ({tag.list(*_CLAIM, *_VALUES, "created_at", "updated_at", "seq")})
 SELECT {", ".join(given[f] for f in (*_CLAIM, *_VALUES))}, %(now)s, %(now)s,
     {_last_seq(rev, given)} + 1
-FROM "claim" JOIN "found" ON true
-WHERE "found"."start" <= "claim"."start" AND "claim"."start" < "claim"."end"
-    AND "claim"."end" <= "found"."end" AND "claim"."outlet" IS NOT NULL
+FROM "claim" JOIN "found" ON true{rules}
 {_on_conflict(tag)}
 RETURNING {tag.list("id", "created_at", "seq", *_CLAIM, *_VALUES)}),
 "recorded" AS ({_revision(rev, tag, written).format(written='"written"')})
 SELECT "found".*, "claim"."start", "claim"."end", "claim"."outlet",
-    "written".{tag["id"]}, "written".{tag["created_at"]}
-FROM "found" JOIN "claim" ON true LEFT JOIN "written" ON true
+    "written".{tag["id"]}, "written".{tag["created_at"]},
+    {tag.list("id", "created_at", "updated_at", alias="existing")}
+FROM "found" JOIN "claim" ON true LEFT JOIN "written" ON true LEFT JOIN "existing" ON true
 """
 
 
@@ -228,6 +240,9 @@ class Claimed(NamedTuple):
     end: int
     outlet: int | None
     written: Written | None
+    # The tag already so, when the claim keeps the rules and nothing was written (None
+    # too when its tag came or went while the statement ran: read it again).
+    existing: Written | None = None
 
 
 def write_claim(connection: BaseDatabaseWrapper, values: dict[str, object]) -> Claimed | None:
@@ -235,8 +250,9 @@ def write_claim(connection: BaseDatabaseWrapper, values: dict[str, object]) -> C
     sentence's read and the write being each a wait for the database on the busiest
     request (a reviewer's tag). `values` as `write_tag` takes them, but `start`, `end`
     and `outlet` may be None: the whole sentence, and the article's origin or else its
-    publisher. The tag is written, with its revision, only when the span lies inside
-    the sentence and the claim has an outlet (the rules of
+    publisher. The tag is written, with its revision, only when the sentence is a claim
+    (no byline or credit line), the span lies inside it and the claim has an outlet (the
+    rules of
     annotator.services.tagging.check_claim that need the sentence; it checks the rest
     before). None when there is no such sentence. `written` None when nothing was
     written: the claim breaks a rule, or its tag was already so (or deleted meanwhile):
@@ -251,9 +267,15 @@ def write_claim(connection: BaseDatabaseWrapper, values: dict[str, object]) -> C
         row = cursor.fetchone()
     if row is None:
         return None
-    found, (start, end, outlet, pk, created_at) = row[: len(_FOUND)], row[len(_FOUND) :]
+    found, rest = row[: len(_FOUND)], row[len(_FOUND) :]
+    start, end, outlet, pk, created_at, existing_pk, existed_at, changed_at = rest
     written = None if pk is None else Written(pk, _datetime(connection, created_at), None)
-    return Claimed(found, start, end, outlet, written)
+    existing = None
+    if written is None and existing_pk is not None:
+        existing = Written(
+            existing_pk, _datetime(connection, existed_at), _datetime(connection, changed_at)
+        )
+    return Claimed(found, start, end, outlet, written, existing)
 
 
 # A tag's values in a many-tag write, in this order; the columns of the tag or revision
@@ -386,10 +408,16 @@ def write_claim_orm(connection: BaseDatabaseWrapper, values: dict[str, object]) 
     given = (values["outlet"], sentence["origin"], sentence["publisher"])
     outlet = next((pk for pk in given if pk is not None), None)
     claimed = Claimed(row, start, end, outlet, None)
-    if not sentence["start"] <= start < end <= sentence["end"] or outlet is None:
+    if (
+        not sentence["start"] <= start < end <= sentence["end"]
+        or outlet is None
+        or sentence["section"] in UNTAGGABLE_SECTIONS
+    ):
         return claimed
     stored = write_tag_orm(connection, {**values, "start": start, "end": end, "outlet": outlet})
-    return claimed._replace(written=stored if stored.updated_at is None else None)
+    if stored.updated_at is None:
+        return claimed._replace(written=stored)
+    return claimed._replace(existing=stored)
 
 
 def _many_columns() -> tuple[Columns, Columns, dict[str, str]]:

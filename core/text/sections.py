@@ -34,6 +34,13 @@ class Section(models.TextChoices):
     CREDIT = "credit", "Credit or page furniture"
 
 
+# Sentences that are not claims: a byline names the author, a credit or page furniture
+# names where the article comes from; they assert nothing. Nobody tags them (the one
+# write path refuses them: annotator.services.tagging.check_claim), and progress and
+# the exports count claims without them.
+UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
+
+
 # Boilerplate is recognised by how a paragraph begins or by a phrase anywhere in it;
 # the two are kept apart so that the first kind is a cheap anchored match.
 _BOILERPLATE_START = re.compile(

@@ -486,6 +486,27 @@ def test_creating_a_tag_takes_a_fixed_few_statements(api, sentence, django_asser
     assert TagRevision.objects.get(tag_id=response.json()["id"]).action == "created"
 
 
+def test_sending_a_claim_already_so_reads_it_in_as_few_statements_and_writes_nothing(
+    api, sentence, django_assert_num_queries
+):
+    client = api("student")
+    body = {"sentence": sentence.pk, "label": "opinion", "note": "as before"}
+    first = client.post(TAGS, body)
+
+    # PostgreSQL: the one statement that would write the tag also finds it as it is. On
+    # SQLite the sentence, the upsert that changes nothing, and the tag read back.
+    reads = 1 if connection.vendor == "postgresql" else 3
+    with (
+        django_assert_num_queries(authenticating() + reads),
+        _counted(django_assert_num_queries),
+    ):
+        again = client.post(TAGS, body)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert TagRevision.objects.filter(sentence=sentence).count() == 1
+
+
 def test_a_tag_naming_its_outlet_reads_the_outlet_then_writes_as_one_that_does_not(
     api, sentence, django_assert_num_queries
 ):
@@ -612,3 +633,80 @@ def test_a_bulk_request_that_is_not_a_list_of_tags_is_refused(api, seeds, body):
     assert response.status_code == 400
     assert "list of 1 to 500" in response.json()["tags"][0]
     assert not ClaimTag.objects.exists()
+
+
+@pytest.fixture
+def not_claims(seeds) -> dict[str, Sentence]:
+    """An article with a byline and a credit line beside its claims, by section."""
+    article = make_article(
+        "Troops advanced on the town, officials said.\n\n"
+        "By Jane Roe\n\n"
+        "This article was originally published by Riverside Daily.\n\n"
+        "The ministry reported 28 casualties."
+    )
+    return {s.section: s for s in Sentence.objects.filter(article=article)}
+
+
+@pytest.mark.parametrize(
+    ("section", "kind"), [("byline", "byline"), ("credit", "credit or page furniture")]
+)
+def test_a_byline_or_credit_line_is_no_claim_and_the_api_refuses_to_tag_it(
+    api, not_claims, section, kind
+):
+    client = api("student")
+    line = not_claims[section]
+    before = snapshot()
+
+    whole = client.post(TAGS, {"sentence": line.pk, "label": "opinion"})
+    span = client.post(
+        TAGS, {"sentence": line.pk, "label": "opinion", "start": line.start, "end": line.start + 2}
+    )
+
+    for response in (whole, span):
+        assert response.status_code == 400
+        assert response.json() == {
+            "sentence": [f"sentence {line.pk} is not a claim ({kind}): it cannot be tagged"]
+        }
+    assert snapshot() == before
+
+
+def test_a_bulk_request_with_a_byline_saves_nothing_and_names_that_item(api, not_claims):
+    client = api("student")
+    before = snapshot()
+
+    response = client.post(
+        BULK,
+        {
+            "tags": [
+                {"sentence": not_claims["body"].pk, "label": "sourced"},
+                {"sentence": not_claims["byline"].pk, "label": "opinion"},
+            ]
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors[0] == {}
+    assert "is not a claim (byline)" in errors[1]["sentence"][0]
+    assert snapshot() == before
+
+
+def test_a_tag_whose_sentence_became_a_byline_cannot_change_but_can_be_deleted(
+    api, not_claims, teacher
+):
+    from annotator.services.sentences import correct_section
+
+    client = api("student")
+    claim = not_claims["body"]
+    tag = client.post(TAGS, {"sentence": claim.pk, "label": "sourced"}).json()
+    correct_section(sentence=claim, section="byline", by=teacher)
+
+    changed = client.patch(f"{TAGS}{tag['id']}/", {"label": "opinion"})
+    deleted = client.delete(f"{TAGS}{tag['id']}/")
+
+    assert changed.status_code == 400
+    assert "is not a claim (byline)" in changed.json()["sentence"][0]
+    assert deleted.status_code == 204
+    assert list(
+        TagRevision.objects.filter(sentence=claim).order_by("seq").values_list("action", flat=True)
+    ) == ["created", "deleted"]

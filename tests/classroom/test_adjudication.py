@@ -59,6 +59,18 @@ def test_a_bad_adjudication_saves_nothing(teacher, sentences, extra, field):
     assert not Adjudication.objects.exists()
 
 
+def test_a_byline_is_no_claim_to_adjudicate(teacher, article):
+    byline = article.sentences.get(section="byline")
+
+    with pytest.raises(ValidationError) as caught:
+        adjudicate(sentence=byline, by=teacher, label="opinion")
+
+    assert caught.value.message_dict == {
+        "sentence": [f"sentence {byline.pk} is not a claim (byline): it cannot be tagged"]
+    }
+    assert not Adjudication.objects.exists()
+
+
 def test_a_span_can_be_adjudicated_apart_from_its_sentence(teacher, sentences):
     s = sentences[3]
     adjudicate(sentence=s, label="opinion", by=teacher)

@@ -413,3 +413,28 @@ def test_doccano_import_refuses_a_span_across_sentences_and_disputed_labels(corp
     assert "not inside one sentence" in summary.errors[0][1]
     assert "unknown label 'disputed'" in summary.errors[1][1]
     assert ClaimTag.objects.filter(reviewer__username="x").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"), [("By Jane Roe", "byline"), ("Photo: Reuters", "credit or page furniture")]
+)
+def test_an_import_refuses_a_tag_on_a_byline_or_credit_line_and_saves_nothing_of_it(
+    corpus, line, kind
+):
+    text = f"South Front says the town fell.\n\n{line}\n\nIt may fall again.\n"
+    at = text.index(line)
+    claim = {"text": text, "label": [[0, 31, "sourced"]], "reviewer": "x", "origin": "South Front"}
+    on_line = {**claim, "label": [[0, 31, "sourced"], [at, at + len(line), "opinion"]]}
+    data = "".join(json.dumps(r) + "\n" for r in (on_line, claim)).encode()
+
+    summary = load(data, "doccano")
+
+    assert [n for n, _ in summary.errors] == [1]
+    assert (
+        f"span {at}..{at + len(line)} lies in a sentence that is not a claim ({kind})"
+        in (summary.errors[0][1])
+    )
+    # The second record, the same article with its claim alone, is imported.
+    assert list(ClaimTag.objects.filter(reviewer__username="x").values_list("start", "end")) == [
+        (0, 31)
+    ]

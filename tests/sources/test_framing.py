@@ -236,17 +236,24 @@ def test_bad_filters_are_refused_naming_the_parameter(db, params, name):
     assert list(caught.value.message_dict) == [name]
 
 
-def test_a_story_claim_counts_once_per_origin_however_many_copies_are_tagged(
-    seeds, student, other_student, teacher
-):
+@pytest.fixture
+def republished(seeds) -> tuple[Sentence, Sentence]:
+    """South Front's original of seed 004, imported and grouped with it: its first body
+    sentence ("ISIS continues its series of attacks…") and the same sentence in 004."""
     original = import_article(
         text=south_fronts_original(seeds),
         publisher=outlet("South Front"),
         origin=outlet("South Front"),
     ).article
     stories.add_pending_articles()
-    shared = body(original, 0)  # "ISIS continues its series of attacks…"
-    in_copy = Sentence.objects.get(article=seeds["004"], text=shared.text)
+    shared = body(original, 0)
+    return shared, Sentence.objects.get(article=seeds["004"], text=shared.text)
+
+
+def test_a_story_claim_counts_once_per_origin_however_many_copies_are_tagged(
+    seeds, republished, student, other_student, teacher
+):
+    shared, in_copy = republished
     span = (shared.start, shared.start + len("ISIS continues"))
     tag = tag_claim(sentence=shared, reviewer=student, label="unsourced")
     tag_claim(sentence=shared, reviewer=student, label="opinion", start=span[0], end=span[1])
@@ -268,6 +275,19 @@ def test_a_story_claim_counts_once_per_origin_however_many_copies_are_tagged(
     # The same figures with the copy's extra votes removed: the original's claim counts.
     ClaimTag.objects.filter(sentence=in_copy).exclude(reviewer=student).delete()
     assert counts_of("South Front") == {"unsourced": 1, "opinion": 1}
+
+
+def test_a_tag_is_not_applied_to_a_copy_where_its_sentence_is_no_claim(
+    republished, student, teacher
+):
+    from annotator.services.sentences import correct_section
+
+    shared, in_copy = republished
+    tag = tag_claim(sentence=shared, reviewer=student, label="unsourced")
+    correct_section(sentence=in_copy, section="credit", by=teacher)
+
+    assert apply_tag_to_copies(tag=tag, by=student) == 0
+    assert not ClaimTag.objects.filter(sentence=in_copy).exists()
 
 
 def test_comparison_notes_only_the_differences_whose_intervals_overlap(seeds, student):

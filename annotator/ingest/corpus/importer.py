@@ -30,6 +30,7 @@ from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
 from annotator.services.imports import import_article
 from annotator.services.tagging import NOTE_MAX_CHARS, lock_claims, next_seqs, record_revisions
 from core.errors import one_line
+from core.text.sections import UNTAGGABLE_SECTIONS, Section
 from sources.models import Outlet
 from sources.services.outlets import UnknownOutlet, resolve_outlet, save_outlet
 
@@ -53,21 +54,31 @@ def _quote(text: str, limit: int = 40) -> str:
 
 
 class Sentences:
-    """An article's sentences by offset: which one a span lies in (they do not overlap)."""
+    """An article's sentences by offset: which one a span lies in (they do not overlap).
+    Rows of (id, start, end, section)."""
 
-    def __init__(self, rows: Iterable[tuple[int, int, int]]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
         self.rows = list(rows)
-        self.starts = [start for _, start, _ in self.rows]
+        self.starts = [row[1] for row in self.rows]
 
     def find(self, start: int, end: int) -> int:
-        """The id of the sentence that holds start..end; RecordError if none does."""
+        """The id of the claim sentence that holds start..end; RecordError if none does,
+        or if it is a byline or a credit line, which are no claims (as check_claim in
+        annotator.services.tagging rules for every tag)."""
         i = bisect.bisect_right(self.starts, start) - 1
-        if i >= 0 and end <= self.rows[i][2]:
-            return self.rows[i][0]
-        raise RecordError(
-            f"span {start}..{end} is not inside one sentence of the article "
-            "(a claim is a sentence or a span inside one)"
-        )
+        if i < 0 or end > self.rows[i][2]:
+            raise RecordError(
+                f"span {start}..{end} is not inside one sentence of the article "
+                "(a claim is a sentence or a span inside one)"
+            )
+        pk, _, _, section = self.rows[i]
+        if section in UNTAGGABLE_SECTIONS:
+            kind = Section(section).label.lower()
+            raise RecordError(
+                f"span {start}..{end} lies in a sentence that is not a claim ({kind}): "
+                "it cannot be tagged"
+            )
+        return pk
 
 
 class Importer:
@@ -198,7 +209,7 @@ class Importer:
         return Sentences(
             Sentence.objects.filter(article_id=article_id)
             .order_by("start")
-            .values_list("id", "start", "end")
+            .values_list("id", "start", "end", "section")
         )
 
     def article_from_text(self, text: Any, meta: dict, what: str) -> tuple[Article, str]:

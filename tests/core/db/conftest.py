@@ -9,6 +9,7 @@ import pytest
 
 from annotator.models import Article, Sentence
 from annotator.services.imports import import_article
+from core.text.sections import UNTAGGABLE_SECTIONS
 from sources.models import Outlet
 
 TEXT = (
@@ -27,6 +28,11 @@ class World:
     sentences: list[Sentence]
     outlets: list[Outlet]
     users: list
+
+    @property
+    def claims(self) -> list[Sentence]:
+        """The sentences reviewers tag: all but the byline and credit lines."""
+        return [s for s in self.sentences if s.section not in UNTAGGABLE_SECTIONS]
 
 
 @pytest.fixture

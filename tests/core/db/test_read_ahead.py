@@ -24,7 +24,7 @@ POSTGRES_ONLY = pytest.mark.skipif(
 
 @pytest.fixture
 def tagged(world):
-    """Every sentence tagged by two reviewers, one with a note and a cited source; and a
+    """Every claim tagged by two reviewers, one with a note and a cited source; and a
     second article, untagged, published on a date."""
     import_article(
         text="A second story. It has two sentences.",
@@ -35,7 +35,7 @@ def tagged(world):
     reviewers = Group.objects.get(name=REVIEWERS)
     for user in world.users:
         user.groups.add(reviewers)
-    for sentence in world.sentences:
+    for sentence in world.claims:
         save_tag(reviewer=world.users[0], sentence=sentence, label="sourced", cited_source="AP")
         save_tag(reviewer=world.users[1], sentence=sentence, label="opinion", note="«sic»\n")
     return world
@@ -67,7 +67,7 @@ def test_the_rows_are_the_orms_batch_by_batch(tagged, settings, fast):
     ]
     articles, _, sentences, tags = got[0]
     assert articles[0][0] == world.article.pk and len(sentences) == len(world.sentences)
-    assert len(tags) == 2 * len(world.sentences)
+    assert len(tags) == 2 * len(world.claims)
 
 
 def test_each_batch_costs_its_own_queries_and_nothing_else(tagged):
@@ -78,7 +78,7 @@ def test_each_batch_costs_its_own_queries_and_nothing_else(tagged):
         rows = list(read_ahead(batches(corpus, ids, 1)))
 
     assert len(queries) == 4 * len(rows) == 8
-    assert [len(r) for r in rows[0]] == [1, 0, len(tagged.sentences), 2 * len(tagged.sentences)]
+    assert [len(r) for r in rows[0]] == [1, 0, len(tagged.sentences), 2 * len(tagged.claims)]
 
 
 def test_no_batch_reads_nothing(db):
@@ -100,11 +100,11 @@ def test_a_query_between_two_batches_is_refused_and_the_connection_stays_usable(
         list(ClaimTag.objects.filter(reviewer=tagged.users[0]))
     rest = list(reading)
 
-    assert len(rest) == 1 and len(rest[0][0]) == 2 * len(tagged.sentences)
+    assert len(rest) == 1 and len(rest[0][0]) == 2 * len(tagged.claims)
     assert connection.connection._pipeline is None
     # Usable again, out of pipeline mode: an update counts its rows.
     assert ClaimTag.objects.filter(reviewer=tagged.users[0]).update(note="changed") == len(
-        tagged.sentences
+        tagged.claims
     )
 
 

@@ -205,7 +205,8 @@ def test_writing_many_tags_at_once_is_writing_them_in_turn(world, drawn, cuts):
 
 
 # A claim written with its sentence read (write_claim, PostgreSQL's): who, which
-# sentence (the last index: one that does not exist), where the span starts and ends
+# sentence (three claims, then the byline, which is none; the last index: one that does
+# not exist), where the span starts and ends
 # (None: the sentence's own bound; else an offset from it: outside, on it, inside; or
 # an empty span), the label, the outlet sent (None: the article's), cited source, note,
 # and the article's (origin, publisher) at that moment (an index of ARTICLE_OUTLETS).
@@ -213,7 +214,7 @@ ARTICLE_OUTLETS = [(1, 0), (None, 0), (None, None), (0, None)]
 claims = st.lists(
     st.tuples(
         st.integers(0, 1),
-        st.integers(0, 3),
+        st.integers(0, 4),
         st.sampled_from([None, -1, 0, 1]),
         st.sampled_from([None, 1, 0, -1, "empty"]),
         st.sampled_from(Label.values),
@@ -237,7 +238,7 @@ def _replay_claims(world, drawn, write):
     ):
         origin, publisher = (None if i is None else world.outlets[i] for i in ARTICLE_OUTLETS[held])
         Article.objects.filter(pk=world.article.pk).update(origin=origin, publisher=publisher)
-        sentence = world.sentences[index] if index < 3 else None
+        sentence = world.sentences[index] if index < 4 else None
         start = end = None
         if sentence is not None:
             start = None if start_at is None else sentence.start + start_at
@@ -262,7 +263,8 @@ def _replay_claims(world, drawn, write):
         claimed = write(connection, values)
         if claimed is not None:
             written = claimed.written and (claimed.written.created_at, claimed.written.updated_at)
-            claimed = claimed._replace(written=written)
+            existing = claimed.existing and claimed.existing[1:]
+            claimed = claimed._replace(written=written, existing=existing)
         answers.append(claimed)
     return answers, *_state()
 
@@ -274,8 +276,9 @@ def _replay_claims(world, drawn, write):
 @given(drawn=claims)
 def test_the_claim_write_reads_its_sentence_and_keeps_the_rules_as_its_orm_twin(world, drawn):
     # Spans inside, on, across and outside their sentence, empty ones, the defaults, an
-    # article whose outlets come and go, a sentence that does not exist, tags already
-    # so: the same answers, tags and history.
+    # article whose outlets come and go, a byline, a sentence that does not exist, tags
+    # already so: the same answers, tags and history.
+    assert world.sentences[3].section == "byline"
     writes = (write_claim, write_claim_orm)
     by_sql, by_orm = _each_rolled_back(_replay_claims, world, drawn, writes)
     assert by_sql == by_orm
