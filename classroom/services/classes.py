@@ -35,7 +35,7 @@ from classroom.selectors import assignments as selectors
 from core.auth.roles import REVIEWERS, is_editor
 from core.auth.usernames import validate_new_username
 from core.text.cleaning import clean_text
-from core.text.sections import Section
+from core.text.sections import UNTAGGABLE_SECTIONS
 
 # No 0/O, 1/I/L: a code read aloud or from a projector is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -275,7 +275,7 @@ def choose_sentences(
         raise ValidationError(
             {"sentences": "a chosen sentence is not in the assignment's articles"}
         )
-    if any(s.section in (Section.BYLINE, Section.CREDIT) for s in sentences):
+    if any(s.section in UNTAGGABLE_SECTIONS for s in sentences):
         raise ValidationError(
             {"sentences": "a byline or a credit line is not a claim: it cannot be assigned"}
         )

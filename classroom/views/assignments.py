@@ -25,7 +25,7 @@ from classroom.selectors import assignments as selectors
 from classroom.selectors import results
 from classroom.services import classes as services
 from core.ids import parse_id
-from core.text.sections import Section
+from core.text.sections import UNTAGGABLE_SECTIONS
 from sources.models import Outlet
 
 
@@ -92,7 +92,7 @@ def assignment_sentences(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = managed_assignment(request.user, pk)
     sentences = (
         Sentence.objects.filter(article__in=assignment.articles.all())
-        .exclude(section__in=[Section.BYLINE, Section.CREDIT])
+        .exclude(section__in=UNTAGGABLE_SECTIONS)
         .select_related("article")
         .defer("article__text", "article__html")
         .order_by("article_id", "position")

@@ -31,7 +31,7 @@ from classroom.selectors.results import LABELS, disagreement_rows
 from classroom.services import classes as services
 from core.auth.roles import is_editor
 from core.ids import parse_id
-from core.text.sections import Section
+from core.text.sections import UNTAGGABLE_SECTIONS
 from sources.models import Outlet
 
 
@@ -137,7 +137,7 @@ def article_disagreements(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.defer("text", "html"), pk=pk)
     sentences = list(
         Sentence.objects.filter(article=article)
-        .exclude(section__in=[Section.BYLINE, Section.CREDIT])
+        .exclude(section__in=UNTAGGABLE_SECTIONS)
         .select_related("article", "article__origin")
         .defer("article__text", "article__html")
         .order_by("position")
