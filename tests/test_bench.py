@@ -47,6 +47,20 @@ def test_the_api_benchmark_sends_its_requests_and_checks_the_tags():
 
 
 @pytest.mark.slow
+def test_the_memory_benchmark_runs_its_whole_workload_and_prints_the_tree_pss():
+    result = run_bench("bench/memory.py", "--rounds", "1", timeout=300)
+
+    # A request of the workload that fails fails the run (it once tagged a byline).
+    assert result.returncode == 0, result.stderr
+    figures = re.search(
+        r"PSS (\d+\.\d) MB after start, (\d+\.\d) MB after the workload", result.stdout
+    )
+    assert figures, result.stdout
+    started, loaded = map(float, figures.groups())
+    assert 30 < started < loaded
+
+
+@pytest.mark.slow
 def test_the_request_phases_benchmark_times_every_phase_of_a_tag_write():
     """bench/request_phases.py wraps the functions that do each phase: every phase it
     names shows time, so a function renamed or a phase skipped is seen, not printed as 0."""
