@@ -55,6 +55,15 @@ three; load 1.3-2.0 on 2 cores):
 Query counts, detection (CPU 8.8 s PostgreSQL, 15.9 s SQLite at 20,000 articles) and the
 bulk inserts are unchanged. At a load of 3-4 the comparisons still pass 0.8 s of wall
 time: the server's CPU, not the machine's load, is the figure to compare.
+
+5 December 2026, 00:00 (load 0.2-1.7): PostgreSQL comparison 0.850 s (server 0.84),
+Reviewers only 0.809, as a student 0.845, profile 0.277; SQLite comparison 0.94-1.00 s,
+Reviewers only 0.88, as a student 0.99-1.02, profile 0.31-0.32 (detection 14.3 s of CPU
+against 15.9 then: Python was quicker, the statements slower). The index claimtag_claim_votes
+with the cited source before the reviewer (annotator/0014, after the figures above) is
+not the cause: the old and the new order, rebuilt in turns on the same databases, three
+rounds each, gave 0.947-0.952 / 0.938-0.962 s on SQLite and 0.767-0.807 / 0.788-0.798 s
+on PostgreSQL (comparison, best of three).
 """
 
 from __future__ import annotations
