@@ -8,11 +8,10 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from annotator.models import Article, ClaimTag, Sentence
-from annotator.selectors.progress import is_taggable
 from annotator.selectors.workspace import sentences_for_tagging
 from core.auth.roles import can_tag, has_role, is_editor
 from core.db.articles import article_with_outlets
-from core.text.sections import Section
+from core.text.sections import not_a_claim
 
 
 def require_reader(request: HttpRequest) -> None:
@@ -44,9 +43,8 @@ def taggable_sentence(request: HttpRequest, pk: int) -> Sentence:
     sentence = sentences_for_tagging([pk]).get(pk)
     if sentence is None:
         raise Http404("No such sentence.")
-    if not is_taggable(sentence):
-        kind = Section(sentence.section).label.lower()
-        raise PermissionDenied(f"This sentence is not a claim ({kind}): it cannot be tagged.")
+    if reason := not_a_claim(sentence.section):
+        raise PermissionDenied(f"This sentence is {reason}: it cannot be tagged.")
     return sentence
 
 

@@ -11,14 +11,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q
 
-from annotator.models import Article, ClaimTag, Sentence
+from annotator.models import Article, ClaimTag
 from core.text.sections import UNTAGGABLE_SECTIONS
-
-
-def is_taggable(sentence: Sentence) -> bool:
-    """Whether a sentence is a claim reviewers tag (every section but the byline and
-    credit lines)."""
-    return sentence.section not in UNTAGGABLE_SECTIONS
 
 
 def progress(user: AbstractBaseUser) -> list[dict]:

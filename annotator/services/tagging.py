@@ -28,7 +28,7 @@ from annotator.selectors.workspace import sentence_for_tagging, sentences_for_ta
 from core.db import tags as sql
 from core.db.instances import loaded
 from core.text.cleaning import clean_text
-from core.text.sections import UNTAGGABLE_SECTIONS, Section
+from core.text.sections import UNTAGGABLE_SECTIONS, not_a_claim
 from sources.models import Outlet
 
 # The labels a claim may take (Label.values builds its list anew at each use).
@@ -124,8 +124,7 @@ def check_claim(
     adjudication: a known label, a sentence that is a claim (not a byline or a credit
     line), a non-empty span inside the sentence (the whole sentence by default), a cited
     source only on a sourced claim, bounded texts, and the article's origin as the
-    outlet unless another is given. Raises ValidationError
-    naming the field."""
+    outlet unless another is given. Raises ValidationError naming the field."""
     _check_label(label)
     _check_claim_sentence(sentence)
     start, end = _check_span(sentence, start, end)
@@ -146,10 +145,9 @@ def _check_label(label: str) -> None:
 
 def _check_claim_sentence(sentence: Sentence) -> None:
     """A byline or a credit line asserts nothing: it is no claim to tag."""
-    if sentence.section in UNTAGGABLE_SECTIONS:
-        kind = Section(sentence.section).label.lower()
+    if reason := not_a_claim(sentence.section):
         raise ValidationError(
-            {"sentence": f"sentence {sentence.pk} is not a claim ({kind}): it cannot be tagged"}
+            {"sentence": f"sentence {sentence.pk} is {reason}: it cannot be tagged"}
         )
 
 

@@ -185,10 +185,10 @@ def _claim_statement() -> str:
     span sent or the whole sentence, the outlet sent or the article's origin or else
     its publisher ("claim"); it is upserted and recorded as `_statements` does a tag
     (placeholders typed, as a SELECT gives the insert its values) when the sentence is
-    a claim, the span lies in it and the claim has an outlet. One row comes back when the sentence
-    exists: "found", the claim's span and outlet, the tag's id and creation time if it
-    was written, and the claim's tag as the statement found it ("existing": id,
-    creation and change times), when the claim keeps the rules: the tag already so
+    a claim, the span lies in it and the claim has an outlet. One row comes back when
+    the sentence exists: "found", the claim's span and outlet, the tag's id and creation
+    time if it was written, and the claim's tag as the statement found it ("existing":
+    id, creation and change times) when the claim keeps the rules: the tag already so
     when nothing was written, with no second statement to read it."""
     tag = Columns(model("annotator.ClaimTag"))
     rev = Columns(model("annotator.TagRevision"))
@@ -252,9 +252,8 @@ def write_claim(connection: BaseDatabaseWrapper, values: dict[str, object]) -> C
     and `outlet` may be None: the whole sentence, and the article's origin or else its
     publisher. The tag is written, with its revision, only when the sentence is a claim
     (no byline or credit line), the span lies inside it and the claim has an outlet (the
-    rules of
-    annotator.services.tagging.check_claim that need the sentence; it checks the rest
-    before). None when there is no such sentence. `written` None when nothing was
+    rules of annotator.services.tagging.check_claim that need the sentence; it checks
+    the rest before). None when there is no such sentence. `written` None when nothing was
     written: the claim breaks a rule, or its tag was already so (or deleted meanwhile):
     the caller tells which with the sentence at hand."""
     params = {

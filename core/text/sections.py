@@ -41,6 +41,14 @@ class Section(models.TextChoices):
 UNTAGGABLE_SECTIONS = frozenset({Section.BYLINE, Section.CREDIT})
 
 
+def not_a_claim(section: str) -> str | None:
+    """Why a sentence of this section cannot be tagged ("not a claim (byline)"), or None
+    when it is a claim: the words every refusal of such a tag uses."""
+    if section not in UNTAGGABLE_SECTIONS:
+        return None
+    return f"not a claim ({Section(section).label.lower()})"
+
+
 # Boilerplate is recognised by how a paragraph begins or by a phrase anywhere in it;
 # the two are kept apart so that the first kind is a cheap anchored match.
 _BOILERPLATE_START = re.compile(

@@ -30,7 +30,7 @@ from annotator.models import Article, ClaimTag, Label, Sentence, TagRevision
 from annotator.services.imports import import_article
 from annotator.services.tagging import NOTE_MAX_CHARS, lock_claims, next_seqs, record_revisions
 from core.errors import one_line
-from core.text.sections import UNTAGGABLE_SECTIONS, Section
+from core.text.sections import not_a_claim
 from sources.models import Outlet
 from sources.services.outlets import UnknownOutlet, resolve_outlet, save_outlet
 
@@ -72,11 +72,9 @@ class Sentences:
                 "(a claim is a sentence or a span inside one)"
             )
         pk, _, _, section = self.rows[i]
-        if section in UNTAGGABLE_SECTIONS:
-            kind = Section(section).label.lower()
+        if reason := not_a_claim(section):
             raise RecordError(
-                f"span {start}..{end} lies in a sentence that is not a claim ({kind}): "
-                "it cannot be tagged"
+                f"span {start}..{end} lies in a sentence that is {reason}: it cannot be tagged"
             )
         return pk
 
